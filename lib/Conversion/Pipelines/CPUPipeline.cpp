@@ -1,0 +1,85 @@
+//===- CPUPipeline.cpp - quantx-cpu-pipeline ------------------------------===//
+//
+// quantx + linalg on tensors -> LLVM dialect for the host CPU, built only
+// from upstream passes after the quantx reference lowering.
+//
+//===----------------------------------------------------------------------===//
+
+#include "QuantOpt/Conversion/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace {
+/// Marks every public function with llvm.emit_c_interface.
+struct EmitCInterfacePass
+    : PassWrapper<EmitCInterfacePass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(EmitCInterfacePass)
+  StringRef getArgument() const override { return "quantx-emit-c-interface"; }
+  void runOnOperation() override {
+    UnitAttr unit = UnitAttr::get(&getContext());
+    for (auto func : getOperation().getOps<func::FuncOp>())
+      if (func.isPublic() && !func.isExternal())
+        func->setAttr("llvm.emit_c_interface", unit);
+  }
+};
+} // namespace
+
+void mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
+                                          const CPUPipelineOptions &options) {
+  // Reference lowering of quantx, then tidy up.
+  pm.addPass(createQuantXLowerToLinalg());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createConvertElementwiseToLinalgPass());
+  if (options.emitCInterface)
+    pm.addPass(std::make_unique<EmitCInterfacePass>());
+
+  // Tensors -> buffers.
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::BufferDeallocationPipelineOptions dealloc;
+  bufferization::buildBufferDeallocationPipeline(pm, dealloc);
+  pm.addPass(createConvertBufferizationToMemRefPass());
+
+  // Loops and scalar code.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createSCFToControlFlowPass());
+  arith::ArithExpandOpsPassOptions expand;
+  expand.includeBf16 = true;
+  pm.addPass(arith::createArithExpandOpsPass(expand));
+
+  // LLVM dialect.
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void mlir::quantx::registerQuantOptPasses() {
+  registerQuantOptConversionPasses();
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "quantx-cpu-pipeline",
+      "Lower quantx + linalg on tensors to the LLVM dialect for the host CPU "
+      "(mlir-runner, or mlir-translate + llc for an object file)",
+      buildQuantXCPUPipeline);
+}

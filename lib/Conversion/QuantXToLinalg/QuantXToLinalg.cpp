@@ -1,0 +1,443 @@
+//===- QuantXToLinalg.cpp - reference lowering of quantx ops --------------===//
+//
+// Every quantx op becomes linalg.generic ops on tensors whose bodies are the
+// scalar numerics of record from QuantXNumerics.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "QuantOpt/Conversion/Passes.h"
+#include "QuantOpt/Conversion/QuantXNumerics.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::quantx {
+#define GEN_PASS_DEF_QUANTXLOWERTOLINALG
+#include "QuantOpt/Conversion/Passes.h.inc"
+} // namespace mlir::quantx
+
+using namespace mlir;
+using namespace mlir::quantx;
+
+namespace {
+
+/// Indexing map of a scale or zero-point operand of `scheme`, for a
+/// quantized tensor whose dimensions are `dims` in terms of the loops.
+AffineMap getParamMap(MLIRContext *ctx, SchemeAttr scheme, unsigned numLoops,
+                      ArrayRef<AffineExpr> dims) {
+  if (scheme.isPerTensor())
+    return AffineMap::get(numLoops, 0, {}, ctx);
+  int64_t axis = *scheme.getAxis();
+  if (scheme.isPerChannel())
+    return AffineMap::get(numLoops, 0, {dims[axis]}, ctx);
+  SmallVector<AffineExpr> exprs(dims);
+  exprs[axis] = exprs[axis].floorDiv(*scheme.getGroupSize());
+  return AffineMap::get(numLoops, 0, exprs, ctx);
+}
+
+/// A tensor.empty with the sizes of `shapeSource` and element type `elt`.
+Value createEmptyLike(OpBuilder &b, Location loc, Value shapeSource, Type elt) {
+  return tensor::EmptyOp::create(b, loc,
+                                 tensor::getMixedSizes(b, loc, shapeSource),
+                                 elt);
+}
+
+/// Scale and optional zero point operands, with their maps.
+struct QuantParams {
+  SchemeAttr scheme;
+  Value scale, zeroPoint;
+};
+
+/// Appends the operands and maps of `params` to a generic's inputs.
+void appendParams(MLIRContext *ctx, const QuantParams &params,
+                  unsigned numLoops, ArrayRef<AffineExpr> dims,
+                  SmallVectorImpl<Value> &inputs,
+                  SmallVectorImpl<AffineMap> &maps) {
+  AffineMap map = getParamMap(ctx, params.scheme, numLoops, dims);
+  inputs.push_back(params.scale);
+  maps.push_back(map);
+  if (params.zeroPoint) {
+    inputs.push_back(params.zeroPoint);
+    maps.push_back(map);
+  }
+}
+
+/// Reads scale (as f32) and zero point (as i32, or null) from block
+/// arguments starting at `pos`; advances `pos`.
+std::pair<Value, Value> readParams(OpBuilder &b, Location loc,
+                                   const QuantParams &params, ValueRange args,
+                                   unsigned &pos) {
+  Value scale = extendToF32(b, loc, args[pos++]);
+  Value zp;
+  if (params.zeroPoint)
+    zp = storedIntToI32(b, loc, params.scheme, args[pos++]);
+  return {scale, zp};
+}
+
+/// Lowers quantize, dequantize and fake_quant: one elementwise generic.
+template <typename OpTy>
+struct LowerSchemeOp : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    auto resultType = cast<RankedTensorType>(op.getResult().getType());
+    unsigned rank = resultType.getRank();
+    QuantParams params{op.getScheme(), op.getScale(), op.getZeroPoint()};
+
+    SmallVector<AffineExpr> dims;
+    for (unsigned i = 0; i < rank; ++i)
+      dims.push_back(getAffineDimExpr(i, ctx));
+    AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    SmallVector<Value> inputs{op.getInput()};
+    SmallVector<AffineMap> maps{identity};
+    appendParams(ctx, params, rank, dims, inputs, maps);
+    maps.push_back(identity);
+
+    Value init = createEmptyLike(rewriter, loc, op.getInput(),
+                                 resultType.getElementType());
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, resultType, inputs, ValueRange{init}, maps, iterators,
+        [&](OpBuilder &b, Location nestedLoc, ValueRange args) {
+          unsigned pos = 1;
+          auto [scale, zp] = readParams(b, nestedLoc, params, args, pos);
+          linalg::YieldOp::create(b, 
+              nestedLoc, buildBody(b, nestedLoc, params.scheme, args[0], scale,
+                                   zp, resultType.getElementType()));
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+
+  static Value quantize(OpBuilder &b, Location loc, SchemeAttr scheme, Value x,
+                        Value scale, Value zp) {
+    Value v = arith::DivFOp::create(b, loc, extendToF32(b, loc, x), scale);
+    return emitEncode(b, loc, scheme, v, zp);
+  }
+
+  static Value dequantize(OpBuilder &b, Location loc, SchemeAttr scheme,
+                          Value code, Value scale, Value zp, Type resultElt) {
+    Value v = arith::MulFOp::create(b, loc, emitDecode(b, loc, scheme, code, zp),
+                                    scale);
+    return truncFromF32(b, loc, v, resultElt);
+  }
+
+  static Value buildBody(OpBuilder &b, Location loc, SchemeAttr scheme, Value x,
+                         Value scale, Value zp, Type resultElt) {
+    if constexpr (std::is_same_v<OpTy, QuantizeOp>)
+      return quantize(b, loc, scheme, x, scale, zp);
+    else if constexpr (std::is_same_v<OpTy, DequantizeOp>)
+      return dequantize(b, loc, scheme, x, scale, zp, resultElt);
+    else
+      return dequantize(b, loc, scheme, quantize(b, loc, scheme, x, scale, zp),
+                        scale, zp, resultElt);
+  }
+};
+
+struct LowerObserve : OpRewritePattern<ObserveOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ObserveOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, op.getInput());
+    return success();
+  }
+};
+
+/// Maps for the two nibbles of a byte along the innermost dimension.
+SmallVector<AffineExpr> identityExprs(MLIRContext *ctx, unsigned rank) {
+  SmallVector<AffineExpr> exprs;
+  for (unsigned i = 0; i < rank; ++i)
+    exprs.push_back(getAffineDimExpr(i, ctx));
+  return exprs;
+}
+
+struct LowerPack : OpRewritePattern<PackOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(PackOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    RankedTensorType resultType = op.getResult().getType();
+    unsigned rank = resultType.getRank();
+    SmallVector<AffineExpr> lo = identityExprs(ctx, rank), hi = lo;
+    lo.back() = lo.back() * 2;
+    hi.back() = hi.back() * 2 + 1;
+    SmallVector<AffineMap> maps{
+        AffineMap::get(rank, 0, lo, ctx), AffineMap::get(rank, 0, hi, ctx),
+        AffineMap::getMultiDimIdentityMap(rank, ctx)};
+
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, op.getInput());
+    AffineExpr s0 = getAffineSymbolExpr(0, ctx);
+    sizes.back() = affine::makeComposedFoldedAffineApply(
+        rewriter, loc, s0.floorDiv(2), {sizes.back()});
+    Value init = tensor::EmptyOp::create(rewriter, loc, sizes,
+                                         resultType.getElementType());
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, resultType, ValueRange{op.getInput(), op.getInput()},
+        ValueRange{init}, maps, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Type i8 = b.getI8Type();
+          Value low = arith::ExtUIOp::create(b, l, i8, args[0]);
+          Value high = arith::ShLIOp::create(
+              b, l, arith::ExtUIOp::create(b, l, i8, args[1]),
+              arith::ConstantIntOp::create(b, l, i8, 4));
+          linalg::YieldOp::create(b, l,
+                                    ValueRange{arith::OrIOp::create(b, l, low, high)});
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
+/// The 4-bit code at logical position `index` (along the packed dimension)
+/// of the byte `byte`: low nibble for even indices, high for odd ones.
+Value extractNibble(OpBuilder &b, Location loc, Value byte, Value index) {
+  Value odd = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::ne,
+      arith::AndIOp::create(b, loc, index,
+                            arith::ConstantIndexOp::create(b, loc, 1)),
+      arith::ConstantIndexOp::create(b, loc, 0));
+  Value high = arith::ShRUIOp::create(
+      b, loc, byte, arith::ConstantIntOp::create(b, loc, b.getI8Type(), 4));
+  Value sel = arith::SelectOp::create(b, loc, odd, high, byte);
+  return arith::TruncIOp::create(b, loc, b.getIntegerType(4), sel);
+}
+
+struct LowerUnpack : OpRewritePattern<UnpackOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(UnpackOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    RankedTensorType resultType = op.getResult().getType();
+    unsigned rank = resultType.getRank();
+    SmallVector<AffineExpr> in = identityExprs(ctx, rank);
+    in.back() = in.back().floorDiv(2);
+    SmallVector<AffineMap> maps{AffineMap::get(rank, 0, in, ctx),
+                                AffineMap::getMultiDimIdentityMap(rank, ctx)};
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, op.getInput());
+    AffineExpr s0 = getAffineSymbolExpr(0, ctx);
+    sizes.back() = affine::makeComposedFoldedAffineApply(rewriter, loc, s0 * 2,
+                                                         {sizes.back()});
+    Value init = tensor::EmptyOp::create(rewriter, loc, sizes,
+                                         resultType.getElementType());
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, resultType, ValueRange{op.getInput()}, ValueRange{init},
+        maps, iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          Value idx = linalg::IndexOp::create(b, l, rank - 1);
+          linalg::YieldOp::create(b, l, extractNibble(b, l, args[0], idx));
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
+/// quantx.matmul: a (m, n, k) contraction accumulating in f32 (weight-only,
+/// FP8) or i32 (integer), then for integer/FP8 an elementwise epilogue that
+/// applies the scales after the reduction.
+struct LowerMatmul : OpRewritePattern<MatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    MatmulOp::Kind kind = op.getKind();
+    auto resultType = cast<RankedTensorType>(op.getResult().getType());
+    SchemeAttr rhsScheme = op.getRhsScheme();
+    bool packed = rhsScheme.isSubByte();
+    QuantParams rhs{rhsScheme, op.getRhsScale(), op.getRhsZeroPoint()};
+    QuantParams lhs{op.getLhsSchemeAttr(), op.getLhsScale(),
+                    op.getLhsZeroPoint()};
+
+    AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
+               k = getAffineDimExpr(2, ctx);
+    SmallVector<Value> inputs{op.getLhs(), op.getRhs()};
+    SmallVector<AffineMap> maps{
+        AffineMap::get(3, 0, {m, k}, ctx),
+        AffineMap::get(3, 0, {n, packed ? k.floorDiv(2) : k}, ctx)};
+    // Weight-only matmuls dequantize inside the reduction; integer and FP8
+    // ones subtract zero points there and scale afterwards.
+    if (kind == MatmulOp::Kind::WeightOnly) {
+      appendParams(ctx, rhs, 3, {n, k}, inputs, maps);
+    } else {
+      if (rhs.zeroPoint) {
+        inputs.push_back(rhs.zeroPoint);
+        maps.push_back(getParamMap(ctx, rhsScheme, 3, {n, k}));
+      }
+      if (lhs.zeroPoint) {
+        inputs.push_back(lhs.zeroPoint);
+        maps.push_back(getParamMap(ctx, lhs.scheme, 3, {m, k}));
+      }
+    }
+    maps.push_back(AffineMap::get(3, 0, {m, n}, ctx));
+
+    Type accElt = kind == MatmulOp::Kind::Integer
+                      ? Type(rewriter.getI32Type())
+                      : Type(rewriter.getF32Type());
+    SmallVector<OpFoldResult> sizes{
+        tensor::getMixedSize(rewriter, loc, op.getLhs(), 0),
+        tensor::getMixedSize(rewriter, loc, op.getRhs(), 0)};
+    Value empty = tensor::EmptyOp::create(rewriter, loc, sizes, accElt);
+    Value zero = arith::ConstantOp::create(rewriter, loc, accElt,
+                                           rewriter.getZeroAttr(accElt));
+    Value init =
+        linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+    auto accType = RankedTensorType::get(resultType.getShape(), accElt);
+
+    auto contraction = linalg::GenericOp::create(
+        rewriter, loc, accType, inputs, ValueRange{init}, maps,
+        {utils::IteratorType::parallel, utils::IteratorType::parallel,
+         utils::IteratorType::reduction},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value code = args[1];
+          if (packed)
+            code = extractNibble(b, l, code, linalg::IndexOp::create(b, l, 2));
+          Value acc = args.back();
+          unsigned pos = 2;
+          Value sum;
+          if (kind == MatmulOp::Kind::WeightOnly) {
+            auto [scale, zp] = readParams(b, l, rhs, args, pos);
+            Value w = arith::MulFOp::create(
+                b, l, emitDecode(b, l, rhsScheme, code, zp), scale);
+            Value a = extendToF32(b, l, args[0]);
+            sum = arith::AddFOp::create(b, l, acc,
+                                        arith::MulFOp::create(b, l, a, w));
+          } else {
+            Value zw = rhs.zeroPoint
+                           ? storedIntToI32(b, l, rhsScheme, args[pos++])
+                           : Value();
+            Value za = lhs.zeroPoint
+                           ? storedIntToI32(b, l, lhs.scheme, args[pos++])
+                           : Value();
+            if (kind == MatmulOp::Kind::Integer) {
+              Value a = storedIntToI32(b, l, lhs.scheme, args[0]);
+              if (za)
+                a = arith::SubIOp::create(b, l, a, za);
+              Value w = storedIntToI32(b, l, rhsScheme, code);
+              if (zw)
+                w = arith::SubIOp::create(b, l, w, zw);
+              sum = arith::AddIOp::create(b, l, acc,
+                                          arith::MulIOp::create(b, l, a, w));
+            } else {
+              Value a = emitFloat8ToF32(b, l, args[0]);
+              Value w = emitFloat8ToF32(b, l, code);
+              sum = arith::AddFOp::create(b, l, acc,
+                                          arith::MulFOp::create(b, l, a, w));
+            }
+          }
+          linalg::YieldOp::create(b, l, sum);
+        });
+    Value acc = contraction.getResult(0);
+
+    if (kind == MatmulOp::Kind::WeightOnly && resultType.getElementType().isF32()) {
+      rewriter.replaceOp(op, acc);
+      return success();
+    }
+    rewriter.replaceOp(op, buildEpilogue(rewriter, loc, op, acc, rhs, lhs));
+    return success();
+  }
+
+  /// Elementwise (m, n) pass over the accumulator: rounding to the result
+  /// type, rescaling by `sa * sw`, or requantizing with `(sa * sw) / so`.
+  static Value buildEpilogue(PatternRewriter &rewriter, Location loc,
+                             MatmulOp op, Value acc, const QuantParams &rhs,
+                             const QuantParams &lhs) {
+    MLIRContext *ctx = op.getContext();
+    auto resultType = cast<RankedTensorType>(op.getResult().getType());
+    AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx);
+    AffineMap identity = AffineMap::getMultiDimIdentityMap(2, ctx);
+    SmallVector<Value> inputs{acc};
+    SmallVector<AffineMap> maps{identity};
+    bool scaled = op.getKind() != MatmulOp::Kind::WeightOnly;
+    QuantParams out{op.getOutSchemeAttr(), op.getOutScale(),
+                    op.getOutZeroPoint()};
+    if (scaled) {
+      // Scales here vary at most along dimension 0 of their operand (the
+      // verifier guarantees it), i.e. along m for the input, n for weights.
+      inputs.push_back(lhs.scale);
+      maps.push_back(getParamMap(ctx, lhs.scheme, 2, {m}));
+      inputs.push_back(rhs.scale);
+      maps.push_back(getParamMap(ctx, rhs.scheme, 2, {n}));
+      if (out.scheme)
+        appendParams(ctx, out, 2, {m, n}, inputs, maps);
+    }
+    maps.push_back(identity);
+    Value init = createEmptyLike(rewriter, loc, acc, resultType.getElementType());
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, resultType, inputs, ValueRange{init}, maps,
+        {utils::IteratorType::parallel, utils::IteratorType::parallel},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value v = args[0];
+          if (!scaled) {
+            linalg::YieldOp::create(b, 
+                l, truncFromF32(b, l, v, resultType.getElementType()));
+            return;
+          }
+          if (isa<IntegerType>(v.getType()))
+            v = arith::SIToFPOp::create(b, l, b.getF32Type(), v);
+          Value scale = arith::MulFOp::create(b, l, extendToF32(b, l, args[1]),
+                                              extendToF32(b, l, args[2]));
+          if (!out.scheme) {
+            v = arith::MulFOp::create(b, l, v, scale);
+            linalg::YieldOp::create(b, 
+                l, truncFromF32(b, l, v, resultType.getElementType()));
+            return;
+          }
+          unsigned pos = 3;
+          auto [outScale, outZp] = readParams(b, l, out, args, pos);
+          Value multiplier = arith::DivFOp::create(b, l, scale, outScale);
+          v = arith::MulFOp::create(b, l, v, multiplier);
+          linalg::YieldOp::create(b, l, emitEncode(b, l, out.scheme, v, outZp));
+        });
+    return generic.getResult(0);
+  }
+};
+
+struct QuantXLowerToLinalgPass
+    : quantx::impl::QuantXLowerToLinalgBase<QuantXLowerToLinalgPass> {
+  void runOnOperation() override {
+    Operation *root = getOperation();
+    int64_t before = 0;
+    root->walk([&](Operation *op) {
+      if (isa<QuantXDialect>(op->getDialect()))
+        ++before;
+    });
+    RewritePatternSet patterns(&getContext());
+    populateQuantXToLinalgPatterns(patterns);
+    if (failed(applyPatternsGreedily(root, std::move(patterns))))
+      return signalPassFailure();
+    int64_t remaining = 0;
+    root->walk([&](Operation *op) {
+      if (!isa<QuantXDialect>(op->getDialect()))
+        return;
+      op->emitError() << "could not be lowered to linalg";
+      ++remaining;
+    });
+    numOpsLowered += before - remaining;
+    if (remaining)
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void mlir::quantx::populateQuantXToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<LowerSchemeOp<QuantizeOp>, LowerSchemeOp<DequantizeOp>,
+               LowerSchemeOp<FakeQuantOp>, LowerObserve, LowerPack, LowerUnpack,
+               LowerMatmul>(patterns.getContext());
+}

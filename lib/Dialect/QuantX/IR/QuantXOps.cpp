@@ -1,0 +1,368 @@
+//===- QuantXOps.cpp - quantx operations ----------------------------------===//
+
+#include "QuantOpt/Dialect/QuantX/IR/QuantX.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::quantx;
+
+//===----------------------------------------------------------------------===//
+// Shared verification of scales and zero points
+//===----------------------------------------------------------------------===//
+
+static std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  llvm::raw_string_ostream os(s);
+  llvm::interleaveComma(shape, os, [&](int64_t d) {
+    if (ShapedType::isDynamic(d))
+      os << '?';
+    else
+      os << d;
+  });
+  os << ']';
+  return s;
+}
+
+/// Shape the scale (and zero point) must have for `scheme` on `shape`.
+static SmallVector<int64_t> expectedParamShape(SchemeAttr scheme,
+                                               ArrayRef<int64_t> shape) {
+  if (scheme.isPerTensor())
+    return {};
+  int64_t axis = *scheme.getAxis();
+  if (scheme.isPerChannel())
+    return {shape[axis]};
+  SmallVector<int64_t> result(shape);
+  if (!ShapedType::isDynamic(shape[axis]))
+    result[axis] = shape[axis] / *scheme.getGroupSize();
+  return result;
+}
+
+static bool shapesCompatible(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
+  if (a.size() != b.size())
+    return false;
+  for (auto [x, y] : llvm::zip(a, b))
+    if (!ShapedType::isDynamic(x) && !ShapedType::isDynamic(y) && x != y)
+      return false;
+  return true;
+}
+
+LogicalResult mlir::quantx::verifyQuantParams(Operation *op, StringRef role,
+                                              SchemeAttr scheme,
+                                              ArrayRef<int64_t> shape,
+                                              Value scale, Value zeroPoint) {
+  int64_t rank = shape.size();
+  if (std::optional<int64_t> axis = scheme.getAxis()) {
+    if (*axis >= rank)
+      return op->emitOpError()
+             << role << " scheme axis " << *axis
+             << " is out of range for a rank-" << rank << " tensor";
+    if (std::optional<int64_t> group = scheme.getGroupSize()) {
+      int64_t dim = shape[*axis];
+      if (!ShapedType::isDynamic(dim) && dim % *group != 0)
+        return op->emitOpError()
+               << role << " group size " << *group
+               << " does not divide dimension " << *axis << " of size " << dim;
+    }
+  }
+
+  SmallVector<int64_t> expected = expectedParamShape(scheme, shape);
+  auto checkShape = [&](Value v, StringRef what) -> LogicalResult {
+    auto type = cast<RankedTensorType>(v.getType());
+    if (shapesCompatible(type.getShape(), expected))
+      return success();
+    return op->emitOpError()
+           << role << " " << what << " must have shape "
+           << shapeString(expected) << " for " << scheme << " on a tensor of shape "
+           << shapeString(shape) << ", got " << type;
+  };
+
+  if (failed(checkShape(scale, "scale")))
+    return failure();
+  DenseFPElementsAttr scaleValues;
+  if (matchPattern(scale, m_Constant(&scaleValues))) {
+    for (auto [i, v] : llvm::enumerate(scaleValues.getValues<APFloat>())) {
+      double d = v.convertToDouble();
+      if (!(d > 0.0) || !std::isfinite(d))
+        return op->emitOpError()
+               << role << " scale must be positive and finite, got " << d
+               << " at element " << i;
+    }
+  }
+
+  if (!zeroPoint)
+    return success();
+  if (!scheme.isInteger())
+    return op->emitOpError()
+           << role << " zero point is only allowed with integer storage "
+           << "(i8, u8, i4, u4), not " << stringifyStorageKind(scheme.getStorage());
+  if (failed(checkShape(zeroPoint, "zero point")))
+    return failure();
+  Type zpElt = cast<RankedTensorType>(zeroPoint.getType()).getElementType();
+  if (zpElt != scheme.getStorageElementType())
+    return op->emitOpError()
+           << role << " zero point element type must be "
+           << scheme.getStorageElementType() << " to match "
+           << stringifyStorageKind(scheme.getStorage()) << " storage, got "
+           << zpElt;
+  DenseIntElementsAttr zpValues;
+  if (matchPattern(zeroPoint, m_Constant(&zpValues))) {
+    for (auto [i, v] : llvm::enumerate(zpValues.getValues<APInt>())) {
+      int64_t z = scheme.isUnsigned() ? int64_t(v.getZExtValue()) : v.getSExtValue();
+      if (z < scheme.getQuantMin() || z > scheme.getQuantMax())
+        return op->emitOpError()
+               << role << " zero point " << z << " at element " << i
+               << " is outside the range [" << scheme.getQuantMin() << ", "
+               << scheme.getQuantMax() << "] of " << scheme;
+    }
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// quantize / dequantize / fake_quant
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifySchemeOp(Operation *op, SchemeAttr scheme,
+                                    RankedTensorType floatType,
+                                    RankedTensorType storageType,
+                                    Value scale, Value zeroPoint) {
+  if (!shapesCompatible(floatType.getShape(), storageType.getShape()))
+    return op->emitOpError() << "input and result shapes differ: "
+                             << op->getOperand(0).getType() << " vs "
+                             << op->getResult(0).getType();
+  Type expected = scheme.getStorageElementType();
+  if (storageType.getElementType() != expected)
+    return op->emitOpError()
+           << "quantized element type must be " << expected << " for "
+           << stringifyStorageKind(scheme.getStorage()) << " storage, got "
+           << storageType.getElementType();
+  return verifyQuantParams(op, "the", scheme, floatType.getShape(), scale,
+                           zeroPoint);
+}
+
+LogicalResult QuantizeOp::verify() {
+  return verifySchemeOp(*this, getScheme(), getInput().getType(),
+                        getResult().getType(), getScale(), getZeroPoint());
+}
+
+LogicalResult DequantizeOp::verify() {
+  return verifySchemeOp(*this, getScheme(), getResult().getType(),
+                        getInput().getType(), getScale(), getZeroPoint());
+}
+
+LogicalResult FakeQuantOp::verify() {
+  if (getInput().getType() != getResult().getType())
+    return emitOpError() << "result type " << getResult().getType()
+                         << " must equal the input type "
+                         << getInput().getType();
+  return verifyQuantParams(*this, "the", getScheme(),
+                           getInput().getType().getShape(), getScale(),
+                           getZeroPoint());
+}
+
+//===----------------------------------------------------------------------===//
+// observe
+//===----------------------------------------------------------------------===//
+
+LogicalResult ObserveOp::verify() {
+  if (getName().empty())
+    return emitOpError() << "observer name must not be empty";
+  if (std::optional<int64_t> axis = getAxis()) {
+    int64_t rank = getInput().getType().getRank();
+    if (*axis < 0 || *axis >= rank)
+      return emitOpError() << "axis " << *axis
+                           << " is out of range for a rank-" << rank
+                           << " tensor";
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// pack / unpack
+//===----------------------------------------------------------------------===//
+
+/// Checks that `bytes` is `nibbles` with the innermost dimension halved.
+static LogicalResult verifyPacking(Operation *op, RankedTensorType nibbles,
+                                   RankedTensorType bytes) {
+  if (nibbles.getRank() == 0 || nibbles.getRank() != bytes.getRank())
+    return op->emitOpError() << "expected 4-bit and byte tensors of the same "
+                                "non-zero rank, got "
+                             << nibbles << " and " << bytes;
+  ArrayRef<int64_t> n = nibbles.getShape(), b = bytes.getShape();
+  if (!shapesCompatible(n.drop_back(), b.drop_back()))
+    return op->emitOpError() << "outer dimensions of " << nibbles << " and "
+                             << bytes << " differ";
+  int64_t inner = n.back();
+  if (ShapedType::isDynamic(inner))
+    return success();
+  if (inner % 2 != 0)
+    return op->emitOpError()
+           << "innermost dimension " << inner
+           << " must be even to hold two 4-bit values per byte";
+  if (!ShapedType::isDynamic(b.back()) && b.back() != inner / 2)
+    return op->emitOpError() << "innermost dimension of the packed tensor must be "
+                             << inner / 2 << ", got " << b.back();
+  return success();
+}
+
+LogicalResult PackOp::verify() {
+  return verifyPacking(*this, getInput().getType(), getResult().getType());
+}
+
+LogicalResult UnpackOp::verify() {
+  return verifyPacking(*this, getResult().getType(), getInput().getType());
+}
+
+OpFoldResult PackOp::fold(FoldAdaptor) {
+  if (auto unpack = getInput().getDefiningOp<UnpackOp>())
+    if (unpack.getInput().getType() == getType())
+      return unpack.getInput();
+  return {};
+}
+
+OpFoldResult UnpackOp::fold(FoldAdaptor) {
+  if (auto pack = getInput().getDefiningOp<PackOp>())
+    if (pack.getInput().getType() == getType())
+      return pack.getInput();
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// matmul
+//===----------------------------------------------------------------------===//
+
+MatmulOp::Kind MatmulOp::getKind() {
+  SchemeAttr lhs = getLhsSchemeAttr();
+  if (!lhs)
+    return Kind::WeightOnly;
+  return lhs.isFloat8() ? Kind::Float8 : Kind::Integer;
+}
+
+static bool isFloatActivation(Type t) {
+  return t.isF32() || t.isF16() || t.isBF16();
+}
+
+/// Integer and FP8 matmuls scale after the reduction, so a scale may vary
+/// only along the non-reduced dimension (axis 0) or not at all.
+static LogicalResult verifyFactorable(Operation *op, StringRef role,
+                                      SchemeAttr scheme) {
+  if (scheme.isPerTensor() || (scheme.isPerChannel() && *scheme.getAxis() == 0))
+    return success();
+  return op->emitOpError()
+         << role << " scheme " << scheme
+         << " must be per tensor or per row/channel (axis = 0) in an integer "
+            "or FP8 matmul, because its scales are applied after the "
+            "reduction; group-wise weights need float activations";
+}
+
+LogicalResult MatmulOp::verify() {
+  auto lhsType = cast<RankedTensorType>(getLhs().getType());
+  RankedTensorType rhsType = getRhs().getType();
+  auto resType = cast<RankedTensorType>(getResult().getType());
+  if (lhsType.getRank() != 2 || rhsType.getRank() != 2 || resType.getRank() != 2)
+    return emitOpError() << "expects rank-2 input, weight and result, got "
+                         << lhsType << ", " << rhsType << " and " << resType;
+
+  SchemeAttr rhsScheme = getRhsScheme();
+  Type rhsElt = rhsType.getElementType();
+  Type wantRhsElt = rhsScheme.isSubByte()
+                        ? Type(IntegerType::get(getContext(), 8))
+                        : rhsScheme.getStorageElementType();
+  if (rhsElt != wantRhsElt)
+    return emitOpError() << "weight element type must be " << wantRhsElt
+                         << " for " << stringifyStorageKind(rhsScheme.getStorage())
+                         << " storage"
+                         << (rhsScheme.isSubByte() ? " (packed two per byte)" : "")
+                         << ", got " << rhsElt;
+
+  int64_t m = lhsType.getDimSize(0), k = lhsType.getDimSize(1);
+  int64_t n = rhsType.getDimSize(0), kw = rhsType.getDimSize(1);
+  if (rhsScheme.isSubByte() && !ShapedType::isDynamic(kw))
+    kw *= 2;
+  if (!ShapedType::isDynamic(k) && !ShapedType::isDynamic(kw) && k != kw)
+    return emitOpError() << "input has K = " << k << " but the weight holds K = "
+                         << kw << (rhsScheme.isSubByte() ? " (packed)" : "");
+  if (!shapesCompatible(resType.getShape(), {m, n}))
+    return emitOpError() << "result shape must be " << shapeString({m, n})
+                         << ", got " << resType;
+  if (failed(verifyQuantParams(*this, "weight", rhsScheme, {n, kw},
+                               getRhsScale(), getRhsZeroPoint())))
+    return failure();
+
+  SchemeAttr lhsScheme = getLhsSchemeAttr();
+  SchemeAttr outScheme = getOutSchemeAttr();
+  if (!lhsScheme) {
+    if (getLhsScale() || getLhsZeroPoint())
+      return emitOpError() << "input scale or zero point given without an "
+                              "input scheme";
+    if (outScheme)
+      return emitOpError() << "an output scheme needs a quantized input; "
+                              "quantize the float result instead";
+    if (!isFloatActivation(lhsType.getElementType()))
+      return emitOpError() << "weight-only matmul needs f32, f16 or bf16 input, "
+                              "got "
+                           << lhsType.getElementType();
+  } else {
+    if (!getLhsScale())
+      return emitOpError() << "input scheme given without an input scale";
+    if (lhsScheme.isSubByte())
+      return emitOpError() << "4-bit activations are not supported; use i8, "
+                              "u8 or an FP8 input scheme";
+    if (lhsType.getElementType() != lhsScheme.getStorageElementType())
+      return emitOpError() << "input element type must be "
+                           << lhsScheme.getStorageElementType() << " for "
+                           << stringifyStorageKind(lhsScheme.getStorage())
+                           << " storage, got " << lhsType.getElementType();
+    bool intPair = lhsScheme.isInteger() && rhsScheme.isInteger();
+    bool fp8Pair = lhsScheme.isFloat8() && rhsScheme.isFloat8();
+    if (!intPair && !fp8Pair)
+      return emitOpError()
+             << "input storage " << stringifyStorageKind(lhsScheme.getStorage())
+             << " cannot be combined with weight storage "
+             << stringifyStorageKind(rhsScheme.getStorage())
+             << "; integer inputs need integer weights and FP8 inputs FP8 "
+                "weights";
+    if (failed(verifyFactorable(*this, "input", lhsScheme)) ||
+        failed(verifyFactorable(*this, "weight", rhsScheme)))
+      return failure();
+    if (failed(verifyQuantParams(*this, "input", lhsScheme, {m, k},
+                                 getLhsScale(), getLhsZeroPoint())))
+      return failure();
+  }
+
+  if (!outScheme) {
+    if (getOutScale() || getOutZeroPoint())
+      return emitOpError() << "output scale or zero point given without an "
+                              "output scheme";
+    if (!isFloatActivation(resType.getElementType()))
+      return emitOpError() << "result element type must be f32, f16 or bf16 "
+                              "without an output scheme, got "
+                           << resType.getElementType();
+    return success();
+  }
+  if (!getOutScale())
+    return emitOpError() << "output scheme given without an output scale";
+  if (!outScheme.isPerTensor())
+    return emitOpError() << "output scheme " << outScheme
+                         << " must be per tensor";
+  if (outScheme.isSubByte())
+    return emitOpError() << "4-bit outputs are not supported; use i8, u8 or "
+                            "an FP8 output scheme";
+  if (resType.getElementType() != outScheme.getStorageElementType())
+    return emitOpError() << "result element type must be "
+                         << outScheme.getStorageElementType() << " for "
+                         << stringifyStorageKind(outScheme.getStorage())
+                         << " output storage, got " << resType.getElementType();
+  return verifyQuantParams(*this, "output", outScheme, {m, n}, getOutScale(),
+                           getOutZeroPoint());
+}
+
+#define GET_OP_CLASSES
+#include "QuantOpt/Dialect/QuantX/IR/QuantXOps.cpp.inc"

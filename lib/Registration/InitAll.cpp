@@ -1,0 +1,23 @@
+//===- InitAll.cpp - register everything quant-opt provides ---------------===//
+
+#include "QuantOpt/InitAll.h"
+
+#include "QuantOpt/Conversion/Passes.h"
+#include "QuantOpt/Dialect/QuantX/IR/QuantX.h"
+
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+
+void mlir::quantx::registerQuantOptDialects(DialectRegistry &registry) {
+  registry.insert<QuantXDialect>();
+  // Upstream dialects, interfaces and extensions (bufferization models,
+  // LLVM translation interfaces, ...) that the pipelines rely on.
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+}
+
+void mlir::quantx::registerQuantOptAllPasses() {
+  registerAllPasses();
+  registerQuantOptPasses();
+}
