@@ -10,21 +10,20 @@ from lit.llvm.subst import ToolSubst
 config.name = "QUANT_OPT"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test"]
-config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "CMakeLists.txt", "Inputs"]
+config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "CMakeLists.txt", "Inputs", "README.md"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.quant_opt_obj_root, "test")
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
-config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 config.substitutions.append(("%quant_opt_src_root", config.quant_opt_src_root))
 config.substitutions.append(("%quant_opt_obj_root", config.quant_opt_obj_root))
 
 # Runtime libraries for executed tests.
 lib_dir = config.llvm_lib_dir
 config.substitutions.append(
-    ("%mlir_runner_utils", os.path.join(lib_dir, "libmlir_runner_utils" + config.llvm_shlib_ext)))
+    ("%mlir_runner_utils", os.path.join(lib_dir, "libmlir_runner_utils" + ".so")))
 config.substitutions.append(
-    ("%mlir_c_runner_utils", os.path.join(lib_dir, "libmlir_c_runner_utils" + config.llvm_shlib_ext)))
+    ("%mlir_c_runner_utils", os.path.join(lib_dir, "libmlir_c_runner_utils" + ".so")))
 
 # FileCheck variables are scoped to CHECK-LABEL blocks, as upstream MLIR does.
 config.environment["FILECHECK_OPTS"] = "-enable-var-scope --allow-unused-prefixes=false"
@@ -33,7 +32,7 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.quant_opt_tools_dir, config.llvm_tools_dir]
-tools = ["quant-opt", "mlir-opt", "mlir-runner", "mlir-translate", "llc"]
+tools = ["quant-opt", "mlir-opt", "mlir-runner", "mlir-translate", "llc", "not", "FileCheck", "count"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # Features gating hardware-dependent tests.

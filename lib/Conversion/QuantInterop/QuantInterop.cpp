@@ -246,7 +246,11 @@ LogicalResult convertAndExplain(Operation *root, RewritePatternSet &&patterns,
                                 uint64_t &converted, uint64_t &skipped) {
   uint64_t before = 0;
   root->walk([&](Operation *op) { before += isa<OpTys...>(op); });
-  if (failed(applyPatternsGreedily(root, std::move(patterns))))
+  // Upstream folds dcast(qcast(x)) to x, dropping the quantization error;
+  // only our rewrites may change these ops here.
+  GreedyRewriteConfig config;
+  config.enableFolding(false);
+  if (failed(applyPatternsGreedily(root, std::move(patterns), config)))
     return failure();
   uint64_t after = 0;
   root->walk([&](Operation *op) {

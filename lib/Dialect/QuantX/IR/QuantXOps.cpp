@@ -9,6 +9,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
+#include <sstream>
 
 using namespace mlir;
 using namespace mlir::quantx;
@@ -28,6 +29,13 @@ static std::string shapeString(ArrayRef<int64_t> shape) {
   });
   os << ']';
   return s;
+}
+
+/// Shortest readable form of a scale value ("0.5", "inf", "nan").
+static std::string formatScale(double d) {
+  std::ostringstream os;
+  os << d;
+  return os.str();
 }
 
 /// Shape the scale (and zero point) must have for `scheme` on `shape`.
@@ -91,7 +99,7 @@ LogicalResult mlir::quantx::verifyQuantParams(Operation *op, StringRef role,
       double d = v.convertToDouble();
       if (!(d > 0.0) || !std::isfinite(d))
         return op->emitOpError()
-               << role << " scale must be positive and finite, got " << d
+               << role << " scale must be positive and finite, got " << formatScale(d)
                << " at element " << i;
     }
   }

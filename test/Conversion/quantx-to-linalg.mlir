@@ -1,0 +1,168 @@
+// RUN: quant-opt %s -split-input-file --quantx-lower-to-linalg | FileCheck %s
+
+//   CHECK-DAG: #[[$ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+//   CHECK-DAG: #[[$GRP:.*]] = affine_map<(d0, d1) -> (d0, d1 floordiv 32)>
+// CHECK-LABEL: func @quantize_group_asym
+//  CHECK-SAME:   (%[[X:.*]]: tensor<4x64xf32>, %[[S:.*]]: tensor<4x2xf32>, %[[Z:.*]]: tensor<4x2xi4>)
+//   CHECK-DAG:   %[[MIN:.*]] = arith.constant 0.000000e+00 : f32
+//   CHECK-DAG:   %[[MAX:.*]] = arith.constant 1.500000e+01 : f32
+//       CHECK:   %[[E:.*]] = tensor.empty() : tensor<4x64xi4>
+//       CHECK:   linalg.generic {indexing_maps = [#[[$ID]], #[[$GRP]], #[[$GRP]], #[[$ID]]], iterator_types = ["parallel", "parallel"]}
+//  CHECK-SAME:     ins(%[[X]], %[[S]], %[[Z]] : {{.*}}) outs(%[[E]] : tensor<4x64xi4>)
+//       CHECK:   ^bb0(%[[IN:.*]]: f32, %[[SC:.*]]: f32, %[[ZP:.*]]: i4, %{{.*}}: i4):
+//       CHECK:     %[[ZP32:.*]] = arith.extui %[[ZP]] : i4 to i32
+//       CHECK:     %[[D:.*]] = arith.divf %[[IN]], %[[SC]] : f32
+//       CHECK:     %[[R:.*]] = math.roundeven %[[D]] : f32
+//       CHECK:     %[[ZPF:.*]] = arith.sitofp %[[ZP32]] : i32 to f32
+//       CHECK:     %[[A:.*]] = arith.addf %[[R]], %[[ZPF]] : f32
+//       CHECK:     %[[LO:.*]] = arith.maximumf %[[A]], %[[MIN]] : f32
+//       CHECK:     %[[HI:.*]] = arith.minimumf %[[LO]], %[[MAX]] : f32
+//       CHECK:     %[[NAN:.*]] = arith.cmpf uno, %[[D]], %[[D]] : f32
+//       CHECK:     %[[SEL:.*]] = arith.select %[[NAN]], %[[ZPF]], %[[HI]] : f32
+//       CHECK:     %[[I:.*]] = arith.fptosi %[[SEL]] : f32 to i32
+//       CHECK:     %[[T:.*]] = arith.trunci %[[I]] : i32 to i4
+//       CHECK:     linalg.yield %[[T]] : i4
+func.func @quantize_group_asym(%x: tensor<4x64xf32>, %s: tensor<4x2xf32>, %z: tensor<4x2xi4>) -> tensor<4x64xi4> {
+  %0 = quantx.quantize %x as #quantx.scheme<u4, axis = 1, group = 32> scale(%s : tensor<4x2xf32>) zero_point(%z : tensor<4x2xi4>) : tensor<4x64xf32> -> tensor<4x64xi4>
+  return %0 : tensor<4x64xi4>
+}
+
+// -----
+
+//   CHECK-DAG: #[[$ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+//   CHECK-DAG: #[[$ROW:.*]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func @dequantize_per_channel_dynamic
+//  CHECK-SAME:   (%[[Q:.*]]: tensor<?x?xi8>, %[[S:.*]]: tensor<?xf16>)
+//   CHECK-DAG:   %[[D0:.*]] = tensor.dim %[[Q]], %c0
+//   CHECK-DAG:   %[[D1:.*]] = tensor.dim %[[Q]], %c1
+//       CHECK:   %[[E:.*]] = tensor.empty(%[[D0]], %[[D1]]) : tensor<?x?xbf16>
+//       CHECK:   linalg.generic {indexing_maps = [#[[$ID]], #[[$ROW]], #[[$ID]]]
+//       CHECK:   ^bb0(%[[IN:.*]]: i8, %[[SC:.*]]: f16, %{{.*}}: bf16):
+//       CHECK:     %[[SC32:.*]] = arith.extf %[[SC]] : f16 to f32
+//       CHECK:     %[[I:.*]] = arith.extsi %[[IN]] : i8 to i32
+//       CHECK:     %[[F:.*]] = arith.sitofp %[[I]] : i32 to f32
+//       CHECK:     %[[M:.*]] = arith.mulf %[[F]], %[[SC32]] : f32
+//       CHECK:     %[[T:.*]] = arith.truncf %[[M]] : f32 to bf16
+//       CHECK:     linalg.yield %[[T]] : bf16
+func.func @dequantize_per_channel_dynamic(%q: tensor<?x?xi8>, %s: tensor<?xf16>) -> tensor<?x?xbf16> {
+  %0 = quantx.dequantize %q as #quantx.scheme<i8, axis = 0> scale(%s : tensor<?xf16>) : tensor<?x?xi8> -> tensor<?x?xbf16>
+  return %0 : tensor<?x?xbf16>
+}
+
+// -----
+
+// CHECK-LABEL: func @fake_quant_fp8
+//       CHECK:   linalg.generic
+//       CHECK:     arith.divf
+//       CHECK:     math.absf
+//       CHECK:     arith.minimumf %{{.*}}, %cst{{.*}} : f32
+//       CHECK:     math.roundeven
+//       CHECK:     arith.cmpf olt
+//       CHECK:     arith.cmpf uno
+//       CHECK:     arith.bitcast %{{.*}} : i8 to f8E4M3FN
+//       CHECK:     arith.bitcast %{{.*}} : f8E4M3FN to i8
+//       CHECK:     math.copysign
+//       CHECK:     arith.mulf
+//       CHECK:     linalg.yield %{{.*}} : f32
+//   CHECK-NOT:   quantx.
+func.func @fake_quant_fp8(%x: tensor<8xf32>, %s: tensor<f32>) -> tensor<8xf32> {
+  %0 = quantx.fake_quant %x as #quantx.scheme<f8E4M3FN> scale(%s : tensor<f32>) : tensor<8xf32> -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
+
+// -----
+
+//   CHECK-DAG: #[[$LO:.*]] = affine_map<(d0, d1) -> (d0, d1 * 2)>
+//   CHECK-DAG: #[[$HI:.*]] = affine_map<(d0, d1) -> (d0, d1 * 2 + 1)>
+//   CHECK-DAG: #[[$ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+//   CHECK-DAG: #[[$HALF:.*]] = affine_map<(d0, d1) -> (d0, d1 floordiv 2)>
+// CHECK-LABEL: func @pack_unpack
+//  CHECK-SAME:   (%[[Q:.*]]: tensor<?x?xi4>, %[[P:.*]]: tensor<3x4xi8>)
+//       CHECK:   %[[D1:.*]] = tensor.dim %[[Q]], %c1
+//       CHECK:   %[[H:.*]] = affine.apply #{{.*}}()[%[[D1]]]
+//       CHECK:   tensor.empty(%{{.*}}, %[[H]]) : tensor<?x?xi8>
+//       CHECK:   linalg.generic {indexing_maps = [#[[$LO]], #[[$HI]], #[[$ID]]]
+//       CHECK:   ^bb0(%[[A:.*]]: i4, %[[B:.*]]: i4, %{{.*}}: i8):
+//       CHECK:     %[[AL:.*]] = arith.extui %[[A]] : i4 to i8
+//       CHECK:     %[[BL:.*]] = arith.extui %[[B]] : i4 to i8
+//       CHECK:     %[[BH:.*]] = arith.shli %[[BL]], %c4_i8 : i8
+//       CHECK:     %[[O:.*]] = arith.ori %[[AL]], %[[BH]] : i8
+//       CHECK:     linalg.yield %[[O]] : i8
+//       CHECK:   tensor.empty() : tensor<3x8xi4>
+//       CHECK:   linalg.generic {indexing_maps = [#[[$HALF]], #[[$ID]]]
+//       CHECK:     %[[K:.*]] = linalg.index 1 : index
+//       CHECK:     arith.andi %[[K]], %c1
+//       CHECK:     arith.shrui %{{.*}}, %c4_i8 : i8
+//       CHECK:     arith.select
+//       CHECK:     arith.trunci %{{.*}} : i8 to i4
+func.func @pack_unpack(%q: tensor<?x?xi4>, %p: tensor<3x4xi8>) -> (tensor<?x?xi8>, tensor<3x8xi4>) {
+  %0 = quantx.pack %q : tensor<?x?xi4> -> tensor<?x?xi8>
+  %1 = quantx.unpack %p : tensor<3x4xi8> -> tensor<3x8xi4>
+  return %0, %1 : tensor<?x?xi8>, tensor<3x8xi4>
+}
+
+// -----
+
+// W4A16: the packed weight is read through `k floordiv 2`, the group scale
+// through `k floordiv 32`, and the weight is dequantized inside the
+// reduction (it never exists unpacked in memory).
+//   CHECK-DAG: #[[$A:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+//   CHECK-DAG: #[[$W:.*]] = affine_map<(d0, d1, d2) -> (d1, d2 floordiv 2)>
+//   CHECK-DAG: #[[$S:.*]] = affine_map<(d0, d1, d2) -> (d1, d2 floordiv 32)>
+//   CHECK-DAG: #[[$O:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func @matmul_w4a16
+//       CHECK:   %[[FILL:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x8xf32>)
+//       CHECK:   %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[$A]], #[[$W]], #[[$S]], #[[$O]]], iterator_types = ["parallel", "parallel", "reduction"]}
+//  CHECK-SAME:     outs(%[[FILL]] : tensor<1x8xf32>)
+//       CHECK:     linalg.index 2
+//       CHECK:     arith.trunci %{{.*}} : i8 to i4
+//       CHECK:     arith.extsi %{{.*}} : i4 to i32
+//       CHECK:     arith.mulf
+//       CHECK:     arith.extf %{{.*}} : f16 to f32
+//       CHECK:     arith.mulf
+//       CHECK:     arith.addf
+//       CHECK:   linalg.generic
+//       CHECK:     arith.truncf %{{.*}} : f32 to f16
+func.func @matmul_w4a16(%a: tensor<1x64xf16>, %w: tensor<8x32xi8>, %s: tensor<8x2xf16>) -> tensor<1x8xf16> {
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i4, axis = 1, group = 32> scale %s) : (tensor<1x64xf16>, tensor<8x32xi8>, tensor<8x2xf16>) -> tensor<1x8xf16>
+  return %0 : tensor<1x8xf16>
+}
+
+// -----
+
+// W8A8: exact i32 accumulation with zero points subtracted in the reduction,
+// then one epilogue applying sa * sw and requantizing with (sa * sw) / so.
+//   CHECK-DAG: #[[$T3:.*]] = affine_map<(d0, d1, d2) -> ()>
+//   CHECK-DAG: #[[$N2:.*]] = affine_map<(d0, d1) -> (d1)>
+//   CHECK-DAG: #[[$T2:.*]] = affine_map<(d0, d1) -> ()>
+// CHECK-LABEL: func @matmul_w8a8_requant
+//       CHECK:   linalg.fill ins(%{{.*}} : i32)
+//       CHECK:   %[[ACC:.*]] = linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #[[$T3]], #{{.*}}], iterator_types = ["parallel", "parallel", "reduction"]}
+//       CHECK:     arith.extui %{{.*}} : i8 to i32
+//       CHECK:     arith.subi
+//       CHECK:     arith.extsi %{{.*}} : i8 to i32
+//       CHECK:     arith.muli
+//       CHECK:     arith.addi
+//       CHECK:   linalg.generic {indexing_maps = [#{{.*}}, #[[$T2]], #[[$N2]], #[[$T2]], #[[$T2]], #{{.*}}]
+//  CHECK-SAME:     ins(%[[ACC]], {{.*}} : tensor<4x8xi32>, tensor<f32>, tensor<8xf32>, tensor<f32>, tensor<i8>)
+//       CHECK:     arith.sitofp %{{.*}} : i32 to f32
+//       CHECK:     %[[SASW:.*]] = arith.mulf
+//       CHECK:     %[[MULT:.*]] = arith.divf %[[SASW]], %{{.*}} : f32
+//       CHECK:     arith.mulf %{{.*}}, %[[MULT]] : f32
+//       CHECK:     math.roundeven
+//       CHECK:     arith.trunci %{{.*}} : i32 to i8
+func.func @matmul_w8a8_requant(%a: tensor<4x64xi8>, %w: tensor<8x64xi8>, %ws: tensor<8xf32>, %as: tensor<f32>, %az: tensor<i8>, %os: tensor<f32>, %oz: tensor<i8>) -> tensor<4x8xi8> {
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8, axis = 0> scale %ws) input(#quantx.scheme<u8> scale %as zero_point %az) output(#quantx.scheme<u8> scale %os zero_point %oz) : (tensor<4x64xi8>, tensor<8x64xi8>, tensor<8xf32>, tensor<f32>, tensor<i8>, tensor<f32>, tensor<i8>) -> tensor<4x8xi8>
+  return %0 : tensor<4x8xi8>
+}
+
+// -----
+
+// Observers are forwarded.
+// CHECK-LABEL: func @observe
+//  CHECK-SAME:   (%[[X:.*]]: tensor<4xf32>)
+//  CHECK-NEXT:   return %[[X]]
+func.func @observe(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = quantx.observe "x" %x : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
