@@ -64,7 +64,8 @@ void mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
   expand.includeBf16 = true;
   pm.addPass(arith::createArithExpandOpsPass(expand));
 
-  // LLVM dialect.
+  // LLVM dialect. Vector ops (including `vector.print`) lower here too.
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());
