@@ -78,6 +78,10 @@ func.func @fake_quant_fp8(%x: tensor<8xf32>, %s: tensor<f32>) -> tensor<8xf32> {
 //   CHECK-DAG: #[[$HALF:.*]] = affine_map<(d0, d1) -> (d0, d1 floordiv 2)>
 // CHECK-LABEL: func @pack_unpack
 //  CHECK-SAME:   (%[[Q:.*]]: tensor<?x?xi4>, %[[P:.*]]: tensor<3x4xi8>)
+//       CHECK:   %[[D:.*]] = tensor.dim %[[Q]], %c1
+//       CHECK:   %[[REM:.*]] = arith.remui %[[D]], %c2
+//       CHECK:   %[[EVEN:.*]] = arith.cmpi eq, %[[REM]], %c0
+//       CHECK:   cf.assert %[[EVEN]], "quantx.pack: innermost dimension must be even"
 //       CHECK:   %[[D1:.*]] = tensor.dim %[[Q]], %c1
 //       CHECK:   %[[H:.*]] = affine.apply #{{.*}}()[%[[D1]]]
 //       CHECK:   tensor.empty(%{{.*}}, %[[H]]) : tensor<?x?xi8>

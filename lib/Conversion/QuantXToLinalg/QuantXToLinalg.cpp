@@ -10,7 +10,9 @@
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -39,11 +41,49 @@ AffineMap getParamMap(MLIRContext *ctx, SchemeAttr scheme, unsigned numLoops,
   return AffineMap::get(numLoops, 0, exprs, ctx);
 }
 
-/// A tensor.empty with the sizes of `shapeSource` and element type `elt`.
-Value createEmptyLike(OpBuilder &b, Location loc, Value shapeSource, Type elt) {
-  return tensor::EmptyOp::create(b, loc,
-                                 tensor::getMixedSizes(b, loc, shapeSource),
-                                 elt);
+/// A tensor.empty of exactly `type`, taking its dynamic sizes from `sizes`
+/// (sizes may have folded to constants; the type still decides which
+/// dimensions are dynamic, so the result matches the op being replaced).
+Value createEmpty(OpBuilder &b, Location loc, RankedTensorType type,
+                  ArrayRef<OpFoldResult> sizes) {
+  SmallVector<Value> dynamic;
+  for (auto [dim, size] : llvm::zip(type.getShape(), sizes))
+    if (ShapedType::isDynamic(dim))
+      dynamic.push_back(getValueOrCreateConstantIndexOp(b, loc, size));
+  return tensor::EmptyOp::create(b, loc, type, dynamic);
+}
+
+/// A tensor.empty of `type` with the sizes of `shapeSource`.
+Value createEmptyLike(OpBuilder &b, Location loc, Value shapeSource,
+                      RankedTensorType type) {
+  return createEmpty(b, loc, type, tensor::getMixedSizes(b, loc, shapeSource));
+}
+
+/// Static shapes are checked by the verifiers; for a dynamic dimension
+/// `dim` of `tensor` that must be a multiple of `factor`, emit a run-time
+/// check so a bad shape aborts with a message instead of reading out of
+/// bounds.
+void emitMultipleCheck(OpBuilder &b, Location loc, Value tensor, int64_t dim,
+                       int64_t factor, const Twine &what) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  if (!type.isDynamicDim(dim) || factor == 1)
+    return;
+  Value size = tensor::DimOp::create(b, loc, tensor, dim);
+  Value rem = arith::RemUIOp::create(
+      b, loc, size, arith::ConstantIndexOp::create(b, loc, factor));
+  Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rem,
+                                   arith::ConstantIndexOp::create(b, loc, 0));
+  cf::AssertOp::create(b, loc, ok, what.str());
+}
+
+/// Checks the grouped dimension of `scheme` on `tensor` at run time.
+void emitGroupCheck(OpBuilder &b, Location loc, SchemeAttr scheme,
+                    Value tensor) {
+  if (scheme.isGrouped())
+    emitMultipleCheck(b, loc, tensor, *scheme.getAxis(), *scheme.getGroupSize(),
+                      "quantx: group size " + Twine(*scheme.getGroupSize()) +
+                          " does not divide dimension " +
+                          Twine(*scheme.getAxis()));
 }
 
 /// Scale and optional zero point operands, with their maps.
@@ -90,6 +130,7 @@ struct LowerSchemeOp : OpRewritePattern<OpTy> {
     auto resultType = cast<RankedTensorType>(op.getResult().getType());
     unsigned rank = resultType.getRank();
     QuantParams params{op.getScheme(), op.getScale(), op.getZeroPoint()};
+    emitGroupCheck(rewriter, loc, params.scheme, op.getInput());
 
     SmallVector<AffineExpr> dims;
     for (unsigned i = 0; i < rank; ++i)
@@ -100,8 +141,7 @@ struct LowerSchemeOp : OpRewritePattern<OpTy> {
     appendParams(ctx, params, rank, dims, inputs, maps);
     maps.push_back(identity);
 
-    Value init = createEmptyLike(rewriter, loc, op.getInput(),
-                                 resultType.getElementType());
+    Value init = createEmptyLike(rewriter, loc, op.getInput(), resultType);
     SmallVector<utils::IteratorType> iterators(rank,
                                                utils::IteratorType::parallel);
     auto generic = linalg::GenericOp::create(
@@ -174,13 +214,14 @@ struct LowerPack : OpRewritePattern<PackOp> {
         AffineMap::get(rank, 0, lo, ctx), AffineMap::get(rank, 0, hi, ctx),
         AffineMap::getMultiDimIdentityMap(rank, ctx)};
 
+    emitMultipleCheck(rewriter, loc, op.getInput(), rank - 1, 2,
+                      "quantx.pack: innermost dimension must be even");
     SmallVector<OpFoldResult> sizes =
         tensor::getMixedSizes(rewriter, loc, op.getInput());
     AffineExpr s0 = getAffineSymbolExpr(0, ctx);
     sizes.back() = affine::makeComposedFoldedAffineApply(
         rewriter, loc, s0.floorDiv(2), {sizes.back()});
-    Value init = tensor::EmptyOp::create(rewriter, loc, sizes,
-                                         resultType.getElementType());
+    Value init = createEmpty(rewriter, loc, resultType, sizes);
     SmallVector<utils::IteratorType> iterators(rank,
                                                utils::IteratorType::parallel);
     auto generic = linalg::GenericOp::create(
@@ -231,8 +272,7 @@ struct LowerUnpack : OpRewritePattern<UnpackOp> {
     AffineExpr s0 = getAffineSymbolExpr(0, ctx);
     sizes.back() = affine::makeComposedFoldedAffineApply(rewriter, loc, s0 * 2,
                                                          {sizes.back()});
-    Value init = tensor::EmptyOp::create(rewriter, loc, sizes,
-                                         resultType.getElementType());
+    Value init = createEmpty(rewriter, loc, resultType, sizes);
     SmallVector<utils::IteratorType> iterators(rank,
                                                utils::IteratorType::parallel);
     auto generic = linalg::GenericOp::create(
@@ -263,6 +303,15 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
     QuantParams rhs{rhsScheme, op.getRhsScale(), op.getRhsZeroPoint()};
     QuantParams lhs{op.getLhsSchemeAttr(), op.getLhsScale(),
                     op.getLhsZeroPoint()};
+    emitKCheck(rewriter, loc, op);
+    if (rhsScheme.isGrouped() && *rhsScheme.getAxis() == 1)
+      emitMultipleCheck(rewriter, loc, op.getLhs(), 1,
+                        *rhsScheme.getGroupSize(),
+                        "quantx.matmul: group size " +
+                            Twine(*rhsScheme.getGroupSize()) +
+                            " does not divide K");
+    else
+      emitGroupCheck(rewriter, loc, rhsScheme, op.getRhs());
 
     AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
                k = getAffineDimExpr(2, ctx);
@@ -292,12 +341,12 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
     SmallVector<OpFoldResult> sizes{
         tensor::getMixedSize(rewriter, loc, op.getLhs(), 0),
         tensor::getMixedSize(rewriter, loc, op.getRhs(), 0)};
-    Value empty = tensor::EmptyOp::create(rewriter, loc, sizes, accElt);
+    auto accType = RankedTensorType::get(resultType.getShape(), accElt);
+    Value empty = createEmpty(rewriter, loc, accType, sizes);
     Value zero = arith::ConstantOp::create(rewriter, loc, accElt,
                                            rewriter.getZeroAttr(accElt));
     Value init =
         linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
-    auto accType = RankedTensorType::get(resultType.getShape(), accElt);
 
     auto contraction = linalg::GenericOp::create(
         rewriter, loc, accType, inputs, ValueRange{init}, maps,
@@ -352,6 +401,23 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
     return success();
   }
 
+  /// Run-time check that the input's K matches the weight's when either is
+  /// dynamic (the verifier covers static shapes).
+  static void emitKCheck(OpBuilder &b, Location loc, MatmulOp op) {
+    auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
+    RankedTensorType rhsType = op.getRhs().getType();
+    if (!lhsType.isDynamicDim(1) && !rhsType.isDynamicDim(1))
+      return;
+    Value k = tensor::DimOp::create(b, loc, op.getLhs(), 1);
+    Value kw = tensor::DimOp::create(b, loc, op.getRhs(), 1);
+    if (op.getRhsScheme().isSubByte())
+      kw = arith::MulIOp::create(b, loc, kw,
+                                 arith::ConstantIndexOp::create(b, loc, 2));
+    Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, k, kw);
+    cf::AssertOp::create(b, loc, ok,
+                         "quantx.matmul: input K differs from the weight's K");
+  }
+
   /// Elementwise (m, n) pass over the accumulator: rounding to the result
   /// type, rescaling by `sa * sw`, or requantizing with `(sa * sw) / so`.
   static Value buildEpilogue(PatternRewriter &rewriter, Location loc,
@@ -377,7 +443,7 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
         appendParams(ctx, out, 2, {m, n}, inputs, maps);
     }
     maps.push_back(identity);
-    Value init = createEmptyLike(rewriter, loc, acc, resultType.getElementType());
+    Value init = createEmptyLike(rewriter, loc, acc, resultType);
     auto generic = linalg::GenericOp::create(
         rewriter, loc, resultType, inputs, ValueRange{init}, maps,
         {utils::IteratorType::parallel, utils::IteratorType::parallel},

@@ -297,6 +297,9 @@ LogicalResult MatmulOp::verify() {
   if (!ShapedType::isDynamic(k) && !ShapedType::isDynamic(kw) && k != kw)
     return emitOpError() << "input has K = " << k << " but the weight holds K = "
                          << kw << (rhsScheme.isSubByte() ? " (packed)" : "");
+  // Check the scales against whichever K is known statically.
+  if (ShapedType::isDynamic(kw))
+    kw = k;
   if (!shapesCompatible(resType.getShape(), {m, n}))
     return emitOpError() << "result shape must be " << shapeString({m, n})
                          << ", got " << resType;
