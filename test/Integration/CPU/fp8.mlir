@@ -271,8 +271,8 @@ func.func @main() {
   // 0x81 -> -2^-25 -> -0; 0x38 -> 2^-16 = 1.52588e-05.
   %d3i = arith.constant dense<[0x01, 0x02, 0x03, 0x06, 0x7E, 0x08, 0x81, 0x38]> : tensor<8xi8>
   %d3c = arith.bitcast %d3i : tensor<8xi8> to tensor<8xf8E4M3FN>
-  %s3 = arith.constant dense<1.52587890625e-05> : tensor<f32>
-  %d3 = quantx.dequantize %d3c as #quantx.scheme<f8E4M3FN> scale(%s3 : tensor<f32>) : tensor<8xf8E4M3FN> -> tensor<8xf16>
+  %s16 = arith.constant dense<1.52587890625e-05> : tensor<f32>
+  %d3 = quantx.dequantize %d3c as #quantx.scheme<f8E4M3FN> scale(%s16 : tensor<f32>) : tensor<8xf8E4M3FN> -> tensor<8xf16>
   %d3e = arith.extf %d3 : tensor<8xf16> to tensor<8xf32>
   call @pf32(%d3e) : (tensor<8xf32>) -> ()
   // CHECK: {{^}}[0, 5.96046e-08, 1.19209e-07, 1.78814e-07, 0.00683594, 2.38419e-07, -0, 1.52588e-05]
@@ -295,6 +295,73 @@ func.func @main() {
   %d6e = arith.extf %d6 : tensor<8xf16> to tensor<8xf32>
   call @pf32(%d6e) : (tensor<8xf32>) -> ()
   // CHECK: {{^}}[inf, -inf, inf, 3.05176e-05, {{-?nan}}, 0.00012207, -0, {{-?nan}}]
+
+  //===--------------------------------------------------------------------===//
+  // More granularities, types and edge cases
+  //===--------------------------------------------------------------------===//
+
+  // E4M3FN fake_quant, group 2 along axis 0 on 4x2, scales [[2, .5], [.25, .001]]:
+  // (0,0) 1/2 = 0.5 -> 1;  (0,1) 500/0.5 = 1000 -> 448 -> 224
+  // (1,0) 3/2 = 1.5 -> 3;  (1,1) -0.001/0.5 = -0.002 = -1.024 * 2^-9 -> -2^-9 -> -0.000976562
+  // (2,0) 100/.25 = 400 -> tie 384/416 -> 384 -> 96;  (2,1) 2/0.001 = 2000 -> 448 -> 0.448
+  // (3,0) -7/.25 = -28 -> -28 (exact) -> -7;  (3,1) 0.3/0.001 = 300 -> 288 -> 0.288
+  %g1 = arith.constant dense<[[1.0, 500.0], [3.0, -0.001], [100.0, 2.0], [-7.0, 0.3]]> : tensor<4x2xf32>
+  %gs1 = arith.constant dense<[[2.0, 0.5], [0.25, 0.001]]> : tensor<2x2xf32>
+  %gf1 = quantx.fake_quant %g1 as #quantx.scheme<f8E4M3FN, axis = 0, group = 2> scale(%gs1 : tensor<2x2xf32>) : tensor<4x2xf32> -> tensor<4x2xf32>
+  %ug1 = tensor.cast %gf1 : tensor<4x2xf32> to tensor<*xf32>
+  call @printMemrefF32(%ug1) : (tensor<*xf32>) -> ()
+  // CHECK: {{^\[\[}}1, 224],
+  // CHECK-NEXT: [3, -0.000976562],
+  // CHECK-NEXT: [96, 0.448],
+  // CHECK-NEXT: [-7, 0.288]]
+
+  // Negative NaN inputs keep their sign: f16 -NaN -> 0xFF (255); f16 NaN -> 0x7F (127);
+  // f16 -0 -> 0x80 (128); f16 -inf -> 0xFE (254)  [E4M3FN]
+  // bf16 -NaN -> 0xFF; bf16 NaN -> 0x7F; bf16 -0 -> 0x80; bf16 -inf -> 0xFB (251)  [E5M2]
+  %n16 = arith.constant dense<[0xFE00, 0x7E00, 0x8000, 0xFC00]> : tensor<4xf16>
+  %qn16 = quantx.quantize %n16 as #quantx.scheme<f8E4M3FN> scale(%s1 : tensor<f32>) : tensor<4xf16> -> tensor<4xf8E4M3FN>
+  %bn16 = arith.bitcast %qn16 : tensor<4xf8E4M3FN> to tensor<4xi8>
+  %nb16 = arith.constant dense<[0xFFC0, 0x7FC0, 0x8000, 0xFF80]> : tensor<4xbf16>
+  %qnb16 = quantx.quantize %nb16 as #quantx.scheme<f8E5M2> scale(%s1 : tensor<f32>) : tensor<4xbf16> -> tensor<4xf8E5M2>
+  %bnb16 = arith.bitcast %qnb16 : tensor<4xf8E5M2> to tensor<4xi8>
+  %bn = tensor.concat dim(0) %bn16, %bnb16 : (tensor<4xi8>, tensor<4xi8>) -> tensor<8xi8>
+  %en = arith.extui %bn : tensor<8xi8> to tensor<8xi32>
+  %un = tensor.cast %en : tensor<8xi32> to tensor<*xi32>
+  call @printMemrefI32(%un) : (tensor<*xi32>) -> ()
+  // CHECK: {{^}}[255, 127, 128, 254, 255, 127, 128, 251]
+
+  // x / scale overflowing f32 (scale 1e-10): +-3e38 -> +-inf -> +-448 (0x7E, 0xFE);
+  // +-1e-30 -> +-1e-20 -> +-0 (0x00, 0x80).
+  %ov = arith.constant dense<[3.0e38, -3.0e38, 1.0e-30, -1.0e-30]> : tensor<4xf32>
+  %sov = arith.constant dense<1.0e-10> : tensor<f32>
+  %qov = quantx.quantize %ov as #quantx.scheme<f8E4M3FN> scale(%sov : tensor<f32>) : tensor<4xf32> -> tensor<4xf8E4M3FN>
+  %bov = arith.bitcast %qov : tensor<4xf8E4M3FN> to tensor<4xi8>
+  %eov = arith.extui %bov : tensor<4xi8> to tensor<4xi32>
+  %uov = tensor.cast %eov : tensor<4xi32> to tensor<*xi32>
+  call @printMemrefI32(%uov) : (tensor<*xi32>) -> ()
+  // CHECK: {{^}}[126, 254, 0, 128]
+
+  // E5M2 dequantize to bf16, scale 3: 0x7B -> 57344 * 3 = 172032 (exact in bf16);
+  // 0x7C -> inf; 0x01 -> 3 * 2^-16 = 4.57764e-05; 0x7D -> NaN.
+  %c5 = arith.constant dense<[0x7B, 0x7C, 0x01, 0x7D]> : tensor<4xi8>
+  %c5f = arith.bitcast %c5 : tensor<4xi8> to tensor<4xf8E5M2>
+  %s3 = arith.constant dense<3.0> : tensor<f32>
+  %d5b = quantx.dequantize %c5f as #quantx.scheme<f8E5M2> scale(%s3 : tensor<f32>) : tensor<4xf8E5M2> -> tensor<4xbf16>
+  %d5be = arith.extf %d5b : tensor<4xbf16> to tensor<4xf32>
+  %ud5b = tensor.cast %d5be : tensor<4xf32> to tensor<*xf32>
+  call @printMemrefF32(%ud5b) : (tensor<*xf32>) -> ()
+  // CHECK: {{^}}[172032, inf, 4.57764e-05, {{-?nan}}]
+
+  // E5M2 fake_quant, f16 in and out, scale 3:
+  // 60000/3 = 20000 -> spacing 4096: 4.88 -> 5 -> 20480 -> 61440; 1/3 = 0.3333 -> spacing 2^-4:
+  // 5.33 -> 5 -> 0.3125 -> 0.9375; +inf -> 57344 -> 172032 -> f16 inf;
+  // f16(0.1) = 0.0999756 / 3 = 0.033325 -> spacing 2^-7: 4.27 -> 4 -> 0.03125 -> 0.09375.
+  %h5 = arith.constant dense<[60000.0, 1.0, 0x7C00, 0.1]> : tensor<4xf16>
+  %fh5 = quantx.fake_quant %h5 as #quantx.scheme<f8E5M2> scale(%s3 : tensor<f32>) : tensor<4xf16> -> tensor<4xf16>
+  %fh5e = arith.extf %fh5 : tensor<4xf16> to tensor<4xf32>
+  %ufh5 = tensor.cast %fh5e : tensor<4xf32> to tensor<*xf32>
+  call @printMemrefF32(%ufh5) : (tensor<*xf32>) -> ()
+  // CHECK: {{^}}[61440, 0.9375, inf, 0.09375]
 
   return
 }

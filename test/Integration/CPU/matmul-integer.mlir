@@ -86,6 +86,28 @@ func.func @w4a8_u4_requant(%a: tensor<2x8xi8>, %w: tensor<2x4xi8>, %ws: tensor<f
   return %y : tensor<2x2xi8>
 }
 
+// Non-dyadic scales: float result bits and requantize rounding.
+func.func @w8a8_bits(%a: tensor<1x2xi8>, %w: tensor<2x2xi8>, %ws: tensor<f32>, %as: tensor<f32>) -> tensor<1x2xf32> {
+  %y = quantx.matmul %a, %w weight(#quantx.scheme<i8> scale %ws) input(#quantx.scheme<i8> scale %as)
+         : (tensor<1x2xi8>, tensor<2x2xi8>, tensor<f32>, tensor<f32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+func.func @requant_nondyadic(%a: tensor<1x2xi8>, %w: tensor<4x2xi8>, %ws: tensor<f32>, %as: tensor<f32>, %os: tensor<f32>) -> tensor<1x4xi8> {
+  %y = quantx.matmul %a, %w weight(#quantx.scheme<i8> scale %ws) input(#quantx.scheme<i8> scale %as)
+         output(#quantx.scheme<i8> scale %os)
+         : (tensor<1x2xi8>, tensor<4x2xi8>, tensor<f32>, tensor<f32>, tensor<f32>) -> tensor<1x4xi8>
+  return %y : tensor<1x4xi8>
+}
+
+// Narrow-range i8 output: codes clamp to [-127, 127].
+func.func @requant_narrow(%a: tensor<1x2xi8>, %w: tensor<3x2xi8>, %ws: tensor<f32>, %as: tensor<f32>, %os: tensor<f32>) -> tensor<1x3xi8> {
+  %y = quantx.matmul %a, %w weight(#quantx.scheme<i8> scale %ws) input(#quantx.scheme<i8> scale %as)
+         output(#quantx.scheme<i8, narrow> scale %os)
+         : (tensor<1x2xi8>, tensor<3x2xi8>, tensor<f32>, tensor<f32>, tensor<f32>) -> tensor<1x3xi8>
+  return %y : tensor<1x3xi8>
+}
+
 func.func @main() {
   // --- W8A8 per tensor: y = acc * (0.5 * 0.25) = acc / 8 --------------------
   // A = [[1, 2, 3, 4], [-128, 127, -1, 0]]
@@ -276,5 +298,50 @@ func.func @main() {
   // CHECK-NEXT: Unranked Memref {{.*}} sizes = [2, 2] strides = [2, 1] data =
   // CHECK-NEXT: {{\[}}[-6,   -1],
   // CHECK-NEXT: [30,   18]]
+
+  // --- float result with non-dyadic scales (raw f32 bits) ------------------
+  // sa = f32(0.1), sw = f32(0.3), sa * sw rounded to f32 = 0.030000001 (one product)
+  // A = [13, 17], W = identity -> acc = [13, 17]
+  //   y = f32(13) * f32(sa * sw) = 0.39000001549720764 (bits 1053273621)
+  //   y = f32(17) * f32(sa * sw) = 0.5099999904632568  (bits 1057132380)
+  // ((acc * sa) * sw would give bits 1053273622 / 1057132381.)
+  %a9 = arith.constant dense<[[13, 17]]> : tensor<1x2xi8>
+  %w9 = arith.constant dense<[[1, 0], [0, 1]]> : tensor<2x2xi8>
+  %sa9 = arith.constant dense<0.1> : tensor<f32>
+  %sw9 = arith.constant dense<0.3> : tensor<f32>
+  %y9 = call @w8a8_bits(%a9, %w9, %sw9, %sa9) : (tensor<1x2xi8>, tensor<2x2xi8>, tensor<f32>, tensor<f32>) -> tensor<1x2xf32>
+  %b9 = arith.bitcast %y9 : tensor<1x2xf32> to tensor<1x2xi32>
+  %p9 = tensor.cast %b9 : tensor<1x2xi32> to tensor<*xi32>
+  call @printMemrefI32(%p9) : (tensor<*xi32>) -> ()
+  // CHECK-NEXT: Unranked Memref {{.*}} sizes = [1, 2] strides = [2, 1] data =
+  // CHECK-NEXT: {{\[}}[1053273621,   1057132380]]
+
+  // --- requantize with non-dyadic scales: multiplier computed first -------
+  // sa = 0.1, sw = 0.3, so = 0.7 (all f32): multiplier = f32(f32(sa * sw) / so) = 0.042857144
+  // A = [5, 7], W = [[49, 0], [0, 35], [-49, 0], [7, 101]] -> acc = [245, 245, -245, 742]
+  //   245 * 0.042857144 = 10.50000028... -> f32 10.5 -> tie to even -> 10
+  //   (dividing ((acc * sa) * sw) by so instead gives 10.500001 -> 11)
+  //   -245 -> -10 ; 742 * 0.042857144 = 31.8 -> 32
+  %a10 = arith.constant dense<[[5, 7]]> : tensor<1x2xi8>
+  %w10 = arith.constant dense<[[49, 0], [0, 35], [-49, 0], [7, 101]]> : tensor<4x2xi8>
+  %so10 = arith.constant dense<0.7> : tensor<f32>
+  %y10 = call @requant_nondyadic(%a10, %w10, %sw9, %sa9, %so10) : (tensor<1x2xi8>, tensor<4x2xi8>, tensor<f32>, tensor<f32>, tensor<f32>) -> tensor<1x4xi8>
+  %e10 = arith.extsi %y10 : tensor<1x4xi8> to tensor<1x4xi32>
+  %p10 = tensor.cast %e10 : tensor<1x4xi32> to tensor<*xi32>
+  call @printMemrefI32(%p10) : (tensor<*xi32>) -> ()
+  // CHECK-NEXT: Unranked Memref {{.*}} sizes = [1, 4] strides = [4, 1] data =
+  // CHECK-NEXT: {{\[}}[10,   10,   -10,   32]]
+
+  // --- narrow i8 output: [-127, 127] --------------------------------------
+  // A = [-128, 127], W = [[1, 0], [0, -1], [1, 1]], all scales 1
+  //   acc = [-128 -> -127, -127, -1]
+  %a11 = arith.constant dense<[[-128, 127]]> : tensor<1x2xi8>
+  %w11 = arith.constant dense<[[1, 0], [0, -1], [1, 1]]> : tensor<3x2xi8>
+  %y11 = call @requant_narrow(%a11, %w11, %one, %one, %one) : (tensor<1x2xi8>, tensor<3x2xi8>, tensor<f32>, tensor<f32>, tensor<f32>) -> tensor<1x3xi8>
+  %e11 = arith.extsi %y11 : tensor<1x3xi8> to tensor<1x3xi32>
+  %p11 = tensor.cast %e11 : tensor<1x3xi32> to tensor<*xi32>
+  call @printMemrefI32(%p11) : (tensor<*xi32>) -> ()
+  // CHECK-NEXT: Unranked Memref {{.*}} sizes = [1, 3] strides = [3, 1] data =
+  // CHECK-NEXT: {{\[}}[-127,   -127,   -1]]
   return
 }

@@ -15,6 +15,7 @@
 // the compiler's output.
 
 func.func private @printMemrefF32(tensor<*xf32>) attributes { llvm.emit_c_interface }
+func.func private @printMemrefI32(tensor<*xi32>) attributes { llvm.emit_c_interface }
 
 //===----------------------------------------------------------------------===//
 // W8A16, i8 per channel (axis 0 = per output row n), no zero point, f32, M = 3.
@@ -120,6 +121,21 @@ func.func @fp8_e5m2_group2(%a: tensor<3x4xf32>, %w: tensor<2x4xf8E5M2>, %s: tens
   %y = quantx.matmul %a, %w weight(#quantx.scheme<f8E5M2, axis = 1, group = 2> scale %s)
          : (tensor<3x4xf32>, tensor<2x4xf8E5M2>, tensor<2x2xf32>) -> tensor<3x2xf32>
   return %y : tensor<3x2xf32>
+}
+
+//===----------------------------------------------------------------------===//
+// Exact f32 behaviour with a non-dyadic scale and f32 accumulation order.
+//===----------------------------------------------------------------------===//
+func.func @w8_bits(%a: tensor<1x2xf32>, %w: tensor<2x2xi8>, %s: tensor<2xf32>, %z: tensor<2xi8>) -> tensor<1x2xf32> {
+  %y = quantx.matmul %a, %w weight(#quantx.scheme<i8, axis = 0> scale %s zero_point %z)
+         : (tensor<1x2xf32>, tensor<2x2xi8>, tensor<2xf32>, tensor<2xi8>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+func.func @w8_order(%a: tensor<1x4xf32>, %w: tensor<1x4xi8>, %s: tensor<f32>) -> tensor<1x1xf32> {
+  %y = quantx.matmul %a, %w weight(#quantx.scheme<i8> scale %s)
+         : (tensor<1x4xf32>, tensor<1x4xi8>, tensor<f32>) -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
 }
 
 func.func @main() {
@@ -375,5 +391,35 @@ func.func @main() {
   // CHECK-NEXT: {{\[}}[3.25,   57.1875],
   // CHECK-NEXT: [-0.125,   57.8125],
   // CHECK-NEXT: [3071.5,   56.0001]]
+
+  // --- dequantization rounding with a non-dyadic scale (raw f32 bits) -------
+  // scale = f32(0.1) = 0.100000001490116..., zp = [3, 17], A = [1, 1]
+  // W row 0 = [-124, 3]:  (q - zp) * s = f32(-127 * 0.1f) = -12.699999809265137 (bits -1052036301)
+  //                       and (3 - 3) * s = 0, so the sum is that value.
+  // W row 1 = [-127, 17]: f32(-144 * 0.1f) = -14.40000057220459 (bits -1050253721)
+  // (Computing q * s - zp * s instead gives bits -1052036300 / -1050253722.)
+  %a12 = arith.constant dense<[[1.0, 1.0]]> : tensor<1x2xf32>
+  %w12 = arith.constant dense<[[-124, 3], [-127, 17]]> : tensor<2x2xi8>
+  %s12 = arith.constant dense<[0.1, 0.1]> : tensor<2xf32>
+  %z12 = arith.constant dense<[3, 17]> : tensor<2xi8>
+  %y12 = call @w8_bits(%a12, %w12, %s12, %z12) : (tensor<1x2xf32>, tensor<2x2xi8>, tensor<2xf32>, tensor<2xi8>) -> tensor<1x2xf32>
+  %b12 = arith.bitcast %y12 : tensor<1x2xf32> to tensor<1x2xi32>
+  %p12 = tensor.cast %b12 : tensor<1x2xi32> to tensor<*xi32>
+  call @printMemrefI32(%p12) : (tensor<*xi32>) -> ()
+  // CHECK-NEXT: Unranked Memref {{.*}} sizes = [1, 2] strides = [2, 1] data =
+  // CHECK-NEXT: {{\[}}[-1052036301,   -1050253721]]
+
+  // --- f32 accumulation in increasing k ---------------------------------------
+  // A = [2^24, 1, -2^24, 1], W = [1, 1, 1, 1], scale 1:
+  //   ((2^24 + 1) -> 2^24 (tie, even)) - 2^24 = 0, + 1 = 1
+  // (summing in decreasing k would give 2; an exact sum would give 2.)
+  %a13 = arith.constant dense<[[16777216.0, 1.0, -16777216.0, 1.0]]> : tensor<1x4xf32>
+  %w13 = arith.constant dense<[[1, 1, 1, 1]]> : tensor<1x4xi8>
+  %s13 = arith.constant dense<1.0> : tensor<f32>
+  %y13 = call @w8_order(%a13, %w13, %s13) : (tensor<1x4xf32>, tensor<1x4xi8>, tensor<f32>) -> tensor<1x1xf32>
+  %p13 = tensor.cast %y13 : tensor<1x1xf32> to tensor<*xf32>
+  call @printMemrefF32(%p13) : (tensor<*xf32>) -> ()
+  // CHECK-NEXT: Unranked Memref {{.*}} sizes = [1, 1] strides = [1, 1] data =
+  // CHECK-NEXT: {{\[}}[1]]
   return
 }

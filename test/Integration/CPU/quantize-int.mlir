@@ -591,5 +591,136 @@ func.func @main() {
   // CHECK: {{^\[\[}}0, 1, 3.5, -4],
   // CHECK-NEXT: [0.300781, -0.300781, 0.898438, -2.40625]]
 
+  //===--------------------------------------------------------------------===//
+  // Rank 3: group-wise on a middle axis, per channel on the last / middle axis
+  //===--------------------------------------------------------------------===//
+
+  // i8, axis 1, group 2 on 2x4x3: scale 2x2x3, element (a, b, c) uses [a][b / 2][c].
+  // a = 0: rows b = 0, 1 use s [1, 2, 4]:     1, 2/2 = 1, 3/4 = 0.75 -> 1 | 4, 5/2 = 2.5 -> 2, 6/4 = 1.5 -> 2
+  //        rows b = 2, 3 use s [.5, .25, 8]:  14, 32, 9/8 = 1.125 -> 1 | 20, 44, 12/8 = 1.5 -> 2
+  // a = 1: rows b = 0, 1 use s [1, .5, 2]:    -1, -4, -1.5 -> -2 | -4, -10, -3
+  //        rows b = 2, 3 use s [4, .125, 1]:  -1.75 -> -2, -64, -9 | -2.5 -> -2, -88, -12
+  %x3 = arith.constant dense<[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0], [10.0, 11.0, 12.0]], [[-1.0, -2.0, -3.0], [-4.0, -5.0, -6.0], [-7.0, -8.0, -9.0], [-10.0, -11.0, -12.0]]]> : tensor<2x4x3xf32>
+  %s3g = arith.constant dense<[[[1.0, 2.0, 4.0], [0.5, 0.25, 8.0]], [[1.0, 0.5, 2.0], [4.0, 0.125, 1.0]]]> : tensor<2x2x3xf32>
+  %q3g = quantx.quantize %x3 as #quantx.scheme<i8, axis = 1, group = 2> scale(%s3g : tensor<2x2x3xf32>) : tensor<2x4x3xf32> -> tensor<2x4x3xi8>
+  %e3g = arith.extsi %q3g : tensor<2x4x3xi8> to tensor<2x4x3xi32>
+  %u3g = tensor.cast %e3g : tensor<2x4x3xi32> to tensor<*xi32>
+  call @printMemrefI32(%u3g) : (tensor<*xi32>) -> ()
+  // CHECK: {{^\[\[\[}}1, 1, 1],
+  // CHECK-NEXT: [4, 2, 2],
+  // CHECK-NEXT: [14, 32, 1],
+  // CHECK-NEXT: [20, 44, 2]],
+  // CHECK-NEXT: {{\[\[}}-1, -4, -2],
+  // CHECK-NEXT: [-4, -10, -3],
+  // CHECK-NEXT: [-2, -64, -9],
+  // CHECK-NEXT: [-2, -88, -12]]]
+
+  // i8, axis 2 on the same tensor: scales [1, .5, .25], zero points [0, -3, 5].
+  // column 0: x;  column 1: 2x - 3;  column 2: 4x + 5.
+  %s3c = arith.constant dense<[1.0, 0.5, 0.25]> : tensor<3xf32>
+  %z3c = arith.constant dense<[0, -3, 5]> : tensor<3xi8>
+  %q3c = quantx.quantize %x3 as #quantx.scheme<i8, axis = 2> scale(%s3c : tensor<3xf32>) zero_point(%z3c : tensor<3xi8>) : tensor<2x4x3xf32> -> tensor<2x4x3xi8>
+  %e3c = arith.extsi %q3c : tensor<2x4x3xi8> to tensor<2x4x3xi32>
+  %u3c = tensor.cast %e3c : tensor<2x4x3xi32> to tensor<*xi32>
+  call @printMemrefI32(%u3c) : (tensor<*xi32>) -> ()
+  // CHECK: {{^\[\[\[}}1, 1, 17],
+  // CHECK-NEXT: [4, 7, 29],
+  // CHECK-NEXT: [7, 13, 41],
+  // CHECK-NEXT: [10, 19, 53]],
+  // CHECK-NEXT: {{\[\[}}-1, -7, -7],
+  // CHECK-NEXT: [-4, -13, -19],
+  // CHECK-NEXT: [-7, -19, -31],
+  // CHECK-NEXT: [-10, -25, -43]]]
+
+  // u8, axis 1 with f16 scales [0.1, 0.2, 0.3, 0.4] = [0.0999755859375,
+  // 0.199951171875, 0.2998046875, 0.39990234375]:
+  // b = 0: 1, 2, 3 / 0.09998 = 10.002, 20.005, 30.007 -> 10, 20, 30
+  // b = 1: 4, 5, 6 / 0.19995 = 20.005, 25.006, 30.007 -> 20, 25, 30
+  // b = 2: 7, 8, 9 / 0.29980 = 23.349, 26.684, 30.020 -> 23, 27, 30
+  // b = 3: 10, 11, 12 / 0.39990 = 25.006, 27.507, 30.007 -> 25, 28, 30
+  // a = 1 is all negative -> 0.
+  %s3h = arith.constant dense<[0.1, 0.2, 0.3, 0.4]> : tensor<4xf16>
+  %q3h = quantx.quantize %x3 as #quantx.scheme<u8, axis = 1> scale(%s3h : tensor<4xf16>) : tensor<2x4x3xf32> -> tensor<2x4x3xi8>
+  %e3h = arith.extui %q3h : tensor<2x4x3xi8> to tensor<2x4x3xi32>
+  %u3h = tensor.cast %e3h : tensor<2x4x3xi32> to tensor<*xi32>
+  call @printMemrefI32(%u3h) : (tensor<*xi32>) -> ()
+  // CHECK: {{^\[\[\[}}10, 20, 30],
+  // CHECK-NEXT: [20, 25, 30],
+  // CHECK-NEXT: [23, 27, 30],
+  // CHECK-NEXT: [25, 28, 30]],
+  // CHECK-NEXT: {{\[\[}}0, 0, 0],
+  // CHECK-NEXT: [0, 0, 0],
+  // CHECK-NEXT: [0, 0, 0],
+  // CHECK-NEXT: [0, 0, 0]]]
+
+  //===--------------------------------------------------------------------===//
+  // More edge cases
+  //===--------------------------------------------------------------------===//
+
+  // Unsigned codes without a zero point are read unsigned:
+  // u8 codes 255, 128, 200, 0 and u4 codes 15, 8, 7, 0 (scale 1).
+  %ux8 = arith.constant dense<[255, 128, 200, 0]> : tensor<4xi8>
+  %dux8 = quantx.dequantize %ux8 as #quantx.scheme<u8> scale(%s1 : tensor<f32>) : tensor<4xi8> -> tensor<4xf32>
+  %ux4 = arith.constant dense<[15, 8, 7, 0]> : tensor<4xi4>
+  %dux4 = quantx.dequantize %ux4 as #quantx.scheme<u4> scale(%s1 : tensor<f32>) : tensor<4xi4> -> tensor<4xf32>
+  %dux = tensor.concat dim(0) %dux8, %dux4 : (tensor<4xf32>, tensor<4xf32>) -> tensor<8xf32>
+  call @pf32(%dux) : (tensor<8xf32>) -> ()
+  // CHECK: {{^}}[255, 128, 200, 0, 15, 8, 7, 0]
+
+  // fake_quant without a zero point, scale 1: u4: 9.5 -> 10 (even); 15.5 -> 16 -> 15;
+  // -1 -> 0; 8 -> 8.  u8: 10, 16, 0, 8.
+  %xfz = arith.constant dense<[9.5, 15.5, -1.0, 8.0]> : tensor<4xf32>
+  %ffz4 = quantx.fake_quant %xfz as #quantx.scheme<u4> scale(%s1 : tensor<f32>) : tensor<4xf32> -> tensor<4xf32>
+  %ffz8 = quantx.fake_quant %xfz as #quantx.scheme<u8> scale(%s1 : tensor<f32>) : tensor<4xf32> -> tensor<4xf32>
+  %ffz = tensor.concat dim(0) %ffz4, %ffz8 : (tensor<4xf32>, tensor<4xf32>) -> tensor<8xf32>
+  call @pf32(%ffz) : (tensor<8xf32>) -> ()
+  // CHECK: {{^}}[10, 15, 0, 8, 10, 16, 0, 8]
+
+  // x / scale overflowing f32 (scale 1e-10): 3e38 -> +inf -> 127; -3e38 -> -128;
+  // +-1e-30 -> +-1e-20 -> 0.  Subnormal scale f32(1e-40) = 9.99995e-41:
+  // f32(1e-40) -> 1; f32(2.5e-40) -> 2.50001 -> 3; 1e-38 -> 100.0005 -> 100;
+  // f32(-1.5e-40) -> -1.50001 -> -2.
+  %xov = arith.constant dense<[3.0e38, -3.0e38, 1.0e-30, -1.0e-30]> : tensor<4xf32>
+  %sov = arith.constant dense<1.0e-10> : tensor<f32>
+  %qov = quantx.quantize %xov as #quantx.scheme<i8> scale(%sov : tensor<f32>) : tensor<4xf32> -> tensor<4xi8>
+  %xsub = arith.constant dense<[1.0e-40, 2.5e-40, 1.0e-38, -1.5e-40]> : tensor<4xf32>
+  %ssub = arith.constant dense<1.0e-40> : tensor<f32>
+  %qsub = quantx.quantize %xsub as #quantx.scheme<i8> scale(%ssub : tensor<f32>) : tensor<4xf32> -> tensor<4xi8>
+  %qovs = tensor.concat dim(0) %qov, %qsub : (tensor<4xi8>, tensor<4xi8>) -> tensor<8xi8>
+  call @pi8(%qovs) : (tensor<8xi8>) -> ()
+  // CHECK: {{^}}[127, -128, 0, 0, 1, 3, 100, -2]
+
+  // Dequantize with an f16 scale f16(0.1) = 0.0999755859375, f16 result:
+  // 3 * s = 0.2999267578125 -> f16 tie between 1228 and 1229 * 2^-12 -> even 1228 * 2^-12 = 0.299805;
+  // -3 -> -0.299805; 1 -> 0.0999756; 127 -> 12.6969 -> 12.6953.
+  %dqh = arith.constant dense<[3, -3, 1, 127]> : tensor<4xi8>
+  %dsh = arith.constant dense<0.1> : tensor<f16>
+  %ddh = quantx.dequantize %dqh as #quantx.scheme<i8> scale(%dsh : tensor<f16>) : tensor<4xi8> -> tensor<4xf16>
+  %ddhe = arith.extf %ddh : tensor<4xf16> to tensor<4xf32>
+  %uddh = tensor.cast %ddhe : tensor<4xf32> to tensor<*xf32>
+  call @printMemrefF32(%uddh) : (tensor<*xf32>) -> ()
+  // CHECK: {{^}}[0.299805, -0.299805, 0.0999756, 12.6953]
+
+  // The product is rounded to f32 first, then to f16 (double rounding is part
+  // of the spec): scale 0.200097665 (f32); the exact 5 * s = 1.000488326 lies just
+  // above the f16 tie 1 + 2^-11 = 1.00048828125, but f32 rounds it onto the tie,
+  // which then goes to even -> 1 (a single rounding would give 1.00098).
+  // -5 -> -1; 1 -> 0.200073; 10 -> f32 2.0009765625 (tie) -> 2; 15 -> 3.0014651 -> 3.00195;
+  // -15 -> -3.00195; 0 -> 0; 2 -> 0.400146.
+  %dqr = arith.constant dense<[5, -5, 1, 10, 15, -15, 0, 2]> : tensor<8xi8>
+  %dsr = arith.constant dense<0.200097665> : tensor<f32>
+  %ddr = quantx.dequantize %dqr as #quantx.scheme<i8> scale(%dsr : tensor<f32>) : tensor<8xi8> -> tensor<8xf16>
+  call @pf16(%ddr) : (tensor<8xf16>) -> ()
+  // CHECK: {{^}}[1, -1, 0.200073, 2, 3.00195, -3.00195, 0, 0.400146]
+
+  // The same for bf16: scale 0.200781256, 5 * s rounds in f32 to the bf16 tie
+  // 1.00390625 -> even -> 1 (a single rounding would give 1.00781).
+  // -5 -> -1; 1 -> 0.201172; 10 -> 2.0078125 (tie) -> 2; 15 -> 3.01171875 -> 3.01562;
+  // -15 -> -3.01562; 0 -> 0; 2 -> 0.4015625 -> 0.402344.
+  %dsb = arith.constant dense<0.200781256> : tensor<f32>
+  %ddb = quantx.dequantize %dqr as #quantx.scheme<i8> scale(%dsb : tensor<f32>) : tensor<8xi8> -> tensor<8xbf16>
+  call @pbf16(%ddb) : (tensor<8xbf16>) -> ()
+  // CHECK: {{^}}[1, -1, 0.201172, 2, 3.01562, -3.01562, 0, 0.402344]
+
   return
 }

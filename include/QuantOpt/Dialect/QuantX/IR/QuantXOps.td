@@ -42,9 +42,11 @@ def QuantX_QuantizeOp : QuantX_SchemeOp<"quantize"> {
     the sign bit of the input).
 
     `nf4`: `x / scale` is mapped to the nearest of the 16 NF4 code-book
-    values (bitsandbytes' normal-float table, exact zero at code 7); a value
-    exactly half-way between two code-book entries takes the lower one, and
-    NaN takes code 7. Codes are stored as `i4` bit patterns `0..15`.
+    values (bitsandbytes' normal-float table, exact zero at code 7). The
+    intervals are split at the f32 midpoints `(c[i] + c[i+1]) * 0.5`
+    (computed in f32, like bitsandbytes' thresholds); a value equal to a
+    midpoint takes the lower code, and NaN takes code 7. Codes are stored as
+    `i4` bit patterns `0..15`.
 
     Zero points (asymmetric integer schemes only) have the shape of `scale`
     and the storage element type; `u8`/`u4` codes and zero points are the
