@@ -68,6 +68,29 @@ func.func @requant_e5m2(%a: tensor<3x2xf8E5M2>, %w: tensor<3x2xf8E4M3FN>, %ws: t
   return %y : tensor<3x3xf8E5M2>
 }
 
+// Non-finite accumulators (E5M2 inputs can hold +-inf): float result,
+// i8 requantize (NaN -> zero point, +-inf saturate) and E4M3FN requantize
+// (+-inf saturate to +-448, NaN stays NaN), per quantx.quantize's rules.
+func.func @nonfinite_f32(%a: tensor<1x2xf8E5M2>, %w: tensor<3x2xf8E4M3FN>, %s: tensor<f32>) -> tensor<1x3xf32> {
+  %y = quantx.matmul %a, %w weight(#quantx.scheme<f8E4M3FN> scale %s) input(#quantx.scheme<f8E5M2> scale %s)
+         : (tensor<1x2xf8E5M2>, tensor<3x2xf8E4M3FN>, tensor<f32>, tensor<f32>) -> tensor<1x3xf32>
+  return %y : tensor<1x3xf32>
+}
+
+func.func @nonfinite_i8(%a: tensor<1x2xf8E5M2>, %w: tensor<3x2xf8E4M3FN>, %s: tensor<f32>, %oz: tensor<i8>) -> tensor<1x3xi8> {
+  %y = quantx.matmul %a, %w weight(#quantx.scheme<f8E4M3FN> scale %s) input(#quantx.scheme<f8E5M2> scale %s)
+         output(#quantx.scheme<i8> scale %s zero_point %oz)
+         : (tensor<1x2xf8E5M2>, tensor<3x2xf8E4M3FN>, tensor<f32>, tensor<f32>, tensor<f32>, tensor<i8>) -> tensor<1x3xi8>
+  return %y : tensor<1x3xi8>
+}
+
+func.func @nonfinite_e4m3(%a: tensor<1x2xf8E5M2>, %w: tensor<3x2xf8E4M3FN>, %s: tensor<f32>) -> tensor<1x3xf8E4M3FN> {
+  %y = quantx.matmul %a, %w weight(#quantx.scheme<f8E4M3FN> scale %s) input(#quantx.scheme<f8E5M2> scale %s)
+         output(#quantx.scheme<f8E4M3FN> scale %s)
+         : (tensor<1x2xf8E5M2>, tensor<3x2xf8E4M3FN>, tensor<f32>, tensor<f32>, tensor<f32>) -> tensor<1x3xf8E4M3FN>
+  return %y : tensor<1x3xf8E4M3FN>
+}
+
 func.func @main() {
   // --- E4M3FN x E4M3FN, per tensor: sa = 0.5, sw = 2, so y = acc ----------
   // E4M3FN codes used: 1 = 0x38 (56), 2 = 0x40 (64), 0.5 = 0x30 (48),
@@ -224,5 +247,35 @@ func.func @main() {
   // CHECK-NEXT: {{\[}}[76,   204,   111],
   // CHECK-NEXT: [78,   206,   111],
   // CHECK-NEXT: [123,   251,   123]]
+
+  // --- non-finite accumulators ---------------------------------------------
+  // A (E5M2) = [+inf (0x7C = 124), 1 (60)]; W (E4M3FN) = [[0, 0], [1, 1], [-1, -1]]; scales 1
+  //   n0: inf * 0 + 1 * 0 = NaN ; n1: inf + 1 = +inf ; n2: -inf - 1 = -inf
+  // f32 result: [nan, inf, -inf] (the sign of the NaN is not specified)
+  // i8 with zero point 5: [NaN -> 5, +inf -> 127, -inf -> -128]
+  // E4M3FN: [NaN (0x7F or 0xFF), +448 = 0x7E = 126, -448 = 0xFE = 254]
+  %ab7 = arith.constant dense<[[124, 60]]> : tensor<1x2xi8>
+  %a7 = arith.bitcast %ab7 : tensor<1x2xi8> to tensor<1x2xf8E5M2>
+  %wb7 = arith.constant dense<[[0, 0], [56, 56], [-72, -72]]> : tensor<3x2xi8>
+  %w7 = arith.bitcast %wb7 : tensor<3x2xi8> to tensor<3x2xf8E4M3FN>
+  %y7 = call @nonfinite_f32(%a7, %w7, %one) : (tensor<1x2xf8E5M2>, tensor<3x2xf8E4M3FN>, tensor<f32>) -> tensor<1x3xf32>
+  %p7 = tensor.cast %y7 : tensor<1x3xf32> to tensor<*xf32>
+  call @printMemrefF32(%p7) : (tensor<*xf32>) -> ()
+  // CHECK-NEXT: Unranked Memref {{.*}} sizes = [1, 3] strides = [3, 1] data =
+  // CHECK-NEXT: {{\[}}[{{-?}}nan,   inf,   -inf]]
+  %oz7 = arith.constant dense<5> : tensor<i8>
+  %y8 = call @nonfinite_i8(%a7, %w7, %one, %oz7) : (tensor<1x2xf8E5M2>, tensor<3x2xf8E4M3FN>, tensor<f32>, tensor<i8>) -> tensor<1x3xi8>
+  %e8 = arith.extsi %y8 : tensor<1x3xi8> to tensor<1x3xi32>
+  %p8 = tensor.cast %e8 : tensor<1x3xi32> to tensor<*xi32>
+  call @printMemrefI32(%p8) : (tensor<*xi32>) -> ()
+  // CHECK-NEXT: Unranked Memref {{.*}} sizes = [1, 3] strides = [3, 1] data =
+  // CHECK-NEXT: {{\[}}[5,   127,   -128]]
+  %y9 = call @nonfinite_e4m3(%a7, %w7, %one) : (tensor<1x2xf8E5M2>, tensor<3x2xf8E4M3FN>, tensor<f32>) -> tensor<1x3xf8E4M3FN>
+  %c9 = arith.bitcast %y9 : tensor<1x3xf8E4M3FN> to tensor<1x3xi8>
+  %e9 = arith.extui %c9 : tensor<1x3xi8> to tensor<1x3xi32>
+  %p9 = tensor.cast %e9 : tensor<1x3xi32> to tensor<*xi32>
+  call @printMemrefI32(%p9) : (tensor<*xi32>) -> ()
+  // CHECK-NEXT: Unranked Memref {{.*}} sizes = [1, 3] strides = [3, 1] data =
+  // CHECK-NEXT: {{\[}}[{{127|255}},   126,   254]]
   return
 }

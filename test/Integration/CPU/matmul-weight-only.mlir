@@ -10,9 +10,9 @@
 // arguments, so nothing can be constant-folded at compile time: the code
 // generated for the op is what runs. Inputs are small integers, powers of
 // two and dyadic fractions, so every expected value below is exact (or, for
-// NF4, computed with an independent f32 emulation in Python) and was
-// derived by hand from the arithmetic in the comments, never copied from
-// the compiler's output.
+// NF4 and the two raw-bit cases at the end, computed with an independent
+// f32 emulation in pure Python) and was derived by hand from the arithmetic
+// in the comments, never copied from the compiler's output.
 
 func.func private @printMemrefF32(tensor<*xf32>) attributes { llvm.emit_c_interface }
 func.func private @printMemrefI32(tensor<*xi32>) attributes { llvm.emit_c_interface }
