@@ -2,6 +2,7 @@
 import os
 import shutil
 import subprocess
+import sys
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -15,6 +16,7 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.quant_opt_obj_root, "test")
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%quant_opt_src_root", config.quant_opt_src_root))
 config.substitutions.append(("%quant_opt_obj_root", config.quant_opt_obj_root))
 
@@ -32,7 +34,7 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.quant_opt_tools_dir, config.llvm_tools_dir]
-tools = ["quant-opt", "mlir-opt", "mlir-runner", "mlir-translate", "llc", "not", "FileCheck", "count"]
+tools = ["quant-opt", "quant-run", "mlir-opt", "mlir-runner", "mlir-translate", "llc", "not", "FileCheck", "count"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # Features gating hardware-dependent tests.

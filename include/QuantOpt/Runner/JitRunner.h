@@ -1,0 +1,73 @@
+//===- JitRunner.h - compile and call a model on the CPU --------*- C++ -*-===//
+//
+// Compiles a module with --quantx-cpu-pipeline, JITs it with MLIR's
+// ExecutionEngine and calls its functions on NpyArray inputs. This is what
+// quant-run and quant-calibrate execute models with.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QUANTOPT_RUNNER_JITRUNNER_H
+#define QUANTOPT_RUNNER_JITRUNNER_H
+
+#include "QuantOpt/Runner/Npy.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <memory>
+
+namespace mlir {
+class ExecutionEngine;
+class MLIRContext;
+
+namespace quantx {
+
+struct JitOptions {
+  /// LLVM optimization level for the JIT (0-3).
+  unsigned optLevel = 2;
+  /// Extra shared libraries to load (e.g. the MLIR runner utilities).
+  std::vector<std::string> sharedLibs;
+  /// Host functions made visible to the JIT, by symbol name.
+  llvm::StringMap<void *> symbols;
+};
+
+/// A model compiled for the host CPU.
+class JitModel {
+public:
+  ~JitModel();
+
+  /// Lowers `module` with the CPU pipeline and JIT-compiles it. Functions
+  /// are called with their tensor signatures as they were before lowering.
+  static llvm::Expected<std::unique_ptr<JitModel>>
+  compile(OwningOpRef<ModuleOp> module, const JitOptions &options);
+
+  /// Calls `function` with `inputs` (one array per tensor argument, dtype and
+  /// shape checked against the signature) and returns its tensor results.
+  llvm::Expected<std::vector<NpyArray>> call(llvm::StringRef function,
+                                             llvm::ArrayRef<NpyArray> inputs);
+
+  /// The names of the module's public functions.
+  llvm::ArrayRef<std::string> getFunctionNames() const { return functionNames; }
+
+private:
+  JitModel() = default;
+  struct Signature {
+    std::vector<RankedTensorType> inputs, results;
+  };
+  std::unique_ptr<ExecutionEngine> engine;
+  llvm::StringMap<Signature> signatures;
+  std::vector<std::string> functionNames;
+};
+
+/// Parses `path` into a module in `context` (which gets every dialect and
+/// translation quant-opt knows), with errors as llvm::Error.
+llvm::Expected<OwningOpRef<ModuleOp>> parseModelFile(MLIRContext &context,
+                                                     llvm::StringRef path);
+
+/// Prepares `context` for parsing, lowering and JIT-compiling models.
+void prepareJitContext(MLIRContext &context);
+
+} // namespace quantx
+} // namespace mlir
+
+#endif // QUANTOPT_RUNNER_JITRUNNER_H

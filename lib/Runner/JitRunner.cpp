@@ -1,0 +1,256 @@
+//===- JitRunner.cpp - compile and call a model on the CPU ----------------===//
+
+#include "QuantOpt/Runner/JitRunner.h"
+
+#include "QuantOpt/Conversion/Passes.h"
+#include "QuantOpt/InitAll.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <cstdlib>
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::quantx;
+
+static llvm::Error makeError(const llvm::Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+}
+
+JitModel::~JitModel() = default;
+
+void mlir::quantx::prepareJitContext(MLIRContext &context) {
+  DialectRegistry registry;
+  registerQuantOptDialects(registry);
+  registerAllToLLVMIRTranslations(registry);
+  context.appendDialectRegistry(registry);
+  context.loadAllAvailableDialects();
+}
+
+llvm::Expected<OwningOpRef<ModuleOp>>
+mlir::quantx::parseModelFile(MLIRContext &context, llvm::StringRef path) {
+  std::string diagnostics;
+  llvm::raw_string_ostream os(diagnostics);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler handler(sourceMgr, &context, os);
+  std::string error;
+  auto file = openInputFile(path, &error);
+  if (!file)
+    return makeError(path + ": " + error);
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return makeError(diagnostics.empty() ? path + ": could not parse"
+                                         : llvm::Twine(diagnostics));
+  return module;
+}
+
+static std::string typeString(Type type) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << type;
+  return s;
+}
+
+/// The .npy dtype that holds elements of `type`, if any.
+static std::optional<NpyDType> dtypeFor(Type type) {
+  if (type.isF32()) return NpyDType::F32;
+  if (type.isF64()) return NpyDType::F64;
+  if (type.isF16()) return NpyDType::F16;
+  if (type.isInteger(8)) return NpyDType::I8;
+  if (type.isInteger(16)) return NpyDType::I16;
+  if (type.isInteger(32)) return NpyDType::I32;
+  if (type.isInteger(64)) return NpyDType::I64;
+  return std::nullopt;
+}
+
+llvm::Expected<std::unique_ptr<JitModel>>
+JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
+  static bool targetsReady = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)targetsReady;
+
+  std::unique_ptr<JitModel> model(new JitModel());
+  for (auto func : module->getOps<func::FuncOp>()) {
+    if (func.isExternal() || func.isPrivate())
+      continue;
+    // Only functions whose arguments and results are tensors of .npy
+    // element types can be called with arrays; the others are skipped.
+    auto collect = [](TypeRange types, std::vector<RankedTensorType> &out) {
+      for (Type t : types) {
+        auto tensor = dyn_cast<RankedTensorType>(t);
+        if (!tensor || !dtypeFor(tensor.getElementType()))
+          return false;
+        out.push_back(tensor);
+      }
+      return true;
+    };
+    Signature sig;
+    if (!collect(func.getArgumentTypes(), sig.inputs) ||
+        !collect(func.getResultTypes(), sig.results))
+      continue;
+    model->signatures[func.getSymName()] = std::move(sig);
+    model->functionNames.push_back(func.getSymName().str());
+  }
+
+  MLIRContext *context = module->getContext();
+  std::string diagnostics;
+  llvm::raw_string_ostream os(diagnostics);
+  ScopedDiagnosticHandler handler(context, [&](Diagnostic &diag) {
+    os << diag.getLocation() << ": " << diag << "\n";
+    return success();
+  });
+  PassManager pm(context);
+  buildQuantXCPUPipeline(pm, CPUPipelineOptions());
+  if (failed(pm.run(*module)))
+    return makeError("lowering with --quantx-cpu-pipeline failed:\n" +
+                     diagnostics);
+
+  ExecutionEngineOptions engineOptions;
+  auto transformer = makeOptimizingTransformer(
+      options.optLevel, /*sizeLevel=*/0, /*targetMachine=*/nullptr);
+  engineOptions.transformer = transformer;
+  std::vector<llvm::StringRef> libs(options.sharedLibs.begin(),
+                                    options.sharedLibs.end());
+  engineOptions.sharedLibPaths = libs;
+  auto engine = ExecutionEngine::create(*module, engineOptions);
+  if (!engine)
+    return makeError("JIT compilation failed: " +
+                     llvm::toString(engine.takeError()));
+  // Host functions (e.g. the calibration observers) are resolved lazily,
+  // at the first call.
+  const llvm::StringMap<void *> &symbols = options.symbols;
+  (*engine)->registerSymbols([&symbols](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap map;
+    for (auto &entry : symbols)
+      map[interner(entry.getKey())] = {
+          llvm::orc::ExecutorAddr::fromPtr(entry.getValue()),
+          llvm::JITSymbolFlags::Exported};
+    return map;
+  });
+  model->engine = std::move(*engine);
+  return model;
+}
+
+llvm::Expected<std::vector<NpyArray>>
+JitModel::call(llvm::StringRef function, llvm::ArrayRef<NpyArray> inputs) {
+  auto it = signatures.find(function);
+  if (it == signatures.end())
+    return makeError("no public function '" + function +
+                     "' with tensor arguments and results of f32, f64, f16, "
+                     "i8, i16, i32 or i64 elements");
+  const Signature &sig = it->second;
+  if (inputs.size() != sig.inputs.size())
+    return makeError("'" + function + "' takes " +
+                     llvm::Twine(sig.inputs.size()) + " arguments, got " +
+                     llvm::Twine(inputs.size()) + " arrays");
+
+  // Memref descriptors in LLVM's expanded calling convention: allocated
+  // pointer, aligned pointer, offset, sizes, strides.
+  std::vector<std::vector<int64_t>> descriptors;
+  for (auto [i, pair] : llvm::enumerate(llvm::zip(inputs, sig.inputs))) {
+    auto [array, type] = pair;
+    NpyDType want = *dtypeFor(type.getElementType());
+    bool dtypeOk = array.dtype == want ||
+                   (want == NpyDType::I8 && array.dtype == NpyDType::U8);
+    if (!dtypeOk)
+      return makeError("argument " + llvm::Twine(i) + " of '" + function +
+                       "' needs dtype " + npyDescr(want) + ", got " +
+                       npyDescr(array.dtype));
+    bool shapeOk = int64_t(array.shape.size()) == type.getRank();
+    for (int64_t d = 0; shapeOk && d < type.getRank(); ++d)
+      shapeOk = type.isDynamicDim(d) || type.getDimSize(d) == array.shape[d];
+    if (!shapeOk) {
+      std::string got;
+      for (int64_t d : array.shape)
+        got += (got.empty() ? "" : "x") + std::to_string(d);
+      return makeError("argument " + llvm::Twine(i) + " of '" + function +
+                       "' has type " + llvm::Twine(typeString(type)) +
+                       ", got an array of shape " + got);
+    }
+    std::vector<int64_t> desc;
+    auto ptr = reinterpret_cast<int64_t>(array.data.data());
+    desc.push_back(ptr);
+    desc.push_back(ptr);
+    desc.push_back(0);
+    llvm::append_range(desc, array.shape);
+    int64_t stride = 1;
+    std::vector<int64_t> strides(array.shape.size());
+    for (int64_t d = int64_t(array.shape.size()) - 1; d >= 0; --d) {
+      strides[d] = stride;
+      stride *= array.shape[d];
+    }
+    llvm::append_range(desc, strides);
+    descriptors.push_back(std::move(desc));
+  }
+  std::vector<void *> args;
+  for (auto &desc : descriptors)
+    for (int64_t &word : desc)
+      args.push_back(&word);
+  size_t resultWords = 0;
+  for (RankedTensorType t : sig.results)
+    resultWords += 3 + 2 * t.getRank();
+  std::vector<int64_t> resultStorage(resultWords);
+  if (resultWords)
+    args.push_back(resultStorage.data());
+
+  if (llvm::Error err = engine->invokePacked(function, args))
+    return std::move(err);
+
+  std::vector<NpyArray> results;
+  std::vector<int64_t> freed;
+  size_t pos = 0;
+  for (RankedTensorType type : sig.results) {
+    int64_t rank = type.getRank();
+    auto *allocated = reinterpret_cast<uint8_t *>(resultStorage[pos]);
+    auto *aligned = reinterpret_cast<uint8_t *>(resultStorage[pos + 1]);
+    int64_t offset = resultStorage[pos + 2];
+    llvm::ArrayRef<int64_t> sizes(&resultStorage[pos + 3], rank);
+    llvm::ArrayRef<int64_t> strides(&resultStorage[pos + 3 + rank], rank);
+    NpyArray out;
+    out.dtype = *dtypeFor(type.getElementType());
+    out.shape.assign(sizes.begin(), sizes.end());
+    unsigned elt = npyElementSize(out.dtype);
+    out.data.resize(out.numElements() * elt);
+    // Copy element by element, honouring the strides.
+    std::vector<int64_t> index(rank, 0);
+    for (int64_t n = 0; n < out.numElements(); ++n) {
+      int64_t src = offset;
+      for (int64_t d = 0; d < rank; ++d)
+        src += index[d] * strides[d];
+      std::memcpy(out.data.data() + n * elt, aligned + src * elt, elt);
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        if (++index[d] < sizes[d])
+          break;
+        index[d] = 0;
+      }
+    }
+    results.push_back(std::move(out));
+    // Results are owned by the caller (ownership-based deallocation), unless
+    // the function returned one of our own input buffers.
+    auto key = reinterpret_cast<int64_t>(allocated);
+    bool isInput = llvm::any_of(descriptors, [&](const std::vector<int64_t> &d) {
+      return d[0] == key;
+    });
+    if (allocated && !isInput && !llvm::is_contained(freed, key)) {
+      freed.push_back(key);
+      std::free(allocated);
+    }
+    pos += 3 + 2 * rank;
+  }
+  return results;
+}

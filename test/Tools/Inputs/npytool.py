@@ -1,0 +1,44 @@
+"""Writes and prints small .npy files without NumPy (for lit tests).
+
+  npytool.py write FILE DTYPE SHAPE VALUES   e.g. write x.npy f4 2,3 1,2,3,4,5,6
+  npytool.py print FILE                      prints dtype, shape and values
+"""
+import struct
+import sys
+
+FORMATS = {"f4": ("<f4", "f"), "f8": ("<f8", "d"), "f2": ("<f2", "e"),
+           "i1": ("|i1", "b"), "u1": ("|u1", "B"), "i2": ("<i2", "h"),
+           "i4": ("<i4", "i"), "i8": ("<i8", "q")}
+
+
+def write(path, dtype, shape, values):
+    descr, code = FORMATS[dtype]
+    dims = [int(d) for d in shape.split(",") if d]
+    shape_text = "(" + ",".join(str(d) for d in dims) + ("," if len(dims) == 1 else "") + ")"
+    header = "{'descr': '%s', 'fortran_order': False, 'shape': %s, }" % (descr, shape_text)
+    header += " " * ((64 - (10 + len(header) + 1) % 64) % 64) + "\n"
+    vals = [float(v) if code in "fde" else int(v) for v in values.split(",") if v]
+    with open(path, "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode())
+        f.write(struct.pack("<%d%s" % (len(vals), code), *vals))
+
+
+def show(path):
+    data = open(path, "rb").read()
+    assert data[:6] == b"\x93NUMPY", "bad magic"
+    hlen = struct.unpack("<H", data[8:10])[0]
+    header = eval(data[10:10 + hlen].decode())
+    code = {v[0]: v[1] for v in FORMATS.values()}[header["descr"]]
+    n = 1
+    for d in header["shape"]:
+        n *= d
+    vals = struct.unpack("<%d%s" % (n, code), data[10 + hlen:10 + hlen + n * struct.calcsize(code)])
+    print(header["descr"], header["shape"])
+    print(" ".join("%g" % v for v in vals))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "write":
+        write(*sys.argv[2:6])
+    else:
+        show(sys.argv[2])
