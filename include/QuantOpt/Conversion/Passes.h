@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -30,6 +31,11 @@ void populateQuantToQuantXPatterns(RewritePatternSet &patterns);
 
 /// Patterns converting expressible quantx quantize/dequantize into quant casts.
 void populateQuantXToQuantPatterns(RewritePatternSet &patterns);
+
+/// Name of the runtime function that instrumented observers call, and of
+/// the module attribute listing the observers' names by index.
+inline constexpr llvm::StringLiteral kObserveFunction = "quantx_observe";
+inline constexpr llvm::StringLiteral kObserversAttr = "quantx.observers";
 
 /// Options of the `quantx-cpu-pipeline`.
 struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {

@@ -95,4 +95,29 @@ def QuantXToQuant
   ];
 }
 
+def QuantXInstrumentObservers
+    : Pass<"quantx-instrument-observers", "::mlir::ModuleOp"> {
+  let summary = "Turn quantx.observe ops into calls that record statistics";
+  let description = [{
+    Replaces every `quantx.observe` with a call to the external function
+
+    ```mlir
+    func.func private @quantx_observe(i64, i64,
+        tensor<*xf32> {bufferization.access = "read"})
+        attributes {llvm.emit_c_interface}
+    ```
+
+    passing the observer's index, its channel axis (-1 for per tensor) and
+    the observed values (extended to f32), and forwards the value. The
+    observers' names, in index order, are stored in the module attribute
+    `quantx.observers`. `quant-calibrate` runs this pass and provides the
+    function; a model instrumented by hand can provide its own.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // QUANTOPT_CONVERSION_PASSES

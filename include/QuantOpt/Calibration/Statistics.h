@@ -1,0 +1,87 @@
+//===- Statistics.h - calibration statistics and scale methods -*- C++ -*-===//
+//
+// What calibration records for each observer (min, max, per-channel ranges,
+// a histogram) and the methods that turn those statistics into a clipping
+// range and a scale: min-max, percentile, MSE-optimal clipping and entropy
+// (KL divergence, as TensorRT's calibrator).
+//
+//===----------------------------------------------------------------------===//
+#ifndef QUANTOPT_CALIBRATION_STATISTICS_H
+#define QUANTOPT_CALIBRATION_STATISTICS_H
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlir::quantx {
+
+/// Statistics of the values one observer saw.
+struct ObserverStats {
+  /// Bins of the histogram, which spans [-limit, limit] symmetrically so that
+  /// it folds exactly into a histogram of |x|.
+  static constexpr int64_t kBins = 4096;
+
+  std::string name;
+  /// Channel axis for per-channel statistics, if any.
+  std::optional<int64_t> axis;
+  uint64_t count = 0;
+  double min = 0, max = 0;
+  std::vector<double> channelMin, channelMax;
+  /// Histogram over [-histLimit, histLimit]; empty until the second pass.
+  double histLimit = 0;
+  std::vector<uint64_t> histogram;
+
+  double absMax() const;
+  /// Adds one value to the range statistics (first pass).
+  void addRange(double v, int64_t channel);
+  /// Adds one value to the histogram (second pass).
+  void addToHistogram(double v);
+  /// Sets up the histogram from the range seen in the first pass.
+  void startHistogram();
+};
+
+/// How a clipping range is chosen from statistics.
+enum class ScaleMethod { MinMax, Percentile, MSE, Entropy };
+
+std::optional<ScaleMethod> parseScaleMethod(llvm::StringRef name);
+llvm::StringRef stringifyScaleMethod(ScaleMethod method);
+
+/// An integer quantization grid: codes [qmin, qmax], symmetric or not.
+struct QuantGrid {
+  int64_t qmin = -128, qmax = 127;
+  bool symmetric = true;
+};
+
+/// Quantization parameters chosen for one tensor.
+struct QuantChoice {
+  /// The clipping range [lo, hi] (lo = -hi when symmetric).
+  double lo = 0, hi = 0;
+  double scale = 1;
+  int64_t zeroPoint = 0;
+};
+
+/// Chooses the clipping range with `method` (`percentile` in (0, 100] for
+/// ScaleMethod::Percentile) and derives scale and zero point for `grid`.
+/// Percentile, MSE and entropy need the histogram; all methods need count > 0.
+llvm::Expected<QuantChoice> chooseQuantParams(const ObserverStats &stats,
+                                              ScaleMethod method,
+                                              const QuantGrid &grid,
+                                              double percentile = 99.99);
+
+/// Scale and zero point for a given clipping range (the range is widened
+/// to contain 0, as every framework does, so that 0 is exact).
+QuantChoice paramsForRange(double lo, double hi, const QuantGrid &grid);
+
+/// JSON (de)serialization of a statistics file.
+llvm::json::Value toJSON(const std::vector<ObserverStats> &stats,
+                         uint64_t samples);
+llvm::Expected<std::vector<ObserverStats>> readStatsFile(llvm::StringRef path);
+
+} // namespace mlir::quantx
+
+#endif // QUANTOPT_CALIBRATION_STATISTICS_H

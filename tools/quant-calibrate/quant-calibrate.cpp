@@ -1,0 +1,263 @@
+//===- quant-calibrate.cpp - collect activation statistics ----------------===//
+//
+// Runs a model containing quantx.observe ops on calibration inputs (.npy)
+// and writes, per observer, min, max, per-channel ranges and a histogram.
+// Two passes over the data: ranges first, then histograms over the final
+// range. Optionally prints the scales each calibration method chooses.
+//
+//===----------------------------------------------------------------------===//
+
+#include "QuantOpt/Calibration/Statistics.h"
+#include "QuantOpt/Conversion/Passes.h"
+#include "QuantOpt/Runner/JitRunner.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::quantx;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory category("quant-calibrate options");
+static cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.mlir>"),
+                                      cl::Required, cl::cat(category));
+static cl::opt<std::string>
+    entry("e", cl::desc("Function to run (default: the only public function)"),
+          cl::value_desc("name"), cl::cat(category));
+static cl::list<std::string>
+    inputs("i", cl::desc("Calibration input .npy, one per argument, in order"),
+           cl::value_desc("file.npy"), cl::cat(category));
+static cl::opt<int64_t> batch(
+    "batch",
+    cl::desc("Feed the inputs in slices of this many rows along dimension 0 "
+             "(0: whole arrays in one call)"),
+    cl::init(0), cl::cat(category));
+static cl::opt<std::string> outputPath("o", cl::desc("Statistics file (JSON)"),
+                                       cl::value_desc("stats.json"),
+                                       cl::cat(category));
+static cl::list<std::string> printScales(
+    "print-scales",
+    cl::desc("Print the clipping range and scale each method chooses "
+             "(minmax, percentile, mse, entropy)"),
+    cl::CommaSeparated, cl::cat(category));
+static cl::opt<std::string> grid("grid",
+                                 cl::desc("Grid for --print-scales: i8, u8, i4 or u4"),
+                                 cl::init("i8"), cl::cat(category));
+static cl::opt<bool> asymmetric("asymmetric",
+                                cl::desc("Asymmetric ranges for --print-scales"),
+                                cl::init(false), cl::cat(category));
+static cl::opt<double> percentile("percentile",
+                                  cl::desc("Percentile for the percentile method"),
+                                  cl::init(99.99), cl::cat(category));
+
+namespace {
+/// Receives the observer calls of the running model.
+struct Calibrator {
+  std::vector<ObserverStats> stats;
+  bool histogramPass = false;
+
+  void observe(int64_t id, int64_t axis, int64_t rank, char *descriptor) {
+    if (id < 0 || id >= int64_t(stats.size()))
+      return;
+    ObserverStats &s = stats[id];
+    if (axis >= 0)
+      s.axis = axis;
+    // Strided memref descriptor: base, aligned, offset, sizes, strides.
+    float *data;
+    std::memcpy(&data, descriptor + sizeof(void *), sizeof(data));
+    int64_t offset, sizes[16], strides[16];
+    if (rank > 16)
+      return;
+    std::memcpy(&offset, descriptor + 2 * sizeof(void *), sizeof(int64_t));
+    std::memcpy(sizes, descriptor + 2 * sizeof(void *) + 8, rank * 8);
+    std::memcpy(strides, descriptor + 2 * sizeof(void *) + 8 + rank * 8, rank * 8);
+    int64_t n = 1;
+    for (int64_t d = 0; d < rank; ++d)
+      n *= sizes[d];
+    std::vector<int64_t> index(rank, 0);
+    for (int64_t e = 0; e < n; ++e) {
+      int64_t pos = offset;
+      for (int64_t d = 0; d < rank; ++d)
+        pos += index[d] * strides[d];
+      double v = data[pos];
+      if (histogramPass)
+        s.addToHistogram(v);
+      else
+        s.addRange(v, axis >= 0 && axis < rank ? index[axis] : -1);
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        if (++index[d] < sizes[d])
+          break;
+        index[d] = 0;
+      }
+    }
+  }
+};
+
+Calibrator *activeCalibrator = nullptr;
+
+struct UnrankedDescriptor {
+  int64_t rank;
+  char *descriptor;
+};
+} // namespace
+
+/// Called by the instrumented model (see --quantx-instrument-observers).
+extern "C" void quantxObserve(int64_t id, int64_t axis, UnrankedDescriptor *m) {
+  if (activeCalibrator && m)
+    activeCalibrator->observe(id, axis, m->rank, m->descriptor);
+}
+
+static int fail(const llvm::Twine &msg) {
+  llvm::errs() << "quant-calibrate: error: " << msg << "\n";
+  return 1;
+}
+
+/// Rows [begin, end) of dimension 0 of `a`.
+static NpyArray sliceRows(const NpyArray &a, int64_t begin, int64_t end) {
+  NpyArray s;
+  s.dtype = a.dtype;
+  s.shape = a.shape;
+  s.shape[0] = end - begin;
+  int64_t row = a.numElements() / std::max<int64_t>(a.shape[0], 1) *
+                npyElementSize(a.dtype);
+  s.data.assign(a.data.begin() + begin * row, a.data.begin() + end * row);
+  return s;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(
+      argc, argv, "quant-calibrate: collect activation statistics of a model\n");
+
+  QuantGrid quantGrid;
+  if (grid == "i8") quantGrid = {-128, 127, true};
+  else if (grid == "u8") quantGrid = {0, 255, true};
+  else if (grid == "i4") quantGrid = {-8, 7, true};
+  else if (grid == "u4") quantGrid = {0, 15, true};
+  else return fail("unknown --grid '" + grid + "' (i8, u8, i4 or u4)");
+  quantGrid.symmetric = !asymmetric;
+  std::vector<ScaleMethod> methods;
+  for (const std::string &name : printScales) {
+    std::optional<ScaleMethod> m = parseScaleMethod(name);
+    if (!m)
+      return fail("unknown method '" + name +
+                  "' (minmax, percentile, mse or entropy)");
+    methods.push_back(*m);
+  }
+
+  MLIRContext context;
+  prepareJitContext(context);
+  auto module = parseModelFile(context, modelPath);
+  if (!module)
+    return fail(llvm::toString(module.takeError()));
+  PassManager pm(&context);
+  pm.addPass(createQuantXInstrumentObservers());
+  if (failed(pm.run(**module)))
+    return fail("instrumenting the observers failed");
+  Calibrator calibrator;
+  if (auto names = (**module)->getAttrOfType<ArrayAttr>(kObserversAttr))
+    for (Attribute name : names) {
+      calibrator.stats.emplace_back();
+      calibrator.stats.back().name = cast<StringAttr>(name).str();
+    }
+  if (calibrator.stats.empty())
+    return fail("the model has no quantx.observe ops to calibrate; insert "
+                "them with --quantx-insert-fake-quant or by hand");
+
+  std::vector<NpyArray> arrays;
+  for (const std::string &path : inputs) {
+    auto array = readNpy(path);
+    if (!array)
+      return fail(llvm::toString(array.takeError()));
+    arrays.push_back(std::move(*array));
+  }
+  int64_t rows = 1;
+  if (batch > 0) {
+    if (arrays.empty() || arrays[0].shape.empty())
+      return fail("--batch needs inputs with a leading dimension");
+    rows = arrays[0].shape[0];
+    for (const NpyArray &a : arrays)
+      if (a.shape.empty() || a.shape[0] != rows)
+        return fail("--batch needs every input to have the same leading "
+                    "dimension");
+  }
+
+  JitOptions options;
+  options.symbols["_mlir_ciface_" + kObserveFunction.str()] =
+      reinterpret_cast<void *>(&quantxObserve);
+  auto model = JitModel::compile(std::move(*module), options);
+  if (!model)
+    return fail(llvm::toString(model.takeError()));
+  std::string function = entry;
+  if (function.empty()) {
+    if ((*model)->getFunctionNames().size() != 1)
+      return fail("the model has " +
+                  llvm::Twine((*model)->getFunctionNames().size()) +
+                  " callable public functions; choose one with -e");
+    function = (*model)->getFunctionNames().front();
+  }
+
+  activeCalibrator = &calibrator;
+  uint64_t samples = 0;
+  for (bool histogram : {false, true}) {
+    calibrator.histogramPass = histogram;
+    if (histogram)
+      for (ObserverStats &s : calibrator.stats)
+        s.startHistogram();
+    samples = 0;
+    for (int64_t begin = 0; begin < rows; begin += std::max<int64_t>(batch, 1)) {
+      std::vector<NpyArray> args;
+      if (batch > 0) {
+        int64_t end = std::min<int64_t>(begin + batch, rows);
+        for (const NpyArray &a : arrays)
+          args.push_back(sliceRows(a, begin, end));
+        samples += end - begin;
+      } else {
+        args = arrays;
+        samples = 1;
+      }
+      if (auto r = (*model)->call(function, args); !r)
+        return fail(llvm::toString(r.takeError()));
+    }
+  }
+  activeCalibrator = nullptr;
+
+  for (const ObserverStats &s : calibrator.stats)
+    if (s.count == 0)
+      llvm::errs() << "quant-calibrate: warning: observer '" << s.name
+                   << "' saw no values\n";
+
+  if (!outputPath.empty()) {
+    std::string error;
+    auto out = openOutputFile(outputPath, &error);
+    if (!out)
+      return fail(error);
+    out->os() << llvm::formatv("{0:2}", toJSON(calibrator.stats, samples)) << "\n";
+    out->keep();
+  }
+  for (const ObserverStats &s : calibrator.stats)
+    for (ScaleMethod m : methods) {
+      auto choice = chooseQuantParams(s, m, quantGrid, percentile);
+      if (!choice)
+        return fail(llvm::toString(choice.takeError()));
+      llvm::outs() << s.name << " " << stringifyScaleMethod(m)
+                   << llvm::format(": range [%.9g, %.9g] scale %.9g zero_point %lld\n",
+                                   choice->lo, choice->hi, choice->scale,
+                                   (long long)choice->zeroPoint);
+    }
+  llvm::outs().flush();
+  llvm::errs() << "quant-calibrate: " << calibrator.stats.size()
+               << " observer(s), " << samples << " sample(s)\n";
+  return 0;
+}
