@@ -4,6 +4,7 @@
 
 #include "QuantOpt/Conversion/Passes.h"
 #include "QuantOpt/Dialect/QuantX/IR/QuantX.h"
+#include "QuantOpt/Transforms/Passes.h"
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -20,4 +21,5 @@ void mlir::quantx::registerQuantOptDialects(DialectRegistry &registry) {
 void mlir::quantx::registerQuantOptAllPasses() {
   registerAllPasses();
   registerQuantOptPasses();
+  registerQuantOptTransformsPasses();
 }

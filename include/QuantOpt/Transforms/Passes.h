@@ -1,0 +1,29 @@
+//===- Passes.h - quant-opt transformation passes -------------*- C++ -*-===//
+#ifndef QUANTOPT_TRANSFORMS_PASSES_H
+#define QUANTOPT_TRANSFORMS_PASSES_H
+
+#include "QuantOpt/Dialect/QuantX/IR/QuantX.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::quantx {
+
+#define GEN_PASS_DECL
+#include "QuantOpt/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "QuantOpt/Transforms/Passes.h.inc"
+
+/// Builds IR computing `max(absmax(x) / qmax, tiny)` over all of `x` (a
+/// rank-0 result) or, with `axis`, per index of that dimension (rank 1): the
+/// symmetric scale for quantizing `x` at run time.
+Value buildAbsMaxScale(OpBuilder &b, Location loc, Value x,
+                       std::optional<int64_t> axis, double qmax);
+
+} // namespace mlir::quantx
+
+#endif // QUANTOPT_TRANSFORMS_PASSES_H

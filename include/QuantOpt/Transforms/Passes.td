@@ -1,0 +1,77 @@
+//===- Passes.td - quant-opt transformation passes ----------*- tablegen -*-===//
+#ifndef QUANTOPT_TRANSFORMS_PASSES
+#define QUANTOPT_TRANSFORMS_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def QuantXInsertFakeQuant
+    : Pass<"quantx-insert-fake-quant", "::mlir::ModuleOp"> {
+  let summary = "Choose a scheme per matmul-like op and insert fake-quant "
+                "and observers";
+  let description = [{
+    Visits every matmul-like op of the module (`linalg.matmul` in any
+    transposition, `linalg.batch_matmul`, and any `linalg.generic` that is a
+    contraction), in order, and asks the recipe for its scheme. For a
+    quantized scheme it inserts `quantx.fake_quant` on the weight (operand 1)
+    and, for W8A8 and FP8, on the activation (operand 0). The model still runs
+    in float and simulates the quantized one (QAT and PTQ simulation).
+
+    Weights: constant weights get scales computed here (absmax per output
+    channel for 8-bit and FP8, absmax per group of `group-size` along the
+    reduction dimension for int4 and NF4); weights that are function
+    arguments get per-channel scales computed at run time. Activations: with
+    `stats` the scale comes from calibration statistics with `method`;
+    without, a `quantx.observe` named `<op name>.input` is inserted instead,
+    ready for `quant-calibrate`. `w8a8-dynamic` computes the activation scale
+    at run time (absmax per tensor).
+
+    Op names come from the op's location (`loc("layers.0.q_proj")`) and
+    default to `<function>.<op kind>.<index>`. The recipe is the `scheme`,
+    `group-size`, `skip-first` and `skip-last` options, or a JSON file
+    (`recipe=FILE`, see docs/Recipes.md). Ops a scheme cannot apply to are
+    left in float with a remark.
+
+    Example:
+
+    ```sh
+    quant-opt model.mlir --quantx-insert-fake-quant="scheme=w8a8 skip-last=true"
+    quant-calibrate model.fq.mlir -i calib.npy -o stats.json
+    quant-opt model.mlir --quantx-insert-fake-quant="scheme=w8a8 stats=stats.json method=percentile"
+    ```
+  }];
+  let options = [
+    Option<"scheme", "scheme", "std::string", "\"w8a8\"",
+           "Scheme for every matmul-like op: float, w8a8, w8a8-dynamic, "
+           "w8a16, w4a16, w4a16-nf4, fp8">,
+    Option<"groupSize", "group-size", "int64_t", "128",
+           "Group size along the reduction dimension for w4a16 and w4a16-nf4">,
+    Option<"skipFirst", "skip-first", "bool", "false",
+           "Keep the first matmul-like op of the module in float">,
+    Option<"skipLast", "skip-last", "bool", "false",
+           "Keep the last matmul-like op of the module in float">,
+    Option<"recipe", "recipe", "std::string", "\"\"",
+           "JSON recipe file (overrides scheme, group-size, skip-first and "
+           "skip-last)">,
+    Option<"stats", "stats", "std::string", "\"\"",
+           "Calibration statistics (JSON from quant-calibrate) for static "
+           "activation scales">,
+    Option<"method", "method", "std::string", "\"minmax\"",
+           "How activation ranges are chosen from statistics: minmax, "
+           "percentile, mse, entropy">,
+    Option<"percentile", "percentile", "double", "99.99",
+           "Percentile for method=percentile">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::quantx::QuantXDialect"
+  ];
+  let statistics = [
+    Statistic<"numQuantized", "ops-quantized", "Matmul-like ops given a quantized scheme">,
+    Statistic<"numFloat", "ops-float", "Matmul-like ops left in float">
+  ];
+}
+
+#endif // QUANTOPT_TRANSFORMS_PASSES

@@ -1,0 +1,85 @@
+//===- Recipe.h - which ops get which quantization scheme -----*- C++ -*-===//
+//
+// A recipe maps each matmul-like op to a scheme. Rules select ops by kind,
+// by function, by name (location) and by position; the last rule that
+// matches wins, so later rules refine earlier ones. Recipes come from pass
+// options or from a JSON file:
+//
+//   {
+//     "default": "w8a8",
+//     "group_size": 128,
+//     "rules": [
+//       {"op": "linalg.batch_matmul", "scheme": "float"},
+//       {"name": "attn\\.", "scheme": "w4a16", "group_size": 64},
+//       {"position": "first", "scheme": "float"},
+//       {"position": "last", "scheme": "float"}
+//     ]
+//   }
+//
+//===----------------------------------------------------------------------===//
+#ifndef QUANTOPT_TRANSFORMS_RECIPE_H
+#define QUANTOPT_TRANSFORMS_RECIPE_H
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlir::quantx {
+
+/// The schemes a recipe can assign to an op.
+enum class QuantScheme { Float, W8A8, W8A8Dynamic, W8A16, W4A16, W4A16NF4, FP8 };
+
+std::optional<QuantScheme> parseQuantScheme(llvm::StringRef name);
+llvm::StringRef stringifyQuantScheme(QuantScheme scheme);
+/// The scheme names, for messages: "float, w8a8, ...".
+llvm::StringRef quantSchemeNames();
+
+/// What a rule can see of an op.
+struct OpSite {
+  llvm::StringRef opName;   // e.g. "linalg.matmul"
+  llvm::StringRef function; // enclosing function's symbol name
+  llvm::StringRef name;     // op name from its location, or a generated one
+  int64_t index = 0;        // position among the candidate ops of the module
+  int64_t count = 0;        // number of candidate ops in the module
+};
+
+/// One rule: every present selector must match.
+struct RecipeRule {
+  std::optional<std::string> op, function, name, position;
+  QuantScheme scheme = QuantScheme::Float;
+  std::optional<int64_t> groupSize;
+  /// "rule N" or the option it came from, for diagnostics.
+  std::string origin;
+
+  bool matches(const OpSite &site) const;
+};
+
+/// The decision for one op.
+struct SchemeChoice {
+  QuantScheme scheme;
+  int64_t groupSize;
+  /// The rule (or "default") that decided, for diagnostics.
+  std::string origin;
+};
+
+struct Recipe {
+  QuantScheme defaultScheme = QuantScheme::W8A8;
+  int64_t defaultGroupSize = 128;
+  std::vector<RecipeRule> rules;
+
+  SchemeChoice choose(const OpSite &site) const;
+
+  /// Parses a JSON recipe; `name` prefixes error messages. Unknown keys,
+  /// unknown schemes, bad regular expressions and non-positive group sizes
+  /// are errors that name the rule.
+  static llvm::Expected<Recipe> parseJSON(llvm::StringRef text,
+                                          llvm::StringRef name);
+  static llvm::Expected<Recipe> readFile(llvm::StringRef path);
+};
+
+} // namespace mlir::quantx
+
+#endif // QUANTOPT_TRANSFORMS_RECIPE_H

@@ -1,0 +1,382 @@
+//===- InsertFakeQuant.cpp - schemes per op, fake-quant and observers -----===//
+
+#include "QuantOpt/Transforms/Passes.h"
+
+#include "QuantOpt/Calibration/Statistics.h"
+#include "QuantOpt/Transforms/Recipe.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <cmath>
+
+namespace mlir::quantx {
+#define GEN_PASS_DEF_QUANTXINSERTFAKEQUANT
+#include "QuantOpt/Transforms/Passes.h.inc"
+} // namespace mlir::quantx
+
+using namespace mlir;
+using namespace mlir::quantx;
+
+/// Smallest scale produced, so all-zero channels still get a valid scale.
+static constexpr double kMinScale = 1.1920928955078125e-07;
+
+Value mlir::quantx::buildAbsMaxScale(OpBuilder &b, Location loc, Value x,
+                                     std::optional<int64_t> axis, double qmax) {
+  auto type = cast<RankedTensorType>(x.getType());
+  MLIRContext *ctx = b.getContext();
+  unsigned rank = type.getRank();
+  Type f32 = b.getF32Type();
+  SmallVector<int64_t> shape;
+  SmallVector<Value> dynamic;
+  SmallVector<AffineExpr> outExprs;
+  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::reduction);
+  if (axis) {
+    shape.push_back(type.getDimSize(*axis));
+    if (type.isDynamicDim(*axis))
+      dynamic.push_back(tensor::DimOp::create(b, loc, x, *axis));
+    outExprs.push_back(getAffineDimExpr(*axis, ctx));
+    iterators[*axis] = utils::IteratorType::parallel;
+  }
+  auto outType = RankedTensorType::get(shape, f32);
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+  Value empty = tensor::EmptyOp::create(b, loc, outType, dynamic);
+  Value init = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+  SmallVector<AffineMap> maps{AffineMap::getMultiDimIdentityMap(rank, ctx),
+                              AffineMap::get(rank, 0, outExprs, ctx)};
+  Value absMax =
+      linalg::GenericOp::create(
+          b, loc, outType, ValueRange{x}, ValueRange{init}, maps, iterators,
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            Value v = args[0];
+            if (!v.getType().isF32())
+              v = arith::ExtFOp::create(nb, l, nb.getF32Type(), v);
+            Value a = math::AbsFOp::create(nb, l, v);
+            linalg::YieldOp::create(nb, l, ValueRange{arith::MaximumFOp::create(
+                                               nb, l, args[1], a)});
+          })
+          .getResult(0);
+  unsigned outRank = shape.size();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(outRank, ctx);
+  return linalg::GenericOp::create(
+             b, loc, outType, ValueRange{absMax},
+             ValueRange{Value(tensor::EmptyOp::create(b, loc, outType, dynamic))},
+             SmallVector<AffineMap>{id, id},
+             SmallVector<utils::IteratorType>(outRank, utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value s = arith::DivFOp::create(
+                   nb, l, args[0],
+                   arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(qmax)));
+               s = arith::MaximumFOp::create(
+                   nb, l, s,
+                   arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(kMinScale)));
+               linalg::YieldOp::create(nb, l, ValueRange{s});
+             })
+      .getResult(0);
+}
+
+namespace {
+
+/// Name of an op from its location (NameLoc, possibly fused or a call site).
+std::string nameFromLoc(Location loc) {
+  if (auto n = dyn_cast<NameLoc>(loc))
+    return n.getName().str();
+  if (auto f = dyn_cast<FusedLoc>(loc))
+    for (Location l : f.getLocations())
+      if (std::string s = nameFromLoc(l); !s.empty())
+        return s;
+  if (auto c = dyn_cast<CallSiteLoc>(loc))
+    return nameFromLoc(c.getCallee());
+  return "";
+}
+
+/// The float values of a constant weight, if it is one.
+std::optional<std::vector<double>> constantValues(Value v) {
+  Attribute attr;
+  if (!matchPattern(v, m_Constant(&attr)))
+    return std::nullopt;
+  std::vector<double> values;
+  if (auto dense = dyn_cast<DenseFPElementsAttr>(attr)) {
+    values.reserve(dense.getNumElements());
+    for (APFloat f : dense.getValues<APFloat>())
+      values.push_back(f.convertToDouble());
+    return values;
+  }
+  if (auto blob = dyn_cast<DenseF32ResourceElementsAttr>(attr))
+    if (std::optional<ArrayRef<float>> data = blob.tryGetAsArrayRef())
+      return std::vector<double>(data->begin(), data->end());
+  return std::nullopt;
+}
+
+/// Absmax scales of a constant weight for `scheme`, as an f32 constant
+/// tensor shaped as the scheme requires; fails on non-finite weights.
+FailureOr<Value> constantScales(OpBuilder &b, Location loc,
+                                ArrayRef<double> values,
+                                ArrayRef<int64_t> shape, SchemeAttr scheme,
+                                double qmax) {
+  int64_t rank = shape.size();
+  int64_t axis = *scheme.getAxis();
+  int64_t group = scheme.getGroupSize().value_or(shape[axis]);
+  SmallVector<int64_t> paramShape;
+  if (scheme.isGrouped()) {
+    paramShape.assign(shape.begin(), shape.end());
+    paramShape[axis] /= group;
+  } else {
+    paramShape.push_back(shape[axis]);
+  }
+  int64_t numParams = 1;
+  for (int64_t d : paramShape)
+    numParams *= d;
+  std::vector<double> absMax(numParams, 0.0);
+  SmallVector<int64_t> index(rank, 0);
+  for (double v : values) {
+    if (!std::isfinite(v))
+      return failure();
+    int64_t slot;
+    if (scheme.isGrouped()) {
+      slot = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        slot = slot * paramShape[d] + (d == axis ? index[d] / group : index[d]);
+    } else {
+      slot = index[axis];
+    }
+    absMax[slot] = std::max(absMax[slot], std::fabs(v));
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++index[d] < shape[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  SmallVector<float> scales;
+  for (double a : absMax)
+    scales.push_back(float(std::max(a / qmax, kMinScale)));
+  auto type = RankedTensorType::get(paramShape, b.getF32Type());
+  return arith::ConstantOp::create(
+             b, loc, DenseElementsAttr::get(type, ArrayRef<float>(scales)))
+      .getResult();
+}
+
+struct Candidate {
+  linalg::LinalgOp op;
+  std::string name, function;
+};
+
+struct InsertFakeQuantPass
+    : quantx::impl::QuantXInsertFakeQuantBase<InsertFakeQuantPass> {
+  using Base::Base;
+
+  void runOnOperation() override;
+  /// Applies `choice` to `c`; returns false when the op stays in float.
+  LogicalResult apply(const Candidate &c, const SchemeChoice &choice,
+                      bool &quantized);
+
+  llvm::StringMap<ObserverStats> statsByName;
+  ScaleMethod scaleMethod = ScaleMethod::MinMax;
+};
+
+void InsertFakeQuantPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  Recipe recipeRules;
+  if (!recipe.empty()) {
+    auto parsed = Recipe::readFile(recipe);
+    if (!parsed) {
+      module.emitError() << llvm::toString(parsed.takeError());
+      return signalPassFailure();
+    }
+    recipeRules = std::move(*parsed);
+  } else {
+    std::optional<QuantScheme> s = parseQuantScheme(scheme);
+    if (!s) {
+      module.emitError() << "unknown scheme '" << scheme << "'; expected one of "
+                         << quantSchemeNames();
+      return signalPassFailure();
+    }
+    if (groupSize <= 0) {
+      module.emitError() << "group-size must be positive, got " << groupSize;
+      return signalPassFailure();
+    }
+    recipeRules.defaultScheme = *s;
+    recipeRules.defaultGroupSize = groupSize;
+    if (skipFirst)
+      recipeRules.rules.push_back(
+          {std::nullopt, std::nullopt, std::nullopt, "first", QuantScheme::Float,
+           std::nullopt, "skip-first"});
+    if (skipLast)
+      recipeRules.rules.push_back(
+          {std::nullopt, std::nullopt, std::nullopt, "last", QuantScheme::Float,
+           std::nullopt, "skip-last"});
+  }
+  std::optional<ScaleMethod> m = parseScaleMethod(method);
+  if (!m) {
+    module.emitError() << "unknown method '" << method
+                       << "'; expected minmax, percentile, mse or entropy";
+    return signalPassFailure();
+  }
+  scaleMethod = *m;
+  if (!stats.empty()) {
+    auto loaded = readStatsFile(stats);
+    if (!loaded) {
+      module.emitError() << llvm::toString(loaded.takeError());
+      return signalPassFailure();
+    }
+    for (ObserverStats &s : *loaded)
+      statsByName[s.name] = std::move(s);
+  }
+
+  std::vector<Candidate> candidates;
+  llvm::StringMap<int64_t> perFunction;
+  module.walk([&](linalg::LinalgOp op) {
+    if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 ||
+        op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op))
+      return;
+    auto func = op->getParentOfType<FunctionOpInterface>();
+    std::string fn = func ? func.getName().str() : "";
+    std::string name = nameFromLoc(op.getLoc());
+    if (name.empty()) {
+      StringRef kind = op->getName().getStringRef();
+      kind.consume_front("linalg.");
+      name = fn + "." + kind.str() + "." + std::to_string(perFunction[fn]);
+    }
+    ++perFunction[fn];
+    candidates.push_back({op, name, fn});
+  });
+
+  for (auto [i, c] : llvm::enumerate(candidates)) {
+    OpSite site{c.op->getName().getStringRef(), c.function, c.name, int64_t(i),
+                int64_t(candidates.size())};
+    SchemeChoice choice = recipeRules.choose(site);
+    bool quantized = false;
+    if (choice.scheme != QuantScheme::Float &&
+        failed(apply(c, choice, quantized)))
+      return signalPassFailure();
+    if (quantized)
+      ++numQuantized;
+    else
+      ++numFloat;
+  }
+}
+
+LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
+                                         const SchemeChoice &choice,
+                                         bool &quantized) {
+  linalg::LinalgOp op = c.op;
+  MLIRContext *ctx = op->getContext();
+  auto keepFloat = [&](const Twine &why) {
+    op->emitRemark() << "'" << c.name << "' left in float: " << why;
+    return success();
+  };
+
+  FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(op);
+  if (failed(dims) || dims->n.size() != 1 || dims->k.size() != 1)
+    return keepFloat("it is not a contraction with one output-channel and one "
+                     "reduction dimension");
+  OpOperand *lhsOperand = op.getDpsInputOperand(0);
+  OpOperand *rhsOperand = op.getDpsInputOperand(1);
+  AffineMap rhsMap = op.getMatchingIndexingMap(rhsOperand);
+  std::optional<unsigned> nAxis = rhsMap.getResultPosition(getAffineDimExpr(dims->n[0], ctx));
+  std::optional<unsigned> kAxis = rhsMap.getResultPosition(getAffineDimExpr(dims->k[0], ctx));
+  if (!nAxis || !kAxis)
+    return keepFloat("the weight's output-channel and reduction dimensions "
+                     "are not plain dimensions");
+  Value weight = rhsOperand->get();
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  if (!dims->batch.empty() && !constantValues(weight))
+    return keepFloat("its second operand has batch dimensions and is not a "
+                     "constant weight (e.g. attention scores)");
+
+  QuantScheme s = choice.scheme;
+  bool fourBit = s == QuantScheme::W4A16 || s == QuantScheme::W4A16NF4;
+  StorageKind storage = s == QuantScheme::FP8    ? StorageKind::f8E4M3FN
+                        : s == QuantScheme::W4A16 ? StorageKind::i4
+                        : fourBit                 ? StorageKind::nf4
+                                                  : StorageKind::i8;
+  double qmax = storage == StorageKind::f8E4M3FN ? 448.0
+                : storage == StorageKind::i4     ? 7.0
+                : storage == StorageKind::nf4    ? 1.0
+                                                 : 127.0;
+  SchemeAttr weightScheme =
+      fourBit ? SchemeAttr::get(ctx, storage, int64_t(*kAxis), choice.groupSize, false)
+              : SchemeAttr::get(ctx, storage, int64_t(*nAxis), std::nullopt, false);
+  if (fourBit) {
+    int64_t k = weightType.getDimSize(*kAxis);
+    if (!ShapedType::isDynamic(k) && k % choice.groupSize != 0)
+      return op->emitError()
+             << "'" << c.name << "': group size " << choice.groupSize
+             << " (from " << choice.origin
+             << ") does not divide the reduction dimension of size " << k
+             << "; choose a group size that divides it or keep the op in "
+                "float with a rule";
+  }
+
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  Value weightScale;
+  if (std::optional<std::vector<double>> values = constantValues(weight)) {
+    if (!weightType.hasStaticShape())
+      return keepFloat("the constant weight has a dynamic shape");
+    FailureOr<Value> scales = constantScales(b, loc, *values,
+                                             weightType.getShape(), weightScheme, qmax);
+    if (failed(scales))
+      return keepFloat("the weight has NaN or infinite values");
+    weightScale = *scales;
+  } else if (!fourBit) {
+    weightScale = buildAbsMaxScale(b, loc, weight, *nAxis, qmax);
+  } else {
+    return keepFloat("group-wise weights must be constants (this weight is "
+                     "computed at run time)");
+  }
+
+  // Activation: fake-quant for schemes that quantize it.
+  Value act = lhsOperand->get();
+  auto actType = cast<RankedTensorType>(act.getType());
+  bool quantizeAct = s == QuantScheme::W8A8 || s == QuantScheme::W8A8Dynamic ||
+                     s == QuantScheme::FP8;
+  Value actFq;
+  if (quantizeAct) {
+    SchemeAttr actScheme = SchemeAttr::get(
+        ctx, s == QuantScheme::FP8 ? StorageKind::f8E4M3FN : StorageKind::i8,
+        std::nullopt, std::nullopt, false);
+    double actMax = s == QuantScheme::FP8 ? 448.0 : 127.0;
+    Value actScale;
+    if (s == QuantScheme::W8A8Dynamic) {
+      actScale = buildAbsMaxScale(b, loc, act, std::nullopt, actMax);
+    } else {
+      std::string obsName = c.name + ".input";
+      auto it = statsByName.find(obsName);
+      if (it == statsByName.end()) {
+        // No statistics yet: observe the activation for calibration.
+        actFq = ObserveOp::create(b, loc, actType, b.getStringAttr(obsName),
+                                  act, IntegerAttr());
+      } else {
+        auto q = chooseQuantParams(it->second, scaleMethod,
+                                   QuantGrid{-128, 127, true}, percentile);
+        if (!q)
+          return op->emitError() << "'" << c.name << "': "
+                                 << llvm::toString(q.takeError());
+        float scaleValue = float(std::max(q->hi / actMax, kMinScale));
+        actScale = arith::ConstantOp::create(
+            b, loc, DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
+                                           ArrayRef<float>(scaleValue)));
+      }
+    }
+    if (actScale)
+      actFq = FakeQuantOp::create(b, loc, actType, act, actScale, Value(), actScheme);
+  }
+
+  Value weightFq =
+      FakeQuantOp::create(b, loc, weightType, weight, weightScale, Value(), weightScheme);
+  rhsOperand->set(weightFq);
+  if (actFq)
+    lhsOperand->set(actFq);
+  quantized = true;
+  return success();
+}
+
+} // namespace
