@@ -10,6 +10,10 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
+namespace mlir {
+class RewritePatternSet;
+}
+
 namespace mlir::quantx {
 
 #define GEN_PASS_DECL
@@ -17,6 +21,9 @@ namespace mlir::quantx {
 
 #define GEN_PASS_REGISTRATION
 #include "QuantOpt/Transforms/Passes.h.inc"
+
+/// Patterns forming quantx.matmul from fake-quantized matmul-like ops.
+void populateFormQuantizedMatmulPatterns(RewritePatternSet &patterns);
 
 /// Builds IR computing `max(absmax(x) / qmax, tiny)` over all of `x` (a
 /// rank-0 result) or, with `axis`, per index of that dimension (rank 1): the

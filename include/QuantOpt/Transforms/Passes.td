@@ -4,6 +4,30 @@
 
 include "mlir/Pass/PassBase.td"
 
+// Options that choose schemes (shared by the passes that take a recipe).
+defvar RecipeOptions = [
+    Option<"scheme", "scheme", "std::string", "\"w8a8\"",
+           "Scheme for every matmul-like op: float, w8a8, w8a8-dynamic, "
+           "w8a16, w4a16, w4a16-nf4, fp8">,
+    Option<"groupSize", "group-size", "int64_t", "128",
+           "Group size along the reduction dimension for w4a16 and w4a16-nf4">,
+    Option<"skipFirst", "skip-first", "bool", "false",
+           "Keep the first matmul-like op of the module in float">,
+    Option<"skipLast", "skip-last", "bool", "false",
+           "Keep the last matmul-like op of the module in float">,
+    Option<"recipe", "recipe", "std::string", "\"\"",
+           "JSON recipe file (overrides scheme, group-size, skip-first and "
+           "skip-last)">,
+    Option<"stats", "stats", "std::string", "\"\"",
+           "Calibration statistics (JSON from quant-calibrate) for static "
+           "activation scales">,
+    Option<"method", "method", "std::string", "\"minmax\"",
+           "How activation ranges are chosen from statistics: minmax, "
+           "percentile, mse, entropy">,
+    Option<"percentile", "percentile", "double", "99.99",
+           "Percentile for method=percentile">
+];
+
 def QuantXInsertFakeQuant
     : Pass<"quantx-insert-fake-quant", "::mlir::ModuleOp"> {
   let summary = "Choose a scheme per matmul-like op and insert fake-quant "
@@ -39,28 +63,7 @@ def QuantXInsertFakeQuant
     quant-opt model.mlir --quantx-insert-fake-quant="scheme=w8a8 stats=stats.json method=percentile"
     ```
   }];
-  let options = [
-    Option<"scheme", "scheme", "std::string", "\"w8a8\"",
-           "Scheme for every matmul-like op: float, w8a8, w8a8-dynamic, "
-           "w8a16, w4a16, w4a16-nf4, fp8">,
-    Option<"groupSize", "group-size", "int64_t", "128",
-           "Group size along the reduction dimension for w4a16 and w4a16-nf4">,
-    Option<"skipFirst", "skip-first", "bool", "false",
-           "Keep the first matmul-like op of the module in float">,
-    Option<"skipLast", "skip-last", "bool", "false",
-           "Keep the last matmul-like op of the module in float">,
-    Option<"recipe", "recipe", "std::string", "\"\"",
-           "JSON recipe file (overrides scheme, group-size, skip-first and "
-           "skip-last)">,
-    Option<"stats", "stats", "std::string", "\"\"",
-           "Calibration statistics (JSON from quant-calibrate) for static "
-           "activation scales">,
-    Option<"method", "method", "std::string", "\"minmax\"",
-           "How activation ranges are chosen from statistics: minmax, "
-           "percentile, mse, entropy">,
-    Option<"percentile", "percentile", "double", "99.99",
-           "Percentile for method=percentile">
-  ];
+  let options = RecipeOptions;
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
@@ -71,6 +74,61 @@ def QuantXInsertFakeQuant
   let statistics = [
     Statistic<"numQuantized", "ops-quantized", "Matmul-like ops given a quantized scheme">,
     Statistic<"numFloat", "ops-float", "Matmul-like ops left in float">
+  ];
+}
+
+def QuantXFormQuantizedMatmul
+    : Pass<"quantx-form-quantized-matmul"> {
+  let summary = "Turn fake-quantized matmuls into quantx.matmul with "
+                "weights quantized at compile time";
+  let description = [{
+    Rewrites a 2-D matmul-like op (`linalg.matmul` in either weight layout,
+    or a `linalg.generic` contraction) whose accumulator is zero-filled and
+    whose weight is `quantx.fake_quant` of a constant into `quantx.matmul`:
+
+    * the weight is quantized here, with exactly the numerics of the
+      reference lowering, transposed to `N x K` if needed and packed two per
+      byte for 4-bit kinds; no float copy of it remains;
+    * a fake-quantized activation (per tensor or per row, integer or FP8)
+      becomes a `quantx.quantize` feeding an integer or FP8 matmul, a float
+      activation a weight-only matmul.
+
+    Weight-only results are bit-identical to the fake-quantized model's;
+    integer and FP8 results differ only by the f32 rounding of the
+    rescale (the integer sum itself is exact).
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::quantx::QuantXDialect"
+  ];
+  let statistics = [
+    Statistic<"numFormed", "matmuls-formed", "quantx.matmul ops formed">
+  ];
+}
+
+def QuantXPTQ : Pass<"quantx-ptq", "::mlir::ModuleOp"> {
+  let summary = "Post-training quantization in one step: recipe, "
+                "calibrated scales, quantized weights, fused matmuls";
+  let description = [{
+    Runs `--quantx-insert-fake-quant` with the given options and then
+    `--quantx-form-quantized-matmul`, turning a float model into a quantized
+    one that runs through `--quantx-cpu-pipeline`.
+
+    Static W8A8 and FP8 need activation statistics (`stats=FILE` from
+    `quant-calibrate`); `w8a8-dynamic` and the weight-only schemes do not.
+
+    ```sh
+    quant-opt model.mlir --quantx-ptq="scheme=w8a8-dynamic" -o model.q.mlir
+    quant-opt model.mlir --quantx-ptq="scheme=w8a8 stats=stats.json method=percentile"
+    ```
+  }];
+  let options = RecipeOptions;
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::quantx::QuantXDialect"
   ];
 }
 

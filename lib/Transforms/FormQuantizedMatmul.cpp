@@ -1,0 +1,232 @@
+//===- FormQuantizedMatmul.cpp - fake-quant matmul -> quantx.matmul -------===//
+
+#include "QuantOpt/Transforms/Passes.h"
+
+#include "QuantOpt/Dialect/QuantX/Utils/HostNumerics.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::quantx {
+#define GEN_PASS_DEF_QUANTXFORMQUANTIZEDMATMUL
+#include "QuantOpt/Transforms/Passes.h.inc"
+} // namespace mlir::quantx
+
+using namespace mlir;
+using namespace mlir::quantx;
+
+namespace {
+
+/// Constant scale and zero-point values of a fake_quant, read as f32/i32.
+struct ConstParams {
+  std::vector<float> scales;
+  std::vector<int32_t> zeroPoints; // empty when symmetric
+  SmallVector<int64_t> shape;      // shape of the scale tensor
+};
+
+FailureOr<ConstParams> readConstParams(FakeQuantOp fq) {
+  ConstParams p;
+  DenseFPElementsAttr scales;
+  if (!matchPattern(fq.getScale(), m_Constant(&scales)))
+    return failure();
+  for (APFloat s : scales.getValues<APFloat>()) {
+    bool lost;
+    s.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+    p.scales.push_back(s.convertToFloat());
+  }
+  p.shape.assign(scales.getType().getShape().begin(),
+                 scales.getType().getShape().end());
+  if (Value zp = fq.getZeroPoint()) {
+    DenseIntElementsAttr zps;
+    if (!matchPattern(zp, m_Constant(&zps)))
+      return failure();
+    for (APInt z : zps.getValues<APInt>())
+      p.zeroPoints.push_back(fq.getScheme().isUnsigned() ? int32_t(z.getZExtValue())
+                                                         : int32_t(z.getSExtValue()));
+  }
+  return p;
+}
+
+/// Flat index of the scale of weight element (i, j) for `scheme`.
+int64_t paramIndex(SchemeAttr scheme, ArrayRef<int64_t> paramShape, int64_t i,
+                   int64_t j) {
+  if (scheme.isPerTensor())
+    return 0;
+  int64_t axis = *scheme.getAxis();
+  if (scheme.isPerChannel())
+    return axis == 0 ? i : j;
+  int64_t g = *scheme.getGroupSize();
+  int64_t pi = axis == 0 ? i / g : i, pj = axis == 1 ? j / g : j;
+  return pi * paramShape[1] + pj;
+}
+
+struct FormQuantizedMatmul : OpInterfaceRewritePattern<linalg::LinalgOp> {
+  using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::LinalgOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 ||
+        op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op))
+      return rewriter.notifyMatchFailure(op, "not a matmul-like op");
+    FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(op);
+    if (failed(dims) || !dims->batch.empty() || dims->m.size() != 1 ||
+        dims->n.size() != 1 || dims->k.size() != 1 || op.getNumLoops() != 3)
+      return rewriter.notifyMatchFailure(op, "not a plain 2-D matmul");
+    MLIRContext *ctx = op.getContext();
+    AffineExpr m = getAffineDimExpr(dims->m[0], ctx),
+               n = getAffineDimExpr(dims->n[0], ctx),
+               k = getAffineDimExpr(dims->k[0], ctx);
+    OpOperand *lhs = op.getDpsInputOperand(0), *rhs = op.getDpsInputOperand(1);
+    OpOperand *out = op.getDpsInitOperand(0);
+    if (op.getMatchingIndexingMap(lhs).getResults() != ArrayRef<AffineExpr>{m, k} ||
+        op.getMatchingIndexingMap(out).getResults() != ArrayRef<AffineExpr>{m, n})
+      return rewriter.notifyMatchFailure(op, "unsupported operand layout");
+    ArrayRef<AffineExpr> rhsExprs = op.getMatchingIndexingMap(rhs).getResults();
+    bool transposed;
+    if (rhsExprs == ArrayRef<AffineExpr>{n, k})
+      transposed = false;
+    else if (rhsExprs == ArrayRef<AffineExpr>{k, n})
+      transposed = true;
+    else
+      return rewriter.notifyMatchFailure(op, "unsupported weight layout");
+
+    // Only a zero accumulator: quantx.matmul computes a fresh product.
+    auto fill = out->get().getDefiningOp<linalg::FillOp>();
+    if (!fill || !matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))
+      return rewriter.notifyMatchFailure(op, "accumulator is not zero-filled");
+
+    auto weightFq = rhs->get().getDefiningOp<FakeQuantOp>();
+    DenseFPElementsAttr weights;
+    if (!weightFq || !matchPattern(weightFq.getInput(), m_Constant(&weights)))
+      return rewriter.notifyMatchFailure(op, "weight is not a fake-quantized constant");
+    SchemeAttr wScheme = weightFq.getScheme();
+    FailureOr<ConstParams> wParams = readConstParams(weightFq);
+    if (failed(wParams))
+      return rewriter.notifyMatchFailure(op, "weight scales are not constant");
+
+    // Activation: fake-quantized (integer or FP8, scales that factor out of
+    // the sum) or float.
+    auto actFq = lhs->get().getDefiningOp<FakeQuantOp>();
+    SchemeAttr aScheme = actFq ? actFq.getScheme() : SchemeAttr();
+    if (aScheme) {
+      bool factorable = aScheme.isPerTensor() ||
+                        (aScheme.isPerChannel() && *aScheme.getAxis() == 0);
+      bool pair = (aScheme.isInteger() && wScheme.isInteger()) ||
+                  (aScheme.isFloat8() && wScheme.isFloat8());
+      if (!factorable || !pair || aScheme.isSubByte())
+        return rewriter.notifyMatchFailure(op, "unsupported activation scheme");
+    }
+
+    // Weight codes in N x K order.
+    auto wType = cast<RankedTensorType>(weights.getType());
+    int64_t rows = wType.getDimSize(0), cols = wType.getDimSize(1);
+    int64_t N = transposed ? cols : rows, K = transposed ? rows : cols;
+    if (wScheme.isSubByte() && K % 2 != 0)
+      return rewriter.notifyMatchFailure(op, "odd K cannot be packed");
+    std::vector<float> values;
+    values.reserve(N * K);
+    for (APFloat v : weights.getValues<APFloat>()) {
+      bool lost;
+      v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+      values.push_back(v.convertToFloat());
+    }
+    std::vector<uint8_t> codes(N * K);
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < cols; ++j) {
+        int64_t p = paramIndex(wScheme, wParams->shape, i, j);
+        int32_t zp = wParams->zeroPoints.empty() ? 0 : wParams->zeroPoints[p];
+        uint8_t c = hostQuantize(wScheme, values[i * cols + j], wParams->scales[p], zp);
+        int64_t nIdx = transposed ? j : i, kIdx = transposed ? i : j;
+        codes[nIdx * K + kIdx] = c;
+      }
+
+    // The scheme and parameters in N x K terms.
+    SchemeAttr newScheme = wScheme;
+    Value scale = weightFq.getScale(), zeroPoint = weightFq.getZeroPoint();
+    Location loc = op.getLoc();
+    if (transposed && !wScheme.isPerTensor()) {
+      int64_t axis = 1 - *wScheme.getAxis();
+      newScheme = SchemeAttr::get(ctx, wScheme.getStorage(), axis,
+                                  wScheme.getGroupSize(), wScheme.getNarrowRange());
+      if (wScheme.isGrouped()) {
+        // Grouped parameters are 2-D: transpose them too.
+        auto transposeConst = [&](Value v) -> Value {
+          if (!v)
+            return v;
+          DenseElementsAttr attr;
+          matchPattern(v, m_Constant(&attr));
+          auto t = cast<RankedTensorType>(attr.getType());
+          int64_t r = t.getDimSize(0), c = t.getDimSize(1);
+          SmallVector<Attribute> elems(attr.getValues<Attribute>());
+          SmallVector<Attribute> tr(elems.size());
+          for (int64_t a = 0; a < r; ++a)
+            for (int64_t b = 0; b < c; ++b)
+              tr[b * r + a] = elems[a * c + b];
+          auto tt = RankedTensorType::get({c, r}, t.getElementType());
+          return arith::ConstantOp::create(rewriter, loc,
+                                           DenseElementsAttr::get(tt, tr));
+        };
+        scale = transposeConst(scale);
+        zeroPoint = transposeConst(zeroPoint);
+      }
+    }
+
+    std::vector<char> bytes;
+    SmallVector<int64_t> storedShape{N, K};
+    if (wScheme.isSubByte()) {
+      storedShape[1] = K / 2;
+      for (int64_t i = 0; i < N; ++i)
+        for (int64_t j = 0; j < K; j += 2)
+          bytes.push_back(char((codes[i * K + j] & 0xF) |
+                               ((codes[i * K + j + 1] & 0xF) << 4)));
+    } else {
+      bytes.assign(codes.begin(), codes.end());
+    }
+    Type storedElt = wScheme.isSubByte() ? Type(rewriter.getI8Type())
+                                         : wScheme.getStorageElementType();
+    auto storedType = RankedTensorType::get(storedShape, storedElt);
+    Value packed = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::getFromRawBuffer(storedType, bytes));
+
+    Value a = lhs->get();
+    Value aScale, aZp;
+    if (actFq) {
+      auto actType = cast<RankedTensorType>(actFq.getInput().getType());
+      a = QuantizeOp::create(rewriter, loc,
+                             actType.clone(aScheme.getStorageElementType()),
+                             actFq.getInput(), actFq.getScale(),
+                             actFq.getZeroPoint(), aScheme);
+      aScale = actFq.getScale();
+      aZp = actFq.getZeroPoint();
+    }
+    Type resultType = op->getResult(0).getType();
+    auto mm = MatmulOp::create(rewriter, loc, resultType, a, packed, scale,
+                               zeroPoint, aScale, aZp, Value(), Value(),
+                               newScheme, aScheme, SchemeAttr());
+    rewriter.replaceOp(op, mm.getResult());
+    return success();
+  }
+};
+
+struct FormQuantizedMatmulPass
+    : quantx::impl::QuantXFormQuantizedMatmulBase<FormQuantizedMatmulPass> {
+  void runOnOperation() override {
+    int64_t before = 0, after = 0;
+    getOperation()->walk([&](MatmulOp) { ++before; });
+    RewritePatternSet patterns(&getContext());
+    populateFormQuantizedMatmulPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+    getOperation()->walk([&](MatmulOp) { ++after; });
+    numFormed += after - before;
+  }
+};
+
+} // namespace
+
+void mlir::quantx::populateFormQuantizedMatmulPatterns(RewritePatternSet &patterns) {
+  patterns.add<FormQuantizedMatmul>(patterns.getContext());
+}

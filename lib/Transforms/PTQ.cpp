@@ -1,0 +1,62 @@
+//===- PTQ.cpp - post-training quantization in one pass -------------------===//
+
+#include "QuantOpt/Transforms/Passes.h"
+
+#include "QuantOpt/Transforms/Recipe.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+
+namespace mlir::quantx {
+#define GEN_PASS_DEF_QUANTXPTQ
+#include "QuantOpt/Transforms/Passes.h.inc"
+} // namespace mlir::quantx
+
+using namespace mlir;
+using namespace mlir::quantx;
+
+namespace {
+struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    QuantXInsertFakeQuantOptions fq;
+    fq.scheme = scheme;
+    fq.groupSize = groupSize;
+    fq.skipFirst = skipFirst;
+    fq.skipLast = skipLast;
+    fq.recipe = recipe;
+    fq.stats = stats;
+    fq.method = method;
+    fq.percentile = percentile;
+
+    OpPassManager pm(ModuleOp::getOperationName());
+    pm.addPass(createQuantXInsertFakeQuant(fq));
+    if (failed(runPipeline(pm, module)))
+      return signalPassFailure();
+
+    // Static activation scales need statistics: observers left behind mean
+    // some op had none.
+    bool missing = false;
+    module.walk([&](ObserveOp obs) {
+      missing = true;
+      obs.emitError()
+          << "no calibration statistics for '" << obs.getName()
+          << "': static W8A8/FP8 needs them. Insert observers with "
+             "--quantx-insert-fake-quant, run quant-calibrate on sample "
+             "inputs to write stats.json and pass stats=stats.json, or use "
+             "scheme=w8a8-dynamic";
+    });
+    if (missing)
+      return signalPassFailure();
+
+    OpPassManager fold(ModuleOp::getOperationName());
+    fold.addPass(createQuantXFormQuantizedMatmul());
+    fold.addPass(createCanonicalizerPass());
+    fold.addPass(createCSEPass());
+    if (failed(runPipeline(fold, module)))
+      return signalPassFailure();
+  }
+};
+} // namespace
