@@ -304,7 +304,8 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
   SchemeAttr weightScheme =
       fourBit ? SchemeAttr::get(ctx, storage, int64_t(*kAxis), choice.groupSize, false)
               : SchemeAttr::get(ctx, storage, int64_t(*nAxis), std::nullopt, false);
-  if (fourBit) {
+  bool weightDone = weight.getDefiningOp<FakeQuantOp>() != nullptr;
+  if (fourBit && !weightDone) {
     int64_t k = weightType.getDimSize(*kAxis);
     if (!ShapedType::isDynamic(k) && k % choice.groupSize != 0)
       return op->emitError()
@@ -317,8 +318,13 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
 
   OpBuilder b(op);
   Location loc = op.getLoc();
+  // Operands that are already fake-quantized (QAT, imported Q/DQ) keep
+  // their learned parameters.
+  bool actDone = lhsOperand->get().getDefiningOp<FakeQuantOp>() != nullptr;
   Value weightScale;
-  if (std::optional<std::vector<double>> values = constantValues(weight)) {
+  if (weightDone) {
+    // Nothing to compute.
+  } else if (std::optional<std::vector<double>> values = constantValues(weight)) {
     if (!weightType.hasStaticShape())
       return keepFloat("the constant weight has a dynamic shape");
     FailureOr<Value> scales = constantScales(b, loc, *values,
@@ -339,7 +345,7 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
   bool quantizeAct = s == QuantScheme::W8A8 || s == QuantScheme::W8A8Dynamic ||
                      s == QuantScheme::FP8;
   Value actFq;
-  if (quantizeAct) {
+  if (quantizeAct && !actDone) {
     SchemeAttr actScheme = SchemeAttr::get(
         ctx, s == QuantScheme::FP8 ? StorageKind::f8E4M3FN : StorageKind::i8,
         std::nullopt, std::nullopt, false);
@@ -370,9 +376,9 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
       actFq = FakeQuantOp::create(b, loc, actType, act, actScale, Value(), actScheme);
   }
 
-  Value weightFq =
-      FakeQuantOp::create(b, loc, weightType, weight, weightScale, Value(), weightScheme);
-  rhsOperand->set(weightFq);
+  if (!weightDone)
+    rhsOperand->set(FakeQuantOp::create(b, loc, weightType, weight, weightScale,
+                                        Value(), weightScheme));
   if (actFq)
     lhsOperand->set(actFq);
   quantized = true;

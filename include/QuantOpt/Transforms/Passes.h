@@ -25,6 +25,9 @@ namespace mlir::quantx {
 /// Patterns forming quantx.matmul from fake-quantized matmul-like ops.
 void populateFormQuantizedMatmulPatterns(RewritePatternSet &patterns);
 
+/// Patterns turning dequantize(quantize(x)) into fake_quant(x).
+void populateQDQToFakeQuantPatterns(RewritePatternSet &patterns);
+
 /// Builds IR computing `max(absmax(x) / qmax, tiny)` over all of `x` (a
 /// rank-0 result) or, with `axis`, per index of that dimension (rank 1): the
 /// symmetric scale for quantizing `x` at run time.

@@ -106,6 +106,24 @@ def QuantXFormQuantizedMatmul
   ];
 }
 
+def QuantXQDQToFakeQuant : Pass<"quantx-qdq-to-fake-quant"> {
+  let summary = "Turn quantize/dequantize pairs into fake_quant (QAT import)";
+  let description = [{
+    A `quantx.dequantize` of a `quantx.quantize` with the same scheme, the
+    same scale and the same zero point (the same values, or equal
+    constants), returning the quantize's input type, is exactly
+    `quantx.fake_quant`; this pass rewrites it so. Together with
+    `--quantx-from-quant` it imports the Q/DQ pairs that QAT frontends and
+    TOSA emit, keeping their learned parameters; `--quantx-ptq` and
+    `--quantx-insert-fake-quant` then leave those operands as they are.
+
+    ```sh
+    quant-opt qat.mlir --quantx-from-quant --canonicalize --quantx-qdq-to-fake-quant
+    ```
+  }];
+  let dependentDialects = ["::mlir::quantx::QuantXDialect"];
+}
+
 def QuantXPTQ : Pass<"quantx-ptq", "::mlir::ModuleOp"> {
   let summary = "Post-training quantization in one step: recipe, "
                 "calibrated scales, quantized weights, fused matmuls";
