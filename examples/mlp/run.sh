@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The example MLP end to end, with one command: float accuracy, then
+# calibration on 100 images and W8A8 accuracy, simulated (fake-quant) and
+# real (integer matmuls), static and dynamic, on 360 held-out images.
+#
+#   examples/mlp/run.sh [METHOD]     METHOD: minmax (default), percentile, mse, entropy
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+build="${BUILD_DIR:-$root/build}"
+method="${1:-minmax}"
+"$root/scripts/build.sh" >/dev/null
+bin="$build/bin"
+d="$root/examples/mlp"
+t="$(mktemp -d)"
+trap 'rm -rf "$t"' EXIT
+
+run() { "$bin/quant-run" "$1" -e mlp -i "$d/data/test_x.npy" -o "$t/$2" 2>/dev/null; }
+acc() { python3 "$d/accuracy.py" "$1" "$t/$2/mlp.0.npy" "$d/data/test_y.npy" ${3:+"$t/$3/mlp.0.npy"}; }
+
+# Float baseline.
+run "$d/mlp.mlir" float
+# Calibration: observers on every quantized activation, statistics on 100
+# training images fed 10 at a time.
+"$bin/quant-opt" "$d/mlp.mlir" --quantx-insert-fake-quant=scheme=w8a8 -o "$t/observed.mlir"
+"$bin/quant-calibrate" "$t/observed.mlir" -i "$d/data/calib_x.npy" --batch 10 -o "$t/stats.json" 2>/dev/null
+# Simulated W8A8 (fake-quant, still float), then the real quantized models.
+"$bin/quant-opt" "$d/mlp.mlir" --quantx-insert-fake-quant="scheme=w8a8 stats=$t/stats.json method=$method" -o "$t/fq.mlir"
+"$bin/quant-opt" "$d/mlp.mlir" --quantx-ptq="scheme=w8a8 stats=$t/stats.json method=$method" -o "$t/w8a8.mlir"
+"$bin/quant-opt" "$d/mlp.mlir" --quantx-ptq=scheme=w8a8-dynamic -o "$t/dyn.mlir"
+"$bin/quant-opt" "$d/mlp.mlir" --quantx-ptq=scheme=w8a16 -o "$t/w8a16.mlir"
+"$bin/quant-opt" "$d/mlp.mlir" --quantx-ptq="scheme=w4a16 group-size=16" -o "$t/w4a16.mlir"
+run "$t/fq.mlir" fq
+run "$t/w8a8.mlir" w8a8
+run "$t/dyn.mlir" dyn
+run "$t/w8a16.mlir" w8a16
+run "$t/w4a16.mlir" w4a16
+
+echo "MLP 64-32-10 on 360 held-out digits (calibration: $method)"
+acc "float (f32)" float
+acc "W8A8 simulated (fake-quant)" fq float
+acc "W8A8 static (int8 matmuls)" w8a8 float
+acc "W8A8 dynamic" dyn float
+acc "W8A16 (int8 weights)" w8a16 float
+acc "W4A16 (int4, groups of 16)" w4a16 float
