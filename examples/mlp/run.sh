@@ -27,11 +27,15 @@ run "$d/mlp.mlir" float
 "$bin/quant-opt" "$d/mlp.mlir" --quantx-insert-fake-quant="scheme=w8a8 stats=$t/stats.json method=$method" -o "$t/fq.mlir"
 "$bin/quant-opt" "$d/mlp.mlir" --quantx-ptq="scheme=w8a8 stats=$t/stats.json method=$method" -o "$t/w8a8.mlir"
 "$bin/quant-opt" "$d/mlp.mlir" --quantx-ptq=scheme=w8a8-dynamic -o "$t/dyn.mlir"
+"$bin/quant-opt" "$d/mlp.mlir" --quantx-ptq=scheme=w8a8-dynamic-row -o "$t/row.mlir"
+"$bin/quant-opt" "$d/mlp.mlir" --quantx-ptq="scheme=fp8 stats=$t/stats.json method=$method" -o "$t/fp8.mlir"
 "$bin/quant-opt" "$d/mlp.mlir" --quantx-ptq=scheme=w8a16 -o "$t/w8a16.mlir"
 "$bin/quant-opt" "$d/mlp.mlir" --quantx-ptq="scheme=w4a16 group-size=16" -o "$t/w4a16.mlir"
 run "$t/fq.mlir" fq
 run "$t/w8a8.mlir" w8a8
 run "$t/dyn.mlir" dyn
+run "$t/row.mlir" row
+run "$t/fp8.mlir" fp8
 run "$t/w8a16.mlir" w8a16
 run "$t/w4a16.mlir" w4a16
 
@@ -40,5 +44,7 @@ acc "float (f32)" float
 acc "W8A8 simulated (fake-quant)" fq float
 acc "W8A8 static (int8 matmuls)" w8a8 float
 acc "W8A8 dynamic" dyn float
+acc "W8A8 dynamic, per row" row float
+acc "FP8 (E4M3 x E4M3)" fp8 float
 acc "W8A16 (int8 weights)" w8a16 float
 acc "W4A16 (int4, groups of 16)" w4a16 float

@@ -179,6 +179,8 @@ struct InsertFakeQuantPass
 
   llvm::StringMap<ObserverStats> statsByName;
   ScaleMethod scaleMethod = ScaleMethod::MinMax;
+  /// The NVIDIA compute capability of the target (e.g. 80), if a GPU.
+  std::optional<int64_t> targetSM;
 };
 
 void InsertFakeQuantPass::runOnOperation() {
@@ -212,6 +214,20 @@ void InsertFakeQuantPass::runOnOperation() {
       recipeRules.rules.push_back(
           {std::nullopt, std::nullopt, std::nullopt, "last", QuantScheme::Float,
            std::nullopt, "skip-last"});
+  }
+  StringRef targetName = target;
+  if (targetName.consume_front("sm_")) {
+    int64_t sm;
+    if (targetName.getAsInteger(10, sm)) {
+      module.emitError() << "unknown target '" << target
+                         << "'; expected cpu or sm_XY (e.g. sm_90)";
+      return signalPassFailure();
+    }
+    targetSM = sm;
+  } else if (target != "cpu") {
+    module.emitError() << "unknown target '" << target
+                       << "'; expected cpu or sm_XY (e.g. sm_90)";
+    return signalPassFailure();
   }
   std::optional<ScaleMethod> m = parseScaleMethod(method);
   if (!m) {
@@ -292,6 +308,11 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
                      "constant weight (e.g. attention scores)");
 
   QuantScheme s = choice.scheme;
+  if (s == QuantScheme::FP8 && targetSM && *targetSM < 89)
+    return op->emitError() << "'" << c.name << "': fp8 (from " << choice.origin
+                           << ") needs FP8 tensor cores, which sm_" << *targetSM
+                           << " lacks (sm_89 or newer); choose another scheme "
+                              "for this target";
   bool fourBit = s == QuantScheme::W4A16 || s == QuantScheme::W4A16NF4;
   StorageKind storage = s == QuantScheme::FP8    ? StorageKind::f8E4M3FN
                         : s == QuantScheme::W4A16 ? StorageKind::i4
@@ -343,7 +364,7 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
   Value act = lhsOperand->get();
   auto actType = cast<RankedTensorType>(act.getType());
   bool quantizeAct = s == QuantScheme::W8A8 || s == QuantScheme::W8A8Dynamic ||
-                     s == QuantScheme::FP8;
+                     s == QuantScheme::W8A8DynamicRow || s == QuantScheme::FP8;
   Value actFq;
   if (quantizeAct && !actDone) {
     SchemeAttr actScheme = SchemeAttr::get(
@@ -351,7 +372,18 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
         std::nullopt, std::nullopt, false);
     double actMax = s == QuantScheme::FP8 ? 448.0 : 127.0;
     Value actScale;
-    if (s == QuantScheme::W8A8Dynamic) {
+    // Per-row (per-token) scales need the row to be the activation's only
+    // non-reduced dimension.
+    AffineMap lhsMap = op.getMatchingIndexingMap(lhsOperand);
+    std::optional<unsigned> mAxis =
+        lhsMap.getResultPosition(getAffineDimExpr(dims->m[0], ctx));
+    if (s == QuantScheme::W8A8DynamicRow && (actType.getRank() != 2 || !mAxis))
+      return keepFloat("per-row activation scales need a 2-D activation");
+    if (s == QuantScheme::W8A8DynamicRow) {
+      actScheme = SchemeAttr::get(ctx, StorageKind::i8, int64_t(*mAxis),
+                                  std::nullopt, false);
+      actScale = buildAbsMaxScale(b, loc, act, *mAxis, actMax);
+    } else if (s == QuantScheme::W8A8Dynamic) {
       actScale = buildAbsMaxScale(b, loc, act, std::nullopt, actMax);
     } else {
       std::string obsName = c.name + ".input";

@@ -30,6 +30,7 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
     fq.stats = stats;
     fq.method = method;
     fq.percentile = percentile;
+    fq.target = target;
 
     OpPassManager pm(ModuleOp::getOperationName());
     pm.addPass(createQuantXInsertFakeQuant(fq));

@@ -4,6 +4,7 @@
 // RUN: quant-opt %s -split-input-file --quantx-insert-fake-quant="scheme=fp8" | FileCheck %s --check-prefix=FP8
 // RUN: quant-opt %s -split-input-file --quantx-insert-fake-quant="scheme=w8a8-dynamic" | FileCheck %s --check-prefix=DYN
 // RUN: quant-opt %s -split-input-file --quantx-insert-fake-quant="scheme=w8a16 skip-first=true" | FileCheck %s --check-prefix=SKIP
+// RUN: quant-opt %s -split-input-file --quantx-insert-fake-quant="scheme=w8a8-dynamic-row" | FileCheck %s --check-prefix=ROW
 
 // Weight W (2x4, N x K) used as `x * W^T`; the op is named by its location.
 // Absmax per output channel: 4 and 2 -> int8 scales 4/127, 2/127.
@@ -43,6 +44,12 @@
 //       DYN:   %[[AFQ:.*]] = quantx.fake_quant %arg0 as #quantx.scheme<i8> scale(%[[AS]] : tensor<f32>)
 //       DYN:   %[[WFQ:.*]] = quantx.fake_quant %{{.*}} as #quantx.scheme<i8, axis = 0>
 //       DYN:   linalg.matmul {{.*}} ins(%[[AFQ]], %[[WFQ]] :
+
+// Per-row (per-token) dynamic scales: absmax over K for each row.
+// ROW-LABEL: func @linear
+//       ROW:   linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%arg0 : tensor<?x4xf32>)
+//       ROW:   %[[AS:.*]] = linalg.generic
+//       ROW:   quantx.fake_quant %arg0 as #quantx.scheme<i8, axis = 0> scale(%[[AS]] : tensor<?xf32>)
 
 // SKIP-LABEL: func @linear
 //   SKIP-NOT:   quantx.

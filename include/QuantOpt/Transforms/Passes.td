@@ -8,7 +8,7 @@ include "mlir/Pass/PassBase.td"
 defvar RecipeOptions = [
     Option<"scheme", "scheme", "std::string", "\"w8a8\"",
            "Scheme for every matmul-like op: float, w8a8, w8a8-dynamic, "
-           "w8a16, w4a16, w4a16-nf4, fp8">,
+           "w8a8-dynamic-row, w8a16, w4a16, w4a16-nf4, fp8">,
     Option<"groupSize", "group-size", "int64_t", "128",
            "Group size along the reduction dimension for w4a16 and w4a16-nf4">,
     Option<"skipFirst", "skip-first", "bool", "false",
@@ -25,7 +25,10 @@ defvar RecipeOptions = [
            "How activation ranges are chosen from statistics: minmax, "
            "percentile, mse, entropy">,
     Option<"percentile", "percentile", "double", "99.99",
-           "Percentile for method=percentile">
+           "Percentile for method=percentile">,
+    Option<"target", "target", "std::string", "\"cpu\"",
+           "Where the model will run: cpu, or an NVIDIA chip sm_XY; schemes "
+           "the target cannot run (FP8 below sm_89) are errors">
 ];
 
 def QuantXInsertFakeQuant
@@ -47,7 +50,8 @@ def QuantXInsertFakeQuant
     `stats` the scale comes from calibration statistics with `method`;
     without, a `quantx.observe` named `<op name>.input` is inserted instead,
     ready for `quant-calibrate`. `w8a8-dynamic` computes the activation scale
-    at run time (absmax per tensor).
+    at run time (absmax per tensor), `w8a8-dynamic-row` per row (per
+    token) of a 2-D activation.
 
     Op names come from the op's location (`loc("layers.0.q_proj")`) and
     default to `<function>.<op kind>.<index>`. The recipe is the `scheme`,

@@ -30,7 +30,16 @@
 namespace mlir::quantx {
 
 /// The schemes a recipe can assign to an op.
-enum class QuantScheme { Float, W8A8, W8A8Dynamic, W8A16, W4A16, W4A16NF4, FP8 };
+enum class QuantScheme {
+  Float,
+  W8A8,
+  W8A8Dynamic,
+  W8A8DynamicRow,
+  W8A16,
+  W4A16,
+  W4A16NF4,
+  FP8
+};
 
 std::optional<QuantScheme> parseQuantScheme(llvm::StringRef name);
 llvm::StringRef stringifyQuantScheme(QuantScheme scheme);
