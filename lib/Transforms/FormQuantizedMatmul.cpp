@@ -3,6 +3,7 @@
 #include "QuantOpt/Transforms/Passes.h"
 
 #include "QuantOpt/Dialect/QuantX/Utils/HostNumerics.h"
+#include "QuantOpt/Transforms/Utils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -99,8 +100,9 @@ struct FormQuantizedMatmul : OpInterfaceRewritePattern<linalg::LinalgOp> {
       return rewriter.notifyMatchFailure(op, "accumulator is not zero-filled");
 
     auto weightFq = rhs->get().getDefiningOp<FakeQuantOp>();
-    DenseFPElementsAttr weights;
-    if (!weightFq || !matchPattern(weightFq.getInput(), m_Constant(&weights)))
+    std::optional<std::vector<double>> weights =
+        weightFq ? getConstantFloatValues(weightFq.getInput()) : std::nullopt;
+    if (!weights)
       return rewriter.notifyMatchFailure(op, "weight is not a fake-quantized constant");
     SchemeAttr wScheme = weightFq.getScheme();
     FailureOr<ConstParams> wParams = readConstParams(weightFq);
@@ -121,18 +123,13 @@ struct FormQuantizedMatmul : OpInterfaceRewritePattern<linalg::LinalgOp> {
     }
 
     // Weight codes in N x K order.
-    auto wType = cast<RankedTensorType>(weights.getType());
+    auto wType = cast<RankedTensorType>(weightFq.getInput().getType());
     int64_t rows = wType.getDimSize(0), cols = wType.getDimSize(1);
     int64_t N = transposed ? cols : rows, K = transposed ? rows : cols;
     if (wScheme.isSubByte() && K % 2 != 0)
       return rewriter.notifyMatchFailure(op, "odd K cannot be packed");
-    std::vector<float> values;
-    values.reserve(N * K);
-    for (APFloat v : weights.getValues<APFloat>()) {
-      bool lost;
-      v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
-      values.push_back(v.convertToFloat());
-    }
+    // Float weights of any width are exact in f32 (the numerics' type).
+    std::vector<float> values(weights->begin(), weights->end());
     std::vector<uint8_t> codes(N * K);
     for (int64_t i = 0; i < rows; ++i)
       for (int64_t j = 0; j < cols; ++j) {

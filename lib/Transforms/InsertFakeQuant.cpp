@@ -4,6 +4,7 @@
 
 #include "QuantOpt/Calibration/Statistics.h"
 #include "QuantOpt/Transforms/Recipe.h"
+#include "QuantOpt/Transforms/Utils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -11,7 +12,6 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/StringMap.h"
 
@@ -95,24 +95,6 @@ std::string nameFromLoc(Location loc) {
   if (auto c = dyn_cast<CallSiteLoc>(loc))
     return nameFromLoc(c.getCallee());
   return "";
-}
-
-/// The float values of a constant weight, if it is one.
-std::optional<std::vector<double>> constantValues(Value v) {
-  Attribute attr;
-  if (!matchPattern(v, m_Constant(&attr)))
-    return std::nullopt;
-  std::vector<double> values;
-  if (auto dense = dyn_cast<DenseFPElementsAttr>(attr)) {
-    values.reserve(dense.getNumElements());
-    for (APFloat f : dense.getValues<APFloat>())
-      values.push_back(f.convertToDouble());
-    return values;
-  }
-  if (auto blob = dyn_cast<DenseF32ResourceElementsAttr>(attr))
-    if (std::optional<ArrayRef<float>> data = blob.tryGetAsArrayRef())
-      return std::vector<double>(data->begin(), data->end());
-  return std::nullopt;
 }
 
 /// Absmax scales of a constant weight for `scheme`, as an f32 constant
@@ -303,7 +285,7 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
                      "are not plain dimensions");
   Value weight = rhsOperand->get();
   auto weightType = cast<RankedTensorType>(weight.getType());
-  if (!dims->batch.empty() && !constantValues(weight))
+  if (!dims->batch.empty() && !getConstantFloatValues(weight))
     return keepFloat("its second operand has batch dimensions and is not a "
                      "constant weight (e.g. attention scores)");
 
@@ -345,7 +327,7 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
   Value weightScale;
   if (weightDone) {
     // Nothing to compute.
-  } else if (std::optional<std::vector<double>> values = constantValues(weight)) {
+  } else if (std::optional<std::vector<double>> values = getConstantFloatValues(weight)) {
     if (!weightType.hasStaticShape())
       return keepFloat("the constant weight has a dynamic shape");
     FailureOr<Value> scales = constantScales(b, loc, *values,

@@ -5,6 +5,7 @@
 // RUN: quant-opt %s -split-input-file --quantx-insert-fake-quant="scheme=w8a8-dynamic" | FileCheck %s --check-prefix=DYN
 // RUN: quant-opt %s -split-input-file --quantx-insert-fake-quant="scheme=w8a16 skip-first=true" | FileCheck %s --check-prefix=SKIP
 // RUN: quant-opt %s -split-input-file --quantx-insert-fake-quant="scheme=w8a8-dynamic-row" | FileCheck %s --check-prefix=ROW
+// RUN: quant-opt %s -split-input-file --quantx-ptq="scheme=w8a16" | FileCheck %s --check-prefix=PTQ
 
 // Weight W (2x4, N x K) used as `x * W^T`; the op is named by its location.
 // Absmax per output channel: 4 and 2 -> int8 scales 4/127, 2/127.
@@ -108,3 +109,32 @@ func.func @batch_and_generic(%q: tensor<2x3x4xf32>, %k: tensor<2x4x5xf32>, %o: t
   } -> tensor<3x2xf32>
   return %s, %y : tensor<2x3x5xf32>, tensor<3x2xf32>
 }
+
+// -----
+
+// Weights in dense_resource blobs are constants too, and --quantx-ptq
+// quantizes them at compile time. Blob: 2x4 f32
+// [[1, -2, 0.5, 4], [0.25, 0.5, -1, 2]] (little endian, after the 4-byte
+// alignment header); codes = round(w / (absmax / 127)).
+// W8A8-LABEL: func @resource_weight
+//       W8A8:   arith.constant dense<[0.0314960629, 0.0157480314]> : tensor<2xf32>
+//       W8A8:   quantx.fake_quant %{{.*}} as #quantx.scheme<i8, axis = 0>
+// PTQ-LABEL: func @resource_weight
+//       PTQ:   arith.constant dense<{{\[\[}}32, -64, 16, 127], [16, 32, -64, 127]]> : tensor<2x4xi8>
+//       PTQ:   quantx.matmul %arg0, %{{.*}} weight(#quantx.scheme<i8, axis = 0>
+//   PTQ-NOT:   dense_resource
+func.func @resource_weight(%x: tensor<1x4xf32>, %o: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %z = arith.constant 0.0 : f32
+  %i = linalg.fill ins(%z : f32) outs(%o : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %w = arith.constant dense_resource<weights> : tensor<2x4xf32>
+  %y = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+       ins(%x, %w : tensor<1x4xf32>, tensor<2x4xf32>) outs(%i : tensor<1x2xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      weights: "0x040000000000803F000000C00000003F000080400000803E0000003F000080BF00000040"
+    }
+  }
+#-}
