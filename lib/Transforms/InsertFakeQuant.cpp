@@ -84,25 +84,18 @@ Value mlir::quantx::buildAbsMaxScale(OpBuilder &b, Location loc, Value x,
 
 namespace {
 
-/// Name of an op from its location (NameLoc, possibly fused or a call site).
-std::string nameFromLoc(Location loc) {
-  if (auto n = dyn_cast<NameLoc>(loc))
-    return n.getName().str();
-  if (auto f = dyn_cast<FusedLoc>(loc))
-    for (Location l : f.getLocations())
-      if (std::string s = nameFromLoc(l); !s.empty())
-        return s;
-  if (auto c = dyn_cast<CallSiteLoc>(loc))
-    return nameFromLoc(c.getCallee());
-  return "";
-}
+/// Compile-time parameters of a constant weight for `scheme`: absmax / qmax
+/// scales for symmetric kinds; for unsigned kinds (asymmetric), scales
+/// (max - min) / (qmax - qmin) over a range widened to contain 0, and zero
+/// points qmin - round(min / scale). Fails on non-finite weights.
+struct WeightParams {
+  Value scale, zeroPoint;
+};
 
-/// Absmax scales of a constant weight for `scheme`, as an f32 constant
-/// tensor shaped as the scheme requires; fails on non-finite weights.
-FailureOr<Value> constantScales(OpBuilder &b, Location loc,
-                                ArrayRef<double> values,
-                                ArrayRef<int64_t> shape, SchemeAttr scheme,
-                                double qmax) {
+FailureOr<WeightParams> constantWeightParams(OpBuilder &b, Location loc,
+                                             ArrayRef<double> values,
+                                             ArrayRef<int64_t> shape,
+                                             SchemeAttr scheme, double qmax) {
   int64_t rank = shape.size();
   int64_t axis = *scheme.getAxis();
   int64_t group = scheme.getGroupSize().value_or(shape[axis]);
@@ -116,7 +109,7 @@ FailureOr<Value> constantScales(OpBuilder &b, Location loc,
   int64_t numParams = 1;
   for (int64_t d : paramShape)
     numParams *= d;
-  std::vector<double> absMax(numParams, 0.0);
+  std::vector<double> lo(numParams, 0.0), hi(numParams, 0.0);
   SmallVector<int64_t> index(rank, 0);
   for (double v : values) {
     if (!std::isfinite(v))
@@ -129,20 +122,41 @@ FailureOr<Value> constantScales(OpBuilder &b, Location loc,
     } else {
       slot = index[axis];
     }
-    absMax[slot] = std::max(absMax[slot], std::fabs(v));
+    lo[slot] = std::min(lo[slot], v);
+    hi[slot] = std::max(hi[slot], v);
     for (int64_t d = rank - 1; d >= 0; --d) {
       if (++index[d] < shape[d])
         break;
       index[d] = 0;
     }
   }
+  bool asymmetric = scheme.isUnsigned();
   SmallVector<float> scales;
-  for (double a : absMax)
-    scales.push_back(float(std::max(a / qmax, kMinScale)));
-  auto type = RankedTensorType::get(paramShape, b.getF32Type());
-  return arith::ConstantOp::create(
-             b, loc, DenseElementsAttr::get(type, ArrayRef<float>(scales)))
-      .getResult();
+  SmallVector<APInt> zeroPoints;
+  unsigned bits = scheme.getStorageBits();
+  for (int64_t i = 0; i < numParams; ++i) {
+    if (!asymmetric) {
+      double a = std::max(-lo[i], hi[i]);
+      scales.push_back(float(std::max(a / qmax, kMinScale)));
+      continue;
+    }
+    int64_t qmin = scheme.getQuantMin(), qmaxU = scheme.getQuantMax();
+    float s = float(std::max((hi[i] - lo[i]) / double(qmaxU - qmin), kMinScale));
+    double zp = std::clamp(double(qmin) - std::nearbyint(lo[i] / s), double(qmin),
+                           double(qmaxU));
+    scales.push_back(s);
+    zeroPoints.push_back(APInt(bits, uint64_t(int64_t(zp)), /*isSigned=*/false,
+                               /*implicitTrunc=*/true));
+  }
+  WeightParams params;
+  auto scaleType = RankedTensorType::get(paramShape, b.getF32Type());
+  params.scale = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(scaleType, ArrayRef<float>(scales)));
+  if (asymmetric)
+    params.zeroPoint = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(scaleType.clone(b.getIntegerType(bits)), zeroPoints));
+  return params;
 }
 
 struct Candidate {
@@ -229,21 +243,13 @@ void InsertFakeQuantPass::runOnOperation() {
   }
 
   std::vector<Candidate> candidates;
-  llvm::StringMap<int64_t> perFunction;
+  llvm::StringMap<int64_t> counters;
   module.walk([&](linalg::LinalgOp op) {
-    if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 ||
-        op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op))
+    if (!isMatmulLike(op))
       return;
     auto func = op->getParentOfType<FunctionOpInterface>();
-    std::string fn = func ? func.getName().str() : "";
-    std::string name = nameFromLoc(op.getLoc());
-    if (name.empty()) {
-      StringRef kind = op->getName().getStringRef();
-      kind.consume_front("linalg.");
-      name = fn + "." + kind.str() + "." + std::to_string(perFunction[fn]);
-    }
-    ++perFunction[fn];
-    candidates.push_back({op, name, fn});
+    candidates.push_back({op, nameMatmulLikeOp(op, counters),
+                          func ? func.getName().str() : ""});
   });
 
   for (auto [i, c] : llvm::enumerate(candidates)) {
@@ -251,8 +257,10 @@ void InsertFakeQuantPass::runOnOperation() {
                 int64_t(candidates.size())};
     SchemeChoice choice = recipeRules.choose(site);
     bool quantized = false;
-    if (choice.scheme != QuantScheme::Float &&
-        failed(apply(c, choice, quantized)))
+    if (choice.scheme == QuantScheme::Float)
+      c.op->setAttr(kKeptFloatAttr,
+                    StringAttr::get(&getContext(), "float by " + choice.origin));
+    else if (failed(apply(c, choice, quantized)))
       return signalPassFailure();
     if (quantized)
       ++numQuantized;
@@ -268,6 +276,7 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
   MLIRContext *ctx = op->getContext();
   auto keepFloat = [&](const Twine &why) {
     op->emitRemark() << "'" << c.name << "' left in float: " << why;
+    op->setAttr(kKeptFloatAttr, StringAttr::get(ctx, why));
     return success();
   };
 
@@ -295,11 +304,13 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
                            << ") needs FP8 tensor cores, which sm_" << *targetSM
                            << " lacks (sm_89 or newer); choose another scheme "
                               "for this target";
-  bool fourBit = s == QuantScheme::W4A16 || s == QuantScheme::W4A16NF4;
-  StorageKind storage = s == QuantScheme::FP8    ? StorageKind::f8E4M3FN
-                        : s == QuantScheme::W4A16 ? StorageKind::i4
-                        : fourBit                 ? StorageKind::nf4
-                                                  : StorageKind::i8;
+  bool fourBit = s == QuantScheme::W4A16 || s == QuantScheme::W4A16Asym ||
+                 s == QuantScheme::W4A16NF4;
+  StorageKind storage = s == QuantScheme::FP8         ? StorageKind::f8E4M3FN
+                        : s == QuantScheme::W4A16     ? StorageKind::i4
+                        : s == QuantScheme::W4A16Asym ? StorageKind::u4
+                        : fourBit                     ? StorageKind::nf4
+                                                      : StorageKind::i8;
   double qmax = storage == StorageKind::f8E4M3FN ? 448.0
                 : storage == StorageKind::i4     ? 7.0
                 : storage == StorageKind::nf4    ? 1.0
@@ -324,17 +335,18 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
   // Operands that are already fake-quantized (QAT, imported Q/DQ) keep
   // their learned parameters.
   bool actDone = lhsOperand->get().getDefiningOp<FakeQuantOp>() != nullptr;
-  Value weightScale;
+  Value weightScale, weightZeroPoint;
   if (weightDone) {
     // Nothing to compute.
   } else if (std::optional<std::vector<double>> values = getConstantFloatValues(weight)) {
     if (!weightType.hasStaticShape())
       return keepFloat("the constant weight has a dynamic shape");
-    FailureOr<Value> scales = constantScales(b, loc, *values,
-                                             weightType.getShape(), weightScheme, qmax);
-    if (failed(scales))
+    FailureOr<WeightParams> params = constantWeightParams(
+        b, loc, *values, weightType.getShape(), weightScheme, qmax);
+    if (failed(params))
       return keepFloat("the weight has NaN or infinite values");
-    weightScale = *scales;
+    weightScale = params->scale;
+    weightZeroPoint = params->zeroPoint;
   } else if (!fourBit) {
     weightScale = buildAbsMaxScale(b, loc, weight, *nAxis, qmax);
   } else {
@@ -392,7 +404,7 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
 
   if (!weightDone)
     rhsOperand->set(FakeQuantOp::create(b, loc, weightType, weight, weightScale,
-                                        Value(), weightScheme));
+                                        weightZeroPoint, weightScheme));
   if (actFq)
     lhsOperand->set(actFq);
   quantized = true;

@@ -52,6 +52,16 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
     if (missing)
       return signalPassFailure();
 
+    if (!report.empty()) {
+      QuantXReportOptions reportOptions;
+      reportOptions.output = report;
+      reportOptions.format = reportFormat;
+      OpPassManager reportPm(ModuleOp::getOperationName());
+      reportPm.addPass(createQuantXReport(reportOptions));
+      if (failed(runPipeline(reportPm, module)))
+        return signalPassFailure();
+    }
+
     OpPassManager fold(ModuleOp::getOperationName());
     fold.addPass(createQuantXFormQuantizedMatmul());
     fold.addPass(createCanonicalizerPass());

@@ -22,6 +22,10 @@ namespace mlir::quantx {
 #define GEN_PASS_REGISTRATION
 #include "QuantOpt/Transforms/Passes.h.inc"
 
+/// Discardable attribute that --quantx-insert-fake-quant puts on matmul-like
+/// ops it leaves in float, saying why (read by --quantx-report).
+inline constexpr llvm::StringLiteral kKeptFloatAttr = "quantx.kept_float";
+
 /// Patterns forming quantx.matmul from fake-quantized matmul-like ops.
 void populateFormQuantizedMatmulPatterns(RewritePatternSet &patterns);
 

@@ -8,7 +8,7 @@ include "mlir/Pass/PassBase.td"
 defvar RecipeOptions = [
     Option<"scheme", "scheme", "std::string", "\"w8a8\"",
            "Scheme for every matmul-like op: float, w8a8, w8a8-dynamic, "
-           "w8a8-dynamic-row, w8a16, w4a16, w4a16-nf4, fp8">,
+           "w8a8-dynamic-row, w8a16, w4a16, w4a16-asym, w4a16-nf4, fp8">,
     Option<"groupSize", "group-size", "int64_t", "128",
            "Group size along the reduction dimension for w4a16 and w4a16-nf4">,
     Option<"skipFirst", "skip-first", "bool", "false",
@@ -128,6 +128,35 @@ def QuantXQDQToFakeQuant : Pass<"quantx-qdq-to-fake-quant"> {
   let dependentDialects = ["::mlir::quantx::QuantXDialect"];
 }
 
+def QuantXReport : Pass<"quantx-report", "::mlir::ModuleOp"> {
+  let summary = "Report each matmul-like op's scheme, weight size and "
+                "weight quantization error";
+  let description = [{
+    Lists every matmul-like op of the module (in the order the recipe passes
+    visit them) with its scheme, its weight's size in float and quantized
+    (codes plus scales and zero points), the weight's signal-to-quantization-
+    noise ratio `10 log10(sum w^2 / sum (w - dequant(quant(w)))^2)` and the
+    largest absolute weight error, then the totals. Ops in float say why
+    (the recipe rule, or the reason the scheme could not apply).
+
+    Run it on a fake-quantized model (after `--quantx-insert-fake-quant`,
+    where the float weights are still there to compare with), or on a
+    quantized one (after `--quantx-ptq`: sizes only). `--quantx-ptq` takes a
+    `report=FILE` option that writes it on the way.
+
+    ```
+    op                 scheme      weight      f32 bytes  quant bytes  ratio   SQNR dB  max |err|
+    fc1                w4a16/g64   32x64           8192        1152    7.11x    19.41   0.0213
+    ```
+  }];
+  let options = [
+    Option<"format", "format", "std::string", "\"text\"",
+           "text or json">,
+    Option<"output", "output", "std::string", "\"-\"",
+           "Where to write the report (- for stderr)">
+  ];
+}
+
 def QuantXPTQ : Pass<"quantx-ptq", "::mlir::ModuleOp"> {
   let summary = "Post-training quantization in one step: recipe, "
                 "calibrated scales, quantized weights, fused matmuls";
@@ -144,7 +173,13 @@ def QuantXPTQ : Pass<"quantx-ptq", "::mlir::ModuleOp"> {
     quant-opt model.mlir --quantx-ptq="scheme=w8a8 stats=stats.json method=percentile"
     ```
   }];
-  let options = RecipeOptions;
+  let options = !listconcat(RecipeOptions, [
+    Option<"report", "report", "std::string", "\"\"",
+           "Write the --quantx-report table (weight sizes and errors) of the "
+           "fake-quantized model to this file (- for stderr)">,
+    Option<"reportFormat", "report-format", "std::string", "\"text\"",
+           "Format of the report: text or json">
+  ]);
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",

@@ -37,6 +37,7 @@ enum class QuantScheme {
   W8A8DynamicRow,
   W8A16,
   W4A16,
+  W4A16Asym,
   W4A16NF4,
   FP8
 };

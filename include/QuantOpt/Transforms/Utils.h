@@ -3,6 +3,9 @@
 #define QUANTOPT_TRANSFORMS_UTILS_H
 
 #include "mlir/IR/Value.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <string>
 
 #include <optional>
 #include <vector>
@@ -12,6 +15,16 @@ namespace mlir::quantx {
 /// The values of a constant float tensor (`dense` of any float type, or
 /// `dense_resource` of f32), in row-major order; nullopt otherwise.
 std::optional<std::vector<double>> getConstantFloatValues(Value v);
+
+/// The name recipes and reports use for a matmul-like op: the name in its
+/// location (a NameLoc, possibly inside fused or call-site locations), else
+/// `<function>.<op kind>.<n>` where n counts the unnamed and named ops seen
+/// in that function so far (`counters` carries the counts across calls).
+std::string nameMatmulLikeOp(Operation *op, llvm::StringMap<int64_t> &counters);
+
+/// True for the ops the recipe passes treat as matmul-like: linalg
+/// contractions on tensors with two inputs and one init.
+bool isMatmulLike(Operation *op);
 
 } // namespace mlir::quantx
 

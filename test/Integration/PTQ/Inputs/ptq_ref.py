@@ -88,12 +88,23 @@ def weight_dequant(w, scheme):
     deq = [[0.0] * K for _ in range(N)]
     codes = [[0] * K for _ in range(N)]
     for n in range(N):
-        if scheme in ("w4a16", "w4a16-nf4"):
-            g = 4 if scheme == "w4a16" else 8
+        if scheme in ("w4a16", "w4a16-asym", "w4a16-nf4"):
+            g = 8 if scheme == "w4a16-nf4" else 4
             groups = [range(i, i + g) for i in range(0, K, g)]
         else:
             groups = [range(K)]
         for grp in groups:
+            if scheme == "w4a16-asym":
+                # Range widened to contain 0, 16 levels, zero point per group.
+                lo = min(0.0, min(w[n][k] for k in grp))
+                hi = max(0.0, max(w[n][k] for k in grp))
+                s = f(max((hi - lo) / 15.0, MIN_SCALE))
+                zp = max(0, min(15, 0 - round(lo / s)))
+                for k in grp:
+                    q = max(0, min(15, round(f(w[n][k] / s)) + zp))
+                    deq[n][k] = f((q - zp) * s)
+                    codes[n][k] = q
+                continue
             amax = max(abs(w[n][k]) for k in grp)
             qmax = {"w4a16": 7.0, "w4a16-nf4": 1.0}.get(scheme, 127.0)
             s = f(max(amax / qmax, MIN_SCALE))
