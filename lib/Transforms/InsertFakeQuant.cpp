@@ -304,22 +304,23 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
                            << ") needs FP8 tensor cores, which sm_" << *targetSM
                            << " lacks (sm_89 or newer); choose another scheme "
                               "for this target";
-  bool fourBit = s == QuantScheme::W4A16 || s == QuantScheme::W4A16Asym ||
-                 s == QuantScheme::W4A16NF4;
+  // Schemes with scales per group along the reduction dimension.
+  bool grouped = s == QuantScheme::W4A16 || s == QuantScheme::W4A16Asym ||
+                 s == QuantScheme::W4A16NF4 || s == QuantScheme::W8A16Group;
   StorageKind storage = s == QuantScheme::FP8         ? StorageKind::f8E4M3FN
                         : s == QuantScheme::W4A16     ? StorageKind::i4
                         : s == QuantScheme::W4A16Asym ? StorageKind::u4
-                        : fourBit                     ? StorageKind::nf4
+                        : s == QuantScheme::W4A16NF4  ? StorageKind::nf4
                                                       : StorageKind::i8;
   double qmax = storage == StorageKind::f8E4M3FN ? 448.0
                 : storage == StorageKind::i4     ? 7.0
                 : storage == StorageKind::nf4    ? 1.0
                                                  : 127.0;
   SchemeAttr weightScheme =
-      fourBit ? SchemeAttr::get(ctx, storage, int64_t(*kAxis), choice.groupSize, false)
+      grouped ? SchemeAttr::get(ctx, storage, int64_t(*kAxis), choice.groupSize, false)
               : SchemeAttr::get(ctx, storage, int64_t(*nAxis), std::nullopt, false);
   bool weightDone = weight.getDefiningOp<FakeQuantOp>() != nullptr;
-  if (fourBit && !weightDone) {
+  if (grouped && !weightDone) {
     int64_t k = weightType.getDimSize(*kAxis);
     if (!ShapedType::isDynamic(k) && k % choice.groupSize != 0)
       return op->emitError()
@@ -347,7 +348,7 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
       return keepFloat("the weight has NaN or infinite values");
     weightScale = params->scale;
     weightZeroPoint = params->zeroPoint;
-  } else if (!fourBit) {
+  } else if (!grouped) {
     weightScale = buildAbsMaxScale(b, loc, weight, *nAxis, qmax);
   } else {
     return keepFloat("group-wise weights must be constants (this weight is "

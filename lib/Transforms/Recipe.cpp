@@ -15,6 +15,7 @@ static const std::pair<StringRef, QuantScheme> kSchemes[] = {
     {"w8a8-dynamic", QuantScheme::W8A8Dynamic},
     {"w8a8-dynamic-row", QuantScheme::W8A8DynamicRow},
     {"w8a16", QuantScheme::W8A16},
+    {"w8a16-group", QuantScheme::W8A16Group},
     {"w4a16", QuantScheme::W4A16},
     {"w4a16-asym", QuantScheme::W4A16Asym},
     {"w4a16-nf4", QuantScheme::W4A16NF4},
@@ -35,8 +36,8 @@ StringRef mlir::quantx::stringifyQuantScheme(QuantScheme scheme) {
 }
 
 StringRef mlir::quantx::quantSchemeNames() {
-  return "float, w8a8, w8a8-dynamic, w8a8-dynamic-row, w8a16, w4a16, "
-         "w4a16-asym, w4a16-nf4, fp8";
+  return "float, w8a8, w8a8-dynamic, w8a8-dynamic-row, w8a16, w8a16-group, "
+         "w4a16, w4a16-asym, w4a16-nf4, fp8";
 }
 
 /// Full-match of `pattern` (an extended regular expression) against `text`.

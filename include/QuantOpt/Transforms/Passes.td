@@ -8,9 +8,11 @@ include "mlir/Pass/PassBase.td"
 defvar RecipeOptions = [
     Option<"scheme", "scheme", "std::string", "\"w8a8\"",
            "Scheme for every matmul-like op: float, w8a8, w8a8-dynamic, "
-           "w8a8-dynamic-row, w8a16, w4a16, w4a16-asym, w4a16-nf4, fp8">,
+           "w8a8-dynamic-row, w8a16, w8a16-group, w4a16, w4a16-asym, w4a16-nf4, "
+           "fp8">,
     Option<"groupSize", "group-size", "int64_t", "128",
-           "Group size along the reduction dimension for w4a16 and w4a16-nf4">,
+           "Group size along the reduction dimension for w8a16-group, w4a16, "
+           "w4a16-asym and w4a16-nf4">,
     Option<"skipFirst", "skip-first", "bool", "false",
            "Keep the first matmul-like op of the module in float">,
     Option<"skipLast", "skip-last", "bool", "false",

@@ -36,6 +36,7 @@ enum class QuantScheme {
   W8A8Dynamic,
   W8A8DynamicRow,
   W8A16,
+  W8A16Group,
   W4A16,
   W4A16Asym,
   W4A16NF4,
