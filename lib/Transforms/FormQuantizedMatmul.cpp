@@ -7,6 +7,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -64,6 +65,119 @@ int64_t paramIndex(SchemeAttr scheme, ArrayRef<int64_t> paramShape, int64_t i,
   return pi * paramShape[1] + pj;
 }
 
+/// The weight operands of quantx.matmul, in N x K order.
+struct WeightOperands {
+  Value packed, scale, zeroPoint;
+  SchemeAttr scheme;
+};
+
+/// `scheme` with its axis flipped, for a weight transposed from K x N.
+SchemeAttr transposedScheme(SchemeAttr s) {
+  if (s.isPerTensor())
+    return s;
+  return SchemeAttr::get(s.getContext(), s.getStorage(), 1 - *s.getAxis(),
+                         s.getGroupSize(), s.getNarrowRange());
+}
+
+/// A 2-D tensor transposed with linalg.transpose (folded for constants by
+/// later canonicalization); other ranks are returned as they are.
+Value transpose2D(OpBuilder &b, Location loc, Value v) {
+  auto t = v ? dyn_cast<RankedTensorType>(v.getType()) : RankedTensorType();
+  if (!t || t.getRank() != 2)
+    return v;
+  SmallVector<Value> dynamic;
+  for (int64_t d : {1, 0})
+    if (t.isDynamicDim(d))
+      dynamic.push_back(tensor::DimOp::create(b, loc, v, d));
+  auto type = RankedTensorType::get({t.getDimSize(1), t.getDimSize(0)},
+                                    t.getElementType());
+  Value init = tensor::EmptyOp::create(b, loc, type, dynamic);
+  return linalg::TransposeOp::create(b, loc, v, init, ArrayRef<int64_t>{1, 0})
+      .getResult()[0];
+}
+
+/// Quantizes a fake-quantized constant weight at compile time.
+FailureOr<WeightOperands> quantizeConstantWeight(PatternRewriter &rewriter,
+                                                 Location loc, FakeQuantOp weightFq,
+                                                 ArrayRef<double> weights,
+                                                 bool transposed) {
+  SchemeAttr wScheme = weightFq.getScheme();
+  FailureOr<ConstParams> wParams = readConstParams(weightFq);
+  if (failed(wParams))
+    return failure();
+  auto wType = cast<RankedTensorType>(weightFq.getInput().getType());
+  if (!wType.hasStaticShape())
+    return failure();
+  int64_t rows = wType.getDimSize(0), cols = wType.getDimSize(1);
+  int64_t N = transposed ? cols : rows, K = transposed ? rows : cols;
+  if (wScheme.isSubByte() && K % 2 != 0)
+    return failure();
+  // Float weights of any width are exact in f32 (the numerics' type).
+  std::vector<float> values(weights.begin(), weights.end());
+  std::vector<uint8_t> codes(N * K);
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j) {
+      int64_t p = paramIndex(wScheme, wParams->shape, i, j);
+      int32_t zp = wParams->zeroPoints.empty() ? 0 : wParams->zeroPoints[p];
+      uint8_t c = hostQuantize(wScheme, values[i * cols + j], wParams->scales[p], zp);
+      int64_t nIdx = transposed ? j : i, kIdx = transposed ? i : j;
+      codes[nIdx * K + kIdx] = c;
+    }
+  std::vector<char> bytes;
+  SmallVector<int64_t> storedShape{N, K};
+  if (wScheme.isSubByte()) {
+    storedShape[1] = K / 2;
+    for (int64_t i = 0; i < N; ++i)
+      for (int64_t j = 0; j < K; j += 2)
+        bytes.push_back(char((codes[i * K + j] & 0xF) |
+                             ((codes[i * K + j + 1] & 0xF) << 4)));
+  } else {
+    bytes.assign(codes.begin(), codes.end());
+  }
+  Type storedElt = wScheme.isSubByte() ? Type(rewriter.getI8Type())
+                                       : wScheme.getStorageElementType();
+  auto storedType = RankedTensorType::get(storedShape, storedElt);
+  WeightOperands w;
+  w.packed = arith::ConstantOp::create(
+      rewriter, loc, DenseElementsAttr::getFromRawBuffer(storedType, bytes));
+  w.scheme = transposed ? transposedScheme(wScheme) : wScheme;
+  w.scale = transposed ? transpose2D(rewriter, loc, weightFq.getScale())
+                       : weightFq.getScale();
+  w.zeroPoint = transposed ? transpose2D(rewriter, loc, weightFq.getZeroPoint())
+                           : weightFq.getZeroPoint();
+  return w;
+}
+
+/// Uses the codes of an explicit quantx.dequantize (imported or raised from
+/// a frontend's dequantization), packing 4-bit codes.
+FailureOr<WeightOperands> dequantizedWeight(PatternRewriter &rewriter,
+                                            Location loc, DequantizeOp dq,
+                                            bool transposed) {
+  auto qType = cast<RankedTensorType>(dq.getInput().getType());
+  if (qType.getRank() != 2)
+    return failure();
+  SchemeAttr s = dq.getScheme();
+  Value codes = transposed ? transpose2D(rewriter, loc, dq.getInput()) : dq.getInput();
+  WeightOperands w;
+  if (s.isSubByte()) {
+    auto t = cast<RankedTensorType>(codes.getType());
+    int64_t k = t.getDimSize(1);
+    if (!ShapedType::isDynamic(k) && k % 2 != 0)
+      return failure();
+    auto packedType = RankedTensorType::get(
+        {t.getDimSize(0), ShapedType::isDynamic(k) ? k : k / 2},
+        rewriter.getI8Type());
+    w.packed = PackOp::create(rewriter, loc, packedType, codes);
+  } else {
+    w.packed = codes;
+  }
+  w.scheme = transposed ? transposedScheme(s) : s;
+  w.scale = transposed ? transpose2D(rewriter, loc, dq.getScale()) : dq.getScale();
+  w.zeroPoint = transposed ? transpose2D(rewriter, loc, dq.getZeroPoint())
+                           : dq.getZeroPoint();
+  return w;
+}
+
 struct FormQuantizedMatmul : OpInterfaceRewritePattern<linalg::LinalgOp> {
   using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
 
@@ -100,14 +214,13 @@ struct FormQuantizedMatmul : OpInterfaceRewritePattern<linalg::LinalgOp> {
       return rewriter.notifyMatchFailure(op, "accumulator is not zero-filled");
 
     auto weightFq = rhs->get().getDefiningOp<FakeQuantOp>();
+    auto weightDq = rhs->get().getDefiningOp<DequantizeOp>();
     std::optional<std::vector<double>> weights =
         weightFq ? getConstantFloatValues(weightFq.getInput()) : std::nullopt;
-    if (!weights)
-      return rewriter.notifyMatchFailure(op, "weight is not a fake-quantized constant");
-    SchemeAttr wScheme = weightFq.getScheme();
-    FailureOr<ConstParams> wParams = readConstParams(weightFq);
-    if (failed(wParams))
-      return rewriter.notifyMatchFailure(op, "weight scales are not constant");
+    if (!weights && !weightDq)
+      return rewriter.notifyMatchFailure(
+          op, "weight is neither a fake-quantized constant nor dequantized");
+    SchemeAttr wScheme = weightFq ? weightFq.getScheme() : weightDq.getScheme();
 
     // Activation: fake-quantized (integer or FP8, scales that factor out of
     // the sum) or float.
@@ -118,75 +231,19 @@ struct FormQuantizedMatmul : OpInterfaceRewritePattern<linalg::LinalgOp> {
                         (aScheme.isPerChannel() && *aScheme.getAxis() == 0);
       bool pair = (aScheme.isInteger() && wScheme.isInteger()) ||
                   (aScheme.isFloat8() && wScheme.isFloat8());
-      if (!factorable || !pair || aScheme.isSubByte())
+      bool weightFactorable =
+          wScheme.isPerTensor() ||
+          (wScheme.isPerChannel() && *wScheme.getAxis() == (transposed ? 1 : 0));
+      if (!factorable || !pair || aScheme.isSubByte() || !weightFactorable)
         return rewriter.notifyMatchFailure(op, "unsupported activation scheme");
     }
-
-    // Weight codes in N x K order.
-    auto wType = cast<RankedTensorType>(weightFq.getInput().getType());
-    int64_t rows = wType.getDimSize(0), cols = wType.getDimSize(1);
-    int64_t N = transposed ? cols : rows, K = transposed ? rows : cols;
-    if (wScheme.isSubByte() && K % 2 != 0)
-      return rewriter.notifyMatchFailure(op, "odd K cannot be packed");
-    // Float weights of any width are exact in f32 (the numerics' type).
-    std::vector<float> values(weights->begin(), weights->end());
-    std::vector<uint8_t> codes(N * K);
-    for (int64_t i = 0; i < rows; ++i)
-      for (int64_t j = 0; j < cols; ++j) {
-        int64_t p = paramIndex(wScheme, wParams->shape, i, j);
-        int32_t zp = wParams->zeroPoints.empty() ? 0 : wParams->zeroPoints[p];
-        uint8_t c = hostQuantize(wScheme, values[i * cols + j], wParams->scales[p], zp);
-        int64_t nIdx = transposed ? j : i, kIdx = transposed ? i : j;
-        codes[nIdx * K + kIdx] = c;
-      }
-
-    // The scheme and parameters in N x K terms.
-    SchemeAttr newScheme = wScheme;
-    Value scale = weightFq.getScale(), zeroPoint = weightFq.getZeroPoint();
     Location loc = op.getLoc();
-    if (transposed && !wScheme.isPerTensor()) {
-      int64_t axis = 1 - *wScheme.getAxis();
-      newScheme = SchemeAttr::get(ctx, wScheme.getStorage(), axis,
-                                  wScheme.getGroupSize(), wScheme.getNarrowRange());
-      if (wScheme.isGrouped()) {
-        // Grouped parameters are 2-D: transpose them too.
-        auto transposeConst = [&](Value v) -> Value {
-          if (!v)
-            return v;
-          DenseElementsAttr attr;
-          matchPattern(v, m_Constant(&attr));
-          auto t = cast<RankedTensorType>(attr.getType());
-          int64_t r = t.getDimSize(0), c = t.getDimSize(1);
-          SmallVector<Attribute> elems(attr.getValues<Attribute>());
-          SmallVector<Attribute> tr(elems.size());
-          for (int64_t a = 0; a < r; ++a)
-            for (int64_t b = 0; b < c; ++b)
-              tr[b * r + a] = elems[a * c + b];
-          auto tt = RankedTensorType::get({c, r}, t.getElementType());
-          return arith::ConstantOp::create(rewriter, loc,
-                                           DenseElementsAttr::get(tt, tr));
-        };
-        scale = transposeConst(scale);
-        zeroPoint = transposeConst(zeroPoint);
-      }
-    }
+    FailureOr<WeightOperands> w =
+        weightFq ? quantizeConstantWeight(rewriter, loc, weightFq, *weights, transposed)
+                 : dequantizedWeight(rewriter, loc, weightDq, transposed);
+    if (failed(w))
+      return rewriter.notifyMatchFailure(op, "weight cannot be packed");
 
-    std::vector<char> bytes;
-    SmallVector<int64_t> storedShape{N, K};
-    if (wScheme.isSubByte()) {
-      storedShape[1] = K / 2;
-      for (int64_t i = 0; i < N; ++i)
-        for (int64_t j = 0; j < K; j += 2)
-          bytes.push_back(char((codes[i * K + j] & 0xF) |
-                               ((codes[i * K + j + 1] & 0xF) << 4)));
-    } else {
-      bytes.assign(codes.begin(), codes.end());
-    }
-    Type storedElt = wScheme.isSubByte() ? Type(rewriter.getI8Type())
-                                         : wScheme.getStorageElementType();
-    auto storedType = RankedTensorType::get(storedShape, storedElt);
-    Value packed = arith::ConstantOp::create(
-        rewriter, loc, DenseElementsAttr::getFromRawBuffer(storedType, bytes));
 
     Value a = lhs->get();
     Value aScale, aZp;
@@ -200,9 +257,9 @@ struct FormQuantizedMatmul : OpInterfaceRewritePattern<linalg::LinalgOp> {
       aZp = actFq.getZeroPoint();
     }
     Type resultType = op->getResult(0).getType();
-    auto mm = MatmulOp::create(rewriter, loc, resultType, a, packed, scale,
-                               zeroPoint, aScale, aZp, Value(), Value(),
-                               newScheme, aScheme, SchemeAttr());
+    auto mm = MatmulOp::create(rewriter, loc, resultType, a, w->packed, w->scale,
+                               w->zeroPoint, aScale, aZp, Value(), Value(),
+                               w->scheme, aScheme, SchemeAttr());
     rewriter.replaceOp(op, mm.getResult());
     return success();
   }

@@ -319,7 +319,10 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
   SchemeAttr weightScheme =
       grouped ? SchemeAttr::get(ctx, storage, int64_t(*kAxis), choice.groupSize, false)
               : SchemeAttr::get(ctx, storage, int64_t(*nAxis), std::nullopt, false);
-  bool weightDone = weight.getDefiningOp<FakeQuantOp>() != nullptr;
+  // A weight that is already fake-quantized (QAT) or explicitly dequantized
+  // (imported or raised quantized weights) keeps its parameters.
+  bool weightDone = weight.getDefiningOp<FakeQuantOp>() != nullptr ||
+                    weight.getDefiningOp<DequantizeOp>() != nullptr;
   if (grouped && !weightDone) {
     int64_t k = weightType.getDimSize(*kAxis);
     if (!ShapedType::isDynamic(k) && k % choice.groupSize != 0)

@@ -32,7 +32,10 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
     fq.percentile = percentile;
     fq.target = target;
 
+    // Weights a frontend already quantized (dequantization generics) are
+    // kept as they are; the rest get the recipe's schemes.
     OpPassManager pm(ModuleOp::getOperationName());
+    pm.addPass(createQuantXRaiseDequantization());
     pm.addPass(createQuantXInsertFakeQuant(fq));
     if (failed(runPipeline(pm, module)))
       return signalPassFailure();

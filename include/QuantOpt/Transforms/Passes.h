@@ -29,6 +29,9 @@ inline constexpr llvm::StringLiteral kKeptFloatAttr = "quantx.kept_float";
 /// Patterns forming quantx.matmul from fake-quantized matmul-like ops.
 void populateFormQuantizedMatmulPatterns(RewritePatternSet &patterns);
 
+/// Patterns raising frontend dequantization generics to quantx.dequantize.
+void populateRaiseDequantizationPatterns(RewritePatternSet &patterns);
+
 /// Patterns turning dequantize(quantize(x)) into fake_quant(x).
 void populateQDQToFakeQuantPatterns(RewritePatternSet &patterns);
 

@@ -159,13 +159,47 @@ def QuantXReport : Pass<"quantx-report", "::mlir::ModuleOp"> {
   ];
 }
 
+def QuantXRaiseDequantization : Pass<"quantx-raise-dequantization"> {
+  let summary = "Recognize frontend dequantization in linalg.generic as "
+                "quantx.dequantize";
+  let description = [{
+    Frontends (torch-mlir, IREE importers, hand-written IR) spell weight
+    dequantization as an elementwise `linalg.generic` whose body converts an
+    i4/i8 code to float (`extui`/`extsi`, `uitofp`/`sitofp`), optionally
+    subtracts a zero point, and multiplies by a scale read per tensor, per
+    channel or per group (`floordiv` map). This pass rewrites such a generic
+    into `quantx.dequantize` with the equivalent scheme (unsigned codes for
+    `extui`/`uitofp`, signed for `extsi`/`sitofp`), so that
+    `--quantx-form-quantized-matmul` fuses it into `quantx.matmul` and the
+    weights stay packed until the inner loop. Float zero points must be
+    constants with integer values in the storage range.
+
+    ```mlir
+    %w = linalg.generic {indexing_maps = [(n, k) -> (n, k), (n, k) -> (n, k floordiv 32), (n, k) -> (n, k)], ...}
+        ins(%q, %s : tensor<64x128xi4>, tensor<64x4xf16>) outs(...) {
+      ^bb0(%c: i4, %sc: f16, %o: f16):
+        %e = arith.extsi %c : i4 to i32
+        %f = arith.sitofp %e : i32 to f16
+        %d = arith.mulf %f, %sc : f16
+        linalg.yield %d : f16
+    }
+    // becomes
+    %w = quantx.dequantize %q as #quantx.scheme<i4, axis = 1, group = 32>
+           scale(%s : tensor<64x4xf16>) : tensor<64x128xi4> -> tensor<64x128xf16>
+    ```
+  }];
+  let dependentDialects = ["::mlir::quantx::QuantXDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def QuantXPTQ : Pass<"quantx-ptq", "::mlir::ModuleOp"> {
   let summary = "Post-training quantization in one step: recipe, "
                 "calibrated scales, quantized weights, fused matmuls";
   let description = [{
-    Runs `--quantx-insert-fake-quant` with the given options and then
-    `--quantx-form-quantized-matmul`, turning a float model into a quantized
-    one that runs through `--quantx-cpu-pipeline`.
+    Runs `--quantx-raise-dequantization` (weights a frontend already
+    quantized keep their codes), `--quantx-insert-fake-quant` with the given
+    options and then `--quantx-form-quantized-matmul`, turning a float model
+    into a quantized one that runs through `--quantx-cpu-pipeline`.
 
     Static W8A8 and FP8 need activation statistics (`stats=FILE` from
     `quant-calibrate`); `w8a8-dynamic` and the weight-only schemes do not.

@@ -64,3 +64,17 @@ func.func @observers_kept(%x: tensor<4xf32>) {
   %1 = quantx.observe "a" %x : tensor<4xf32>
   return
 }
+
+// -----
+
+// Constant codes pack at compile time, low nibble first:
+// [1, 2, -1, 7] -> bytes [0x21, 0x7F] = [33, 127]; [-8, 0] -> [0x08] = 8.
+// CHECK-LABEL: func @pack_constant
+//       CHECK:   %[[C:.*]] = arith.constant dense<{{\[\[}}33, 127, 8]]> : tensor<1x3xi8>
+//   CHECK-NOT:   quantx.pack
+//       CHECK:   return %[[C]]
+func.func @pack_constant() -> tensor<1x3xi8> {
+  %q = arith.constant dense<[[1, 2, -1, 7, -8, 0]]> : tensor<1x6xi4>
+  %p = quantx.pack %q : tensor<1x6xi4> -> tensor<1x3xi8>
+  return %p : tensor<1x3xi8>
+}

@@ -2,6 +2,7 @@
 
 #include "QuantOpt/Dialect/QuantX/IR/QuantX.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -24,6 +25,12 @@ void QuantXDialect::initialize() {
 #define GET_OP_LIST
 #include "QuantOpt/Dialect/QuantX/IR/QuantXOps.cpp.inc"
       >();
+}
+
+Operation *QuantXDialect::materializeConstant(OpBuilder &builder,
+                                              Attribute value, Type type,
+                                              Location loc) {
+  return arith::ConstantOp::materialize(builder, value, type, loc);
 }
 
 ArrayRef<float> mlir::quantx::getNF4CodeBook() {

@@ -228,11 +228,25 @@ LogicalResult UnpackOp::verify() {
   return verifyPacking(*this, getResult().getType(), getInput().getType());
 }
 
-OpFoldResult PackOp::fold(FoldAdaptor) {
+OpFoldResult PackOp::fold(FoldAdaptor adaptor) {
   if (auto unpack = getInput().getDefiningOp<UnpackOp>())
     if (unpack.getInput().getType() == getType())
       return unpack.getInput();
-  return {};
+  // Constant codes pack at compile time (weights quantized elsewhere).
+  auto codes = dyn_cast_if_present<DenseIntElementsAttr>(adaptor.getInput());
+  if (!codes || !getType().hasStaticShape())
+    return {};
+  SmallVector<char> bytes;
+  bool high = false;
+  for (APInt v : codes.getValues<APInt>()) {
+    uint8_t nibble = uint8_t(v.getZExtValue() & 0xF);
+    if (high)
+      bytes.back() = char(uint8_t(bytes.back()) | (nibble << 4));
+    else
+      bytes.push_back(char(nibble));
+    high = !high;
+  }
+  return DenseElementsAttr::getFromRawBuffer(getType(), bytes);
 }
 
 OpFoldResult UnpackOp::fold(FoldAdaptor) {

@@ -34,6 +34,9 @@ def QuantX_Dialect : Dialect {
     `docs/QuantXDesign.md`.
   }];
   let useDefaultAttributePrinterParser = 1;
+  // Folded constants (e.g. packed weights) are arith.constant ops.
+  let hasConstantMaterializer = 1;
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
 class QuantX_Op<string mnemonic, list<Trait> traits = []>
