@@ -24,6 +24,7 @@ SCHEMES = [
     ("int4 symmetric, group 64 (absmax)", "w4a16", 64),
     ("int4 asymmetric, group 64 (min-max)", "w4a16-asym", 64),
     ("NF4, group 64 (absmax)", "w4a16-nf4", 64),
+    ("NF4, group 64, double-quantized scales", "w4a16-nf4-dq", 64),
     ("int4 symmetric, group 128", "w4a16", 128),
     ("int4 asymmetric, group 128", "w4a16-asym", 128),
     ("NF4, group 128", "w4a16-nf4", 128),

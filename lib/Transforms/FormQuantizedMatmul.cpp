@@ -31,16 +31,14 @@ struct ConstParams {
 
 FailureOr<ConstParams> readConstParams(FakeQuantOp fq) {
   ConstParams p;
-  DenseFPElementsAttr scales;
-  if (!matchPattern(fq.getScale(), m_Constant(&scales)))
+  // Constant scales, or double-quantized ones (a dequantize of constants).
+  std::optional<std::vector<double>> scales = getConstantScaleValues(fq.getScale());
+  if (!scales)
     return failure();
-  for (APFloat s : scales.getValues<APFloat>()) {
-    bool lost;
-    s.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
-    p.scales.push_back(s.convertToFloat());
-  }
-  p.shape.assign(scales.getType().getShape().begin(),
-                 scales.getType().getShape().end());
+  for (double s : *scales)
+    p.scales.push_back(float(s));
+  auto scaleShape = cast<RankedTensorType>(fq.getScale().getType()).getShape();
+  p.shape.assign(scaleShape.begin(), scaleShape.end());
   if (Value zp = fq.getZeroPoint()) {
     DenseIntElementsAttr zps;
     if (!matchPattern(zp, m_Constant(&zps)))

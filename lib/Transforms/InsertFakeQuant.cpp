@@ -5,6 +5,7 @@
 #include "QuantOpt/Calibration/Statistics.h"
 #include "QuantOpt/Transforms/Recipe.h"
 #include "QuantOpt/Transforms/Utils.h"
+#include "QuantOpt/Dialect/QuantX/Utils/HostNumerics.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -159,6 +160,70 @@ FailureOr<WeightParams> constantWeightParams(OpBuilder &b, Location loc,
   return params;
 }
 
+/// Double quantization of block scales (as bitsandbytes does for NF4): the
+/// f32 scales become u8 codes with one f32 scale per block of up to 256
+/// scales along `axis`, and the weight is quantized with the dequantized
+/// scales, so what is stored is exactly what is used. Codes are at least 1,
+/// so no block scale becomes zero.
+Value doubleQuantizeScales(OpBuilder &b, Location loc, Value scaleConst,
+                           int64_t axis) {
+  std::vector<double> scales = *getConstantFloatValues(scaleConst);
+  auto type = cast<RankedTensorType>(scaleConst.getType());
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t extent = shape[axis];
+  int64_t block = 1;
+  for (int64_t d = 1; d <= std::min<int64_t>(extent, 256); ++d)
+    if (extent % d == 0)
+      block = d;
+  MLIRContext *ctx = b.getContext();
+  auto scheme = SchemeAttr::get(ctx, StorageKind::u8, axis, block, false);
+  SmallVector<int64_t> outerShape(shape);
+  outerShape[axis] /= block;
+  int64_t numOuter = 1;
+  for (int64_t d : outerShape)
+    numOuter *= d;
+  // Second-level scale: the block's largest scale over 255 (scales are >= 0).
+  std::vector<double> blockMax(numOuter, 0.0);
+  auto slotOf = [&](ArrayRef<int64_t> idx) {
+    int64_t slot = 0;
+    for (size_t d = 0; d < shape.size(); ++d)
+      slot = slot * outerShape[d] + (int64_t(d) == axis ? idx[d] / block : idx[d]);
+    return slot;
+  };
+  SmallVector<int64_t> idx(shape.size(), 0);
+  auto next = [&] {
+    for (int64_t d = int64_t(shape.size()) - 1; d >= 0; --d) {
+      if (++idx[d] < shape[d])
+        return;
+      idx[d] = 0;
+    }
+  };
+  for (double v : scales) {
+    int64_t slot = slotOf(idx);
+    blockMax[slot] = std::max(blockMax[slot], v);
+    next();
+  }
+  SmallVector<float> outer;
+  for (double m : blockMax)
+    outer.push_back(float(std::max(m / 255.0, kMinScale)));
+  SmallVector<char> codes;
+  idx.assign(shape.size(), 0);
+  for (double v : scales) {
+    // Code 0 would make a zero scale; the smallest stored scale is one step.
+    codes.push_back(char(std::max<uint8_t>(
+        1, hostQuantize(scheme, float(v), outer[slotOf(idx)], 0))));
+    next();
+  }
+  Value codeConst = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::getFromRawBuffer(type.clone(b.getI8Type()), codes));
+  Value outerConst = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(RankedTensorType::get(outerShape, b.getF32Type()),
+                             ArrayRef<float>(outer)));
+  scaleConst.getDefiningOp()->erase();
+  return DequantizeOp::create(b, loc, type, codeConst, outerConst, Value(), scheme);
+}
+
 struct Candidate {
   linalg::LinalgOp op;
   std::string name, function;
@@ -305,13 +370,16 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
                            << " lacks (sm_89 or newer); choose another scheme "
                               "for this target";
   // Schemes with scales per group along the reduction dimension.
+  bool doubleQuant = s == QuantScheme::W4A16NF4DQ;
   bool grouped = s == QuantScheme::W4A16 || s == QuantScheme::W4A16Asym ||
-                 s == QuantScheme::W4A16NF4 || s == QuantScheme::W8A16Group;
+                 s == QuantScheme::W4A16NF4 || doubleQuant ||
+                 s == QuantScheme::W8A16Group;
   StorageKind storage = s == QuantScheme::FP8         ? StorageKind::f8E4M3FN
                         : s == QuantScheme::W4A16     ? StorageKind::i4
                         : s == QuantScheme::W4A16Asym ? StorageKind::u4
-                        : s == QuantScheme::W4A16NF4  ? StorageKind::nf4
-                                                      : StorageKind::i8;
+                        : s == QuantScheme::W4A16NF4 || doubleQuant
+                            ? StorageKind::nf4
+                            : StorageKind::i8;
   double qmax = storage == StorageKind::f8E4M3FN ? 448.0
                 : storage == StorageKind::i4     ? 7.0
                 : storage == StorageKind::nf4    ? 1.0
@@ -351,6 +419,8 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
       return keepFloat("the weight has NaN or infinite values");
     weightScale = params->scale;
     weightZeroPoint = params->zeroPoint;
+    if (doubleQuant)
+      weightScale = doubleQuantizeScales(b, loc, weightScale, *kAxis);
   } else if (!grouped) {
     weightScale = buildAbsMaxScale(b, loc, weight, *nAxis, qmax);
   } else {

@@ -61,6 +61,15 @@ int64_t bytesOf(Value v) {
   return (numElements(t) * t.getElementTypeBitWidth() + 7) / 8;
 }
 
+/// Stored size of a scale or zero point: double-quantized scales count
+/// their 8-bit codes and their own scales.
+int64_t paramBytes(Value v) {
+  if (auto dq = v ? v.getDefiningOp<DequantizeOp>() : DequantizeOp())
+    return bytesOf(dq.getInput()) + bytesOf(dq.getScale()) +
+           bytesOf(dq.getZeroPoint());
+  return bytesOf(v);
+}
+
 /// Flat index of the parameter of element `idx` (row-major multi-index).
 int64_t paramSlot(SchemeAttr s, ArrayRef<int64_t> shape, ArrayRef<int64_t> idx) {
   if (s.isPerTensor())
@@ -85,10 +94,10 @@ void measureFakeQuant(FakeQuantOp fq, Row &row) {
   row.shape = shapeLabel(type);
   int64_t n = numElements(type);
   row.floatBytes = n * 4;
-  row.quantBytes = (n * s.getStorageBits() + 7) / 8 + bytesOf(fq.getScale()) +
-                   bytesOf(fq.getZeroPoint());
+  row.quantBytes = (n * s.getStorageBits() + 7) / 8 + paramBytes(fq.getScale()) +
+                   paramBytes(fq.getZeroPoint());
   std::optional<std::vector<double>> w = getConstantFloatValues(fq.getInput());
-  std::optional<std::vector<double>> scales = getConstantFloatValues(fq.getScale());
+  std::optional<std::vector<double>> scales = getConstantScaleValues(fq.getScale());
   DenseIntElementsAttr zps;
   if (fq.getZeroPoint() && !matchPattern(fq.getZeroPoint(), m_Constant(&zps)))
     return;
@@ -145,8 +154,8 @@ struct ReportPass : quantx::impl::QuantXReportBase<ReportPass> {
         row.shape = shapeLabel(rhs);
         int64_t logical = numElements(rhs) * (mm.getRhsScheme().isSubByte() ? 2 : 1);
         row.floatBytes = logical * 4;
-        row.quantBytes = bytesOf(mm.getRhs()) + bytesOf(mm.getRhsScale()) +
-                         bytesOf(mm.getRhsZeroPoint());
+        row.quantBytes = bytesOf(mm.getRhs()) + paramBytes(mm.getRhsScale()) +
+                         paramBytes(mm.getRhsZeroPoint());
         row.note = "quantized (float weights no longer present)";
         rows.push_back(row);
         return;

@@ -7,6 +7,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
+#include "QuantOpt/Dialect/QuantX/Utils/HostNumerics.h"
 
 using namespace mlir;
 
@@ -57,4 +58,47 @@ bool mlir::quantx::isMatmulLike(Operation *op) {
   return linalgOp && linalgOp.hasPureTensorSemantics() &&
          linalgOp.getNumDpsInputs() == 2 && linalgOp.getNumDpsInits() == 1 &&
          linalg::isaContractionOpInterface(linalgOp);
+}
+
+std::optional<std::vector<double>> mlir::quantx::getConstantScaleValues(Value v) {
+  if (std::optional<std::vector<double>> direct = getConstantFloatValues(v))
+    return direct;
+  auto dq = v.getDefiningOp<DequantizeOp>();
+  if (!dq)
+    return std::nullopt;
+  DenseIntElementsAttr codes, zps;
+  std::optional<std::vector<double>> scales = getConstantFloatValues(dq.getScale());
+  if (!scales || !matchPattern(dq.getInput(), m_Constant(&codes)) ||
+      (dq.getZeroPoint() && !matchPattern(dq.getZeroPoint(), m_Constant(&zps))))
+    return std::nullopt;
+  SchemeAttr s = dq.getScheme();
+  auto shape = dq.getInput().getType().getShape();
+  if (!s.isPerTensor() && !s.isGrouped() && shape.size() != 1)
+    return std::nullopt; // per channel on a higher rank: not needed here
+  std::vector<int32_t> zp;
+  if (zps)
+    for (APInt z : zps.getValues<APInt>())
+      zp.push_back(s.isUnsigned() ? int32_t(z.getZExtValue()) : int32_t(z.getSExtValue()));
+  std::vector<double> out;
+  SmallVector<int64_t> idx(shape.size(), 0);
+  for (APInt c : codes.getValues<APInt>()) {
+    int64_t slot = 0;
+    if (s.isPerChannel()) {
+      slot = idx[*s.getAxis()];
+    } else if (s.isGrouped()) {
+      for (size_t d = 0; d < shape.size(); ++d) {
+        bool g = int64_t(d) == *s.getAxis();
+        slot = slot * (g ? shape[d] / *s.getGroupSize() : shape[d]) +
+               (g ? idx[d] / *s.getGroupSize() : idx[d]);
+      }
+    }
+    int32_t z = zp.empty() ? 0 : zp[slot];
+    out.push_back(hostDequantize(s, uint8_t(c.getZExtValue()), float((*scales)[slot]), z));
+    for (int64_t d = int64_t(shape.size()) - 1; d >= 0; --d) {
+      if (++idx[d] < shape[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+  return out;
 }

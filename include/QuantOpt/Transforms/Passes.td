@@ -9,7 +9,7 @@ defvar RecipeOptions = [
     Option<"scheme", "scheme", "std::string", "\"w8a8\"",
            "Scheme for every matmul-like op: float, w8a8, w8a8-dynamic, "
            "w8a8-dynamic-row, w8a16, w8a16-group, w4a16, w4a16-asym, w4a16-nf4, "
-           "fp8">,
+           "w4a16-nf4-dq, fp8">,
     Option<"groupSize", "group-size", "int64_t", "128",
            "Group size along the reduction dimension for w8a16-group, w4a16, "
            "w4a16-asym and w4a16-nf4">,

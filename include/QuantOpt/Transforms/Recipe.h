@@ -40,6 +40,7 @@ enum class QuantScheme {
   W4A16,
   W4A16Asym,
   W4A16NF4,
+  W4A16NF4DQ,
   FP8
 };
 

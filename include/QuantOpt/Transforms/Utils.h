@@ -16,6 +16,10 @@ namespace mlir::quantx {
 /// `dense_resource` of f32), in row-major order; nullopt otherwise.
 std::optional<std::vector<double>> getConstantFloatValues(Value v);
 
+/// Like getConstantFloatValues, and also for a `quantx.dequantize` of
+/// constants (double-quantized scales), evaluated with the host numerics.
+std::optional<std::vector<double>> getConstantScaleValues(Value v);
+
 /// The name recipes and reports use for a matmul-like op: the name in its
 /// location (a NameLoc, possibly inside fused or call-site locations), else
 /// `<function>.<op kind>.<n>` where n counts the unnamed and named ops seen

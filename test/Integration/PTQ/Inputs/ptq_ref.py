@@ -88,8 +88,8 @@ def weight_dequant(w, scheme):
     deq = [[0.0] * K for _ in range(N)]
     codes = [[0] * K for _ in range(N)]
     for n in range(N):
-        if scheme in ("w4a16", "w4a16-asym", "w4a16-nf4"):
-            g = 8 if scheme == "w4a16-nf4" else 4
+        if scheme in ("w4a16", "w4a16-asym", "w4a16-nf4", "w4a16-nf4-dq"):
+            g = 8 if scheme.startswith("w4a16-nf4") else 4
             groups = [range(i, i + g) for i in range(0, K, g)]
         else:
             groups = [range(K)]
@@ -106,13 +106,21 @@ def weight_dequant(w, scheme):
                     codes[n][k] = q
                 continue
             amax = max(abs(w[n][k]) for k in grp)
-            qmax = {"w4a16": 7.0, "w4a16-nf4": 1.0}.get(scheme, 127.0)
+            qmax = {"w4a16": 7.0, "w4a16-nf4": 1.0, "w4a16-nf4-dq": 1.0}.get(scheme, 127.0)
             s = f(max(amax / qmax, MIN_SCALE))
+            if scheme == "w4a16-nf4-dq":
+                # Double quantization: the row's block scales (K / 8 = 2 of
+                # them, one block) as u8 codes >= 1 with scale max / 255.
+                row_scales = [f(max(max(abs(w[n][k]) for k in range(i, i + g)), MIN_SCALE))
+                              for i in range(0, K, g)]
+                s2 = f(max(max(row_scales) / 255.0, MIN_SCALE))
+                code = max(1, min(255, round(f(s / s2))))
+                s = f(code * s2)
             for k in grp:
                 if scheme == "w4a16":
                     q = quant_int(w[n][k], s, -8, 7)
                     deq[n][k] = f(q * s)
-                elif scheme == "w4a16-nf4":
+                elif scheme.startswith("w4a16-nf4"):
                     q = nf4_code(w[n][k], s)
                     deq[n][k] = f(NF4[q] * s)
                 else:
