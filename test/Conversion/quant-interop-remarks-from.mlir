@@ -21,3 +21,19 @@ func.func @scalar(%x: f32) -> !quant.uniform<i8:f32, 0.5> {
   %q = quant.qcast %x : f32 to !quant.uniform<i8:f32, 0.5>
   return %q : !quant.uniform<i8:f32, 0.5>
 }
+
+// -----
+
+func.func @calibrated(%x: tensor<4xf32>) -> tensor<4x!quant.calibrated<f32<-1.0:1.0>>> {
+  // expected-remark@+1 {{left unchanged: only uniform per-tensor and per-axis types map to quantx}}
+  %q = quant.qcast %x : tensor<4xf32> to tensor<4x!quant.calibrated<f32<-1.0:1.0>>>
+  return %q : tensor<4x!quant.calibrated<f32<-1.0:1.0>>>
+}
+
+// -----
+
+func.func @zero_point_out_of_storage(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.5:300>> {
+  // expected-remark@+1 {{left unchanged: zero point 300 is outside the storage range [0, 255]}}
+  %q = quant.qcast %x : tensor<4xf32> to tensor<4x!quant.uniform<u8:f32, 0.5:300>>
+  return %q : tensor<4x!quant.uniform<u8:f32, 0.5:300>>
+}

@@ -22,3 +22,21 @@ func.func @nf4(%q: tensor<4xi4>) -> tensor<4xf32> {
   %d = quantx.dequantize %q as #quantx.scheme<nf4> scale(%s : tensor<f32>) : tensor<4xi4> -> tensor<4xf32>
   return %d : tensor<4xf32>
 }
+
+// -----
+
+func.func @f16_scale_out_of_range(%x: tensor<4xf16>) -> tensor<4xi8> {
+  %s = arith.constant dense<1.0e-30> : tensor<f32>
+  // expected-remark@+1 {{left unchanged: !quant.uniform rejects it: scale out of expressed type range}}
+  %q = quantx.quantize %x as #quantx.scheme<i8> scale(%s : tensor<f32>) : tensor<4xf16> -> tensor<4xi8>
+  return %q : tensor<4xi8>
+}
+
+// -----
+
+func.func @no_scales(%x: tensor<0x3xf32>) -> tensor<0x3xi8> {
+  %s = arith.constant dense<> : tensor<0xf32>
+  // expected-remark@+1 {{left unchanged: there are no scales (empty channel dimension)}}
+  %q = quantx.quantize %x as #quantx.scheme<i8, axis = 0> scale(%s : tensor<0xf32>) : tensor<0x3xf32> -> tensor<0x3xi8>
+  return %q : tensor<0x3xi8>
+}

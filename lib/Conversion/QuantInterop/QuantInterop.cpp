@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -43,6 +44,12 @@ FailureOr<UniformParams> fromQuantType(Type type, std::string &why) {
     why = "not a quantized type";
     return failure();
   }
+  // Only uniform types have the storage and parameters read below
+  // (calibrated and sub-channel types do not).
+  if (!isa<quant::UniformQuantizedType, quant::UniformQuantizedPerAxisType>(q)) {
+    why = "only uniform per-tensor and per-axis types map to quantx";
+    return failure();
+  }
   unsigned width = q.getStorageTypeIntegralWidth();
   if (!isa<IntegerType>(q.getStorageType()) || (width != 8 && width != 4)) {
     why = "only 8-bit and 4-bit integer storage maps to quantx";
@@ -68,21 +75,37 @@ FailureOr<UniformParams> fromQuantType(Type type, std::string &why) {
     return failure();
   }
   MLIRContext *ctx = type.getContext();
+  // Zero points outside the storage range cannot be stored (they would
+  // wrap); leave such casts alone.
+  auto zpInRange = [&](int64_t z) {
+    return z >= q.getStorageTypeMin() && z <= q.getStorageTypeMax();
+  };
+  auto badZp = [&](int64_t z) {
+    why = "zero point " + std::to_string(z) + " is outside the storage range [" +
+          std::to_string(q.getStorageTypeMin()) + ", " +
+          std::to_string(q.getStorageTypeMax()) + "]";
+    return failure();
+  };
   UniformParams p;
   if (auto u = dyn_cast<quant::UniformQuantizedType>(type)) {
+    if (!zpInRange(u.getZeroPoint()))
+      return badZp(u.getZeroPoint());
     p.scheme = SchemeAttr::get(ctx, kind, std::nullopt, std::nullopt, narrow);
     p.scales.push_back(u.getScale());
     p.zeroPoints.push_back(u.getZeroPoint());
     return p;
   }
   if (auto u = dyn_cast<quant::UniformQuantizedPerAxisType>(type)) {
+    for (int64_t z : u.getZeroPoints())
+      if (!zpInRange(z))
+        return badZp(z);
     p.scheme = SchemeAttr::get(ctx, kind, int64_t(u.getQuantizedDimension()),
                                std::nullopt, narrow);
     llvm::append_range(p.scales, u.getScales());
     llvm::append_range(p.zeroPoints, u.getZeroPoints());
     return p;
   }
-  why = "only uniform per-tensor and per-axis types map to quantx";
+  why = "unsupported quantized type";
   return failure();
 }
 
@@ -185,21 +208,45 @@ FailureOr<quant::QuantizedType> toQuantType(SchemeAttr scheme, Value scale,
   SmallVector<double> scaleValues;
   for (APFloat s : scales.getValues<APFloat>())
     scaleValues.push_back(s.convertToDouble());
+  if (scaleValues.empty()) {
+    why = "there are no scales (empty channel dimension)";
+    return failure();
+  }
   SmallVector<int64_t> zpValues(scaleValues.size(), 0);
-  if (zps)
+  if (zps) {
+    if (zps.getNumElements() != int64_t(scaleValues.size())) {
+      why = "scale and zero-point counts differ";
+      return failure();
+    }
     for (auto [i, z] : llvm::enumerate(zps.getValues<APInt>()))
       zpValues[i] = scheme.isUnsigned() ? int64_t(z.getZExtValue())
                                         : z.getSExtValue();
+  }
   MLIRContext *ctx = scheme.getContext();
   unsigned flags = scheme.isUnsigned() ? 0 : quant::QuantizationFlags::Signed;
   Type storage = IntegerType::get(ctx, scheme.getStorageBits());
+  // The quant types have rules of their own (e.g. scales within the
+  // expressed type's range): construct them checked, keeping the message.
+  std::string message;
+  ScopedDiagnosticHandler capture(ctx, [&](Diagnostic &diag) {
+    message = diag.str();
+    return success();
+  });
+  auto emitError = [&] { return mlir::emitError(UnknownLoc::get(ctx)); };
+  quant::QuantizedType type;
   if (scheme.isPerTensor())
-    return cast<quant::QuantizedType>(quant::UniformQuantizedType::get(
-        flags, storage, expressed, scaleValues[0], zpValues[0],
-        scheme.getQuantMin(), scheme.getQuantMax()));
-  return cast<quant::QuantizedType>(quant::UniformQuantizedPerAxisType::get(
-      flags, storage, expressed, scaleValues, zpValues, *scheme.getAxis(),
-      scheme.getQuantMin(), scheme.getQuantMax()));
+    type = quant::UniformQuantizedType::getChecked(
+        emitError, flags, storage, expressed, scaleValues[0], zpValues[0],
+        scheme.getQuantMin(), scheme.getQuantMax());
+  else
+    type = quant::UniformQuantizedPerAxisType::getChecked(
+        emitError, flags, storage, expressed, scaleValues, zpValues,
+        *scheme.getAxis(), scheme.getQuantMin(), scheme.getQuantMax());
+  if (!type) {
+    why = "!quant.uniform rejects it: " + message;
+    return failure();
+  }
+  return type;
 }
 
 struct QuantizeToQCast : OpRewritePattern<QuantizeOp> {

@@ -78,3 +78,23 @@ func.func @pack_constant() -> tensor<1x3xi8> {
   %p = quantx.pack %q : tensor<1x6xi4> -> tensor<1x3xi8>
   return %p : tensor<1x3xi8>
 }
+
+// -----
+
+// A pack/unpack cycle (legal in a graph region) does not fold forever.
+// CHECK-LABEL: module
+module {
+  %1 = quantx.pack %2 : tensor<4xi4> -> tensor<2xi8>
+  %2 = quantx.unpack %1 : tensor<2xi8> -> tensor<4xi4>
+}
+
+// -----
+
+// Splat codes pack to a splat: 3 and 3 -> 0x33 = 51.
+// CHECK-LABEL: func @pack_splat
+//       CHECK:   arith.constant dense<51> : tensor<2x8xi8>
+func.func @pack_splat() -> tensor<2x8xi8> {
+  %q = arith.constant dense<3> : tensor<2x16xi4>
+  %p = quantx.pack %q : tensor<2x16xi4> -> tensor<2x8xi8>
+  return %p : tensor<2x8xi8>
+}

@@ -372,3 +372,64 @@ func.func @matmul_generic_missing_scheme(%a: tensor<1x64xf32>, %w: tensor<8x64xi
   %0 = "quantx.matmul"(%a, %w, %s, %as) <{operandSegmentSizes = array<i32: 1, 1, 1, 0, 1, 0, 0, 0>, rhs_scheme = #quantx.scheme<i8, axis = 0>}> : (tensor<1x64xf32>, tensor<8x64xi8>, tensor<8xf32>, tensor<f32>) -> tensor<1x8xf32>
   return
 }
+
+// -----
+
+// Regressions found by fuzzing: none of these may crash.
+
+func.func @matmul_bad_segments(%a: tensor<4x16xf32>, %w: tensor<8x16xi8>) {
+  // expected-error@+1 {{'quantx.matmul' op needs exactly one input, one weight and one weight scale (operandSegmentSizes)}}
+  %0 = "quantx.matmul"(%a, %w, %w) <{rhs_scheme = #quantx.scheme<i8>, operandSegmentSizes = array<i32: 1, 2, 0, 0, 0, 0, 0, 0>}> : (tensor<4x16xf32>, tensor<8x16xi8>, tensor<8x16xi8>) -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @scale_zero_point_mismatch(%x: tensor<?xf32>) {
+  %s = arith.constant dense<1.0> : tensor<1xf32>
+  %z = arith.constant dense<1> : tensor<64xi8>
+  // expected-error@+1 {{'quantx.quantize' op the zero point 'tensor<64xi8>' and scale 'tensor<1xf32>' must have the same shape}}
+  %0 = quantx.quantize %x as #quantx.scheme<i8, axis = 0> scale(%s : tensor<1xf32>) zero_point(%z : tensor<64xi8>) : tensor<?xf32> -> tensor<?xi8>
+  return
+}
+
+// -----
+
+// Static sizes count from whichever side knows them.
+func.func @static_input_dynamic_result(%q: tensor<3x5xi4>, %s: tensor<3x2xf32>) {
+  // expected-error@+1 {{'quantx.dequantize' op the group size 2 does not divide dimension 1 of size 5}}
+  %0 = quantx.dequantize %q as #quantx.scheme<i4, axis = 1, group = 2> scale(%s : tensor<3x2xf32>) : tensor<3x5xi4> -> tensor<3x?xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_static_result_rows(%a: tensor<?x16xi8>, %w: tensor<8x16xi8>, %s: tensor<8xf32>, %as: tensor<5xf32>) {
+  // expected-error@+1 {{'quantx.matmul' op input scale must have shape [3] for #quantx.scheme<i8, axis = 0> on a tensor of shape [3, 16], got 'tensor<5xf32>'}}
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8, axis = 0> scale %s) input(#quantx.scheme<i8, axis = 0> scale %as) : (tensor<?x16xi8>, tensor<8x16xi8>, tensor<8xf32>, tensor<5xf32>) -> tensor<3x8xf32>
+  return
+}
+
+// -----
+
+func.func @encoding(%a: tensor<4x16xf32>, %w: tensor<8x16xi8>, %s: tensor<8xf32>) {
+  // expected-error@+1 {{'quantx.matmul' op does not support tensors with an encoding, got 'tensor<4x8xf32, "enc">'}}
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8, axis = 0> scale %s) : (tensor<4x16xf32>, tensor<8x16xi8>, tensor<8xf32>) -> tensor<4x8xf32, "enc">
+  return
+}
+
+// -----
+
+func.func @axis_true(%x: tensor<4xf32>, %s: tensor<4xf32>) {
+  // expected-error@+1 {{expected an integer for 'axis', got 'true'}}
+  %0 = quantx.quantize %x as #quantx.scheme<i8, axis = true> scale(%s : tensor<4xf32>) : tensor<4xf32> -> tensor<4xi8>
+  return
+}
+
+// -----
+
+func.func @duplicate_key(%x: tensor<4xf32>, %s: tensor<4xf32>) {
+  // expected-error@+1 {{duplicate scheme parameter 'axis'}}
+  %0 = quantx.quantize %x as #quantx.scheme<i8, axis = 0, axis = 0> scale(%s : tensor<4xf32>) : tensor<4xf32> -> tensor<4xi8>
+  return
+}

@@ -5,6 +5,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -150,11 +151,16 @@ Attribute SchemeAttr::parse(AsmParser &parser, Type) {
   }
   std::optional<int64_t> axis, group;
   bool narrow = false;
+  llvm::SmallDenseSet<StringRef> seen;
   while (succeeded(parser.parseOptionalComma())) {
     StringRef key;
     SMLoc keyLoc = parser.getCurrentLocation();
     if (parser.parseKeyword(&key))
       return {};
+    if (!seen.insert(key).second) {
+      parser.emitError(keyLoc) << "duplicate scheme parameter '" << key << "'";
+      return {};
+    }
     if (key == "narrow") {
       narrow = true;
       continue;
@@ -166,7 +172,17 @@ Attribute SchemeAttr::parse(AsmParser &parser, Type) {
       return {};
     }
     int64_t value;
-    if (parser.parseEqual() || parser.parseInteger(value))
+    if (parser.parseEqual())
+      return {};
+    // parseInteger would also accept `true`/`false` as 1-bit integers.
+    SMLoc valueLoc = parser.getCurrentLocation();
+    StringRef word;
+    if (succeeded(parser.parseOptionalKeyword(&word))) {
+      parser.emitError(valueLoc) << "expected an integer for '" << key
+                                 << "', got '" << word << "'";
+      return {};
+    }
+    if (parser.parseInteger(value))
       return {};
     (key == "axis" ? axis : group) = value;
   }

@@ -95,8 +95,11 @@ LogicalResult mlir::quantx::verifyQuantParams(Operation *op, StringRef role,
     return failure();
   DenseFPElementsAttr scaleValues;
   if (matchPattern(scale, m_Constant(&scaleValues))) {
-    for (auto [i, v] : llvm::enumerate(scaleValues.getValues<APFloat>())) {
-      double d = v.convertToDouble();
+    // A splat is checked once, whatever its size.
+    auto values = scaleValues.getValues<APFloat>();
+    int64_t count = scaleValues.isSplat() ? 1 : scaleValues.getNumElements();
+    for (int64_t i = 0; i < count; ++i) {
+      double d = values[i].convertToDouble();
       if (!(d > 0.0) || !std::isfinite(d))
         return op->emitOpError()
                << role << " scale must be positive and finite, got " << formatScale(d)
@@ -112,6 +115,12 @@ LogicalResult mlir::quantx::verifyQuantParams(Operation *op, StringRef role,
            << "(i8, u8, i4, u4), not " << stringifyStorageKind(scheme.getStorage());
   if (failed(checkShape(zeroPoint, "zero point")))
     return failure();
+  // Both may be dynamic where the scheme's shape is; they must still agree.
+  if (!shapesCompatible(cast<RankedTensorType>(zeroPoint.getType()).getShape(),
+                        cast<RankedTensorType>(scale.getType()).getShape()))
+    return op->emitOpError() << role << " zero point " << zeroPoint.getType()
+                             << " and scale " << scale.getType()
+                             << " must have the same shape";
   Type zpElt = cast<RankedTensorType>(zeroPoint.getType()).getElementType();
   if (zpElt != scheme.getStorageElementType())
     return op->emitOpError()
@@ -121,7 +130,10 @@ LogicalResult mlir::quantx::verifyQuantParams(Operation *op, StringRef role,
            << zpElt;
   DenseIntElementsAttr zpValues;
   if (matchPattern(zeroPoint, m_Constant(&zpValues))) {
-    for (auto [i, v] : llvm::enumerate(zpValues.getValues<APInt>())) {
+    auto values = zpValues.getValues<APInt>();
+    int64_t count = zpValues.isSplat() ? 1 : zpValues.getNumElements();
+    for (int64_t i = 0; i < count; ++i) {
+      APInt v = values[i];
       int64_t z = scheme.isUnsigned() ? int64_t(v.getZExtValue()) : v.getSExtValue();
       if (z < scheme.getQuantMin() || z > scheme.getQuantMax())
         return op->emitOpError()
@@ -137,10 +149,32 @@ LogicalResult mlir::quantx::verifyQuantParams(Operation *op, StringRef role,
 // quantize / dequantize / fake_quant
 //===----------------------------------------------------------------------===//
 
+/// The static sizes known from either of two compatible shapes.
+static SmallVector<int64_t> mergeShapes(ArrayRef<int64_t> a,
+                                        ArrayRef<int64_t> b) {
+  SmallVector<int64_t> merged(a);
+  for (auto [m, y] : llvm::zip(merged, b))
+    if (ShapedType::isDynamic(m))
+      m = y;
+  return merged;
+}
+
+/// quantx works on plain dense tensors: an encoding (e.g. sparse) would be
+/// dropped by the lowering.
+static LogicalResult verifyNoEncodings(Operation *op) {
+  for (Type t : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
+    if (auto r = dyn_cast<RankedTensorType>(t); r && r.getEncoding())
+      return op->emitOpError() << "does not support tensors with an encoding, got "
+                               << t;
+  return success();
+}
+
 static LogicalResult verifySchemeOp(Operation *op, SchemeAttr scheme,
                                     RankedTensorType floatType,
                                     RankedTensorType storageType,
                                     Value scale, Value zeroPoint) {
+  if (failed(verifyNoEncodings(op)))
+    return failure();
   if (!shapesCompatible(floatType.getShape(), storageType.getShape()))
     return op->emitOpError() << "input and result shapes differ: "
                              << op->getOperand(0).getType() << " vs "
@@ -151,8 +185,9 @@ static LogicalResult verifySchemeOp(Operation *op, SchemeAttr scheme,
            << "quantized element type must be " << expected << " for "
            << stringifyStorageKind(scheme.getStorage()) << " storage, got "
            << storageType.getElementType();
-  return verifyQuantParams(op, "the", scheme, floatType.getShape(), scale,
-                           zeroPoint);
+  return verifyQuantParams(op, "the", scheme,
+                           mergeShapes(floatType.getShape(), storageType.getShape()),
+                           scale, zeroPoint);
 }
 
 LogicalResult QuantizeOp::verify() {
@@ -166,6 +201,8 @@ LogicalResult DequantizeOp::verify() {
 }
 
 LogicalResult FakeQuantOp::verify() {
+  if (failed(verifyNoEncodings(*this)))
+    return failure();
   if (getInput().getType() != getResult().getType())
     return emitOpError() << "result type " << getResult().getType()
                          << " must equal the input type "
@@ -180,6 +217,8 @@ LogicalResult FakeQuantOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult ObserveOp::verify() {
+  if (failed(verifyNoEncodings(*this)))
+    return failure();
   if (getName().empty())
     return emitOpError() << "observer name must not be empty";
   if (std::optional<int64_t> axis = getAxis()) {
@@ -199,6 +238,8 @@ LogicalResult ObserveOp::verify() {
 /// Checks that `bytes` is `nibbles` with the innermost dimension halved.
 static LogicalResult verifyPacking(Operation *op, RankedTensorType nibbles,
                                    RankedTensorType bytes) {
+  if (failed(verifyNoEncodings(op)))
+    return failure();
   if (nibbles.getRank() == 0 || nibbles.getRank() != bytes.getRank())
     return op->emitOpError() << "expected 4-bit and byte tensors of the same "
                                 "non-zero rank, got "
@@ -229,13 +270,20 @@ LogicalResult UnpackOp::verify() {
 }
 
 OpFoldResult PackOp::fold(FoldAdaptor adaptor) {
+  // (A value cannot fold to itself: graph regions allow pack/unpack cycles.)
   if (auto unpack = getInput().getDefiningOp<UnpackOp>())
-    if (unpack.getInput().getType() == getType())
+    if (unpack.getInput().getType() == getType() &&
+        unpack.getInput() != getResult())
       return unpack.getInput();
   // Constant codes pack at compile time (weights quantized elsewhere).
   auto codes = dyn_cast_if_present<DenseIntElementsAttr>(adaptor.getInput());
   if (!codes || !getType().hasStaticShape())
     return {};
+  if (codes.isSplat()) {
+    uint8_t nibble = uint8_t(codes.getSplatValue<APInt>().getZExtValue() & 0xF);
+    return DenseElementsAttr::get(
+        getType(), APInt(8, uint64_t(nibble | (nibble << 4))));
+  }
   SmallVector<char> bytes;
   bool high = false;
   for (APInt v : codes.getValues<APInt>()) {
@@ -251,7 +299,7 @@ OpFoldResult PackOp::fold(FoldAdaptor adaptor) {
 
 OpFoldResult UnpackOp::fold(FoldAdaptor) {
   if (auto pack = getInput().getDefiningOp<PackOp>())
-    if (pack.getInput().getType() == getType())
+    if (pack.getInput().getType() == getType() && pack.getInput() != getResult())
       return pack.getInput();
   return {};
 }
@@ -285,6 +333,14 @@ static LogicalResult verifyFactorable(Operation *op, StringRef role,
 }
 
 LogicalResult MatmulOp::verify() {
+  // The generic form can give any segment sizes; the accessors below need
+  // exactly one input, weight and weight scale.
+  const auto &segments = getProperties().operandSegmentSizes;
+  if (segments[0] != 1 || segments[1] != 1 || segments[2] != 1)
+    return emitOpError() << "needs exactly one input, one weight and one "
+                            "weight scale (operandSegmentSizes)";
+  if (failed(verifyNoEncodings(*this)))
+    return failure();
   auto lhsType = cast<RankedTensorType>(getLhs().getType());
   RankedTensorType rhsType = getRhs().getType();
   auto resType = cast<RankedTensorType>(getResult().getType());
@@ -304,8 +360,13 @@ LogicalResult MatmulOp::verify() {
                          << (rhsScheme.isSubByte() ? " (packed two per byte)" : "")
                          << ", got " << rhsElt;
 
+  // Sizes known from any side (input, weight or result).
   int64_t m = lhsType.getDimSize(0), k = lhsType.getDimSize(1);
   int64_t n = rhsType.getDimSize(0), kw = rhsType.getDimSize(1);
+  if (ShapedType::isDynamic(m))
+    m = resType.getDimSize(0);
+  if (ShapedType::isDynamic(n))
+    n = resType.getDimSize(1);
   if (rhsScheme.isSubByte() && !ShapedType::isDynamic(kw))
     kw *= 2;
   if (!ShapedType::isDynamic(k) && !ShapedType::isDynamic(kw) && k != kw)
@@ -314,7 +375,9 @@ LogicalResult MatmulOp::verify() {
   // Check the scales against whichever K is known statically.
   if (ShapedType::isDynamic(kw))
     kw = k;
-  if (!shapesCompatible(resType.getShape(), {m, n}))
+  if (!shapesCompatible(resType.getShape(), {m, n}) ||
+      !shapesCompatible(lhsType.getShape().take_front(), {m}) ||
+      !shapesCompatible(rhsType.getShape().take_front(), {n}))
     return emitOpError() << "result shape must be " << shapeString({m, n})
                          << ", got " << resType;
   if (failed(verifyQuantParams(*this, "weight", rhsScheme, {n, kw},
