@@ -11,7 +11,9 @@
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
@@ -33,11 +35,38 @@ struct EmitCInterfacePass
         func->setAttr("llvm.emit_c_interface", unit);
   }
 };
+/// Rank-0 `dense_resource` constants crash MLIR 22's memref-to-LLVM
+/// lowering of globals; give them an inline `dense` value instead (one
+/// element, so nothing is lost).
+struct InlineScalarResourcesPass
+    : PassWrapper<InlineScalarResourcesPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(InlineScalarResourcesPass)
+  StringRef getArgument() const override {
+    return "quantx-inline-scalar-resources";
+  }
+  void runOnOperation() override {
+    getOperation().walk([](arith::ConstantOp op) {
+      auto attr = dyn_cast<DenseResourceElementsAttr>(op.getValue());
+      if (!attr || attr.getType().getRank() != 0)
+        return;
+      AsmResourceBlob *blob = attr.getRawHandle().getBlob();
+      if (!blob)
+        return;
+      ArrayRef<char> data = blob->getData();
+      size_t bits = attr.getType().getElementTypeBitWidth();
+      if (data.size() * 8 < bits)
+        return;
+      op.setValueAttr(DenseElementsAttr::getFromRawBuffer(
+          attr.getType(), data.take_front((bits + 7) / 8)));
+    });
+  }
+};
 } // namespace
 
 void mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
                                           const CPUPipelineOptions &options) {
   // Reference lowering of quantx, then tidy up.
+  pm.addPass(std::make_unique<InlineScalarResourcesPass>());
   pm.addPass(createQuantXLowerToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
