@@ -458,15 +458,36 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
       auto it = statsByName.find(obsName);
       if (it == statsByName.end()) {
         // No statistics yet: observe the activation for calibration.
-        actFq = ObserveOp::create(b, loc, actType, b.getStringAttr(obsName),
-                                  act, IntegerAttr());
+        // Per-channel along the reduction dimension, for SmoothQuant; the
+        // per-tensor range is recorded too.
+        std::optional<unsigned> kPos =
+            lhsMap.getResultPosition(getAffineDimExpr(dims->k[0], ctx));
+        actFq = ObserveOp::create(
+            b, loc, actType, b.getStringAttr(obsName), act,
+            kPos ? b.getI64IntegerAttr(*kPos) : IntegerAttr());
       } else {
-        auto q = chooseQuantParams(it->second, scaleMethod,
-                                   QuantGrid{-128, 127, true}, percentile);
-        if (!q)
-          return op->emitError() << "'" << c.name << "': "
-                                 << llvm::toString(q.takeError());
-        float scaleValue = float(std::max(q->hi / actMax, kMinScale));
+        double threshold;
+        if (auto smooth = op->getAttrOfType<DenseFPElementsAttr>(kSmoothAttr)) {
+          // SmoothQuant divided channel j by s_j: the smoothed range is the
+          // largest per-channel |range| / s_j (min-max on channel ranges).
+          const ObserverStats &st = it->second;
+          if (st.channelMax.size() != size_t(smooth.getNumElements()))
+            return op->emitError() << "'" << c.name << "': smoothed op needs "
+                                      "per-channel statistics of its input";
+          threshold = 0;
+          for (auto [j, f] : llvm::enumerate(smooth.getValues<APFloat>()))
+            threshold = std::max(threshold,
+                                 std::max(-st.channelMin[j], st.channelMax[j]) /
+                                     f.convertToDouble());
+        } else {
+          auto q = chooseQuantParams(it->second, scaleMethod,
+                                     QuantGrid{-128, 127, true}, percentile);
+          if (!q)
+            return op->emitError() << "'" << c.name << "': "
+                                   << llvm::toString(q.takeError());
+          threshold = q->hi;
+        }
+        float scaleValue = float(std::max(threshold / actMax, kMinScale));
         actScale = arith::ConstantOp::create(
             b, loc, DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
                                            ArrayRef<float>(scaleValue)));

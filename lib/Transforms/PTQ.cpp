@@ -34,8 +34,19 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
 
     // Weights a frontend already quantized (dequantization generics) are
     // kept as they are; the rest get the recipe's schemes.
+    if (algorithm != "rtn" && algorithm != "smoothquant") {
+      module.emitError() << "unknown algorithm '" << algorithm
+                         << "'; expected rtn or smoothquant";
+      return signalPassFailure();
+    }
     OpPassManager pm(ModuleOp::getOperationName());
     pm.addPass(createQuantXRaiseDequantization());
+    if (algorithm == "smoothquant") {
+      QuantXSmoothQuantOptions smooth;
+      smooth.alpha = alpha;
+      smooth.stats = stats;
+      pm.addPass(createQuantXSmoothQuant(smooth));
+    }
     pm.addPass(createQuantXInsertFakeQuant(fq));
     if (failed(runPipeline(pm, module)))
       return signalPassFailure();

@@ -16,7 +16,7 @@
 // W8A8-LABEL: func @linear
 //       W8A8:   %[[W:.*]] = arith.constant dense<{{.*}}> : tensor<2x4xf32>
 //       W8A8:   %[[S:.*]] = arith.constant dense<[0.0314960629, 0.0157480314]> : tensor<2xf32>
-//       W8A8:   %[[OBS:.*]] = quantx.observe "fc1.input" %arg0 : tensor<?x4xf32>
+//       W8A8:   %[[OBS:.*]] = quantx.observe "fc1.input" %arg0 axis 1 : tensor<?x4xf32>
 //       W8A8:   %[[FQ:.*]] = quantx.fake_quant %[[W]] as #quantx.scheme<i8, axis = 0> scale(%[[S]] : tensor<2xf32>)
 //       W8A8:   linalg.matmul {{.*}} ins(%[[OBS]], %[[FQ]] :
 

@@ -26,6 +26,10 @@ namespace mlir::quantx {
 /// ops it leaves in float, saying why (read by --quantx-report).
 inline constexpr llvm::StringLiteral kKeptFloatAttr = "quantx.kept_float";
 
+/// Attribute SmoothQuant leaves on a matmul-like op: the per-input-channel
+/// factors s its activation was divided by (and its weight multiplied by).
+inline constexpr llvm::StringLiteral kSmoothAttr = "quantx.smooth";
+
 /// Patterns forming quantx.matmul from fake-quantized matmul-like ops.
 void populateFormQuantizedMatmulPatterns(RewritePatternSet &patterns);
 

@@ -192,6 +192,42 @@ def QuantXRaiseDequantization : Pass<"quantx-raise-dequantization"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def QuantXSmoothQuant : Pass<"quantx-smooth-quant", "::mlir::ModuleOp"> {
+  let summary = "SmoothQuant: migrate activation outliers into the weights";
+  let description = [{
+    For each matmul-like op with a constant weight whose input has
+    per-channel calibration statistics (observer `<op name>.input`, as
+    `--quantx-insert-fake-quant` inserts them), computes per input channel j
+
+    ```
+    s_j = max|X_j|^alpha / max|W_:,j|^(1 - alpha)
+    ```
+
+    (Xiao et al. 2022), multiplies the weight's column j by s_j and divides
+    the activation's channel j by s_j **by folding 1/s_j into the producer**:
+    the input must come from another matmul-like op with a constant weight
+    (its output channel j, i.e. weight row j, is scaled) through elementwise
+    ops that commute with positive per-channel scaling (a per-channel bias
+    add, which is scaled too, `max(x, 0)`, a per-channel multiply). No extra
+    multiply is left in the model. Ops whose input cannot be folded (e.g. a
+    function argument) are left unsmoothed with a remark.
+
+    The factors are recorded on the op (`quantx.smooth`) so that static
+    activation scales are computed from the smoothed channel ranges.
+  }];
+  let options = [
+    Option<"alpha", "alpha", "double", "0.5",
+           "Migration strength in [0, 1]: 0 keeps the activations, 1 moves "
+           "all of their range into the weights">,
+    Option<"stats", "stats", "std::string", "\"\"",
+           "Calibration statistics with per-channel input ranges (required)">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+  let statistics = [
+    Statistic<"numSmoothed", "ops-smoothed", "Matmul-like ops smoothed">
+  ];
+}
+
 def QuantXPTQ : Pass<"quantx-ptq", "::mlir::ModuleOp"> {
   let summary = "Post-training quantization in one step: recipe, "
                 "calibrated scales, quantized weights, fused matmuls";
@@ -210,6 +246,11 @@ def QuantXPTQ : Pass<"quantx-ptq", "::mlir::ModuleOp"> {
     ```
   }];
   let options = !listconcat(RecipeOptions, [
+    Option<"algorithm", "algorithm", "std::string", "\"rtn\"",
+           "rtn (round to nearest) or smoothquant (SmoothQuant before RTN; "
+           "needs stats)">,
+    Option<"alpha", "alpha", "double", "0.5",
+           "SmoothQuant migration strength">,
     Option<"report", "report", "std::string", "\"\"",
            "Write the --quantx-report table (weight sizes and errors) of the "
            "fake-quantized model to this file (- for stderr)">,

@@ -1,0 +1,266 @@
+//===- SmoothQuant.cpp - migrate activation outliers into weights ---------===//
+
+#include "QuantOpt/Transforms/Passes.h"
+
+#include "QuantOpt/Calibration/Statistics.h"
+#include "QuantOpt/Transforms/Utils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <cmath>
+
+namespace mlir::quantx {
+#define GEN_PASS_DEF_QUANTXSMOOTHQUANT
+#include "QuantOpt/Transforms/Passes.h.inc"
+} // namespace mlir::quantx
+
+using namespace mlir;
+using namespace mlir::quantx;
+
+namespace {
+
+/// A constant float tensor being rescaled along one dimension.
+struct ScaledConstant {
+  arith::ConstantOp op;
+  int64_t axis; // dimension indexed by the channel
+};
+
+/// Position of loop dimension `d` among `map`'s results.
+std::optional<int64_t> position(AffineMap map, unsigned d) {
+  if (auto p = map.getResultPosition(getAffineDimExpr(d, map.getContext())))
+    return *p;
+  return std::nullopt;
+}
+
+bool isZeroFilled(Value v) {
+  auto fill = v.getDefiningOp<linalg::FillOp>();
+  return fill && matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
+}
+
+/// Multiplies the slices of a constant along `axis` by `factors`.
+void rescale(ScaledConstant c, ArrayRef<double> factors) {
+  auto attr = cast<DenseFPElementsAttr>(c.op.getValue());
+  auto type = cast<RankedTensorType>(attr.getType());
+  ArrayRef<int64_t> shape = type.getShape();
+  SmallVector<APFloat> values(attr.getValues<APFloat>());
+  SmallVector<int64_t> idx(shape.size(), 0);
+  for (APFloat &v : values) {
+    bool lost;
+    APFloat f(factors[idx[c.axis]]);
+    f.convert(v.getSemantics(), APFloat::rmNearestTiesToEven, &lost);
+    v.multiply(f, APFloat::rmNearestTiesToEven);
+    for (int64_t d = int64_t(shape.size()) - 1; d >= 0; --d) {
+      if (++idx[d] < shape[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+  c.op.setValueAttr(DenseElementsAttr::get(type, values));
+}
+
+/// The constants to divide by s along the channel when `x` (whose channel
+/// is dimension `channel`) is the output of a chain of channel-commuting
+/// elementwise ops on a matmul-like op with a constant weight; fails with
+/// the reason otherwise.
+FailureOr<SmallVector<ScaledConstant>>
+producerConstants(Value x, int64_t channel, std::string &why) {
+  SmallVector<ScaledConstant> out;
+  while (true) {
+    Operation *def = x.getDefiningOp();
+    auto linalgOp = dyn_cast_if_present<linalg::LinalgOp>(def);
+    if (!linalgOp || linalgOp->getNumResults() != 1) {
+      why = "the input is not computed by a matmul and elementwise ops "
+            "(e.g. it is a function argument)";
+      return failure();
+    }
+    if (!x.hasOneUse()) {
+      why = "the input has other users, which would see scaled values";
+      return failure();
+    }
+    if (isMatmulLike(def)) {
+      FailureOr<linalg::ContractionDimensions> dims =
+          linalg::inferContractionDims(linalgOp);
+      OpOperand *w = linalgOp.getDpsInputOperand(1);
+      AffineMap outMap = linalgOp.getMatchingIndexingMap(linalgOp.getDpsInitOperand(0));
+      auto weight = w->get().getDefiningOp<arith::ConstantOp>();
+      if (failed(dims) || dims->n.size() != 1 || !weight ||
+          !isa<DenseFPElementsAttr>(weight.getValue()) ||
+          position(outMap, dims->n[0]) != channel ||
+          !isZeroFilled(linalgOp.getDpsInitOperand(0)->get())) {
+        why = "the producing matmul has no constant weight, a non-zero "
+              "accumulator, or a different channel layout";
+        return failure();
+      }
+      std::optional<int64_t> nPos =
+          position(linalgOp.getMatchingIndexingMap(w), dims->n[0]);
+      if (!nPos || !weight->hasOneUse()) {
+        why = "the producing matmul's weight is shared or not indexed by "
+              "its output channel";
+        return failure();
+      }
+      out.push_back({weight, *nPos});
+      return out;
+    }
+    // An elementwise generic: every loop parallel, identity maps on the
+    // path, other operands constants indexed by the channel alone or scalars.
+    auto generic = dyn_cast<linalg::GenericOp>(def);
+    if (!generic || generic.getNumReductionLoops() != 0 ||
+        generic.getNumDpsInits() != 1 ||
+        !generic.getMatchingIndexingMap(generic.getDpsInitOperand(0)).isIdentity()) {
+      why = "an op between the producing matmul and this one is not elementwise";
+      return failure();
+    }
+    Value pathIn;
+    Block &body = generic.getRegion().front();
+    DenseMap<Value, ScaledConstant> perChannel; // block arg -> constant
+    for (OpOperand *in : generic.getDpsInputOperands()) {
+      AffineMap map = generic.getMatchingIndexingMap(in);
+      Value arg = body.getArgument(in->getOperandNumber());
+      if (map.isIdentity() && !pathIn) {
+        pathIn = in->get();
+        continue;
+      }
+      auto cst = in->get().getDefiningOp<arith::ConstantOp>();
+      if (!cst || !isa<DenseFPElementsAttr>(cst.getValue()) ||
+          map.getNumResults() != 1 || position(map, channel) != 0 ||
+          !cst->hasOneUse()) {
+        why = "an elementwise op reads something other than a per-channel "
+              "constant";
+        return failure();
+      }
+      perChannel[arg] = {cst, 0};
+    }
+    if (!pathIn) {
+      why = "no elementwise operand continues the path";
+      return failure();
+    }
+    // The body may only add/subtract per-channel constants (scaled with the
+    // data), multiply by them (commutes) and clamp at zero.
+    for (Operation &op : body.without_terminator()) {
+      if (isa<arith::AddFOp, arith::SubFOp>(op)) {
+        for (Value v : op.getOperands())
+          if (auto it = perChannel.find(v); it != perChannel.end()) {
+            out.push_back(it->second);
+            perChannel.erase(it);
+          }
+        continue;
+      }
+      if (isa<arith::MulFOp>(op))
+        continue;
+      if (isa<arith::MaximumFOp, arith::MaxNumFOp>(op) &&
+          llvm::any_of(op.getOperands(), [](Value v) {
+            return matchPattern(v, m_AnyZeroFloat());
+          }))
+        continue;
+      why = "elementwise op '" + op.getName().getStringRef().str() +
+            "' does not commute with per-channel scaling";
+      return failure();
+    }
+    x = pathIn;
+  }
+}
+
+struct SmoothQuantPass
+    : quantx::impl::QuantXSmoothQuantBase<SmoothQuantPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (stats.empty()) {
+      module.emitError() << "SmoothQuant needs calibration statistics: pass "
+                            "stats=FILE from quant-calibrate";
+      return signalPassFailure();
+    }
+    if (!(alpha >= 0 && alpha <= 1)) {
+      module.emitError() << "alpha must be in [0, 1], got " << alpha;
+      return signalPassFailure();
+    }
+    auto loaded = readStatsFile(stats);
+    if (!loaded) {
+      module.emitError() << llvm::toString(loaded.takeError());
+      return signalPassFailure();
+    }
+    llvm::StringMap<ObserverStats> byName;
+    for (ObserverStats &s : *loaded)
+      byName[s.name] = std::move(s);
+
+    llvm::StringMap<int64_t> counters;
+    SmallVector<std::pair<linalg::LinalgOp, std::string>> ops;
+    module.walk([&](linalg::LinalgOp op) {
+      if (isMatmulLike(op))
+        ops.push_back({op, nameMatmulLikeOp(op, counters)});
+    });
+    for (auto &[op, name] : ops)
+      smooth(op, name, byName);
+  }
+
+  void smooth(linalg::LinalgOp op, StringRef name,
+              const llvm::StringMap<ObserverStats> &byName) {
+    auto skip = [&](const Twine &why) {
+      op->emitRemark() << "'" << name << "' not smoothed: " << why;
+    };
+    auto it = byName.find((name + ".input").str());
+    if (it == byName.end() || it->second.channelMax.empty())
+      return skip("no per-channel statistics for its input");
+    const ObserverStats &st = it->second;
+    FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(op);
+    if (failed(dims) || dims->k.size() != 1 || !dims->batch.empty())
+      return skip("not a plain matmul");
+    OpOperand *lhs = op.getDpsInputOperand(0), *rhs = op.getDpsInputOperand(1);
+    std::optional<int64_t> kAct = position(op.getMatchingIndexingMap(lhs), dims->k[0]);
+    std::optional<int64_t> kW = position(op.getMatchingIndexingMap(rhs), dims->k[0]);
+    auto weight = rhs->get().getDefiningOp<arith::ConstantOp>();
+    if (!kAct || !kW || !weight || !isa<DenseFPElementsAttr>(weight.getValue()) ||
+        !weight->hasOneUse())
+      return skip("its weight is not a constant of its own");
+    auto wAttr = cast<DenseFPElementsAttr>(weight.getValue());
+    ArrayRef<int64_t> wShape = wAttr.getType().getShape();
+    int64_t channels = wShape[*kW];
+    if (int64_t(st.channelMax.size()) != channels)
+      return skip("the statistics have " + Twine(st.channelMax.size()) +
+                  " channels, the weight " + Twine(channels));
+
+    // max |W_:,j| per input channel j.
+    std::vector<double> wMax(channels, 0.0);
+    SmallVector<int64_t> idx(wShape.size(), 0);
+    for (APFloat v : wAttr.getValues<APFloat>()) {
+      wMax[idx[*kW]] = std::max(wMax[idx[*kW]], std::fabs(v.convertToDouble()));
+      for (int64_t d = int64_t(wShape.size()) - 1; d >= 0; --d) {
+        if (++idx[d] < wShape[d])
+          break;
+        idx[d] = 0;
+      }
+    }
+    std::vector<double> s(channels), inv(channels);
+    for (int64_t j = 0; j < channels; ++j) {
+      double xMax = std::max(-st.channelMin[j], st.channelMax[j]);
+      double f = 1.0;
+      if (xMax > 0 && wMax[j] > 0)
+        f = std::pow(xMax, double(alpha)) / std::pow(wMax[j], 1.0 - alpha);
+      // Keep factors in a sane range (and finite).
+      f = std::clamp(std::isfinite(f) ? f : 1.0, 1e-5, 1e5);
+      s[j] = f;
+      inv[j] = 1.0 / f;
+    }
+
+    std::string why;
+    FailureOr<SmallVector<ScaledConstant>> producers =
+        producerConstants(lhs->get(), *kAct, why);
+    if (failed(producers))
+      return skip(why);
+    for (ScaledConstant c : *producers)
+      rescale(c, inv);
+    rescale({weight, *kW}, s);
+    SmallVector<float> factors(s.begin(), s.end());
+    op->setAttr(kSmoothAttr,
+                DenseElementsAttr::get(
+                    RankedTensorType::get({channels}, Float32Type::get(&getContext())),
+                    ArrayRef<float>(factors)));
+    ++numSmoothed;
+  }
+};
+
+} // namespace
