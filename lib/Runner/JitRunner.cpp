@@ -254,3 +254,25 @@ JitModel::call(llvm::StringRef function, llvm::ArrayRef<NpyArray> inputs) {
   }
   return results;
 }
+
+llvm::Expected<std::string>
+JitModel::resolveFunction(llvm::StringRef requested) const {
+  if (!requested.empty())
+    return requested.str();
+  if (functionNames.size() != 1)
+    return makeError("the model has " + llvm::Twine(functionNames.size()) +
+                     " callable public functions; choose one with -e");
+  return functionNames.front();
+}
+
+llvm::Expected<std::vector<NpyArray>>
+mlir::quantx::readNpyFiles(llvm::ArrayRef<std::string> paths) {
+  std::vector<NpyArray> arrays;
+  for (const std::string &path : paths) {
+    auto array = readNpy(path);
+    if (!array)
+      return array.takeError();
+    arrays.push_back(std::move(*array));
+  }
+  return arrays;
+}

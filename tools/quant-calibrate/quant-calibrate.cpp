@@ -175,13 +175,10 @@ int main(int argc, char **argv) {
     return fail("the model has no quantx.observe ops to calibrate; insert "
                 "them with --quantx-insert-fake-quant or by hand");
 
-  std::vector<NpyArray> arrays;
-  for (const std::string &path : inputs) {
-    auto array = readNpy(path);
-    if (!array)
-      return fail(llvm::toString(array.takeError()));
-    arrays.push_back(std::move(*array));
-  }
+  auto read = readNpyFiles(inputs);
+  if (!read)
+    return fail(llvm::toString(read.takeError()));
+  std::vector<NpyArray> arrays = std::move(*read);
   int64_t rows = 1;
   if (batch > 0) {
     if (arrays.empty() || arrays[0].shape.empty())
@@ -199,14 +196,10 @@ int main(int argc, char **argv) {
   auto model = JitModel::compile(std::move(*module), options);
   if (!model)
     return fail(llvm::toString(model.takeError()));
-  std::string function = entry;
-  if (function.empty()) {
-    if ((*model)->getFunctionNames().size() != 1)
-      return fail("the model has " +
-                  llvm::Twine((*model)->getFunctionNames().size()) +
-                  " callable public functions; choose one with -e");
-    function = (*model)->getFunctionNames().front();
-  }
+  auto resolved = (*model)->resolveFunction(entry);
+  if (!resolved)
+    return fail(llvm::toString(resolved.takeError()));
+  std::string function = *resolved;
 
   activeCalibrator = &calibrator;
   uint64_t samples = 0;

@@ -73,13 +73,10 @@ int main(int argc, char **argv) {
   if (!module)
     return fail(llvm::toString(module.takeError()));
 
-  std::vector<NpyArray> args;
-  for (const std::string &path : inputs) {
-    auto array = readNpy(path);
-    if (!array)
-      return fail(llvm::toString(array.takeError()));
-    args.push_back(std::move(*array));
-  }
+  auto read = readNpyFiles(inputs);
+  if (!read)
+    return fail(llvm::toString(read.takeError()));
+  std::vector<NpyArray> args = std::move(*read);
 
   JitOptions options;
   options.optLevel = std::min(3u, unsigned(optLevel));
@@ -88,14 +85,10 @@ int main(int argc, char **argv) {
   if (!model)
     return fail(llvm::toString(model.takeError()));
 
-  std::string function = entry;
-  if (function.empty()) {
-    if ((*model)->getFunctionNames().size() != 1)
-      return fail("the model has " +
-                  llvm::Twine((*model)->getFunctionNames().size()) +
-                  " callable public functions; choose one with -e");
-    function = (*model)->getFunctionNames().front();
-  }
+  auto resolved = (*model)->resolveFunction(entry);
+  if (!resolved)
+    return fail(llvm::toString(resolved.takeError()));
+  std::string function = *resolved;
 
   for (unsigned i = 0; i < warmup; ++i)
     if (auto r = (*model)->call(function, args); !r)

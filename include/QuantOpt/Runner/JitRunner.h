@@ -46,6 +46,10 @@ public:
   llvm::Expected<std::vector<NpyArray>> call(llvm::StringRef function,
                                              llvm::ArrayRef<NpyArray> inputs);
 
+  /// `requested`, or, when it is empty, the module's only callable
+  /// function (an error names the choice when there are several).
+  llvm::Expected<std::string> resolveFunction(llvm::StringRef requested) const;
+
   /// The names of the module's public functions.
   llvm::ArrayRef<std::string> getFunctionNames() const { return functionNames; }
 
@@ -66,6 +70,9 @@ llvm::Expected<OwningOpRef<ModuleOp>> parseModelFile(MLIRContext &context,
 
 /// Prepares `context` for parsing, lowering and JIT-compiling models.
 void prepareJitContext(MLIRContext &context);
+
+/// Reads the .npy files at `paths`, in order.
+llvm::Expected<std::vector<NpyArray>> readNpyFiles(llvm::ArrayRef<std::string> paths);
 
 } // namespace quantx
 } // namespace mlir

@@ -5,26 +5,17 @@ SmoothQuant test.
   outliers.py compare DIR    output error of DIR/rtn and DIR/sq against DIR/float
 """
 import random
-import struct
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../Tools/Inputs"))
+from npytool import read_values, write_array, write_rows  # noqa: E402
 
 D, H, O = 16, 16, 8
 
 
-def write_npy(path, rows):
-    vals = [v for r in rows for v in r]
-    header = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }" % (len(rows), len(rows[0]))
-    header += " " * ((64 - (10 + len(header) + 1) % 64) % 64) + "\n"
-    with open(path, "wb") as f:
-        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode())
-        f.write(struct.pack("<%df" % len(vals), *vals))
-
-
 def read_npy(path):
-    raw = open(path, "rb").read()
-    h = struct.unpack("<H", raw[8:10])[0]
-    n = (len(raw) - 10 - h) // 4
-    return struct.unpack("<%df" % n, raw[10 + h:])
+    return read_values(path)[0]
 
 
 def mat(rows):
@@ -71,8 +62,8 @@ func.func @model(%x: tensor<?x@D@xf32>) -> tensor<?x@O@xf32> {
         text = text.replace(key, val)
     open(d + "/model.mlir", "w").write(text)
     x = [[rng.gauss(0, 1) for _ in range(D)] for _ in range(128)]
-    write_npy(d + "/calib.npy", x[:64])
-    write_npy(d + "/test.npy", x[64:])
+    write_rows(d + "/calib.npy", x[:64])
+    write_rows(d + "/test.npy", x[64:])
 
 
 def compare(d):

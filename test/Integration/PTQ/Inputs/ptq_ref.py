@@ -11,7 +11,11 @@ which is correctly rounded for +, -, *, / of f32 operands.
 import math
 import random
 import struct
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../Tools/Inputs"))
+from npytool import read_values, write_array, write_rows  # noqa: E402
 
 M, N, K = 3, 4, 16
 NF4 = [-1.0, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453,
@@ -36,23 +40,8 @@ def data():
     return w, x
 
 
-def write_npy(path, rows):
-    vals = [v for r in rows for v in r]
-    header = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }" % (len(rows), len(rows[0]))
-    header += " " * ((64 - (10 + len(header) + 1) % 64) % 64) + "\n"
-    with open(path, "wb") as fh:
-        fh.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode())
-        fh.write(struct.pack("<%df" % len(vals), *vals))
-
-
 def read_npy(path):
-    raw = open(path, "rb").read()
-    hlen = struct.unpack("<H", raw[8:10])[0]
-    header = eval(raw[10:10 + hlen].decode())
-    n = 1
-    for d in header["shape"]:
-        n *= d
-    return list(struct.unpack("<%df" % n, raw[10 + hlen:10 + hlen + 4 * n]))
+    return read_values(path)[0]
 
 
 def gen(d):
@@ -71,7 +60,7 @@ def gen(d):
   return %%y : tensor<?x%dxf32>
 }
 """.replace("%d xf32", "%dxf32") % (K, N, rows, N, K, K, N, N, N, K, N, K, N, N, N))
-    write_npy(d + "/x.npy", x)
+    write_rows(d + "/x.npy", x)
 
 
 def quant_int(v, s, qmin, qmax):
