@@ -24,8 +24,12 @@ double ObserverStats::absMax() const {
 }
 
 void ObserverStats::addRange(double v, int64_t channel) {
-  if (std::isnan(v))
+  // Non-finite values carry no range information (and cannot be written to
+  // JSON); they are counted apart.
+  if (!std::isfinite(v)) {
+    ++nonFinite;
     return;
+  }
   if (count == 0) {
     min = max = v;
   } else {
@@ -51,7 +55,7 @@ void ObserverStats::startHistogram() {
 }
 
 void ObserverStats::addToHistogram(double v) {
-  if (std::isnan(v) || histogram.empty())
+  if (!std::isfinite(v) || histogram.empty())
     return;
   double pos = (v + histLimit) / (2 * histLimit) * kBins;
   int64_t bin = std::clamp<int64_t>(int64_t(std::floor(pos)), 0, kBins - 1);
@@ -347,16 +351,32 @@ mlir::quantx::readStatsFile(StringRef path) {
         !o->getNumber("max") || !o->getInteger("count"))
       return fail("each observer needs \"name\", \"count\", \"min\" and \"max\"");
     s.name = o->getString("name")->str();
-    s.count = *o->getInteger("count");
+    int64_t count = *o->getInteger("count");
     s.min = *o->getNumber("min");
     s.max = *o->getNumber("max");
+    if (count < 0 || !std::isfinite(s.min) || !std::isfinite(s.max) ||
+        (count > 0 && s.min > s.max))
+      return fail("observer '" + s.name +
+                  "': count must be >= 0 and min <= max, both finite");
+    s.count = uint64_t(count);
+    for (const ObserverStats &prev : result)
+      if (prev.name == s.name)
+        return fail("observer '" + s.name + "' appears twice");
     if (std::optional<int64_t> axis = o->getInteger("axis"))
       s.axis = *axis;
     for (auto [key, out] : {std::make_pair("channel_min", &s.channelMin),
                             std::make_pair("channel_max", &s.channelMax)})
       if (const llvm::json::Array *a = o->getArray(key))
-        for (const llvm::json::Value &x : *a)
-          out->push_back(x.getAsNumber().value_or(0));
+        for (const llvm::json::Value &x : *a) {
+          std::optional<double> d = x.getAsNumber();
+          if (!d || !std::isfinite(*d))
+            return fail("observer '" + s.name + "': " + key +
+                        " must hold finite numbers");
+          out->push_back(*d);
+        }
+    if (s.channelMin.size() != s.channelMax.size())
+      return fail("observer '" + s.name +
+                  "': channel_min and channel_max differ in length");
     if (const llvm::json::Object *h = o->getObject("histogram")) {
       const llvm::json::Array *counts = h->getArray("counts");
       if (!h->getNumber("limit") || !counts ||
@@ -364,8 +384,18 @@ mlir::quantx::readStatsFile(StringRef path) {
         return fail("observer '" + s.name + "': histogram needs \"limit\" and " +
                     llvm::Twine(ObserverStats::kBins) + " \"counts\"");
       s.histLimit = *h->getNumber("limit");
-      for (const llvm::json::Value &c : *counts)
-        s.histogram.push_back(uint64_t(c.getAsInteger().value_or(0)));
+      if (!(s.histLimit > 0) || !std::isfinite(s.histLimit) ||
+          s.histLimit < s.absMax())
+        return fail("observer '" + s.name +
+                    "': histogram limit must be positive, finite and at least "
+                    "max(|min|, |max|)");
+      for (const llvm::json::Value &c : *counts) {
+        std::optional<int64_t> n = c.getAsInteger();
+        if (!n || *n < 0)
+          return fail("observer '" + s.name +
+                      "': histogram counts must be non-negative integers");
+        s.histogram.push_back(uint64_t(*n));
+      }
     }
     result.push_back(std::move(s));
   }

@@ -107,6 +107,15 @@ JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
     model->functionNames.push_back(func.getSymName().str());
   }
 
+  // Arrays are passed in by the caller and reused across calls: the model
+  // must not write into them (bufferization copies where it would).
+  for (auto func : module->getOps<func::FuncOp>())
+    if (!func.isExternal() && func.isPublic())
+      for (unsigned i = 0; i < func.getNumArguments(); ++i)
+        if (isa<TensorType>(func.getArgumentTypes()[i]))
+          func.setArgAttr(i, "bufferization.writable",
+                          BoolAttr::get(module->getContext(), false));
+
   MLIRContext *context = module->getContext();
   std::string diagnostics;
   llvm::raw_string_ostream os(diagnostics);

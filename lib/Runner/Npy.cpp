@@ -138,16 +138,24 @@ llvm::Expected<NpyArray> mlir::quantx::parseNpy(StringRef bytes,
                               "little endian)");
   if (headerValue(header, "fortran_order") != "False")
     return npyError(name, "Fortran-order arrays are not supported");
+  if (header.find("'shape'") == StringRef::npos)
+    return npyError(name, "the header has no 'shape'");
   StringRef shape = headerValue(header, "shape");
   SmallVector<StringRef> dims;
   shape.split(dims, ',', -1, /*KeepEmpty=*/false);
+  // The element count must fit (and match the data): reject shapes whose
+  // product overflows rather than letting it wrap.
+  uint64_t count = 1;
   for (StringRef d : dims) {
     int64_t v;
     if (d.trim().getAsInteger(10, v) || v < 0)
       return npyError(name, "bad shape '(" + shape + ")'");
+    if (v != 0 && count > (uint64_t(1) << 48) / uint64_t(v))
+      return npyError(name, "shape '(" + shape + ")' is too large");
+    count *= uint64_t(v);
     array.shape.push_back(v);
   }
-  size_t payload = size_t(array.numElements()) * npyElementSize(array.dtype);
+  size_t payload = size_t(count) * npyElementSize(array.dtype);
   StringRef body = bytes.drop_front(start + headerLen);
   if (body.size() < payload)
     return npyError(name, "expected " + llvm::Twine(payload) +

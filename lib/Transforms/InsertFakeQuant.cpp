@@ -15,6 +15,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/StringMap.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include <cmath>
 
@@ -307,6 +308,14 @@ void InsertFakeQuantPass::runOnOperation() {
       statsByName[s.name] = std::move(s);
   }
 
+  // Weights a frontend already quantized keep their codes (as in
+  // --quantx-ptq): recognize their dequantization first.
+  {
+    RewritePatternSet patterns(&getContext());
+    populateRaiseDequantizationPatterns(patterns);
+    if (failed(applyPatternsGreedily(module, std::move(patterns))))
+      return signalPassFailure();
+  }
   std::vector<Candidate> candidates;
   llvm::StringMap<int64_t> counters;
   module.walk([&](linalg::LinalgOp op) {
@@ -430,6 +439,11 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
 
   // Activation: fake-quant for schemes that quantize it.
   Value act = lhsOperand->get();
+  // A model that already has observers (e.g. the calibration model passed
+  // again): quantize what they observe instead of stacking another one.
+  auto existingObserver = act.getDefiningOp<ObserveOp>();
+  if (existingObserver)
+    act = existingObserver.getInput();
   auto actType = cast<RankedTensorType>(act.getType());
   bool quantizeAct = s == QuantScheme::W8A8 || s == QuantScheme::W8A8Dynamic ||
                      s == QuantScheme::W8A8DynamicRow || s == QuantScheme::FP8;
@@ -443,8 +457,9 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
     // Per-row (per-token) scales need the row to be the activation's only
     // non-reduced dimension.
     AffineMap lhsMap = op.getMatchingIndexingMap(lhsOperand);
-    std::optional<unsigned> mAxis =
-        lhsMap.getResultPosition(getAffineDimExpr(dims->m[0], ctx));
+    std::optional<unsigned> mAxis;
+    if (dims->m.size() == 1)
+      mAxis = lhsMap.getResultPosition(getAffineDimExpr(dims->m[0], ctx));
     if (s == QuantScheme::W8A8DynamicRow && (actType.getRank() != 2 || !mAxis))
       return keepFloat("per-row activation scales need a 2-D activation");
     if (s == QuantScheme::W8A8DynamicRow) {
@@ -456,7 +471,9 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
     } else {
       std::string obsName = c.name + ".input";
       auto it = statsByName.find(obsName);
-      if (it == statsByName.end()) {
+      if (it == statsByName.end() && existingObserver) {
+        // Already observed; nothing to add until statistics exist.
+      } else if (it == statsByName.end()) {
         // No statistics yet: observe the activation for calibration.
         // Per-channel along the reduction dimension, for SmoothQuant; the
         // per-tensor range is recorded too.
@@ -500,8 +517,11 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
   if (!weightDone)
     rhsOperand->set(FakeQuantOp::create(b, loc, weightType, weight, weightScale,
                                         weightZeroPoint, weightScheme));
-  if (actFq)
+  if (actFq) {
     lhsOperand->set(actFq);
+    if (existingObserver && existingObserver->use_empty())
+      existingObserver->erase();
+  }
   quantized = true;
   return success();
 }

@@ -45,7 +45,15 @@ std::string schemeLabel(SchemeAttr s) {
 std::string shapeLabel(ShapedType t) {
   std::string s;
   llvm::raw_string_ostream os(s);
-  llvm::interleave(t.getShape(), os, "x");
+  llvm::interleave(
+      t.getShape(), os,
+      [&](int64_t d) {
+        if (ShapedType::isDynamic(d))
+          os << '?';
+        else
+          os << d;
+      },
+      "x");
   return s;
 }
 
@@ -212,7 +220,12 @@ struct ReportPass : quantx::impl::QuantXReportBase<ReportPass> {
                              {"scheme", r.scheme},   {"weight_shape", r.shape},
                              {"f32_bytes", r.floatBytes},
                              {"quantized_bytes", r.quantBytes}};
-        o["sqnr_db"] = r.sqnr ? llvm::json::Value(*r.sqnr) : llvm::json::Value(nullptr);
+        // JSON has no infinity: an exact quantization (no error) is null
+        // with "exact": true.
+        bool finite = r.sqnr && std::isfinite(*r.sqnr);
+        o["sqnr_db"] = finite ? llvm::json::Value(*r.sqnr) : llvm::json::Value(nullptr);
+        if (r.sqnr && !finite)
+          o["exact"] = true;
         o["max_abs_error"] = r.maxErr ? llvm::json::Value(*r.maxErr) : llvm::json::Value(nullptr);
         if (!r.note.empty())
           o["note"] = r.note;

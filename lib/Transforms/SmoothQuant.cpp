@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 
 #include <cmath>
@@ -115,20 +116,22 @@ producerConstants(Value x, int64_t channel, std::string &why) {
     }
     Value pathIn;
     Block &body = generic.getRegion().front();
+    BlockArgument pathArg;
     DenseMap<Value, ScaledConstant> perChannel; // block arg -> constant
     for (OpOperand *in : generic.getDpsInputOperands()) {
       AffineMap map = generic.getMatchingIndexingMap(in);
-      Value arg = body.getArgument(in->getOperandNumber());
+      BlockArgument arg = body.getArgument(in->getOperandNumber());
       if (map.isIdentity() && !pathIn) {
         pathIn = in->get();
+        pathArg = arg;
         continue;
       }
       auto cst = in->get().getDefiningOp<arith::ConstantOp>();
       if (!cst || !isa<DenseFPElementsAttr>(cst.getValue()) ||
           map.getNumResults() != 1 || position(map, channel) != 0 ||
-          !cst->hasOneUse()) {
+          !cst->hasOneUse() || !arg.hasOneUse()) {
         why = "an elementwise op reads something other than a per-channel "
-              "constant";
+              "constant used once";
         return failure();
       }
       perChannel[arg] = {cst, 0};
@@ -137,26 +140,41 @@ producerConstants(Value x, int64_t channel, std::string &why) {
       why = "no elementwise operand continues the path";
       return failure();
     }
-    // The body may only add/subtract per-channel constants (scaled with the
-    // data), multiply by them (commutes) and clamp at zero.
+    // Scaling the path value by 1/s commutes with: adding or subtracting a
+    // per-channel constant (scaled too), multiplying by one, and max(., 0).
+    // Every op must take exactly one path value; nothing else may be read.
+    DenseSet<Value> path{pathArg};
     for (Operation &op : body.without_terminator()) {
-      if (isa<arith::AddFOp, arith::SubFOp>(op)) {
-        for (Value v : op.getOperands())
-          if (auto it = perChannel.find(v); it != perChannel.end()) {
-            out.push_back(it->second);
-            perChannel.erase(it);
-          }
-        continue;
+      if (op.getNumOperands() != 2 || op.getNumResults() != 1) {
+        why = "elementwise op '" + op.getName().getStringRef().str() +
+              "' does not commute with per-channel scaling";
+        return failure();
       }
-      if (isa<arith::MulFOp>(op))
-        continue;
-      if (isa<arith::MaximumFOp, arith::MaxNumFOp>(op) &&
-          llvm::any_of(op.getOperands(), [](Value v) {
-            return matchPattern(v, m_AnyZeroFloat());
-          }))
-        continue;
-      why = "elementwise op '" + op.getName().getStringRef().str() +
-            "' does not commute with per-channel scaling";
+      Value a = op.getOperand(0), b = op.getOperand(1);
+      bool aPath = path.contains(a), bPath = path.contains(b);
+      Value other = aPath ? b : a;
+      bool ok = aPath != bPath;
+      if (ok && isa<arith::AddFOp, arith::SubFOp>(op)) {
+        auto it = perChannel.find(other);
+        ok = it != perChannel.end();
+        if (ok)
+          out.push_back(it->second);
+      } else if (ok && isa<arith::MulFOp>(op)) {
+        ok = perChannel.count(other);
+      } else if (ok && isa<arith::MaximumFOp, arith::MaxNumFOp>(op)) {
+        ok = matchPattern(other, m_AnyZeroFloat());
+      } else {
+        ok = false;
+      }
+      if (!ok) {
+        why = "elementwise op '" + op.getName().getStringRef().str() +
+              "' does not commute with per-channel scaling";
+        return failure();
+      }
+      path.insert(op.getResult(0));
+    }
+    if (!path.contains(body.getTerminator()->getOperand(0))) {
+      why = "the elementwise op does not yield the scaled value";
       return failure();
     }
     x = pathIn;

@@ -5,6 +5,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "QuantOpt/Dialect/QuantX/Utils/HostNumerics.h"
@@ -46,18 +47,29 @@ std::string mlir::quantx::nameMatmulLikeOp(Operation *op,
   std::string fn = func ? func.getName().str() : "";
   int64_t index = counters[fn]++;
   std::string name = nameFromLoc(op->getLoc());
-  if (!name.empty())
-    return name;
-  StringRef kind = op->getName().getStringRef();
-  kind = kind.substr(kind.find('.') + 1);
-  return fn + "." + kind.str() + "." + std::to_string(index);
+  if (name.empty()) {
+    StringRef kind = op->getName().getStringRef();
+    kind = kind.substr(kind.find('.') + 1);
+    name = fn + "." + kind.str() + "." + std::to_string(index);
+  }
+  // Names identify observers and statistics: inlined copies of a layer
+  // share a location name, so later ones get a suffix.
+  int64_t seen = counters["\x01name:" + name]++;
+  return seen == 0 ? name : name + "#" + std::to_string(seen);
 }
 
 bool mlir::quantx::isMatmulLike(Operation *op) {
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-  return linalgOp && linalgOp.hasPureTensorSemantics() &&
-         linalgOp.getNumDpsInputs() == 2 && linalgOp.getNumDpsInits() == 1 &&
-         linalg::isaContractionOpInterface(linalgOp);
+  if (!linalgOp || !linalgOp.hasPureTensorSemantics() ||
+      linalgOp.getNumDpsInputs() != 2 || linalgOp.getNumDpsInits() != 1 ||
+      !linalg::isaContractionOpInterface(linalgOp))
+    return false;
+  // quantx quantizes f32/f16/bf16 models; integer and f64 contractions are
+  // not candidates.
+  return llvm::all_of(op->getOperandTypes(), [](Type t) {
+    Type e = getElementTypeOrSelf(t);
+    return e.isF32() || e.isF16() || e.isBF16();
+  });
 }
 
 std::optional<std::vector<double>> mlir::quantx::getConstantScaleValues(Value v) {

@@ -138,3 +138,23 @@ func.func @resource_weight(%x: tensor<1x4xf32>, %o: tensor<1x2xf32>) -> tensor<1
     }
   }
 #-}
+
+// -----
+
+// Inlined copies of one layer share a location name; each op still gets its
+// own observer name. f64 contractions are not candidates.
+// W8A8-LABEL: func @inlined_twice
+//       W8A8:   quantx.observe "proj.input"
+//       W8A8:   quantx.observe "proj#1.input"
+//   W8A8-NOT:   quantx.observe
+//       W8A8:   linalg.matmul ins(%arg1, %arg2 : tensor<2x2xf64>, tensor<2x2xf64>)
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (n, k)>
+#out = affine_map<(m, n, k) -> (m, n)>
+func.func @inlined_twice(%x: tensor<1x4xf32>, %a: tensor<2x2xf64>, %b: tensor<2x2xf64>, %o: tensor<1x4xf32>, %o64: tensor<2x2xf64>) -> (tensor<1x4xf32>, tensor<2x2xf64>) {
+  %w = arith.constant dense<1.0> : tensor<4x4xf32>
+  %y1 = linalg.matmul indexing_maps = [#lhs, #rhs, #out] ins(%x, %w : tensor<1x4xf32>, tensor<4x4xf32>) outs(%o : tensor<1x4xf32>) -> tensor<1x4xf32> loc(callsite("proj" at "model.py":3:0))
+  %y2 = linalg.matmul indexing_maps = [#lhs, #rhs, #out] ins(%y1, %w : tensor<1x4xf32>, tensor<4x4xf32>) outs(%o : tensor<1x4xf32>) -> tensor<1x4xf32> loc(callsite("proj" at "model.py":4:0))
+  %z = linalg.matmul ins(%a, %b : tensor<2x2xf64>, tensor<2x2xf64>) outs(%o64 : tensor<2x2xf64>) -> tensor<2x2xf64>
+  return %y2, %z : tensor<1x4xf32>, tensor<2x2xf64>
+}

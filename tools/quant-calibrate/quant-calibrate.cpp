@@ -226,10 +226,15 @@ int main(int argc, char **argv) {
   }
   activeCalibrator = nullptr;
 
-  for (const ObserverStats &s : calibrator.stats)
+  for (const ObserverStats &s : calibrator.stats) {
     if (s.count == 0)
       llvm::errs() << "quant-calibrate: warning: observer '" << s.name
-                   << "' saw no values\n";
+                   << "' saw no finite values\n";
+    if (s.nonFinite)
+      llvm::errs() << "quant-calibrate: warning: observer '" << s.name
+                   << "' saw " << s.nonFinite
+                   << " NaN or infinite values; they are ignored\n";
+  }
 
   if (!outputPath.empty()) {
     std::string error;

@@ -30,6 +30,8 @@ struct ObserverStats {
   /// Channel axis for per-channel statistics, if any.
   std::optional<int64_t> axis;
   uint64_t count = 0;
+  /// NaN and infinite values seen (not part of the statistics).
+  uint64_t nonFinite = 0;
   double min = 0, max = 0;
   std::vector<double> channelMin, channelMax;
   /// Histogram over [-histLimit, histLimit]; empty until the second pass.
