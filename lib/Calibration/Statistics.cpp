@@ -54,6 +54,28 @@ void ObserverStats::startHistogram() {
   histogram.assign(kBins, 0);
 }
 
+void ObserverStats::addChannelVector(llvm::ArrayRef<double> x) {
+  size_t c = x.size();
+  if (secondMoment.empty())
+    secondMoment.assign(c * c, 0.0);
+  if (secondMoment.size() != c * c)
+    return;
+  for (size_t i = 0; i < c; ++i) {
+    if (!std::isfinite(x[i]) || x[i] == 0)
+      continue;
+    for (size_t j = 0; j < c; ++j)
+      if (std::isfinite(x[j]))
+        secondMoment[i * c + j] += x[i] * x[j];
+  }
+  ++secondMomentRows;
+}
+
+void ObserverStats::finishSecondMoment() {
+  if (secondMomentRows)
+    for (double &v : secondMoment)
+      v /= double(secondMomentRows);
+}
+
 void ObserverStats::addToHistogram(double v) {
   if (!std::isfinite(v) || histogram.empty())
     return;
@@ -309,6 +331,10 @@ llvm::json::Value mlir::quantx::toJSON(const std::vector<ObserverStats> &stats,
       o["channel_min"] = llvm::json::Array(s.channelMin);
       o["channel_max"] = llvm::json::Array(s.channelMax);
     }
+    if (!s.secondMoment.empty())
+      o["second_moment"] = llvm::json::Object{
+          {"rows", int64_t(s.secondMomentRows)},
+          {"values", llvm::json::Array(s.secondMoment)}};
     if (!s.histogram.empty()) {
       llvm::json::Array counts;
       for (uint64_t c : s.histogram)
@@ -377,6 +403,21 @@ mlir::quantx::readStatsFile(StringRef path) {
     if (s.channelMin.size() != s.channelMax.size())
       return fail("observer '" + s.name +
                   "': channel_min and channel_max differ in length");
+    if (const llvm::json::Object *m = o->getObject("second_moment")) {
+      const llvm::json::Array *values = m->getArray("values");
+      size_t c = s.channelMax.size();
+      if (!values || values->size() != c * c || !m->getInteger("rows"))
+        return fail("observer '" + s.name + "': second_moment needs \"rows\" and " +
+                    llvm::Twine(c * c) + " \"values\" (channels squared)");
+      s.secondMomentRows = uint64_t(std::max<int64_t>(0, *m->getInteger("rows")));
+      for (const llvm::json::Value &x : *values) {
+        std::optional<double> d = x.getAsNumber();
+        if (!d || !std::isfinite(*d))
+          return fail("observer '" + s.name +
+                      "': second_moment must hold finite numbers");
+        s.secondMoment.push_back(*d);
+      }
+    }
     if (const llvm::json::Object *h = o->getObject("histogram")) {
       const llvm::json::Array *counts = h->getArray("counts");
       if (!h->getNumber("limit") || !counts ||

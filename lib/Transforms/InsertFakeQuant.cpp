@@ -137,18 +137,11 @@ FailureOr<WeightParams> constantWeightParams(OpBuilder &b, Location loc,
   SmallVector<APInt> zeroPoints;
   unsigned bits = scheme.getStorageBits();
   for (int64_t i = 0; i < numParams; ++i) {
-    if (!asymmetric) {
-      double a = std::max(-lo[i], hi[i]);
-      scales.push_back(float(std::max(a / qmax, kMinScale)));
-      continue;
-    }
-    int64_t qmin = scheme.getQuantMin(), qmaxU = scheme.getQuantMax();
-    float s = float(std::max((hi[i] - lo[i]) / double(qmaxU - qmin), kMinScale));
-    double zp = std::clamp(double(qmin) - std::nearbyint(lo[i] / s), double(qmin),
-                           double(qmaxU));
-    scales.push_back(s);
-    zeroPoints.push_back(APInt(bits, uint64_t(int64_t(zp)), /*isSigned=*/false,
-                               /*implicitTrunc=*/true));
+    BlockParams p = computeBlockParams(scheme, lo[i], hi[i], qmax);
+    scales.push_back(p.scale);
+    if (asymmetric)
+      zeroPoints.push_back(APInt(bits, uint64_t(p.zeroPoint), /*isSigned=*/false,
+                                 /*implicitTrunc=*/true));
   }
   WeightParams params;
   auto scaleType = RankedTensorType::get(paramShape, b.getF32Type());
@@ -247,36 +240,13 @@ struct InsertFakeQuantPass
 
 void InsertFakeQuantPass::runOnOperation() {
   ModuleOp module = getOperation();
-  Recipe recipeRules;
-  if (!recipe.empty()) {
-    auto parsed = Recipe::readFile(recipe);
-    if (!parsed) {
-      module.emitError() << llvm::toString(parsed.takeError());
-      return signalPassFailure();
-    }
-    recipeRules = std::move(*parsed);
-  } else {
-    std::optional<QuantScheme> s = parseQuantScheme(scheme);
-    if (!s) {
-      module.emitError() << "unknown scheme '" << scheme << "'; expected one of "
-                         << quantSchemeNames();
-      return signalPassFailure();
-    }
-    if (groupSize <= 0) {
-      module.emitError() << "group-size must be positive, got " << groupSize;
-      return signalPassFailure();
-    }
-    recipeRules.defaultScheme = *s;
-    recipeRules.defaultGroupSize = groupSize;
-    if (skipFirst)
-      recipeRules.rules.push_back(
-          {std::nullopt, std::nullopt, std::nullopt, "first", QuantScheme::Float,
-           std::nullopt, "skip-first"});
-    if (skipLast)
-      recipeRules.rules.push_back(
-          {std::nullopt, std::nullopt, std::nullopt, "last", QuantScheme::Float,
-           std::nullopt, "skip-last"});
+  auto parsedRecipe =
+      Recipe::fromOptions(recipe, scheme, groupSize, skipFirst, skipLast);
+  if (!parsedRecipe) {
+    module.emitError() << llvm::toString(parsedRecipe.takeError());
+    return signalPassFailure();
   }
+  Recipe recipeRules = std::move(*parsedRecipe);
   StringRef targetName = target;
   if (targetName.consume_front("sm_")) {
     int64_t sm;
@@ -448,6 +418,12 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
   bool quantizeAct = s == QuantScheme::W8A8 || s == QuantScheme::W8A8Dynamic ||
                      s == QuantScheme::W8A8DynamicRow || s == QuantScheme::FP8;
   Value actFq;
+  if (!quantizeAct && observeInputs && !actDone && !existingObserver) {
+    std::optional<unsigned> kPos = op.getMatchingIndexingMap(lhsOperand)
+                                       .getResultPosition(getAffineDimExpr(dims->k[0], ctx));
+    actFq = ObserveOp::create(b, loc, actType, b.getStringAttr(c.name + ".input"),
+                              act, kPos ? b.getI64IntegerAttr(*kPos) : IntegerAttr());
+  }
   if (quantizeAct && !actDone) {
     SchemeAttr actScheme = SchemeAttr::get(
         ctx, s == QuantScheme::FP8 ? StorageKind::f8E4M3FN : StorageKind::i8,

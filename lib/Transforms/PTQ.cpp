@@ -34,9 +34,9 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
 
     // Weights a frontend already quantized (dequantization generics) are
     // kept as they are; the rest get the recipe's schemes.
-    if (algorithm != "rtn" && algorithm != "smoothquant") {
+    if (algorithm != "rtn" && algorithm != "smoothquant" && algorithm != "gptq") {
       module.emitError() << "unknown algorithm '" << algorithm
-                         << "'; expected rtn or smoothquant";
+                         << "'; expected rtn, smoothquant or gptq";
       return signalPassFailure();
     }
     OpPassManager pm(ModuleOp::getOperationName());
@@ -46,6 +46,19 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
       smooth.alpha = alpha;
       smooth.stats = stats;
       pm.addPass(createQuantXSmoothQuant(smooth));
+    }
+    if (algorithm == "gptq") {
+      QuantXGPTQOptions gptq;
+      gptq.scheme = scheme;
+      gptq.groupSize = groupSize;
+      gptq.skipFirst = skipFirst;
+      gptq.skipLast = skipLast;
+      gptq.recipe = recipe;
+      gptq.stats = stats;
+      gptq.method = method;
+      gptq.percentile = percentile;
+      gptq.target = target;
+      pm.addPass(createQuantXGPTQ(gptq));
     }
     pm.addPass(createQuantXInsertFakeQuant(fq));
     if (failed(runPipeline(pm, module)))

@@ -186,3 +186,29 @@ llvm::Expected<Recipe> Recipe::readFile(StringRef path) {
     return recipeError(path, buffer.getError().message());
   return parseJSON((*buffer)->getBuffer(), path);
 }
+
+llvm::Expected<Recipe> Recipe::fromOptions(StringRef recipeFile,
+                                           StringRef scheme, int64_t groupSize,
+                                           bool skipFirst, bool skipLast) {
+  if (!recipeFile.empty())
+    return readFile(recipeFile);
+  std::optional<QuantScheme> s = parseQuantScheme(scheme);
+  if (!s)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "unknown scheme '" + scheme +
+                                       "'; expected one of " + quantSchemeNames());
+  if (groupSize <= 0)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "group-size must be positive, got " +
+                                       std::to_string(groupSize));
+  Recipe recipe;
+  recipe.defaultScheme = *s;
+  recipe.defaultGroupSize = groupSize;
+  if (skipFirst)
+    recipe.rules.push_back({std::nullopt, std::nullopt, std::nullopt, "first",
+                            QuantScheme::Float, std::nullopt, "skip-first"});
+  if (skipLast)
+    recipe.rules.push_back({std::nullopt, std::nullopt, std::nullopt, "last",
+                            QuantScheme::Float, std::nullopt, "skip-last"});
+  return recipe;
+}

@@ -3,6 +3,9 @@
 #include "QuantOpt/Transforms/Utils.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+
+#include <algorithm>
+#include <cmath>
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -113,4 +116,18 @@ std::optional<std::vector<double>> mlir::quantx::getConstantScaleValues(Value v)
     }
   }
   return out;
+}
+
+mlir::quantx::BlockParams mlir::quantx::computeBlockParams(SchemeAttr scheme, double lo,
+                                             double hi, double qmax) {
+  constexpr double kMinScale = 1.1920928955078125e-07;
+  lo = std::min(lo, 0.0);
+  hi = std::max(hi, 0.0);
+  if (!scheme.isUnsigned())
+    return {float(std::max(std::max(-lo, hi) / qmax, kMinScale)), 0};
+  int64_t qmin = scheme.getQuantMin(), qmaxU = scheme.getQuantMax();
+  float s = float(std::max((hi - lo) / double(qmaxU - qmin), kMinScale));
+  double zp = std::clamp(double(qmin) - std::nearbyint(lo / s), double(qmin),
+                         double(qmaxU));
+  return {s, int32_t(zp)};
 }

@@ -56,6 +56,11 @@ static cl::opt<std::string> grid("grid",
 static cl::opt<bool> asymmetric("asymmetric",
                                 cl::desc("Asymmetric ranges for --print-scales"),
                                 cl::init(false), cl::cat(category));
+static cl::opt<bool> secondMoments(
+    "second-moments",
+    cl::desc("Also record E[x x^T] over the channels of per-channel observers "
+             "(the Hessian GPTQ needs; C x C numbers per observer)"),
+    cl::init(false), cl::cat(category));
 static cl::opt<double> percentile("percentile",
                                   cl::desc("Percentile for the percentile method"),
                                   cl::init(99.99), cl::cat(category));
@@ -65,6 +70,7 @@ namespace {
 struct Calibrator {
   std::vector<ObserverStats> stats;
   bool histogramPass = false;
+  bool collectSecondMoments = false;
 
   void observe(int64_t id, int64_t axis, int64_t rank, char *descriptor) {
     if (id < 0 || id >= int64_t(stats.size()))
@@ -95,6 +101,38 @@ struct Calibrator {
       else
         s.addRange(v, axis >= 0 && axis < rank ? index[axis] : -1);
       for (int64_t d = rank - 1; d >= 0; --d) {
+        if (++index[d] < sizes[d])
+          break;
+        index[d] = 0;
+      }
+    }
+    if (!histogramPass && collectSecondMoments && axis >= 0 && axis < rank)
+      addChannelVectors(s, data, offset, rank, sizes, strides, axis);
+  }
+
+  /// Every vector along `axis` (one per position of the other dimensions).
+  void addChannelVectors(ObserverStats &s, const float *data, int64_t offset,
+                         int64_t rank, const int64_t *sizes,
+                         const int64_t *strides, int64_t axis) {
+    int64_t channels = sizes[axis], outer = 1;
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis)
+        outer *= sizes[d];
+    std::vector<int64_t> index(rank, 0);
+    std::vector<double> x(channels);
+    for (int64_t r = 0; r < outer; ++r) {
+      for (int64_t c = 0; c < channels; ++c) {
+        index[axis] = c;
+        int64_t pos = offset;
+        for (int64_t d = 0; d < rank; ++d)
+          pos += index[d] * strides[d];
+        x[c] = data[pos];
+      }
+      s.addChannelVector(x);
+      // Next position of the other dimensions.
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        if (d == axis)
+          continue;
         if (++index[d] < sizes[d])
           break;
         index[d] = 0;
@@ -201,6 +239,7 @@ int main(int argc, char **argv) {
     return fail(llvm::toString(resolved.takeError()));
   std::string function = *resolved;
 
+  calibrator.collectSecondMoments = secondMoments;
   activeCalibrator = &calibrator;
   uint64_t samples = 0;
   for (bool histogram : {false, true}) {
@@ -225,6 +264,8 @@ int main(int argc, char **argv) {
     }
   }
   activeCalibrator = nullptr;
+  for (ObserverStats &s : calibrator.stats)
+    s.finishSecondMoment();
 
   for (const ObserverStats &s : calibrator.stats) {
     if (s.count == 0)

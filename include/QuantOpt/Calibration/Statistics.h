@@ -37,6 +37,12 @@ struct ObserverStats {
   /// Histogram over [-histLimit, histLimit]; empty until the second pass.
   double histLimit = 0;
   std::vector<uint64_t> histogram;
+  /// Optional (quant-calibrate --second-moments), per-channel observers
+  /// only: the mean outer product E[x x^T] of the channel vectors x (one per
+  /// position of the other dimensions), row-major C x C, and how many
+  /// vectors it averages. GPTQ's Hessian is 2 * rows * this.
+  std::vector<double> secondMoment;
+  uint64_t secondMomentRows = 0;
 
   double absMax() const;
   /// Adds one value to the range statistics (first pass).
@@ -45,6 +51,10 @@ struct ObserverStats {
   void addToHistogram(double v);
   /// Sets up the histogram from the range seen in the first pass.
   void startHistogram();
+  /// Adds one channel vector to the second moment (summed; call
+  /// finishSecondMoment once at the end to average).
+  void addChannelVector(llvm::ArrayRef<double> x);
+  void finishSecondMoment();
 };
 
 /// How a clipping range is chosen from statistics.

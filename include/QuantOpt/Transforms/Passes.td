@@ -69,7 +69,11 @@ def QuantXInsertFakeQuant
     quant-opt model.mlir --quantx-insert-fake-quant="scheme=w8a8 stats=stats.json method=percentile"
     ```
   }];
-  let options = RecipeOptions;
+  let options = !listconcat(RecipeOptions, [
+    Option<"observeInputs", "observe-inputs", "bool", "false",
+           "Also observe the inputs of ops with weight-only schemes, for "
+           "calibrations that need them (GPTQ's second moments)">
+  ]);
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
@@ -228,6 +232,37 @@ def QuantXSmoothQuant : Pass<"quantx-smooth-quant", "::mlir::ModuleOp"> {
   ];
 }
 
+def QuantXGPTQ : Pass<"quantx-gptq", "::mlir::ModuleOp"> {
+  let summary = "GPTQ: quantize weights column by column with Hessian "
+                "error compensation";
+  let description = [{
+    For each matmul-like op whose recipe scheme is weight-only integer or NF4
+    (`w8a16`, `w8a16-group`, `w4a16`, `w4a16-asym`, `w4a16-nf4`) and whose
+    f32 constant weight's input has a second moment in the statistics
+    (`quant-calibrate --second-moments`), runs GPTQ (Frantar et al. 2022):
+    with `H = E[x x^T]` (damped by `damp` times its mean diagonal), the
+    reduction columns are quantized in order and each column's rounding
+    error is spread over the columns not yet quantized through the upper
+    Cholesky factor of `H^-1`. Group scales are computed from the updated
+    weights when a group starts, as in the reference implementation.
+
+    The result is the weight's values on the quantization grid wrapped in
+    `quantx.fake_quant` with the scales GPTQ used, so
+    `--quantx-insert-fake-quant` keeps them and
+    `--quantx-form-quantized-matmul` turns them into the same codes.
+    `--quantx-ptq algorithm=gptq` runs it for you.
+  }];
+  let options = !listconcat(RecipeOptions, [
+    Option<"damp", "damp", "double", "0.01",
+           "Dampening added to H's diagonal, relative to its mean diagonal">
+  ]);
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::quantx::QuantXDialect"];
+  let statistics = [
+    Statistic<"numQuantized", "ops-quantized", "Weights quantized by GPTQ">
+  ];
+}
+
 def QuantXPTQ : Pass<"quantx-ptq", "::mlir::ModuleOp"> {
   let summary = "Post-training quantization in one step: recipe, "
                 "calibrated scales, quantized weights, fused matmuls";
@@ -247,8 +282,9 @@ def QuantXPTQ : Pass<"quantx-ptq", "::mlir::ModuleOp"> {
   }];
   let options = !listconcat(RecipeOptions, [
     Option<"algorithm", "algorithm", "std::string", "\"rtn\"",
-           "rtn (round to nearest) or smoothquant (SmoothQuant before RTN; "
-           "needs stats)">,
+           "rtn (round to nearest), smoothquant (SmoothQuant before RTN; needs "
+           "stats) or gptq (weight-only schemes; needs stats with second "
+           "moments)">,
     Option<"alpha", "alpha", "double", "0.5",
            "SmoothQuant migration strength">,
     Option<"report", "report", "std::string", "\"\"",

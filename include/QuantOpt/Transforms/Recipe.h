@@ -90,6 +90,14 @@ struct Recipe {
   static llvm::Expected<Recipe> parseJSON(llvm::StringRef text,
                                           llvm::StringRef name);
   static llvm::Expected<Recipe> readFile(llvm::StringRef path);
+
+  /// The recipe the passes' options describe: the JSON file `recipeFile`
+  /// if given, else `scheme` with `groupSize`, plus float rules for the
+  /// first/last op when `skipFirst`/`skipLast`.
+  static llvm::Expected<Recipe> fromOptions(llvm::StringRef recipeFile,
+                                            llvm::StringRef scheme,
+                                            int64_t groupSize, bool skipFirst,
+                                            bool skipLast);
 };
 
 } // namespace mlir::quantx

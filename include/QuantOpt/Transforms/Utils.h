@@ -2,6 +2,7 @@
 #ifndef QUANTOPT_TRANSFORMS_UTILS_H
 #define QUANTOPT_TRANSFORMS_UTILS_H
 
+#include "QuantOpt/Dialect/QuantX/IR/QuantX.h"
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/StringMap.h"
 
@@ -15,6 +16,17 @@ namespace mlir::quantx {
 /// The values of a constant float tensor (`dense` of any float type, or
 /// `dense_resource` of f32), in row-major order; nullopt otherwise.
 std::optional<std::vector<double>> getConstantFloatValues(Value v);
+
+/// Scale and zero point of one block of weights with range [lo, hi]
+/// (widened to contain 0): symmetric kinds use max(|lo|, |hi|) / qmax,
+/// unsigned (asymmetric) kinds (hi - lo) / (qmax - qmin) and
+/// zero_point = qmin - round(lo / scale); scales are at least 2^-23.
+struct BlockParams {
+  float scale;
+  int32_t zeroPoint;
+};
+BlockParams computeBlockParams(SchemeAttr scheme, double lo, double hi,
+                               double qmax);
 
 /// Like getConstantFloatValues, and also for a `quantx.dequantize` of
 /// constants (double-quantized scales), evaluated with the host numerics.
