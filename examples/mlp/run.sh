@@ -21,8 +21,10 @@ acc() { python3 "$d/accuracy.py" "$1" "$t/$2/mlp.0.npy" "$d/data/test_y.npy" ${3
 run "$d/mlp.mlir" float
 # Calibration: observers on every quantized activation, statistics on 100
 # training images fed 10 at a time.
-"$bin/quant-opt" "$d/mlp.mlir" --quantx-insert-fake-quant=scheme=w8a8 -o "$t/observed.mlir"
-"$bin/quant-calibrate" "$t/observed.mlir" -i "$d/data/calib_x.npy" --batch 10 -o "$t/stats.json" 2>/dev/null
+# (observe-inputs also observes inputs of weight-only ops, and
+# --second-moments records what GPTQ needs.)
+"$bin/quant-opt" "$d/mlp.mlir" --quantx-insert-fake-quant="scheme=w8a8 observe-inputs=true" -o "$t/observed.mlir"
+"$bin/quant-calibrate" "$t/observed.mlir" -i "$d/data/calib_x.npy" --batch 10 --second-moments -o "$t/stats.json" 2>/dev/null
 # Simulated W8A8 (fake-quant, still float), then the real quantized models.
 "$bin/quant-opt" "$d/mlp.mlir" --quantx-insert-fake-quant="scheme=w8a8 stats=$t/stats.json method=$method" -o "$t/fq.mlir"
 "$bin/quant-opt" "$d/mlp.mlir" --quantx-ptq="scheme=w8a8 stats=$t/stats.json method=$method" -o "$t/w8a8.mlir"
@@ -30,14 +32,24 @@ run "$d/mlp.mlir" float
 "$bin/quant-opt" "$d/mlp.mlir" --quantx-ptq=scheme=w8a8-dynamic-row -o "$t/row.mlir"
 "$bin/quant-opt" "$d/mlp.mlir" --quantx-ptq="scheme=fp8 stats=$t/stats.json method=$method" -o "$t/fp8.mlir"
 "$bin/quant-opt" "$d/mlp.mlir" --quantx-ptq=scheme=w8a16 -o "$t/w8a16.mlir"
+"$bin/quant-opt" "$d/mlp.mlir" --quantx-ptq="scheme=w8a8 algorithm=smoothquant stats=$t/stats.json" -o "$t/sq.mlir" 2>/dev/null
 "$bin/quant-opt" "$d/mlp.mlir" --quantx-ptq="scheme=w4a16 group-size=16" -o "$t/w4a16.mlir"
+"$bin/quant-opt" "$d/mlp.mlir" --quantx-ptq="scheme=w4a16 group-size=16 algorithm=gptq stats=$t/stats.json" -o "$t/gptq.mlir"
+"$bin/quant-opt" "$d/mlp.mlir" --quantx-ptq="scheme=w4a16-asym group-size=16" -o "$t/asym.mlir"
+"$bin/quant-opt" "$d/mlp.mlir" --quantx-ptq="scheme=w4a16-nf4 group-size=16" -o "$t/nf4.mlir"
+"$bin/quant-opt" "$d/mlp.mlir" --quantx-ptq="scheme=w4a16-nf4-dq group-size=16" -o "$t/nf4dq.mlir"
 run "$t/fq.mlir" fq
 run "$t/w8a8.mlir" w8a8
 run "$t/dyn.mlir" dyn
 run "$t/row.mlir" row
 run "$t/fp8.mlir" fp8
 run "$t/w8a16.mlir" w8a16
+run "$t/sq.mlir" sq
 run "$t/w4a16.mlir" w4a16
+run "$t/gptq.mlir" gptq
+run "$t/asym.mlir" asym
+run "$t/nf4.mlir" nf4
+run "$t/nf4dq.mlir" nf4dq
 
 echo "MLP 64-32-10 on 360 held-out digits (calibration: $method)"
 acc "float (f32)" float
@@ -47,4 +59,9 @@ acc "W8A8 dynamic" dyn float
 acc "W8A8 dynamic, per row" row float
 acc "FP8 (E4M3 x E4M3)" fp8 float
 acc "W8A16 (int8 weights)" w8a16 float
+acc "W8A8 + SmoothQuant" sq float
 acc "W4A16 (int4, groups of 16)" w4a16 float
+acc "W4A16 int4 g16 + GPTQ" gptq float
+acc "W4A16 asymmetric int4 g16" asym float
+acc "W4A16 NF4 g16" nf4 float
+acc "W4A16 NF4 g16, double quant" nf4dq float
