@@ -34,9 +34,10 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
 
     // Weights a frontend already quantized (dequantization generics) are
     // kept as they are; the rest get the recipe's schemes.
-    if (algorithm != "rtn" && algorithm != "smoothquant" && algorithm != "gptq") {
+    if (algorithm != "rtn" && algorithm != "smoothquant" && algorithm != "gptq" &&
+        algorithm != "awq") {
       module.emitError() << "unknown algorithm '" << algorithm
-                         << "'; expected rtn, smoothquant or gptq";
+                         << "'; expected rtn, smoothquant, gptq or awq";
       return signalPassFailure();
     }
     OpPassManager pm(ModuleOp::getOperationName());
@@ -46,6 +47,19 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
       smooth.alpha = alpha;
       smooth.stats = stats;
       pm.addPass(createQuantXSmoothQuant(smooth));
+    }
+    if (algorithm == "awq") {
+      QuantXAWQOptions awq;
+      awq.scheme = scheme;
+      awq.groupSize = groupSize;
+      awq.skipFirst = skipFirst;
+      awq.skipLast = skipLast;
+      awq.recipe = recipe;
+      awq.stats = stats;
+      awq.method = method;
+      awq.percentile = percentile;
+      awq.target = target;
+      pm.addPass(createQuantXAWQ(awq));
     }
     if (algorithm == "gptq") {
       QuantXGPTQOptions gptq;

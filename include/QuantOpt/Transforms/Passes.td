@@ -263,6 +263,35 @@ def QuantXGPTQ : Pass<"quantx-gptq", "::mlir::ModuleOp"> {
   ];
 }
 
+def QuantXAWQ : Pass<"quantx-awq", "::mlir::ModuleOp"> {
+  let summary = "AWQ: activation-aware per-channel weight scaling";
+  let description = [{
+    For each matmul-like op whose recipe scheme is weight-only (`w8a16`,
+    `w8a16-group`, `w4a16`, `w4a16-asym`, `w4a16-nf4`) and whose input has a
+    second moment in the statistics (`quant-calibrate --second-moments`),
+    searches the AWQ exponent (Lin et al. 2023): with the input channels'
+    RMS magnitudes `a_j = sqrt(E[x_j^2])` and `s_j = a_j^alpha` (normalized
+    by `sqrt(max s * min s)`), it picks the `alpha` in 0, 1/grid, ..., 1 that
+    minimizes the layer's expected output error
+    `sum_n (Q(W s) / s - W)_n^T E[x x^T] (Q(W s) / s - W)_n` under the
+    recipe's round-to-nearest quantizer `Q`. The weight's column j is then
+    multiplied by `s_j` and `1/s_j` is folded into the producing matmul and
+    commuting elementwise ops (as SmoothQuant does); no extra multiply is
+    left. `alpha = 0` is plain RTN, so the chosen scaling never has a larger
+    calibrated error. Ops whose input cannot be folded are left alone with a
+    remark. `--quantx-ptq algorithm=awq` runs it before quantizing.
+  }];
+  let options = !listconcat(RecipeOptions, [
+    Option<"grid", "grid", "int64_t", "20",
+           "Number of steps of the alpha search over [0, 1]">
+  ]);
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::quantx::QuantXDialect"];
+  let statistics = [
+    Statistic<"numScaled", "ops-scaled", "Weights scaled by AWQ">
+  ];
+}
+
 def QuantXPTQ : Pass<"quantx-ptq", "::mlir::ModuleOp"> {
   let summary = "Post-training quantization in one step: recipe, "
                 "calibrated scales, quantized weights, fused matmuls";
@@ -283,7 +312,7 @@ def QuantXPTQ : Pass<"quantx-ptq", "::mlir::ModuleOp"> {
   let options = !listconcat(RecipeOptions, [
     Option<"algorithm", "algorithm", "std::string", "\"rtn\"",
            "rtn (round to nearest), smoothquant (SmoothQuant before RTN; needs "
-           "stats) or gptq (weight-only schemes; needs stats with second "
+           "stats), gptq or awq (weight-only schemes; need stats with second "
            "moments)">,
     Option<"alpha", "alpha", "double", "0.5",
            "SmoothQuant migration strength">,

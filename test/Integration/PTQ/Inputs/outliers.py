@@ -2,7 +2,9 @@
 SmoothQuant test.
 
   outliers.py gen DIR        DIR/model.mlir, DIR/calib.npy, DIR/test.npy
-  outliers.py compare DIR    output error of DIR/rtn and DIR/sq against DIR/float
+  outliers.py compare DIR [LABEL]   output error of DIR/rtn and DIR/sq (the
+                                   algorithm LABEL) against DIR/float, and
+                                   DIR/smoothed (rescaled, unquantized) too
 """
 import random
 import os
@@ -66,7 +68,7 @@ func.func @model(%x: tensor<?x@D@xf32>) -> tensor<?x@O@xf32> {
     write_rows(d + "/test.npy", x[64:])
 
 
-def compare(d):
+def compare(d, label="smoothquant"):
     ref = read_npy(d + "/float/model.0.npy")
     power = sum(v * v for v in ref) / len(ref)
     errs = {}
@@ -74,15 +76,18 @@ def compare(d):
         out = read_npy(d + "/%s/model.0.npy" % name)
         errs[name] = sum((a - b) ** 2 for a, b in zip(out, ref)) / len(ref) / power
         print("%s: relative output MSE %.3g" % (name, errs[name]))
-    print("smoothquant better by x%.1f" % (errs["rtn"] / errs["sq"]))
+    print("%s better by x%.1f" % (label, errs["rtn"] / errs["sq"]))
     # Smoothing alone is an exact rewrite up to float rounding.
     smoothed = read_npy(d + "/smoothed/model.0.npy")
     scale = max(abs(v) for v in ref)
     diff = max(abs(a - b) for a, b in zip(smoothed, ref)) / scale
     print("smoothed float model matches the float model" if diff < 1e-5 else
           "FAIL: smoothing changed the float model by %g" % diff)
-    print("ok" if errs["sq"] * 2 < errs["rtn"] else "FAIL: smoothquant does not beat rtn by 2x")
+    print("ok" if errs["sq"] * 2 < errs["rtn"] else "FAIL: %s does not beat rtn by 2x" % label)
 
 
 if __name__ == "__main__":
-    (gen if sys.argv[1] == "gen" else compare)(sys.argv[2])
+    if sys.argv[1] == "gen":
+        gen(sys.argv[2])
+    else:
+        compare(*sys.argv[2:])
