@@ -370,7 +370,9 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
   // (imported or raised quantized weights) keeps its parameters.
   bool weightDone = weight.getDefiningOp<FakeQuantOp>() != nullptr ||
                     weight.getDefiningOp<DequantizeOp>() != nullptr;
-  if (grouped && !weightDone) {
+  // (Weights computed at run time stay in float for group-wise schemes
+  // below, so their group size does not matter.)
+  if (grouped && !weightDone && matchPattern(weight, m_Constant())) {
     int64_t k = weightType.getDimSize(*kAxis);
     if (!ShapedType::isDynamic(k) && k % choice.groupSize != 0)
       return op->emitError()

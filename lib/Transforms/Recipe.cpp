@@ -156,6 +156,9 @@ llvm::Expected<Recipe> Recipe::parseJSON(StringRef text, StringRef name) {
         continue;
       }
       std::optional<StringRef> s = kv.second.getAsString();
+      if (!s && key == "position")
+        return recipeError(name, where + ": position must be \"first\", "
+                                         "\"last\" or an integer");
       if (!s)
         return recipeError(name, where + ": '" + key + "' must be a string");
       if (key == "position" && *s != "first" && *s != "last")

@@ -101,7 +101,7 @@ void measureFakeQuant(FakeQuantOp fq, Row &row) {
   auto type = cast<RankedTensorType>(fq.getInput().getType());
   row.shape = shapeLabel(type);
   int64_t n = numElements(type);
-  row.floatBytes = n * 4;
+  row.floatBytes = n * ((type.getElementTypeBitWidth() + 7) / 8);
   row.quantBytes = (n * s.getStorageBits() + 7) / 8 + paramBytes(fq.getScale()) +
                    paramBytes(fq.getZeroPoint());
   std::optional<std::vector<double>> w = getConstantFloatValues(fq.getInput());
@@ -218,7 +218,7 @@ struct ReportPass : quantx::impl::QuantXReportBase<ReportPass> {
       for (const Row &r : rows) {
         llvm::json::Object o{{"name", r.name},       {"op", r.op},
                              {"scheme", r.scheme},   {"weight_shape", r.shape},
-                             {"f32_bytes", r.floatBytes},
+                             {"float_bytes", r.floatBytes},
                              {"quantized_bytes", r.quantBytes}};
         // JSON has no infinity: an exact quantization (no error) is null
         // with "exact": true.
@@ -233,13 +233,13 @@ struct ReportPass : quantx::impl::QuantXReportBase<ReportPass> {
       }
       *os << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
                                         {"ops", std::move(ops)},
-                                        {"total_f32_bytes", totalFloat},
+                                        {"total_float_bytes", totalFloat},
                                         {"total_quantized_bytes", totalQuant},
                                         {"compression", ratio}}))
           << "\n";
     } else {
       *os << llvm::format("%-24s %-28s %-12s %12s %12s %7s %8s %10s  %s\n", "op",
-                          "scheme", "weight", "f32 bytes", "quant bytes",
+                          "scheme", "weight", "float bytes", "quant bytes",
                           "ratio", "SQNR dB", "max |err|", "note");
       for (const Row &r : rows) {
         std::string sqnr = r.sqnr ? llvm::formatv("{0:f2}", *r.sqnr).str() : "-";

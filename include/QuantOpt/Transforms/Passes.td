@@ -139,7 +139,7 @@ def QuantXReport : Pass<"quantx-report", "::mlir::ModuleOp"> {
                 "weight quantization error";
   let description = [{
     Lists every matmul-like op of the module (in the order the recipe passes
-    visit them) with its scheme, its weight's size in float and quantized
+    visit them) with its scheme, its weight's size in its float type and quantized
     (codes plus scales and zero points), the weight's signal-to-quantization-
     noise ratio `10 log10(sum w^2 / sum (w - dequant(quant(w)))^2)` and the
     largest absolute weight error, then the totals. Ops in float say why
@@ -151,7 +151,7 @@ def QuantXReport : Pass<"quantx-report", "::mlir::ModuleOp"> {
     `report=FILE` option that writes it on the way.
 
     ```
-    op                 scheme      weight      f32 bytes  quant bytes  ratio   SQNR dB  max |err|
+    op                 scheme      weight    float bytes  quant bytes  ratio   SQNR dB  max |err|
     fc1                w4a16/g64   32x64           8192        1152    7.11x    19.41   0.0213
     ```
   }];
