@@ -475,7 +475,11 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
                                  std::max(-st.channelMin[j], st.channelMax[j]) /
                                      f.convertToDouble());
         } else {
-          auto q = chooseQuantParams(it->second, scaleMethod,
+          // The recipe's method for this op, else the pass option.
+          ScaleMethod opMethod = choice.method
+                                     ? *parseScaleMethod(*choice.method)
+                                     : scaleMethod;
+          auto q = chooseQuantParams(it->second, opMethod,
                                      QuantGrid{-128, 127, true}, percentile);
           if (!q)
             return op->emitError() << "'" << c.name << "': "

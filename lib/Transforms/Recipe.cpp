@@ -68,11 +68,12 @@ bool RecipeRule::matches(const OpSite &site) const {
 }
 
 SchemeChoice Recipe::choose(const OpSite &site) const {
-  SchemeChoice choice{defaultScheme, defaultGroupSize, "the default scheme"};
+  SchemeChoice choice{defaultScheme, defaultGroupSize, defaultMethod,
+                      "the default scheme"};
   for (const RecipeRule &rule : rules)
     if (rule.matches(site))
       choice = {rule.scheme, rule.groupSize.value_or(defaultGroupSize),
-                rule.origin};
+                rule.method ? rule.method : defaultMethod, rule.origin};
   return choice;
 }
 
@@ -91,9 +92,11 @@ llvm::Expected<Recipe> Recipe::parseJSON(StringRef text, StringRef name) {
   Recipe recipe;
   for (const auto &kv : *root) {
     StringRef key = kv.first;
-    if (key != "default" && key != "group_size" && key != "rules")
+    if (key != "default" && key != "group_size" && key != "rules" &&
+        key != "method")
       return recipeError(name, "unknown key '" + key +
-                                   "' (expected default, group_size, rules)");
+                                   "' (expected default, group_size, method, "
+                                   "rules)");
   }
   auto parseScheme = [&](const llvm::json::Value *v, const llvm::Twine &where)
       -> llvm::Expected<QuantScheme> {
@@ -113,6 +116,21 @@ llvm::Expected<Recipe> Recipe::parseJSON(StringRef text, StringRef name) {
       return recipeError(name, where + ": group_size must be a positive integer");
     return g;
   };
+  auto parseMethod = [&](const llvm::json::Value *v, const llvm::Twine &where)
+      -> llvm::Expected<std::optional<std::string>> {
+    if (!v)
+      return std::nullopt;
+    std::optional<StringRef> m = v->getAsString();
+    if (!m || (*m != "minmax" && *m != "percentile" && *m != "mse" &&
+               *m != "entropy"))
+      return recipeError(name, where + ": method must be one of minmax, "
+                                       "percentile, mse, entropy");
+    return std::optional<std::string>(m->str());
+  };
+  auto method = parseMethod(root->get("method"), "'method'");
+  if (!method)
+    return method.takeError();
+  recipe.defaultMethod = *method;
   if (const llvm::json::Value *d = root->get("default")) {
     auto s = parseScheme(d, "'default'");
     if (!s)
@@ -140,7 +158,7 @@ llvm::Expected<Recipe> Recipe::parseJSON(StringRef text, StringRef name) {
     rule.origin = where;
     for (const auto &kv : *o) {
       StringRef key = kv.first;
-      if (key == "scheme" || key == "group_size")
+      if (key == "scheme" || key == "group_size" || key == "method")
         continue;
       std::optional<std::string> *slot = key == "op"         ? &rule.op
                                          : key == "function" ? &rule.function
@@ -150,7 +168,7 @@ llvm::Expected<Recipe> Recipe::parseJSON(StringRef text, StringRef name) {
       if (!slot)
         return recipeError(name, where + ": unknown key '" + key +
                                      "' (expected op, function, name, "
-                                     "position, scheme, group_size)");
+                                     "position, scheme, group_size, method)");
       if (key == "position" && kv.second.getAsInteger()) {
         *slot = std::to_string(*kv.second.getAsInteger());
         continue;
@@ -178,6 +196,10 @@ llvm::Expected<Recipe> Recipe::parseJSON(StringRef text, StringRef name) {
     if (!group)
       return group.takeError();
     rule.groupSize = *group;
+    auto ruleMethod = parseMethod(o->get("method"), where);
+    if (!ruleMethod)
+      return ruleMethod.takeError();
+    rule.method = *ruleMethod;
     recipe.rules.push_back(std::move(rule));
   }
   return recipe;
@@ -209,9 +231,11 @@ llvm::Expected<Recipe> Recipe::fromOptions(StringRef recipeFile,
   recipe.defaultGroupSize = groupSize;
   if (skipFirst)
     recipe.rules.push_back({std::nullopt, std::nullopt, std::nullopt, "first",
-                            QuantScheme::Float, std::nullopt, "skip-first"});
+                            QuantScheme::Float, std::nullopt, std::nullopt,
+                            "skip-first"});
   if (skipLast)
     recipe.rules.push_back({std::nullopt, std::nullopt, std::nullopt, "last",
-                            QuantScheme::Float, std::nullopt, "skip-last"});
+                            QuantScheme::Float, std::nullopt, std::nullopt,
+                            "skip-last"});
   return recipe;
 }

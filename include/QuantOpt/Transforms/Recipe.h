@@ -13,7 +13,8 @@
 //       {"name": "attn\\.", "scheme": "w4a16", "group_size": 64},
 //       {"position": "first", "scheme": "float"},
 //       {"position": "last", "scheme": "float"}
-//     ]
+//     ],
+//     "method": "percentile"
 //   }
 //
 //===----------------------------------------------------------------------===//
@@ -63,6 +64,9 @@ struct RecipeRule {
   std::optional<std::string> op, function, name, position;
   QuantScheme scheme = QuantScheme::Float;
   std::optional<int64_t> groupSize;
+  /// Calibration method for static activation scales ("minmax",
+  /// "percentile", "mse", "entropy"), if the rule sets one.
+  std::optional<std::string> method;
   /// "rule N" or the option it came from, for diagnostics.
   std::string origin;
 
@@ -73,6 +77,8 @@ struct RecipeRule {
 struct SchemeChoice {
   QuantScheme scheme;
   int64_t groupSize;
+  /// The calibration method, if the recipe chose one (else the pass's).
+  std::optional<std::string> method;
   /// The rule (or "default") that decided, for diagnostics.
   std::string origin;
 };
@@ -80,6 +86,7 @@ struct SchemeChoice {
 struct Recipe {
   QuantScheme defaultScheme = QuantScheme::W8A8;
   int64_t defaultGroupSize = 128;
+  std::optional<std::string> defaultMethod;
   std::vector<RecipeRule> rules;
 
   SchemeChoice choose(const OpSite &site) const;
