@@ -45,28 +45,16 @@ struct AWQPass : quantx::impl::QuantXAWQBase<AWQPass> {
       module.emitError() << "grid must be at least 1, got " << grid;
       return signalPassFailure();
     }
-    auto loaded = readStatsFile(stats);
-    if (!loaded) {
-      module.emitError() << llvm::toString(loaded.takeError());
+    FailureOr<llvm::StringMap<ObserverStats>> byName =
+        loadStatsByName(module, stats);
+    if (failed(byName))
       return signalPassFailure();
-    }
-    llvm::StringMap<ObserverStats> byName;
-    for (ObserverStats &s : *loaded)
-      byName[s.name] = std::move(s);
 
-    llvm::StringMap<int64_t> counters;
-    SmallVector<std::pair<linalg::LinalgOp, std::string>> ops;
-    module.walk([&](linalg::LinalgOp op) {
-      if (isMatmulLike(op))
-        ops.push_back({op, nameMatmulLikeOp(op, counters)});
-    });
-    for (auto [i, entry] : llvm::enumerate(ops)) {
-      auto &[op, name] = entry;
-      OpSite site{op->getName().getStringRef(), "", name, int64_t(i),
-                  int64_t(ops.size())};
-      if (auto func = op->getParentOfType<FunctionOpInterface>())
-        site.function = func.getName();
-      if (failed(scaleOp(op, name, parsed->choose(site), byName)))
+    for (const MatmulSite &site : collectMatmulSites(module)) {
+      OpSite opSite{site.op->getName().getStringRef(), site.function, site.name,
+                    site.index, site.count};
+      if (failed(scaleOp(cast<linalg::LinalgOp>(site.op), site.name,
+                      parsed->choose(opSite), *byName)))
         return signalPassFailure();
     }
   }
@@ -78,11 +66,9 @@ struct AWQPass : quantx::impl::QuantXAWQBase<AWQPass> {
       op->emitRemark() << "'" << name << "' not scaled by AWQ: " << why;
       return success();
     };
-    QuantScheme s = choice.scheme;
-    if (s != QuantScheme::W8A16 && s != QuantScheme::W8A16Group &&
-        s != QuantScheme::W4A16 && s != QuantScheme::W4A16Asym &&
-        s != QuantScheme::W4A16NF4)
-      return success();
+    std::optional<WeightOnlyFormat> format = getWeightOnlyFormat(choice.scheme);
+    if (!format)
+      return success(); // float, activation-quantizing or FP8 schemes
     MLIRContext *ctx = op.getContext();
     FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(op);
     if (failed(dims) || dims->n.size() != 1 || dims->k.size() != 1 ||
@@ -106,20 +92,15 @@ struct AWQPass : quantx::impl::QuantXAWQBase<AWQPass> {
                   "(quant-calibrate --second-moments)");
     const std::vector<double> &h = it->second.secondMoment;
 
-    bool grouped = s != QuantScheme::W8A16;
+    bool grouped = format->grouped;
     int64_t group = grouped ? choice.groupSize : K;
     if (K % group != 0)
       return op->emitError() << "'" << name << "': group size " << group
                              << " (from " << choice.origin
                              << ") does not divide the reduction dimension of "
                                 "size " << K;
-    StorageKind storage = s == QuantScheme::W4A16       ? StorageKind::i4
-                          : s == QuantScheme::W4A16Asym ? StorageKind::u4
-                          : s == QuantScheme::W4A16NF4  ? StorageKind::nf4
-                                                        : StorageKind::i8;
-    double qmax = storage == StorageKind::i4    ? 7.0
-                  : storage == StorageKind::nf4 ? 1.0
-                                                : 127.0;
+    StorageKind storage = format->storage;
+    double qmax = format->qmax;
     auto wScheme = SchemeAttr::get(ctx, storage, int64_t(1), group, false);
     bool transposed = *kW == 0;
     auto at = [&](int64_t n, int64_t k) {

@@ -95,28 +95,16 @@ struct GPTQPass : quantx::impl::QuantXGPTQBase<GPTQPass> {
                             "pass stats=FILE";
       return signalPassFailure();
     }
-    auto loaded = readStatsFile(stats);
-    if (!loaded) {
-      module.emitError() << llvm::toString(loaded.takeError());
+    FailureOr<llvm::StringMap<ObserverStats>> byName =
+        loadStatsByName(module, stats);
+    if (failed(byName))
       return signalPassFailure();
-    }
-    llvm::StringMap<ObserverStats> byName;
-    for (ObserverStats &s : *loaded)
-      byName[s.name] = std::move(s);
 
-    llvm::StringMap<int64_t> counters;
-    SmallVector<std::pair<linalg::LinalgOp, std::string>> ops;
-    module.walk([&](linalg::LinalgOp op) {
-      if (isMatmulLike(op))
-        ops.push_back({op, nameMatmulLikeOp(op, counters)});
-    });
-    for (auto [i, entry] : llvm::enumerate(ops)) {
-      auto &[op, name] = entry;
-      OpSite site{op->getName().getStringRef(), "", name, int64_t(i),
-                  int64_t(ops.size())};
-      if (auto func = op->getParentOfType<FunctionOpInterface>())
-        site.function = func.getName();
-      if (failed(quantize(op, name, parsed->choose(site), byName)))
+    for (const MatmulSite &site : collectMatmulSites(module)) {
+      OpSite opSite{site.op->getName().getStringRef(), site.function, site.name,
+                    site.index, site.count};
+      if (failed(quantize(cast<linalg::LinalgOp>(site.op), site.name,
+                      parsed->choose(opSite), *byName)))
         return signalPassFailure();
     }
   }
@@ -128,10 +116,8 @@ struct GPTQPass : quantx::impl::QuantXGPTQBase<GPTQPass> {
       op->emitRemark() << "'" << name << "' not quantized by GPTQ: " << why;
       return success();
     };
-    QuantScheme s = choice.scheme;
-    if (s != QuantScheme::W8A16 && s != QuantScheme::W8A16Group &&
-        s != QuantScheme::W4A16 && s != QuantScheme::W4A16Asym &&
-        s != QuantScheme::W4A16NF4)
+    std::optional<WeightOnlyFormat> format = getWeightOnlyFormat(choice.scheme);
+    if (!format)
       return success(); // float, activation-quantizing or FP8 schemes
     MLIRContext *ctx = op.getContext();
     FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(op);
@@ -157,20 +143,15 @@ struct GPTQPass : quantx::impl::QuantXGPTQBase<GPTQPass> {
       return skip("no second moment of its input in the statistics "
                   "(quant-calibrate --second-moments)");
 
-    bool grouped = s != QuantScheme::W8A16;
+    bool grouped = format->grouped;
     int64_t group = grouped ? choice.groupSize : K;
     if (K % group != 0)
       return op->emitError() << "'" << name << "': group size " << group
                              << " (from " << choice.origin
                              << ") does not divide the reduction dimension of "
                                 "size " << K;
-    StorageKind storage = s == QuantScheme::W4A16       ? StorageKind::i4
-                          : s == QuantScheme::W4A16Asym ? StorageKind::u4
-                          : s == QuantScheme::W4A16NF4  ? StorageKind::nf4
-                                                        : StorageKind::i8;
-    double qmax = storage == StorageKind::i4    ? 7.0
-                  : storage == StorageKind::nf4 ? 1.0
-                                                : 127.0;
+    StorageKind storage = format->storage;
+    double qmax = format->qmax;
     SchemeAttr wScheme =
         grouped ? SchemeAttr::get(ctx, storage, int64_t(*kAxis), group, false)
                 : SchemeAttr::get(ctx, storage, int64_t(*nAxis), std::nullopt, false);

@@ -269,13 +269,10 @@ void InsertFakeQuantPass::runOnOperation() {
   }
   scaleMethod = *m;
   if (!stats.empty()) {
-    auto loaded = readStatsFile(stats);
-    if (!loaded) {
-      module.emitError() << llvm::toString(loaded.takeError());
+    FailureOr<llvm::StringMap<ObserverStats>> loaded = loadStatsByName(module, stats);
+    if (failed(loaded))
       return signalPassFailure();
-    }
-    for (ObserverStats &s : *loaded)
-      statsByName[s.name] = std::move(s);
+    statsByName = std::move(*loaded);
   }
 
   // Weights a frontend already quantized keep their codes (as in
@@ -287,15 +284,8 @@ void InsertFakeQuantPass::runOnOperation() {
       return signalPassFailure();
   }
   std::vector<Candidate> candidates;
-  llvm::StringMap<int64_t> counters;
-  module.walk([&](linalg::LinalgOp op) {
-    if (!isMatmulLike(op))
-      return;
-    auto func = op->getParentOfType<FunctionOpInterface>();
-    candidates.push_back({op, nameMatmulLikeOp(op, counters),
-                          func ? func.getName().str() : ""});
-  });
-
+  for (const MatmulSite &site : collectMatmulSites(module))
+    candidates.push_back({cast<linalg::LinalgOp>(site.op), site.name, site.function});
   for (auto [i, c] : llvm::enumerate(candidates)) {
     OpSite site{c.op->getName().getStringRef(), c.function, c.name, int64_t(i),
                 int64_t(candidates.size())};

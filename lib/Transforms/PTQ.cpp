@@ -19,18 +19,25 @@ namespace {
 struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
   using Base::Base;
 
+  /// The recipe options, for a recipe-driven pass run from here.
+  template <typename To>
+  To recipeOptions() const {
+    To to;
+    to.scheme = scheme;
+    to.groupSize = groupSize;
+    to.skipFirst = skipFirst;
+    to.skipLast = skipLast;
+    to.recipe = recipe;
+    to.stats = stats;
+    to.method = method;
+    to.percentile = percentile;
+    to.target = target;
+    return to;
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    QuantXInsertFakeQuantOptions fq;
-    fq.scheme = scheme;
-    fq.groupSize = groupSize;
-    fq.skipFirst = skipFirst;
-    fq.skipLast = skipLast;
-    fq.recipe = recipe;
-    fq.stats = stats;
-    fq.method = method;
-    fq.percentile = percentile;
-    fq.target = target;
+    auto fq = recipeOptions<QuantXInsertFakeQuantOptions>();
 
     // Weights a frontend already quantized (dequantization generics) are
     // kept as they are; the rest get the recipe's schemes.
@@ -49,29 +56,11 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
       pm.addPass(createQuantXSmoothQuant(smooth));
     }
     if (algorithm == "awq") {
-      QuantXAWQOptions awq;
-      awq.scheme = scheme;
-      awq.groupSize = groupSize;
-      awq.skipFirst = skipFirst;
-      awq.skipLast = skipLast;
-      awq.recipe = recipe;
-      awq.stats = stats;
-      awq.method = method;
-      awq.percentile = percentile;
-      awq.target = target;
+      auto awq = recipeOptions<QuantXAWQOptions>();
       pm.addPass(createQuantXAWQ(awq));
     }
     if (algorithm == "gptq") {
-      QuantXGPTQOptions gptq;
-      gptq.scheme = scheme;
-      gptq.groupSize = groupSize;
-      gptq.skipFirst = skipFirst;
-      gptq.skipLast = skipLast;
-      gptq.recipe = recipe;
-      gptq.stats = stats;
-      gptq.method = method;
-      gptq.percentile = percentile;
-      gptq.target = target;
+      auto gptq = recipeOptions<QuantXGPTQOptions>();
       pm.addPass(createQuantXGPTQ(gptq));
     }
     pm.addPass(createQuantXInsertFakeQuant(fq));

@@ -39,23 +39,13 @@ struct SmoothQuantPass
       module.emitError() << "alpha must be in [0, 1], got " << alpha;
       return signalPassFailure();
     }
-    auto loaded = readStatsFile(stats);
-    if (!loaded) {
-      module.emitError() << llvm::toString(loaded.takeError());
+    FailureOr<llvm::StringMap<ObserverStats>> byName =
+        loadStatsByName(module, stats);
+    if (failed(byName))
       return signalPassFailure();
-    }
-    llvm::StringMap<ObserverStats> byName;
-    for (ObserverStats &s : *loaded)
-      byName[s.name] = std::move(s);
 
-    llvm::StringMap<int64_t> counters;
-    SmallVector<std::pair<linalg::LinalgOp, std::string>> ops;
-    module.walk([&](linalg::LinalgOp op) {
-      if (isMatmulLike(op))
-        ops.push_back({op, nameMatmulLikeOp(op, counters)});
-    });
-    for (auto &[op, name] : ops)
-      smooth(op, name, byName);
+    for (const MatmulSite &site : collectMatmulSites(module))
+      smooth(cast<linalg::LinalgOp>(site.op), site.name, *byName);
   }
 
   void smooth(linalg::LinalgOp op, StringRef name,

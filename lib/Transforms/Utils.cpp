@@ -131,3 +131,49 @@ mlir::quantx::BlockParams mlir::quantx::computeBlockParams(SchemeAttr scheme, do
                          double(qmaxU));
   return {s, int32_t(zp)};
 }
+
+std::vector<mlir::quantx::MatmulSite> mlir::quantx::collectMatmulSites(Operation *module) {
+  std::vector<MatmulSite> sites;
+  llvm::StringMap<int64_t> counters;
+  module->walk([&](Operation *op) {
+    if (!isMatmulLike(op))
+      return;
+    auto func = op->getParentOfType<FunctionOpInterface>();
+    sites.push_back({op, nameMatmulLikeOp(op, counters),
+                     func ? func.getName().str() : "", int64_t(sites.size()), 0});
+  });
+  for (MatmulSite &s : sites)
+    s.count = int64_t(sites.size());
+  return sites;
+}
+
+FailureOr<llvm::StringMap<mlir::quantx::ObserverStats>>
+mlir::quantx::loadStatsByName(Operation *errorAt, llvm::StringRef path) {
+  auto loaded = readStatsFile(path);
+  if (!loaded) {
+    errorAt->emitError() << llvm::toString(loaded.takeError());
+    return failure();
+  }
+  llvm::StringMap<ObserverStats> byName;
+  for (ObserverStats &s : *loaded)
+    byName[s.name] = std::move(s);
+  return byName;
+}
+
+std::optional<mlir::quantx::WeightOnlyFormat>
+mlir::quantx::getWeightOnlyFormat(QuantScheme scheme) {
+  switch (scheme) {
+  case QuantScheme::W8A16:
+    return WeightOnlyFormat{StorageKind::i8, 127.0, false};
+  case QuantScheme::W8A16Group:
+    return WeightOnlyFormat{StorageKind::i8, 127.0, true};
+  case QuantScheme::W4A16:
+    return WeightOnlyFormat{StorageKind::i4, 7.0, true};
+  case QuantScheme::W4A16Asym:
+    return WeightOnlyFormat{StorageKind::u4, 7.0, true};
+  case QuantScheme::W4A16NF4:
+    return WeightOnlyFormat{StorageKind::nf4, 1.0, true};
+  default:
+    return std::nullopt;
+  }
+}

@@ -2,7 +2,9 @@
 #ifndef QUANTOPT_TRANSFORMS_UTILS_H
 #define QUANTOPT_TRANSFORMS_UTILS_H
 
+#include "QuantOpt/Calibration/Statistics.h"
 #include "QuantOpt/Dialect/QuantX/IR/QuantX.h"
+#include "QuantOpt/Transforms/Recipe.h"
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/StringMap.h"
 
@@ -41,6 +43,29 @@ std::string nameMatmulLikeOp(Operation *op, llvm::StringMap<int64_t> &counters);
 /// True for the ops the recipe passes treat as matmul-like: linalg
 /// contractions on tensors with two inputs and one init.
 bool isMatmulLike(Operation *op);
+
+/// A matmul-like op of a module with the name and position recipes see.
+struct MatmulSite {
+  Operation *op;
+  std::string name, function;
+  int64_t index, count;
+};
+
+/// Every matmul-like op of `module`, in walk order, named.
+std::vector<MatmulSite> collectMatmulSites(Operation *module);
+
+/// The statistics in `path` by observer name; `errorAt` receives the error.
+FailureOr<llvm::StringMap<ObserverStats>> loadStatsByName(Operation *errorAt,
+                                                          llvm::StringRef path);
+
+/// Storage and largest code magnitude of the weight-only schemes that the
+/// weight-shaping algorithms (GPTQ, AWQ) handle; nullopt for the others.
+struct WeightOnlyFormat {
+  StorageKind storage;
+  double qmax;
+  bool grouped;
+};
+std::optional<WeightOnlyFormat> getWeightOnlyFormat(QuantScheme scheme);
 
 } // namespace mlir::quantx
 
