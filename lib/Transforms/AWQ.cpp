@@ -35,28 +35,20 @@ struct AWQPass : quantx::impl::QuantXAWQBase<AWQPass> {
       module.emitError() << llvm::toString(parsed.takeError());
       return signalPassFailure();
     }
-    if (stats.empty()) {
-      module.emitError() << "AWQ needs calibration statistics with second "
-                            "moments: run quant-calibrate --second-moments and "
-                            "pass stats=FILE";
-      return signalPassFailure();
-    }
     if (grid < 1) {
       module.emitError() << "grid must be at least 1, got " << grid;
       return signalPassFailure();
     }
     FailureOr<llvm::StringMap<ObserverStats>> byName =
-        loadStatsByName(module, stats);
+        loadSecondMomentStats(module, stats, "AWQ");
     if (failed(byName))
       return signalPassFailure();
 
-    for (const MatmulSite &site : collectMatmulSites(module)) {
-      OpSite opSite{site.op->getName().getStringRef(), site.function, site.name,
-                    site.index, site.count};
-      if (failed(scaleOp(cast<linalg::LinalgOp>(site.op), site.name,
-                      parsed->choose(opSite), *byName)))
-        return signalPassFailure();
-    }
+    auto each = [&](Operation *op, StringRef name, const SchemeChoice &choice) {
+      return scaleOp(cast<linalg::LinalgOp>(op), name, choice, *byName);
+    };
+    if (failed(forEachRecipeChoice(module, *parsed, each)))
+      return signalPassFailure();
   }
 
   LogicalResult scaleOp(linalg::LinalgOp op, StringRef name,

@@ -89,24 +89,16 @@ struct GPTQPass : quantx::impl::QuantXGPTQBase<GPTQPass> {
       module.emitError() << llvm::toString(parsed.takeError());
       return signalPassFailure();
     }
-    if (stats.empty()) {
-      module.emitError() << "GPTQ needs calibration statistics with second "
-                            "moments: run quant-calibrate --second-moments and "
-                            "pass stats=FILE";
-      return signalPassFailure();
-    }
     FailureOr<llvm::StringMap<ObserverStats>> byName =
-        loadStatsByName(module, stats);
+        loadSecondMomentStats(module, stats, "GPTQ");
     if (failed(byName))
       return signalPassFailure();
 
-    for (const MatmulSite &site : collectMatmulSites(module)) {
-      OpSite opSite{site.op->getName().getStringRef(), site.function, site.name,
-                    site.index, site.count};
-      if (failed(quantize(cast<linalg::LinalgOp>(site.op), site.name,
-                      parsed->choose(opSite), *byName)))
-        return signalPassFailure();
-    }
+    auto each = [&](Operation *op, StringRef name, const SchemeChoice &choice) {
+      return quantize(cast<linalg::LinalgOp>(op), name, choice, *byName);
+    };
+    if (failed(forEachRecipeChoice(module, *parsed, each)))
+      return signalPassFailure();
   }
 
   LogicalResult quantize(linalg::LinalgOp op, StringRef name,

@@ -177,3 +177,30 @@ mlir::quantx::getWeightOnlyFormat(QuantScheme scheme) {
     return std::nullopt;
   }
 }
+
+LogicalResult mlir::quantx::forEachRecipeChoice(
+    Operation *module, const Recipe &recipe,
+    llvm::function_ref<LogicalResult(Operation *, llvm::StringRef,
+                                     const SchemeChoice &)>
+        fn) {
+  for (const MatmulSite &site : collectMatmulSites(module)) {
+    OpSite opSite{site.op->getName().getStringRef(), site.function, site.name,
+                  site.index, site.count};
+    if (failed(fn(site.op, site.name, recipe.choose(opSite))))
+      return failure();
+  }
+  return success();
+}
+
+FailureOr<llvm::StringMap<mlir::quantx::ObserverStats>>
+mlir::quantx::loadSecondMomentStats(Operation *errorAt, llvm::StringRef path,
+                                    llvm::StringRef algorithm) {
+  if (path.empty()) {
+    errorAt->emitError() << algorithm
+                         << " needs calibration statistics with second "
+                            "moments: run quant-calibrate --second-moments and "
+                            "pass stats=FILE";
+    return failure();
+  }
+  return loadStatsByName(errorAt, path);
+}

@@ -58,6 +58,20 @@ std::vector<MatmulSite> collectMatmulSites(Operation *module);
 FailureOr<llvm::StringMap<ObserverStats>> loadStatsByName(Operation *errorAt,
                                                           llvm::StringRef path);
 
+/// Calls `fn` on every matmul-like op of `module` with the recipe's choice
+/// for it, stopping at the first failure.
+LogicalResult forEachRecipeChoice(
+    Operation *module, const Recipe &recipe,
+    llvm::function_ref<LogicalResult(Operation *, llvm::StringRef name,
+                                     const SchemeChoice &)>
+        fn);
+
+/// Loads `path` for an algorithm that needs second moments (`algorithm`
+/// names it in the error when no file is given).
+FailureOr<llvm::StringMap<ObserverStats>>
+loadSecondMomentStats(Operation *errorAt, llvm::StringRef path,
+                      llvm::StringRef algorithm);
+
 /// Storage and largest code magnitude of the weight-only schemes that the
 /// weight-shaping algorithms (GPTQ, AWQ) handle; nullopt for the others.
 struct WeightOnlyFormat {
