@@ -78,6 +78,8 @@ struct AWQPass : quantx::impl::QuantXAWQBase<AWQPass> {
         !weight->hasOneUse())
       return skip("the weight is not a rank-2 constant of its own");
     int64_t K = wType.getDimSize(*kW), N = wType.getDimSize(*nW);
+    if (llvm::any_of(*values, [](double v) { return !std::isfinite(v); }))
+      return skip("the weight has NaN or infinite values");
     auto it = byName.find((name + ".input").str());
     if (it == byName.end() || it->second.secondMoment.size() != size_t(K * K))
       return skip("no second moment of its input in the statistics "

@@ -129,6 +129,8 @@ struct GPTQPass : quantx::impl::QuantXGPTQBase<GPTQPass> {
     if (!nAxis || !kAxis || !values || wType.getRank() != 2 ||
         !wType.getElementType().isF32())
       return skip("the weight is not an f32 constant of rank 2");
+    if (llvm::any_of(*values, [](double v) { return !std::isfinite(v); }))
+      return skip("the weight has NaN or infinite values");
     auto it = byName.find((name + ".input").str());
     int64_t K = wType.getDimSize(*kAxis), N = wType.getDimSize(*nAxis);
     if (it == byName.end() || it->second.secondMoment.size() != size_t(K * K))
