@@ -6,6 +6,8 @@ compile-time quantization of large weights:
   bench/large_model.py /tmp/big/model.mlir [--layers 4 --n 4096 --k 6144]
   /usr/bin/time -v build/bin/quant-opt /tmp/big/model.mlir \\
       --quantx-ptq="scheme=w4a16 group-size=128" -o /tmp/big/q.mlir
+
+Results: docs/performance.md.
 """
 import argparse
 import random

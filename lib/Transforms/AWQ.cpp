@@ -3,6 +3,7 @@
 #include "QuantOpt/Transforms/Passes.h"
 
 #include "ChannelScaling.h"
+#include "WeightOnlyTarget.h"
 #include "QuantOpt/Calibration/Statistics.h"
 #include "QuantOpt/Dialect/QuantX/Utils/HostNumerics.h"
 #include "QuantOpt/Transforms/Recipe.h"
@@ -58,48 +59,23 @@ struct AWQPass : quantx::impl::QuantXAWQBase<AWQPass> {
       op->emitRemark() << "'" << name << "' not scaled by AWQ: " << why;
       return success();
     };
-    std::optional<WeightOnlyFormat> format = getWeightOnlyFormat(choice.scheme);
-    if (!format)
-      return success(); // float, activation-quantizing or FP8 schemes
+    std::string why;
+    FailureOr<std::optional<WeightOnlyTarget>> analyzed =
+        analyzeWeightOnlyTarget(op, name, choice, byName, why);
+    if (failed(analyzed))
+      return failure();
+    if (!*analyzed)
+      return why.empty() ? success() : skip(why);
+    WeightOnlyTarget &t = **analyzed;
+    // The weight is rescaled in place: it must not be shared.
+    if (!t.weight->hasOneUse())
+      return skip("its weight constant is shared with other ops");
     MLIRContext *ctx = op.getContext();
-    FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(op);
-    if (failed(dims) || dims->n.size() != 1 || dims->k.size() != 1 ||
-        !dims->batch.empty())
-      return skip("not a plain matmul");
-    OpOperand *lhs = op.getDpsInputOperand(0), *rhs = op.getDpsInputOperand(1);
-    std::optional<int64_t> kAct = position(op.getMatchingIndexingMap(lhs), dims->k[0]);
-    std::optional<int64_t> kW = position(op.getMatchingIndexingMap(rhs), dims->k[0]);
-    std::optional<int64_t> nW = position(op.getMatchingIndexingMap(rhs), dims->n[0]);
-    auto weight = rhs->get().getDefiningOp<arith::ConstantOp>();
-    auto wType = cast<RankedTensorType>(rhs->get().getType());
-    std::optional<std::vector<double>> values =
-        weight ? getConstantFloatValues(weight) : std::nullopt;
-    if (!kAct || !kW || !nW || !values || wType.getRank() != 2 ||
-        !weight->hasOneUse())
-      return skip("the weight is not a rank-2 constant of its own");
-    int64_t K = wType.getDimSize(*kW), N = wType.getDimSize(*nW);
-    if (llvm::any_of(*values, [](double v) { return !std::isfinite(v); }))
-      return skip("the weight has NaN or infinite values");
-    auto it = byName.find((name + ".input").str());
-    if (it == byName.end() || it->second.secondMoment.size() != size_t(K * K))
-      return skip("no second moment of its input in the statistics "
-                  "(quant-calibrate --second-moments)");
-    const std::vector<double> &h = it->second.secondMoment;
-
-    bool grouped = format->grouped;
-    int64_t group = grouped ? choice.groupSize : K;
-    if (K % group != 0)
-      return op->emitError() << "'" << name << "': group size " << group
-                             << " (from " << choice.origin
-                             << ") does not divide the reduction dimension of "
-                                "size " << K;
-    StorageKind storage = format->storage;
-    double qmax = format->qmax;
-    auto wScheme = SchemeAttr::get(ctx, storage, int64_t(1), group, false);
-    bool transposed = *kW == 0;
-    auto at = [&](int64_t n, int64_t k) {
-      return (*values)[transposed ? k * N + n : n * K + k];
-    };
+    int64_t K = t.k, N = t.n, group = t.group;
+    const std::vector<double> &h = *t.secondMoment;
+    double qmax = t.format.qmax;
+    auto wScheme = SchemeAttr::get(ctx, t.format.storage, int64_t(1), group, false);
+    auto at = [&](int64_t n, int64_t k) { return t.at(n, k); };
 
     // Expected output error of quantizing W scaled by s (then unscaled).
     std::vector<double> rms(K);
@@ -159,9 +135,8 @@ struct AWQPass : quantx::impl::QuantXAWQBase<AWQPass> {
     if (bestAlpha == 0)
       return skip("no scaling beats round-to-nearest on the calibration data");
 
-    std::string why;
     FailureOr<SmallVector<ScaledConstant>> producers =
-        producerConstants(lhs->get(), *kAct, why);
+        producerConstants(op.getDpsInputOperand(0)->get(), t.inputKAxis, why);
     if (failed(producers))
       return skip(why);
     std::vector<double> sc = scalesFor(bestAlpha), inv(K);
@@ -169,7 +144,7 @@ struct AWQPass : quantx::impl::QuantXAWQBase<AWQPass> {
       inv[j] = 1.0 / sc[j];
     for (ScaledConstant c : *producers)
       rescale(c, inv);
-    rescale({weight, *kW}, sc);
+    rescale({t.weight, t.kAxis}, sc);
     op->setAttr("quantx.awq_alpha", FloatAttr::get(Float64Type::get(ctx), bestAlpha));
     ++numScaled;
     return success();

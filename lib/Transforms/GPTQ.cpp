@@ -6,6 +6,7 @@
 #include "QuantOpt/Dialect/QuantX/Utils/HostNumerics.h"
 #include "QuantOpt/Transforms/Recipe.h"
 #include "QuantOpt/Transforms/Utils.h"
+#include "WeightOnlyTarget.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -108,55 +109,24 @@ struct GPTQPass : quantx::impl::QuantXGPTQBase<GPTQPass> {
       op->emitRemark() << "'" << name << "' not quantized by GPTQ: " << why;
       return success();
     };
-    std::optional<WeightOnlyFormat> format = getWeightOnlyFormat(choice.scheme);
-    if (!format)
-      return success(); // float, activation-quantizing or FP8 schemes
+    std::string why;
+    FailureOr<std::optional<WeightOnlyTarget>> analyzed =
+        analyzeWeightOnlyTarget(op, name, choice, byName, why);
+    if (failed(analyzed))
+      return failure();
+    if (!*analyzed)
+      return why.empty() ? success() : skip(why);
+    WeightOnlyTarget &t = **analyzed;
     MLIRContext *ctx = op.getContext();
-    FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(op);
-    if (failed(dims) || dims->n.size() != 1 || dims->k.size() != 1 ||
-        !dims->batch.empty())
-      return skip("not a plain matmul");
-    OpOperand *rhs = op.getDpsInputOperand(1);
-    AffineMap rhsMap = op.getMatchingIndexingMap(rhs);
-    std::optional<unsigned> nAxis =
-        rhsMap.getResultPosition(getAffineDimExpr(dims->n[0], ctx));
-    std::optional<unsigned> kAxis =
-        rhsMap.getResultPosition(getAffineDimExpr(dims->k[0], ctx));
-    auto weight = rhs->get().getDefiningOp<arith::ConstantOp>();
-    auto wType = cast<RankedTensorType>(rhs->get().getType());
-    std::optional<std::vector<double>> values =
-        weight ? getConstantFloatValues(weight) : std::nullopt;
-    if (!nAxis || !kAxis || !values || wType.getRank() != 2 ||
-        !wType.getElementType().isF32())
-      return skip("the weight is not an f32 constant of rank 2");
-    if (llvm::any_of(*values, [](double v) { return !std::isfinite(v); }))
-      return skip("the weight has NaN or infinite values");
-    auto it = byName.find((name + ".input").str());
-    int64_t K = wType.getDimSize(*kAxis), N = wType.getDimSize(*nAxis);
-    if (it == byName.end() || it->second.secondMoment.size() != size_t(K * K))
-      return skip("no second moment of its input in the statistics "
-                  "(quant-calibrate --second-moments)");
-
-    bool grouped = format->grouped;
-    int64_t group = grouped ? choice.groupSize : K;
-    if (K % group != 0)
-      return op->emitError() << "'" << name << "': group size " << group
-                             << " (from " << choice.origin
-                             << ") does not divide the reduction dimension of "
-                                "size " << K;
-    StorageKind storage = format->storage;
-    double qmax = format->qmax;
+    int64_t K = t.k, N = t.n, group = t.group;
+    bool grouped = t.format.grouped, transposed = t.transposed;
+    double qmax = t.format.qmax;
     SchemeAttr wScheme =
-        grouped ? SchemeAttr::get(ctx, storage, int64_t(*kAxis), group, false)
-                : SchemeAttr::get(ctx, storage, int64_t(*nAxis), std::nullopt, false);
-
-    // W as N x K, whatever the layout.
-    bool transposed = *kAxis == 0;
-    auto at = [&](int64_t n, int64_t k) -> double & {
-      return (*values)[transposed ? k * N + n : n * K + k];
-    };
+        grouped ? SchemeAttr::get(ctx, t.format.storage, t.kAxis, group, false)
+                : SchemeAttr::get(ctx, t.format.storage, t.nAxis, std::nullopt, false);
+    auto at = [&](int64_t n, int64_t k) -> double & { return t.at(n, k); };
     // Hessian with dead channels fixed and dampening.
-    std::vector<double> h = it->second.secondMoment;
+    std::vector<double> h = *t.secondMoment;
     double meanDiag = 0;
     for (int64_t j = 0; j < K; ++j)
       meanDiag += h[j * K + j] / double(K);
@@ -205,8 +175,9 @@ struct GPTQPass : quantx::impl::QuantXGPTQBase<GPTQPass> {
     // The weight on the grid, fake-quantized with the scales GPTQ used.
     OpBuilder b(op);
     Location loc = op.getLoc();
-    SmallVector<float> gridValues(values->begin(), values->end());
-    weight = arith::ConstantOp::create(
+    SmallVector<float> gridValues(t.values.begin(), t.values.end());
+    auto wType = cast<RankedTensorType>(t.weight.getType());
+    auto weight = arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(wType, ArrayRef<float>(gridValues)));
     SmallVector<int64_t> paramShape;
     SmallVector<float> paramScales;
@@ -233,7 +204,7 @@ struct GPTQPass : quantx::impl::QuantXGPTQBase<GPTQPass> {
       zpConst = arith::ConstantOp::create(
           b, loc, DenseElementsAttr::get(scaleType.clone(b.getIntegerType(4)), paramZps));
     Value fq = FakeQuantOp::create(b, loc, wType, weight, scaleConst, zpConst, wScheme);
-    rhs->set(fq);
+    op.getDpsInputOperand(1)->set(fq);
     ++numQuantized;
     return success();
   }
