@@ -256,7 +256,7 @@ struct FormQuantizedMatmul : OpInterfaceRewritePattern<linalg::LinalgOp> {
     }
     Type resultType = op->getResult(0).getType();
     auto mm = MatmulOp::create(rewriter, loc, resultType, a, w->packed, w->scale,
-                               w->zeroPoint, aScale, aZp, Value(), Value(),
+                               w->zeroPoint, aScale, aZp, Value(), Value(), Value(),
                                w->scheme, aScheme, SchemeAttr());
     rewriter.replaceOp(op, mm.getResult());
     return success();

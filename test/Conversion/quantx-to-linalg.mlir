@@ -134,21 +134,24 @@ func.func @matmul_w4a16(%a: tensor<1x64xf16>, %w: tensor<8x32xi8>, %s: tensor<8x
 
 // -----
 
-// W8A8: exact i32 accumulation with zero points subtracted in the reduction,
-// then one epilogue applying sa * sw and requantizing with (sa * sw) / so.
-//   CHECK-DAG: #[[$T3:.*]] = affine_map<(d0, d1, d2) -> ()>
+// W8A8: a plain i32 dot product of the raw codes, the input zero point
+// applied afterwards with the weight's row sums, then one epilogue applying
+// sa * sw and requantizing with (sa * sw) / so.
 //   CHECK-DAG: #[[$N2:.*]] = affine_map<(d0, d1) -> (d1)>
 //   CHECK-DAG: #[[$T2:.*]] = affine_map<(d0, d1) -> ()>
 // CHECK-LABEL: func @matmul_w8a8_requant
 //       CHECK:   linalg.fill ins(%{{.*}} : i32)
-//       CHECK:   %[[ACC:.*]] = linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #[[$T3]], #{{.*}}], iterator_types = ["parallel", "parallel", "reduction"]}
+//       CHECK:   %[[ACC:.*]] = linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}], iterator_types = ["parallel", "parallel", "reduction"]}
 //       CHECK:     arith.extui %{{.*}} : i8 to i32
-//       CHECK:     arith.subi
 //       CHECK:     arith.extsi %{{.*}} : i8 to i32
+//   CHECK-NOT:     arith.subi
 //       CHECK:     arith.muli
 //       CHECK:     arith.addi
-//       CHECK:   linalg.generic {indexing_maps = [#{{.*}}, #[[$T2]], #[[$N2]], #[[$T2]], #[[$T2]], #{{.*}}]
-//  CHECK-SAME:     ins(%[[ACC]], {{.*}} : tensor<4x8xi32>, tensor<f32>, tensor<8xf32>, tensor<f32>, tensor<i8>)
+//       CHECK:   %[[RSW:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%arg1 : tensor<8x64xi8>)
+//       CHECK:   linalg.generic {indexing_maps = [#{{.*}}, #[[$T2]], #[[$N2]], #[[$T2]], #[[$N2]], #[[$T2]], #[[$T2]], #{{.*}}]
+//  CHECK-SAME:     ins(%[[ACC]], %arg4, %[[RSW]], %arg3, %arg2, %arg5, %arg6 : tensor<4x8xi32>, tensor<i8>, tensor<8xi32>, tensor<f32>, tensor<8xf32>, tensor<f32>, tensor<i8>)
+//       CHECK:     arith.muli
+//       CHECK:     arith.subi
 //       CHECK:     arith.sitofp %{{.*}} : i32 to f32
 //       CHECK:     %[[SASW:.*]] = arith.mulf
 //       CHECK:     %[[MULT:.*]] = arith.divf %[[SASW]], %{{.*}} : f32
@@ -158,6 +161,43 @@ func.func @matmul_w4a16(%a: tensor<1x64xf16>, %w: tensor<8x32xi8>, %s: tensor<8x
 func.func @matmul_w8a8_requant(%a: tensor<4x64xi8>, %w: tensor<8x64xi8>, %ws: tensor<8xf32>, %as: tensor<f32>, %az: tensor<i8>, %os: tensor<f32>, %oz: tensor<i8>) -> tensor<4x8xi8> {
   %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8, axis = 0> scale %ws) input(#quantx.scheme<u8> scale %as zero_point %az) output(#quantx.scheme<u8> scale %os zero_point %oz) : (tensor<4x64xi8>, tensor<8x64xi8>, tensor<8xf32>, tensor<f32>, tensor<i8>, tensor<f32>, tensor<i8>) -> tensor<4x8xi8>
   return %0 : tensor<4x8xi8>
+}
+
+// -----
+
+// A constant weight with a constant input zero point: the per-channel term
+// bias - za * rowsum(W) + K * za * zw is computed at compile time:
+//   [100 - 3 * 2 + 4 * 3 * 1, 200 - 3 * 26 + 4 * 3 * (-2)] = [106, 98];
+// only the weight zero point's term needs the input's row sums.
+// CHECK-LABEL: func @matmul_const_weight_zero_points
+//   CHECK-DAG:   %[[TERM:.*]] = arith.constant dense<[106, 98]> : tensor<2xi32>
+//       CHECK:   %[[ACC:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]}
+//       CHECK:   %[[RSA:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%arg0 : tensor<2x4xi8>)
+//       CHECK:   linalg.generic
+//  CHECK-SAME:     ins(%[[ACC]], %[[TERM]], %{{.*}}, %[[RSA]], %arg1, %{{.*}} : tensor<2x2xi32>, tensor<2xi32>, tensor<2xi8>, tensor<2xi32>, tensor<f32>, tensor<2xf32>)
+//       CHECK:     arith.addi
+//       CHECK:     arith.subi
+func.func @matmul_const_weight_zero_points(%a: tensor<2x4xi8>, %as: tensor<f32>) -> tensor<2x2xf32> {
+  %w = arith.constant dense<[[1, 2, 3, -4], [5, 6, 7, 8]]> : tensor<2x4xi8>
+  %ws = arith.constant dense<[0.5, 0.25]> : tensor<2xf32>
+  %az = arith.constant dense<3> : tensor<i8>
+  %wz = arith.constant dense<[1, -2]> : tensor<2xi8>
+  %b = arith.constant dense<[100, 200]> : tensor<2xi32>
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8, axis = 0> scale %ws zero_point %wz) input(#quantx.scheme<u8> scale %as zero_point %az) bias(%b) : (tensor<2x4xi8>, tensor<2x4xi8>, tensor<2xf32>, tensor<2xi8>, tensor<f32>, tensor<i8>, tensor<2xi32>) -> tensor<2x2xf32>
+  return %0 : tensor<2x2xf32>
+}
+
+// -----
+
+// The raw accumulator without zero points is just the contraction.
+// CHECK-LABEL: func @matmul_raw
+//       CHECK:   %[[ACC:.*]] = linalg.generic
+//       CHECK:     arith.muli
+//   CHECK-NOT:   linalg.generic
+//       CHECK:   return %[[ACC]]
+func.func @matmul_raw(%a: tensor<4x16xi8>, %w: tensor<8x16xi8>) -> tensor<4x8xi32> {
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8>) input(#quantx.scheme<i8>) : (tensor<4x16xi8>, tensor<8x16xi8>) -> tensor<4x8xi32>
+  return %0 : tensor<4x8xi32>
 }
 
 // -----

@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -286,9 +287,50 @@ struct LowerUnpack : OpRewritePattern<UnpackOp> {
   }
 };
 
+/// Integer codes of a constant (packed for 4-bit schemes), widened to i32.
+/// Without a scheme the values are read as signed integers.
+std::optional<std::vector<int32_t>> getConstantCodes(Value v, SchemeAttr scheme) {
+  DenseIntElementsAttr attr;
+  if (!v || !matchPattern(v, m_Constant(&attr)))
+    return std::nullopt;
+  bool isUnsigned = scheme && scheme.isUnsigned();
+  bool packed = scheme && scheme.isSubByte();
+  std::vector<int32_t> codes;
+  codes.reserve(attr.getNumElements() * (packed ? 2 : 1));
+  for (APInt c : attr.getValues<APInt>()) {
+    if (!packed) {
+      codes.push_back(isUnsigned ? int32_t(c.getZExtValue())
+                                 : int32_t(c.getSExtValue()));
+      continue;
+    }
+    uint8_t byte = uint8_t(c.getZExtValue());
+    for (uint8_t nibble : {uint8_t(byte & 0xF), uint8_t(byte >> 4)})
+      codes.push_back(isUnsigned ? int32_t(nibble)
+                                 : int32_t(int8_t(uint8_t(nibble << 4)) >> 4));
+  }
+  return codes;
+}
+
+/// Wrapping i32 arithmetic, as in the lowered code.
+int32_t wrapMul(int32_t a, int32_t b) {
+  return int32_t(uint32_t(a) * uint32_t(b));
+}
+int32_t wrapAdd(int32_t a, int32_t b) {
+  return int32_t(uint32_t(a) + uint32_t(b));
+}
+
 /// quantx.matmul: a (m, n, k) contraction accumulating in f32 (weight-only,
-/// FP8) or i32 (integer), then for integer/FP8 an elementwise epilogue that
-/// applies the scales after the reduction.
+/// FP8) or i32 (integer), then an elementwise (m, n) epilogue for whatever
+/// applies after the reduction: zero-point corrections, bias, scales,
+/// requantization, rounding to the result type.
+///
+/// Integer matmuls multiply the raw codes and apply zero points as
+/// corrections (the identity holds exactly in wrapping i32 arithmetic):
+///   sum_k (A - za)(W - zw) = sum_k A W - za rowsum(W)[n] - zw rowsum(A)[m]
+///                            + K za zw
+/// so the inner loop is a plain integer dot product. The weight's row sums,
+/// and with a constant input zero point the whole per-channel term (bias
+/// included), are computed here when the weight is a constant.
 struct LowerMatmul : OpRewritePattern<MatmulOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -301,8 +343,6 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
     SchemeAttr rhsScheme = op.getRhsScheme();
     bool packed = rhsScheme.isSubByte();
     QuantParams rhs{rhsScheme, op.getRhsScale(), op.getRhsZeroPoint()};
-    QuantParams lhs{op.getLhsSchemeAttr(), op.getLhsScale(),
-                    op.getLhsZeroPoint()};
     emitKCheck(rewriter, loc, op);
     if (rhsScheme.isGrouped() && *rhsScheme.getAxis() == 1)
       emitMultipleCheck(rewriter, loc, op.getLhs(), 1,
@@ -320,19 +360,9 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
         AffineMap::get(3, 0, {m, k}, ctx),
         AffineMap::get(3, 0, {n, packed ? k.floorDiv(2) : k}, ctx)};
     // Weight-only matmuls dequantize inside the reduction; integer and FP8
-    // ones subtract zero points there and scale afterwards.
-    if (kind == MatmulOp::Kind::WeightOnly) {
+    // ones scale afterwards.
+    if (kind == MatmulOp::Kind::WeightOnly)
       appendParams(ctx, rhs, 3, {n, k}, inputs, maps);
-    } else {
-      if (rhs.zeroPoint) {
-        inputs.push_back(rhs.zeroPoint);
-        maps.push_back(getParamMap(ctx, rhsScheme, 3, {n, k}));
-      }
-      if (lhs.zeroPoint) {
-        inputs.push_back(lhs.zeroPoint);
-        maps.push_back(getParamMap(ctx, lhs.scheme, 3, {m, k}));
-      }
-    }
     maps.push_back(AffineMap::get(3, 0, {m, n}, ctx));
 
     Type accElt = kind == MatmulOp::Kind::Integer
@@ -348,6 +378,7 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
     Value init =
         linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
 
+    SchemeAttr lhsScheme = op.getLhsSchemeAttr();
     auto contraction = linalg::GenericOp::create(
         rewriter, loc, accType, inputs, ValueRange{init}, maps,
         {utils::IteratorType::parallel, utils::IteratorType::parallel,
@@ -357,47 +388,39 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
           if (packed)
             code = extractNibble(b, l, code, linalg::IndexOp::create(b, l, 2));
           Value acc = args.back();
-          unsigned pos = 2;
           Value sum;
           if (kind == MatmulOp::Kind::WeightOnly) {
+            unsigned pos = 2;
             auto [scale, zp] = readParams(b, l, rhs, args, pos);
             Value w = arith::MulFOp::create(
                 b, l, emitDecode(b, l, rhsScheme, code, zp), scale);
             Value a = extendToF32(b, l, args[0]);
             sum = arith::AddFOp::create(b, l, acc,
                                         arith::MulFOp::create(b, l, a, w));
+          } else if (kind == MatmulOp::Kind::Integer) {
+            Value a = storedIntToI32(b, l, lhsScheme, args[0]);
+            Value w = storedIntToI32(b, l, rhsScheme, code);
+            sum = arith::AddIOp::create(b, l, acc,
+                                        arith::MulIOp::create(b, l, a, w));
           } else {
-            Value zw = rhs.zeroPoint
-                           ? storedIntToI32(b, l, rhsScheme, args[pos++])
-                           : Value();
-            Value za = lhs.zeroPoint
-                           ? storedIntToI32(b, l, lhs.scheme, args[pos++])
-                           : Value();
-            if (kind == MatmulOp::Kind::Integer) {
-              Value a = storedIntToI32(b, l, lhs.scheme, args[0]);
-              if (za)
-                a = arith::SubIOp::create(b, l, a, za);
-              Value w = storedIntToI32(b, l, rhsScheme, code);
-              if (zw)
-                w = arith::SubIOp::create(b, l, w, zw);
-              sum = arith::AddIOp::create(b, l, acc,
-                                          arith::MulIOp::create(b, l, a, w));
-            } else {
-              Value a = emitFloat8ToF32(b, l, args[0]);
-              Value w = emitFloat8ToF32(b, l, code);
-              sum = arith::AddFOp::create(b, l, acc,
-                                          arith::MulFOp::create(b, l, a, w));
-            }
+            Value a = emitFloat8ToF32(b, l, args[0]);
+            Value w = emitFloat8ToF32(b, l, code);
+            sum = arith::AddFOp::create(b, l, acc,
+                                        arith::MulFOp::create(b, l, a, w));
           }
           linalg::YieldOp::create(b, l, sum);
         });
     Value acc = contraction.getResult(0);
 
-    if (kind == MatmulOp::Kind::WeightOnly && resultType.getElementType().isF32()) {
+    bool needsEpilogue = op.getBias() || op.getRhsZeroPoint() ||
+                         op.getLhsZeroPoint() ||
+                         resultType.getElementType() != accElt ||
+                         (kind != MatmulOp::Kind::WeightOnly && !op.isRawAccumulator());
+    if (!needsEpilogue) {
       rewriter.replaceOp(op, acc);
       return success();
     }
-    rewriter.replaceOp(op, buildEpilogue(rewriter, loc, op, acc, rhs, lhs));
+    rewriter.replaceOp(op, buildEpilogue(rewriter, loc, op, acc));
     return success();
   }
 
@@ -418,57 +441,223 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
                          "quantx.matmul: input K differs from the weight's K");
   }
 
-  /// Elementwise (m, n) pass over the accumulator: rounding to the result
-  /// type, rescaling by `sa * sw`, or requantizing with `(sa * sw) / so`.
+  /// sum_k of the integer codes of `v` (M x K input or N x K(/2) weight)
+  /// along its second dimension, as an i32 vector.
+  static Value emitRowSums(OpBuilder &b, Location loc, Value v, SchemeAttr scheme) {
+    MLIRContext *ctx = b.getContext();
+    bool packed = scheme.isSubByte();
+    AffineExpr i = getAffineDimExpr(0, ctx), j = getAffineDimExpr(1, ctx);
+    auto type = cast<RankedTensorType>(v.getType());
+    auto sumType = RankedTensorType::get({type.getDimSize(0)}, b.getI32Type());
+    Value empty = createEmpty(b, loc, sumType,
+                              {tensor::getMixedSize(b, loc, v, 0)});
+    Value zero = arith::ConstantIntOp::create(b, loc, b.getI32Type(), 0);
+    Value init = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+    // Loop over the codes: twice the bytes of a packed tensor.
+    return linalg::GenericOp::create(
+               b, loc, sumType, ValueRange{v}, ValueRange{init},
+               {AffineMap::get(2, 0, {i, packed ? j.floorDiv(2) : j}, ctx),
+                AffineMap::get(2, 0, {i}, ctx)},
+               {utils::IteratorType::parallel, utils::IteratorType::reduction},
+               [&](OpBuilder &nb, Location l, ValueRange args) {
+                 Value code = args[0];
+                 if (packed)
+                   code = extractNibble(nb, l, code,
+                                        linalg::IndexOp::create(nb, l, 1));
+                 linalg::YieldOp::create(
+                     nb, l,
+                     ValueRange{arith::AddIOp::create(
+                         nb, l, args[1], storedIntToI32(nb, l, scheme, code))});
+               })
+        .getResult(0);
+  }
+
+  /// The per-output-channel integer term `bias[n] - za * rowsum(W)[n] +
+  /// K * za * zw[n]` as a constant, when the weight, the zero points (per
+  /// tensor for the input), the bias and K are all constants.
+  static std::optional<Value> foldChannelTerm(OpBuilder &b, Location loc,
+                                              MatmulOp op) {
+    SchemeAttr rhsScheme = op.getRhsScheme();
+    auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
+    RankedTensorType rhsType = op.getRhs().getType();
+    if (lhsType.isDynamicDim(1) || !rhsType.hasStaticShape())
+      return std::nullopt;
+    int64_t n = rhsType.getDimSize(0), kDim = lhsType.getDimSize(1);
+    auto readPerChannel = [&](Value v, SchemeAttr scheme, int64_t size)
+        -> std::optional<std::vector<int32_t>> {
+      if (!v)
+        return std::vector<int32_t>(size, 0);
+      std::optional<std::vector<int32_t>> vals = getConstantCodes(v, scheme);
+      if (!vals || (vals->size() != 1 && int64_t(vals->size()) != size))
+        return std::nullopt;
+      if (vals->size() == 1)
+        vals->assign(size, (*vals)[0]);
+      return vals;
+    };
+    Value lhsZp = op.getLhsZeroPoint();
+    if (lhsZp && !op.getLhsSchemeAttr().isPerTensor())
+      return std::nullopt;
+    std::optional<std::vector<int32_t>> za =
+        readPerChannel(lhsZp, op.getLhsSchemeAttr(), 1);
+    std::optional<std::vector<int32_t>> zw =
+        readPerChannel(op.getRhsZeroPoint(), rhsScheme, n);
+    std::optional<std::vector<int32_t>> codes =
+        lhsZp ? getConstantCodes(op.getRhs(), rhsScheme)
+              : std::optional<std::vector<int32_t>>(std::vector<int32_t>());
+    std::optional<std::vector<int32_t>> bias;
+    Value biasValue = op.getBias();
+    if (biasValue && cast<ShapedType>(biasValue.getType()).getElementType().isInteger(32))
+      bias = readPerChannel(biasValue, SchemeAttr(), n);
+    else
+      bias = std::vector<int32_t>(n, 0);
+    if (!za || !zw || !codes || !bias)
+      return std::nullopt;
+    std::vector<int32_t> term(n);
+    int32_t k32 = int32_t(kDim);
+    for (int64_t c = 0; c < n; ++c) {
+      int32_t rowSum = 0;
+      if (lhsZp)
+        for (int64_t j = 0; j < kDim; ++j)
+          rowSum = wrapAdd(rowSum, (*codes)[c * kDim + j]);
+      int32_t t = (*bias)[c];
+      t = wrapAdd(t, -wrapMul((*za)[0], rowSum));
+      t = wrapAdd(t, wrapMul(wrapMul(k32, (*za)[0]), (*zw)[c]));
+      term[c] = t;
+    }
+    auto type = RankedTensorType::get({n}, b.getI32Type());
+    return arith::ConstantOp::create(
+               b, loc, DenseIntElementsAttr::get(type, ArrayRef<int32_t>(term)))
+        .getResult();
+  }
+
+  /// Elementwise (m, n) pass over the accumulator: zero-point corrections
+  /// and i32 bias, then rounding to the result type, rescaling by
+  /// `sa * sw` (plus a float bias), or requantizing with `(sa * sw) / so`.
   static Value buildEpilogue(PatternRewriter &rewriter, Location loc,
-                             MatmulOp op, Value acc, const QuantParams &rhs,
-                             const QuantParams &lhs) {
+                             MatmulOp op, Value acc) {
     MLIRContext *ctx = op.getContext();
     auto resultType = cast<RankedTensorType>(op.getResult().getType());
     AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx);
     AffineMap identity = AffineMap::getMultiDimIdentityMap(2, ctx);
+    AffineMap rowMap = AffineMap::get(2, 0, {m}, ctx);
+    AffineMap colMap = AffineMap::get(2, 0, {n}, ctx);
     SmallVector<Value> inputs{acc};
     SmallVector<AffineMap> maps{identity};
-    bool scaled = op.getKind() != MatmulOp::Kind::WeightOnly;
+    auto add = [&](Value v, AffineMap map) -> int {
+      if (!v)
+        return -1;
+      inputs.push_back(v);
+      maps.push_back(map);
+      return int(inputs.size()) - 1;
+    };
+    MatmulOp::Kind kind = op.getKind();
+    SchemeAttr lhsScheme = op.getLhsSchemeAttr(), rhsScheme = op.getRhsScheme();
     QuantParams out{op.getOutSchemeAttr(), op.getOutScale(),
                     op.getOutZeroPoint()};
-    if (scaled) {
-      // Scales here vary at most along dimension 0 of their operand (the
-      // verifier guarantees it), i.e. along m for the input, n for weights.
-      inputs.push_back(lhs.scale);
-      maps.push_back(getParamMap(ctx, lhs.scheme, 2, {m}));
-      inputs.push_back(rhs.scale);
-      maps.push_back(getParamMap(ctx, rhs.scheme, 2, {n}));
-      if (out.scheme)
-        appendParams(ctx, out, 2, {m, n}, inputs, maps);
+    Value bias = op.getBias();
+    bool intBias = bias && cast<ShapedType>(bias.getType()).getElementType().isInteger(32);
+
+    // Integer corrections.
+    int channelTermArg = -1, zaArg = -1, zwArg = -1, rowSumWArg = -1,
+        rowSumAArg = -1, intBiasArg = -1;
+    Value kI32;
+    if (kind == MatmulOp::Kind::Integer) {
+      Value za = op.getLhsZeroPoint(), zw = op.getRhsZeroPoint();
+      std::optional<Value> term;
+      if (za || intBias)
+        term = foldChannelTerm(rewriter, loc, op);
+      if (term) {
+        channelTermArg = add(*term, colMap);
+      } else {
+        if (za) {
+          zaArg = add(za, getParamMap(ctx, lhsScheme, 2, {m}));
+          rowSumWArg =
+              add(emitRowSums(rewriter, loc, op.getRhs(), rhsScheme), colMap);
+        }
+        if (intBias)
+          intBiasArg = add(bias, colMap);
+      }
+      if (zw) {
+        zwArg = add(zw, getParamMap(ctx, rhsScheme, 2, {n}));
+        rowSumAArg = add(emitRowSums(rewriter, loc, op.getLhs(), lhsScheme), rowMap);
+      }
+      if (za && zw && !term)
+        kI32 = arith::IndexCastOp::create(
+            rewriter, loc, rewriter.getI32Type(),
+            tensor::DimOp::create(rewriter, loc, op.getLhs(), 1));
     }
+    // Scales vary at most along dimension 0 of their operand (the verifier
+    // guarantees it), i.e. along m for the input, n for weights.
+    bool scaled = kind != MatmulOp::Kind::WeightOnly && !op.isRawAccumulator();
+    int lhsScaleArg = -1, rhsScaleArg = -1, outArg = -1, floatBiasArg = -1;
+    if (scaled) {
+      lhsScaleArg = add(op.getLhsScale(), getParamMap(ctx, lhsScheme, 2, {m}));
+      rhsScaleArg = add(op.getRhsScale(), getParamMap(ctx, rhsScheme, 2, {n}));
+      if (out.scheme) {
+        outArg = int(inputs.size());
+        appendParams(ctx, out, 2, {m, n}, inputs, maps);
+      }
+    }
+    if (bias && !intBias)
+      floatBiasArg = add(bias, colMap);
     maps.push_back(identity);
+
     Value init = createEmptyLike(rewriter, loc, acc, resultType);
     auto generic = linalg::GenericOp::create(
         rewriter, loc, resultType, inputs, ValueRange{init}, maps,
         {utils::IteratorType::parallel, utils::IteratorType::parallel},
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value v = args[0];
-          if (!scaled) {
-            linalg::YieldOp::create(b, 
-                l, truncFromF32(b, l, v, resultType.getElementType()));
+          auto i32 = [&](int arg, SchemeAttr scheme) {
+            return storedIntToI32(b, l, scheme, args[arg]);
+          };
+          if (channelTermArg >= 0)
+            v = arith::AddIOp::create(b, l, v, args[channelTermArg]);
+          if (zaArg >= 0)
+            v = arith::SubIOp::create(
+                b, l, v,
+                arith::MulIOp::create(b, l, i32(zaArg, lhsScheme),
+                                      args[rowSumWArg]));
+          if (zwArg >= 0)
+            v = arith::SubIOp::create(
+                b, l, v,
+                arith::MulIOp::create(b, l, i32(zwArg, rhsScheme),
+                                      args[rowSumAArg]));
+          if (kI32)
+            v = arith::AddIOp::create(
+                b, l, v,
+                arith::MulIOp::create(
+                    b, l, kI32,
+                    arith::MulIOp::create(b, l, i32(zaArg, lhsScheme),
+                                          i32(zwArg, rhsScheme))));
+          if (intBiasArg >= 0)
+            v = arith::AddIOp::create(b, l, v, args[intBiasArg]);
+          if (op.isRawAccumulator()) {
+            linalg::YieldOp::create(b, l, v);
             return;
           }
           if (isa<IntegerType>(v.getType()))
             v = arith::SIToFPOp::create(b, l, b.getF32Type(), v);
-          Value scale = arith::MulFOp::create(b, l, extendToF32(b, l, args[1]),
-                                              extendToF32(b, l, args[2]));
-          if (!out.scheme) {
+          if (scaled) {
+            Value scale =
+                arith::MulFOp::create(b, l, extendToF32(b, l, args[lhsScaleArg]),
+                                      extendToF32(b, l, args[rhsScaleArg]));
+            if (out.scheme) {
+              unsigned pos = outArg;
+              auto [outScale, outZp] = readParams(b, l, out, args, pos);
+              Value multiplier = arith::DivFOp::create(b, l, scale, outScale);
+              v = arith::MulFOp::create(b, l, v, multiplier);
+              linalg::YieldOp::create(b, l,
+                                      emitEncode(b, l, out.scheme, v, outZp));
+              return;
+            }
             v = arith::MulFOp::create(b, l, v, scale);
-            linalg::YieldOp::create(b, 
-                l, truncFromF32(b, l, v, resultType.getElementType()));
-            return;
           }
-          unsigned pos = 3;
-          auto [outScale, outZp] = readParams(b, l, out, args, pos);
-          Value multiplier = arith::DivFOp::create(b, l, scale, outScale);
-          v = arith::MulFOp::create(b, l, v, multiplier);
-          linalg::YieldOp::create(b, l, emitEncode(b, l, out.scheme, v, outZp));
+          if (floatBiasArg >= 0)
+            v = arith::AddFOp::create(b, l, v,
+                                      extendToF32(b, l, args[floatBiasArg]));
+          linalg::YieldOp::create(
+              b, l, truncFromF32(b, l, v, resultType.getElementType()));
         });
     return generic.getResult(0);
   }

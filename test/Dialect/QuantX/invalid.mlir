@@ -369,7 +369,7 @@ func.func @matmul_input_zero_scale(%a: tensor<1x64xi8>, %w: tensor<8x64xi8>, %s:
 
 func.func @matmul_generic_missing_scheme(%a: tensor<1x64xf32>, %w: tensor<8x64xi8>, %s: tensor<8xf32>, %as: tensor<f32>) {
   // expected-error@+1 {{'quantx.matmul' op input scale or zero point given without an input scheme}}
-  %0 = "quantx.matmul"(%a, %w, %s, %as) <{operandSegmentSizes = array<i32: 1, 1, 1, 0, 1, 0, 0, 0>, rhs_scheme = #quantx.scheme<i8, axis = 0>}> : (tensor<1x64xf32>, tensor<8x64xi8>, tensor<8xf32>, tensor<f32>) -> tensor<1x8xf32>
+  %0 = "quantx.matmul"(%a, %w, %s, %as) <{operandSegmentSizes = array<i32: 1, 1, 1, 0, 1, 0, 0, 0, 0>, rhs_scheme = #quantx.scheme<i8, axis = 0>}> : (tensor<1x64xf32>, tensor<8x64xi8>, tensor<8xf32>, tensor<f32>) -> tensor<1x8xf32>
   return
 }
 
@@ -378,8 +378,8 @@ func.func @matmul_generic_missing_scheme(%a: tensor<1x64xf32>, %w: tensor<8x64xi
 // Regressions found by fuzzing: none of these may crash.
 
 func.func @matmul_bad_segments(%a: tensor<4x16xf32>, %w: tensor<8x16xi8>) {
-  // expected-error@+1 {{'quantx.matmul' op needs exactly one input, one weight and one weight scale (operandSegmentSizes)}}
-  %0 = "quantx.matmul"(%a, %w, %w) <{rhs_scheme = #quantx.scheme<i8>, operandSegmentSizes = array<i32: 1, 2, 0, 0, 0, 0, 0, 0>}> : (tensor<4x16xf32>, tensor<8x16xi8>, tensor<8x16xi8>) -> tensor<4x8xf32>
+  // expected-error@+1 {{'quantx.matmul' op needs exactly one input and one weight (operandSegmentSizes)}}
+  %0 = "quantx.matmul"(%a, %w, %w) <{rhs_scheme = #quantx.scheme<i8>, operandSegmentSizes = array<i32: 1, 2, 0, 0, 0, 0, 0, 0, 0>}> : (tensor<4x16xf32>, tensor<8x16xi8>, tensor<8x16xi8>) -> tensor<4x8xf32>
   return
 }
 
@@ -431,5 +431,79 @@ func.func @axis_true(%x: tensor<4xf32>, %s: tensor<4xf32>) {
 func.func @duplicate_key(%x: tensor<4xf32>, %s: tensor<4xf32>) {
   // expected-error@+1 {{duplicate scheme parameter 'axis'}}
   %0 = quantx.quantize %x as #quantx.scheme<i8, axis = 0, axis = 0> scale(%s : tensor<4xf32>) : tensor<4xf32> -> tensor<4xi8>
+  return
+}
+
+// -----
+
+// Bias and raw-accumulator rules.
+
+func.func @matmul_weight_only_needs_scale(%a: tensor<1x64xf32>, %w: tensor<8x64xi8>) {
+  // expected-error@+1 {{'quantx.matmul' op weight scheme given without a weight scale; only an integer matmul with neither input nor weight scales (an i32 result) may omit it}}
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8>) : (tensor<1x64xf32>, tensor<8x64xi8>) -> tensor<1x8xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_half_scaled(%a: tensor<1x64xi8>, %w: tensor<8x64xi8>, %as: tensor<f32>) {
+  // expected-error@+1 {{'quantx.matmul' op weight scheme given without a weight scale}}
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8>) input(#quantx.scheme<i8> scale %as) : (tensor<1x64xi8>, tensor<8x64xi8>, tensor<f32>) -> tensor<1x8xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_raw_needs_i32(%a: tensor<1x64xi8>, %w: tensor<8x64xi8>) {
+  // expected-error@+1 {{'quantx.matmul' op an integer matmul without scales returns the i32 accumulator, got result element type 'f32'}}
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8>) input(#quantx.scheme<i8>) : (tensor<1x64xi8>, tensor<8x64xi8>) -> tensor<1x8xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_raw_fp8(%a: tensor<1x64xf8E4M3FN>, %w: tensor<8x64xf8E4M3FN>) {
+  // expected-error@+1 {{'quantx.matmul' op weight scheme given without a weight scale}}
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<f8E4M3FN>) input(#quantx.scheme<f8E4M3FN>) : (tensor<1x64xf8E4M3FN>, tensor<8x64xf8E4M3FN>) -> tensor<1x8xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_bias_shape(%a: tensor<1x64xf32>, %w: tensor<8x64xi8>, %s: tensor<8xf32>, %b: tensor<4xf32>) {
+  // expected-error@+1 {{'quantx.matmul' op bias must have shape [8] (one value per output channel), got 'tensor<4xf32>'}}
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8, axis = 0> scale %s) bias(%b) : (tensor<1x64xf32>, tensor<8x64xi8>, tensor<8xf32>, tensor<4xf32>) -> tensor<1x8xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_int_bias_weight_only(%a: tensor<1x64xf32>, %w: tensor<8x64xi8>, %s: tensor<8xf32>, %b: tensor<8xi32>) {
+  // expected-error@+1 {{'quantx.matmul' op an i32 bias is added to the integer accumulator and needs an integer matmul; use a float bias}}
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8, axis = 0> scale %s) bias(%b) : (tensor<1x64xf32>, tensor<8x64xi8>, tensor<8xf32>, tensor<8xi32>) -> tensor<1x8xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_float_bias_requant(%a: tensor<1x64xi8>, %w: tensor<8x64xi8>, %s: tensor<8xf32>, %as: tensor<f32>, %os: tensor<f32>, %b: tensor<8xf32>) {
+  // expected-error@+1 {{'quantx.matmul' op a float bias needs a float result; a requantizing or raw integer matmul takes an i32 bias}}
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8, axis = 0> scale %s) input(#quantx.scheme<i8> scale %as) bias(%b) output(#quantx.scheme<i8> scale %os) : (tensor<1x64xi8>, tensor<8x64xi8>, tensor<8xf32>, tensor<f32>, tensor<f32>, tensor<8xf32>) -> tensor<1x8xi8>
+  return
+}
+
+// -----
+
+func.func @matmul_bias_type(%a: tensor<1x64xf32>, %w: tensor<8x64xi8>, %s: tensor<8xf32>, %b: tensor<8xi8>) {
+  // expected-error@+1 {{'quantx.matmul' op bias element type must be i32 (integer accumulator) or f32, f16 or bf16, got 'i8'}}
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8, axis = 0> scale %s) bias(%b) : (tensor<1x64xf32>, tensor<8x64xi8>, tensor<8xf32>, tensor<8xi8>) -> tensor<1x8xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_raw_with_output(%a: tensor<1x64xi8>, %w: tensor<8x64xi8>, %os: tensor<f32>) {
+  // expected-error@+1 {{'quantx.matmul' op an output scheme needs input and weight scales}}
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8>) input(#quantx.scheme<i8>) output(#quantx.scheme<i8> scale %os) : (tensor<1x64xi8>, tensor<8x64xi8>, tensor<f32>) -> tensor<1x8xi8>
   return
 }

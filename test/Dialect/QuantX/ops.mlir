@@ -76,3 +76,19 @@ func.func @matmuls(%a16: tensor<1x64xf16>, %abf: tensor<?x64xbf16>, %a32: tensor
   %5 = quantx.matmul %af8, %wf8 weight(#quantx.scheme<f8E4M3FN> scale %st) input(#quantx.scheme<f8E4M3FN> scale %st) : (tensor<4x64xf8E4M3FN>, tensor<8x64xf8E4M3FN>, tensor<f32>, tensor<f32>) -> tensor<4x8xbf16>
   return
 }
+
+// -----
+
+// Bias operands and the raw i32 accumulator.
+// CHECK-LABEL: func @matmul_bias_raw
+//       CHECK:   quantx.matmul %{{.*}}, %{{.*}} weight(#quantx.scheme<i8> zero_point %{{.*}}) input(#quantx.scheme<i8> zero_point %{{.*}}) : (tensor<4x64xi8>, tensor<8x64xi8>, tensor<i8>, tensor<i8>) -> tensor<4x8xi32>
+//       CHECK:   quantx.matmul %{{.*}}, %{{.*}} weight(#quantx.scheme<i8> scale %{{.*}}) input(#quantx.scheme<i8> scale %{{.*}}) bias(%{{.*}}) output(#quantx.scheme<i8> scale %{{.*}}) : (tensor<4x64xi8>, tensor<8x64xi8>, tensor<f32>, tensor<f32>, tensor<f32>, tensor<8xi32>) -> tensor<4x8xi8>
+//       CHECK:   quantx.matmul %{{.*}}, %{{.*}} weight(#quantx.scheme<i8> scale %{{.*}}) bias(%{{.*}}) : (tensor<1x64xf32>, tensor<8x64xi8>, tensor<f32>, tensor<8xf16>) -> tensor<1x8xf32>
+func.func @matmul_bias_raw(%a8: tensor<4x64xi8>, %w8: tensor<8x64xi8>, %zt: tensor<i8>,
+                           %st: tensor<f32>, %bi: tensor<8xi32>, %a32: tensor<1x64xf32>,
+                           %bf: tensor<8xf16>) {
+  %0 = quantx.matmul %a8, %w8 weight(#quantx.scheme<i8> zero_point %zt) input(#quantx.scheme<i8> zero_point %zt) : (tensor<4x64xi8>, tensor<8x64xi8>, tensor<i8>, tensor<i8>) -> tensor<4x8xi32>
+  %1 = quantx.matmul %a8, %w8 weight(#quantx.scheme<i8> scale %st) input(#quantx.scheme<i8> scale %st) bias(%bi) output(#quantx.scheme<i8> scale %st) : (tensor<4x64xi8>, tensor<8x64xi8>, tensor<f32>, tensor<f32>, tensor<f32>, tensor<8xi32>) -> tensor<4x8xi8>
+  %2 = quantx.matmul %a32, %w8 weight(#quantx.scheme<i8> scale %st) bias(%bf) : (tensor<1x64xf32>, tensor<8x64xi8>, tensor<f32>, tensor<8xf16>) -> tensor<1x8xf32>
+  return
+}

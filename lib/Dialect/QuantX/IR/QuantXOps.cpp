@@ -91,10 +91,11 @@ LogicalResult mlir::quantx::verifyQuantParams(Operation *op, StringRef role,
            << shapeString(shape) << ", got " << type;
   };
 
-  if (failed(checkShape(scale, "scale")))
+  // A null scale is the raw-accumulator form of quantx.matmul.
+  if (scale && failed(checkShape(scale, "scale")))
     return failure();
   DenseFPElementsAttr scaleValues;
-  if (matchPattern(scale, m_Constant(&scaleValues))) {
+  if (scale && matchPattern(scale, m_Constant(&scaleValues))) {
     // A splat is checked once, whatever its size.
     auto values = scaleValues.getValues<APFloat>();
     int64_t count = scaleValues.isSplat() ? 1 : scaleValues.getNumElements();
@@ -116,7 +117,7 @@ LogicalResult mlir::quantx::verifyQuantParams(Operation *op, StringRef role,
   if (failed(checkShape(zeroPoint, "zero point")))
     return failure();
   // Both may be dynamic where the scheme's shape is; they must still agree.
-  if (!shapesCompatible(cast<RankedTensorType>(zeroPoint.getType()).getShape(),
+  if (scale && !shapesCompatible(cast<RankedTensorType>(zeroPoint.getType()).getShape(),
                         cast<RankedTensorType>(scale.getType()).getShape()))
     return op->emitOpError() << role << " zero point " << zeroPoint.getType()
                              << " and scale " << scale.getType()
@@ -336,9 +337,9 @@ LogicalResult MatmulOp::verify() {
   // The generic form can give any segment sizes; the accessors below need
   // exactly one input, weight and weight scale.
   const auto &segments = getProperties().operandSegmentSizes;
-  if (segments[0] != 1 || segments[1] != 1 || segments[2] != 1)
-    return emitOpError() << "needs exactly one input, one weight and one "
-                            "weight scale (operandSegmentSizes)";
+  if (segments[0] != 1 || segments[1] != 1)
+    return emitOpError() << "needs exactly one input and one weight "
+                            "(operandSegmentSizes)";
   if (failed(verifyNoEncodings(*this)))
     return failure();
   auto lhsType = cast<RankedTensorType>(getLhs().getType());
@@ -386,6 +387,23 @@ LogicalResult MatmulOp::verify() {
 
   SchemeAttr lhsScheme = getLhsSchemeAttr();
   SchemeAttr outScheme = getOutSchemeAttr();
+  // Integer matmuls without scales return the raw i32 accumulator.
+  bool raw = lhsScheme && lhsScheme.isInteger() && !getLhsScale() &&
+             !getRhsScale();
+  if (!raw && !getRhsScale())
+    return emitOpError() << "weight scheme given without a weight scale; "
+                            "only an integer matmul with neither input nor "
+                            "weight scales (an i32 result) may omit it";
+  if (failed(verifyBias(n)))
+    return failure();
+  if (raw) {
+    if (outScheme)
+      return emitOpError() << "an output scheme needs input and weight scales";
+    if (!resType.getElementType().isInteger(32))
+      return emitOpError() << "an integer matmul without scales returns the "
+                              "i32 accumulator, got result element type "
+                           << resType.getElementType();
+  }
   if (!lhsScheme) {
     if (getLhsScale() || getLhsZeroPoint())
       return emitOpError() << "input scale or zero point given without an "
@@ -398,7 +416,7 @@ LogicalResult MatmulOp::verify() {
                               "got "
                            << lhsType.getElementType();
   } else {
-    if (!getLhsScale())
+    if (!getLhsScale() && !raw)
       return emitOpError() << "input scheme given without an input scale";
     if (lhsScheme.isSubByte())
       return emitOpError() << "4-bit activations are not supported; use i8, "
@@ -429,6 +447,8 @@ LogicalResult MatmulOp::verify() {
     if (getOutScale() || getOutZeroPoint())
       return emitOpError() << "output scale or zero point given without an "
                               "output scheme";
+    if (raw)
+      return success();
     if (!isFloatActivation(resType.getElementType()))
       return emitOpError() << "result element type must be f32, f16 or bf16 "
                               "without an output scheme, got "
@@ -450,6 +470,34 @@ LogicalResult MatmulOp::verify() {
                          << " output storage, got " << resType.getElementType();
   return verifyQuantParams(*this, "output", outScheme, {m, n}, getOutScale(),
                            getOutZeroPoint());
+}
+
+LogicalResult MatmulOp::verifyBias(int64_t n) {
+  Value bias = getBias();
+  if (!bias)
+    return success();
+  auto type = cast<RankedTensorType>(bias.getType());
+  if (type.getRank() != 1 || !shapesCompatible(type.getShape(), {n}))
+    return emitOpError() << "bias must have shape " << shapeString({n})
+                         << " (one value per output channel), got " << type;
+  Type elt = type.getElementType();
+  if (elt.isInteger(32)) {
+    if (getKind() != Kind::Integer)
+      return emitOpError() << "an i32 bias is added to the integer "
+                              "accumulator and needs an integer matmul; use "
+                              "a float bias";
+    return success();
+  }
+  if (!isFloatActivation(elt))
+    return emitOpError() << "bias element type must be i32 (integer "
+                            "accumulator) or f32, f16 or bf16, got "
+                         << elt;
+  if (getOutSchemeAttr() ||
+      !isFloatActivation(getResult().getType().getElementType()))
+    return emitOpError() << "a float bias needs a float result; a "
+                            "requantizing or raw integer matmul takes an i32 "
+                            "bias";
+  return success();
 }
 
 #define GET_OP_CLASSES

@@ -204,11 +204,25 @@ def QuantX_MatmulOp : QuantX_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
       channel; products of decoded values are exact and accumulated in f32,
       then multiplied by `sa * sw`.
 
+    Integer matmuls without scales (neither `scale` in `weight(...)` nor
+    in `input(...)`) return the exact `i32` accumulator, like ONNX
+    `MatMulInteger` and `linalg.quantized_matmul`.
+
+    An optional `bias` (shape `N`) is added per output channel:
+
+    * an `i32` bias (integer family only) is added to the accumulator
+      before any scaling, `acc' = acc + bias` (wrapping), i.e. the bias is
+      quantized with scale `sa * sw` and zero point 0 (the ONNX
+      `QLinearConv` and TFLite convention);
+    * a float bias (any family with a float result) is added in f32 after
+      the rescale, before rounding to the result type: exactly a matmul
+      followed by a bias `addf` when the result is f32.
+
     With an `out_scheme` (per tensor) the epilogue requantizes instead of
     rescaling: `q = quantize(acc * ((sa * sw) / so))` with the output zero
     point, using the rounding and saturation rules of `quantx.quantize`
     (the QLinearMatMul form of the epilogue). The result then has the
-    output storage type.
+    output storage type; a bias must then be `i32`.
 
     Example (W4A16, int4 groups of 32 along K):
 
@@ -227,16 +241,26 @@ def QuantX_MatmulOp : QuantX_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
            : (tensor<4x16xi8>, tensor<8x16xi8>, tensor<8xf32>, tensor<f32>,
               tensor<i8>, tensor<f32>, tensor<i8>) -> tensor<4x8xi8>
     ```
+
+    Example (the raw accumulator of `linalg.quantized_matmul`):
+
+    ```mlir
+    %acc = quantx.matmul %a, %w weight(#quantx.scheme<i8> zero_point %wz)
+             input(#quantx.scheme<i8> zero_point %az)
+             : (tensor<4x16xi8>, tensor<8x16xi8>, tensor<i8>, tensor<i8>)
+             -> tensor<4x8xi32>
+    ```
   }];
   let arguments = (ins
     AnyRankedTensor:$lhs,
     QuantX_StorageTensor:$rhs,
-    QuantX_ScaleTensor:$rhs_scale,
+    Optional<QuantX_ScaleTensor>:$rhs_scale,
     Optional<QuantX_ZeroPointTensor>:$rhs_zero_point,
     Optional<QuantX_ScaleTensor>:$lhs_scale,
     Optional<QuantX_ZeroPointTensor>:$lhs_zero_point,
     Optional<QuantX_ScaleTensor>:$out_scale,
     Optional<QuantX_ZeroPointTensor>:$out_zero_point,
+    Optional<AnyRankedTensor>:$bias,
     QuantX_SchemeAttr:$rhs_scheme,
     OptionalAttr<QuantX_SchemeAttr>:$lhs_scheme,
     OptionalAttr<QuantX_SchemeAttr>:$out_scheme
@@ -244,10 +268,11 @@ def QuantX_MatmulOp : QuantX_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs
-    `weight` `(` qualified($rhs_scheme) `scale` $rhs_scale
+    `weight` `(` qualified($rhs_scheme) (`scale` $rhs_scale^)?
       (`zero_point` $rhs_zero_point^)? `)`
-    (`input` `(` qualified($lhs_scheme)^ `scale` $lhs_scale
+    (`input` `(` qualified($lhs_scheme)^ (`scale` $lhs_scale^)?
       (`zero_point` $lhs_zero_point^)? `)`)?
+    (`bias` `(` $bias^ `)`)?
     (`output` `(` qualified($out_scheme)^ `scale` $out_scale
       (`zero_point` $out_zero_point^)? `)`)?
     attr-dict `:` functional-type(operands, results)
@@ -257,6 +282,15 @@ def QuantX_MatmulOp : QuantX_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
     /// Which of the three matmul families this op belongs to.
     enum class Kind { WeightOnly, Integer, Float8 };
     Kind getKind();
+
+    /// Whether this is an integer matmul returning the raw i32 accumulator.
+    bool isRawAccumulator() {
+      return getKind() == Kind::Integer && !getRhsScale();
+    }
+
+  private:
+    ::llvm::LogicalResult verifyBias(int64_t n);
+  public:
   }];
 }
 
