@@ -265,15 +265,30 @@ struct FormQuantizedMatmul : OpInterfaceRewritePattern<linalg::LinalgOp> {
 
 struct FormQuantizedMatmulPass
     : quantx::impl::QuantXFormQuantizedMatmulBase<FormQuantizedMatmulPass> {
+  using Base::Base;
+
   void runOnOperation() override {
-    int64_t before = 0, after = 0;
-    getOperation()->walk([&](MatmulOp) { ++before; });
+    auto count = [&] {
+      struct {
+        int64_t matmuls = 0, biased = 0, requantizing = 0;
+      } c;
+      getOperation()->walk([&](MatmulOp mm) {
+        ++c.matmuls;
+        c.biased += mm.getBias() != nullptr;
+        c.requantizing += mm.getOutSchemeAttr() != nullptr;
+      });
+      return c;
+    };
+    auto before = count();
     RewritePatternSet patterns(&getContext());
     populateFormQuantizedMatmulPatterns(patterns);
+    populateFoldQuantizedMatmulEpiloguePatterns(patterns, foldRequantize);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
-    getOperation()->walk([&](MatmulOp) { ++after; });
-    numFormed += after - before;
+    auto after = count();
+    numFormed += after.matmuls - before.matmuls;
+    numBiasFused += after.biased - before.biased;
+    numRequantizeFolded += after.requantizing - before.requantizing;
   }
 };
 

@@ -93,7 +93,9 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
     }
 
     OpPassManager fold(ModuleOp::getOperationName());
-    fold.addPass(createQuantXFormQuantizedMatmul());
+    QuantXFormQuantizedMatmulOptions form;
+    form.foldRequantize = foldRequantize;
+    fold.addPass(createQuantXFormQuantizedMatmul(form));
     fold.addPass(createCanonicalizerPass());
     fold.addPass(createCSEPass());
     if (failed(runPipeline(fold, module)))

@@ -33,6 +33,14 @@ inline constexpr llvm::StringLiteral kSmoothAttr = "quantx.smooth";
 /// Patterns forming quantx.matmul from fake-quantized matmul-like ops.
 void populateFormQuantizedMatmulPatterns(RewritePatternSet &patterns);
 
+/// Patterns moving work after a quantx.matmul into its epilogue: a following
+/// bias addition (kept exact, ReLU stays separate), constant per-tensor
+/// input/output scales folded into the weight scales (bit-identical), and,
+/// with `foldRequantize`, a following per-tensor quantize (through a ReLU)
+/// turned into the matmul's requantize epilogue with an i32 bias.
+void populateFoldQuantizedMatmulEpiloguePatterns(RewritePatternSet &patterns,
+                                                 bool foldRequantize = true);
+
 /// Patterns raising frontend dequantization generics to quantx.dequantize.
 void populateRaiseDequantizationPatterns(RewritePatternSet &patterns);
 

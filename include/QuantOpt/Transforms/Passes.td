@@ -106,13 +106,47 @@ def QuantXFormQuantizedMatmul
     Weight-only results are bit-identical to the fake-quantized model's;
     integer and FP8 results differ only by the f32 rounding of the
     rescale (the integer sum itself is exact).
+
+    Then work after each matmul moves into its epilogue
+    (`populateFoldQuantizedMatmulEpiloguePatterns`):
+
+    * **bias**: a following `linalg.generic` computing `x + b[n]` (and
+      optionally `max(., 0)`) becomes the matmul's f32 `bias`; the ReLU
+      stays as its own generic. Exact.
+    * **scales**: constant per-tensor input (and output) scales fold into
+      the weight scales, `sw' = f32(f32(sa * sw) / so)` with `sa' = so' = 1`:
+      the epilogue multiplies by one per-channel factor; bit-identical.
+    * **requantize** (`fold-requantize`, on by default): an integer matmul
+      whose f32 result (after an optional ReLU) is quantized per tensor
+      for the next layer requantizes directly,
+      `q = quantize((acc + bq) * ((sa * sw) / so))`, with the f32 bias
+      quantized to `bq = round_half_even(b / (sa * sw))` in i32 and the
+      ReLU applied as `max(q, zo)` (exact: quantization is monotonic and
+      maps 0 to `zo`). Layers then exchange 8-bit tensors. This is the
+      ONNX QLinearMatMul / TFLite arithmetic: compared with the simulated
+      (fake-quant) model, the single multiplier and the bias rounding can
+      move a value by one code where it lies within about half an
+      accumulator unit of a rounding boundary. Turn it off to keep the
+      f32 round trip.
+
+    Example: `quant-opt --quantx-form-quantized-matmul=fold-requantize=false`.
   }];
+  let options = [
+    Option<"foldRequantize", "fold-requantize", "bool", "true",
+           "Turn quantize(matmul [+ bias] [+ ReLU]) into the matmul's "
+           "requantize epilogue">
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
     "::mlir::quantx::QuantXDialect"
   ];
   let statistics = [
-    Statistic<"numFormed", "matmuls-formed", "quantx.matmul ops formed">
+    Statistic<"numFormed", "matmuls-formed", "quantx.matmul ops formed">,
+    Statistic<"numBiasFused", "biases-fused", "bias additions moved into a matmul">,
+    Statistic<"numRequantizeFolded", "requantize-folded",
+              "quantize ops folded into a requantize epilogue">
   ];
 }
 
@@ -320,7 +354,10 @@ def QuantXPTQ : Pass<"quantx-ptq", "::mlir::ModuleOp"> {
            "Write the --quantx-report table (weight sizes and errors) of the "
            "fake-quantized model to this file (- for stderr)">,
     Option<"reportFormat", "report-format", "std::string", "\"text\"",
-           "Format of the report: text or json">
+           "Format of the report: text or json">,
+    Option<"foldRequantize", "fold-requantize", "bool", "true",
+           "Let integer matmuls requantize directly for the next layer "
+           "(see --quantx-form-quantized-matmul)">
   ]);
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -10,13 +10,16 @@
 //   FQ-NOT:   quant.qcast
 
 // The learned scales are used (not recomputed): activation 0.5, weights
-// 0.5 and 0.25 per output channel; weight codes [[2, -2], [2, 8]].
+// 0.5 and 0.25 per output channel; weight codes [[2, -2], [2, 8]]. The
+// constant activation scale is then folded into the weight scales
+// (0.5 * [0.5, 0.25]), leaving 1.0 as the matmul's input scale.
 // PTQ-LABEL: func @linear
 //   PTQ-DAG:   %[[W:.*]] = arith.constant dense<{{\[\[}}2, -2], [2, 8]]> : tensor<2x2xi8>
-//   PTQ-DAG:   %[[WS:.*]] = arith.constant dense<[5.000000e-01, 2.500000e-01]> : tensor<2xf32>
+//   PTQ-DAG:   %[[WS:.*]] = arith.constant dense<[2.500000e-01, 1.250000e-01]> : tensor<2xf32>
 //   PTQ-DAG:   %[[AS:.*]] = arith.constant dense<5.000000e-01> : tensor<f32>
+//   PTQ-DAG:   %[[ONE:.*]] = arith.constant dense<1.000000e+00> : tensor<f32>
 //       PTQ:   %[[Q:.*]] = quantx.quantize %arg0 as #quantx.scheme<i8> scale(%[[AS]] : tensor<f32>)
-//       PTQ:   quantx.matmul %[[Q]], %[[W]] weight(#quantx.scheme<i8, axis = 0> scale %[[WS]]) input(#quantx.scheme<i8> scale %[[AS]])
+//       PTQ:   quantx.matmul %[[Q]], %[[W]] weight(#quantx.scheme<i8, axis = 0> scale %[[WS]]) input(#quantx.scheme<i8> scale %[[ONE]])
 func.func @linear(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   %w = arith.constant dense<[[1.0, -1.0], [0.5, 2.0]]> : tensor<2x2xf32>
   %wq = quant.qcast %w : tensor<2x2xf32> to tensor<2x2x!quant.uniform<i8:f32:0, {0.5, 0.25}>>
