@@ -8,6 +8,8 @@
 //                      => matmul bias(i32) output(...) [-> max(q, zo)]
 //   * FoldScales:      constant per-tensor input scale (and output scale)
 //                      folded into the weight scales: sw' = (sa * sw) / so.
+//   * FoldRawRescale:  raw i32 matmul -> generic(f32(acc) * s)
+//                      => integer matmul with weight scale s.
 //
 //===----------------------------------------------------------------------===//
 
@@ -320,11 +322,78 @@ struct FoldScales : OpRewritePattern<MatmulOp> {
   }
 };
 
+/// raw i32 matmul -> generic(f32(acc) * s) with s a scalar constant, a
+/// rank-0 tensor or one value per column: the scaled integer matmul, with
+/// s as the weight scale and 1.0 as the input scale. This is how frontends
+/// rescale linalg.quantized_matmul. Exact: f32(acc) * (1 * s).
+struct FoldRawRescale : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::GenericOp g,
+                                PatternRewriter &rewriter) const override {
+    if (!isElementwise2D(g) || g.getNumDpsInputs() < 1 || g.getNumDpsInputs() > 2 ||
+        !getElementTypeOrSelf(g.getResult(0).getType()).isF32())
+      return rewriter.notifyMatchFailure(g, "not a 2-D rescale");
+    auto mm = g.getDpsInputOperand(0)->get().getDefiningOp<MatmulOp>();
+    if (!mm || !mm->hasOneUse() || !mm.isRawAccumulator() ||
+        !g.getMatchingIndexingMap(g.getDpsInputOperand(0)).isIdentity())
+      return rewriter.notifyMatchFailure(g, "input is not a raw integer matmul");
+    Block *body = g.getBody();
+    if (body->getOperations().size() != 3)
+      return rewriter.notifyMatchFailure(g, "body is not sitofp + mulf");
+    auto conv = dyn_cast<arith::SIToFPOp>(&body->front());
+    auto mul = dyn_cast<arith::MulFOp>(conv ? conv->getNextNode() : nullptr);
+    if (!conv || !mul || conv.getIn() != body->getArgument(0) ||
+        body->getTerminator()->getOperand(0) != mul.getResult())
+      return rewriter.notifyMatchFailure(g, "body is not sitofp + mulf");
+    Value other = mul.getLhs() == conv.getResult() ? mul.getRhs() : mul.getLhs();
+    MLIRContext *ctx = g.getContext();
+    Location loc = g.getLoc();
+    Value scale;
+    bool perChannel = false;
+    if (g.getNumDpsInputs() == 2 && other == body->getArgument(1)) {
+      OpOperand *s = g.getDpsInputOperand(1);
+      AffineMap map = g.getMatchingIndexingMap(s);
+      perChannel = map == AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
+      if (!perChannel && map.getNumResults() != 0)
+        return rewriter.notifyMatchFailure(g, "scale is not per tensor or per column");
+      scale = s->get();
+      if (!isa<RankedTensorType>(scale.getType()) ||
+          !getElementTypeOrSelf(scale.getType()).isF32())
+        return rewriter.notifyMatchFailure(g, "scale is not an f32 tensor");
+    } else if (g.getNumDpsInputs() == 1 && other.getParentBlock() != body) {
+      FloatAttr c;
+      if (!matchPattern(other, m_Constant(&c)) || !c.getType().isF32())
+        return rewriter.notifyMatchFailure(g, "scale is not a constant");
+      auto type = RankedTensorType::get({}, rewriter.getF32Type());
+      scale = arith::ConstantOp::create(
+          rewriter, loc, DenseFPElementsAttr::get(type, ArrayRef(float(c.getValueAsDouble()))));
+    } else {
+      return rewriter.notifyMatchFailure(g, "unsupported scale operand");
+    }
+    SchemeAttr w = mm.getRhsScheme(), a = mm.getLhsSchemeAttr();
+    if (!w.isPerTensor() || !a.isPerTensor())
+      return rewriter.notifyMatchFailure(g, "raw matmul schemes are not per tensor");
+    if (perChannel)
+      w = SchemeAttr::get(ctx, w.getStorage(), 0, std::nullopt, w.getNarrowRange());
+    auto oneType = RankedTensorType::get({}, rewriter.getF32Type());
+    Value one = arith::ConstantOp::create(
+        rewriter, loc, DenseFPElementsAttr::get(oneType, ArrayRef(1.0f)));
+    auto scaled = MatmulOp::create(
+        rewriter, loc, g.getResult(0).getType(), mm.getLhs(), mm.getRhs(), scale,
+        mm.getRhsZeroPoint(), one, mm.getLhsZeroPoint(), Value(), Value(),
+        mm.getBias(), w, a, SchemeAttr());
+    rewriter.replaceOp(g, scaled.getResult());
+    rewriter.eraseOp(mm);
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::quantx::populateFoldQuantizedMatmulEpiloguePatterns(
     RewritePatternSet &patterns, bool foldRequantize) {
-  patterns.add<FuseBias, FoldScales>(patterns.getContext());
+  patterns.add<FuseBias, FoldScales, FoldRawRescale>(patterns.getContext());
   if (foldRequantize)
     patterns.add<FoldRequantize>(patterns.getContext());
 }

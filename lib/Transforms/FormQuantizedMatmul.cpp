@@ -263,6 +263,71 @@ struct FormQuantizedMatmul : OpInterfaceRewritePattern<linalg::LinalgOp> {
   }
 };
 
+/// linalg.quantized_matmul (i8 x i8 -> i32, scalar zero points, K x N
+/// weight, zero-filled accumulator) -> the raw-accumulator quantx.matmul,
+/// with the weight transposed to N x K (at compile time for a constant).
+/// Zero points must be constants in the i8 range.
+struct RaiseQuantizedMatmul : OpRewritePattern<linalg::QuantizedMatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::QuantizedMatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 4)
+      return rewriter.notifyMatchFailure(op, "expects tensors");
+    Value a = op.getDpsInputOperand(0)->get(), b = op.getDpsInputOperand(1)->get();
+    auto aType = dyn_cast<RankedTensorType>(a.getType());
+    auto bType = dyn_cast<RankedTensorType>(b.getType());
+    auto resType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    if (!aType || !bType || !resType || !aType.getElementType().isInteger(8) ||
+        !bType.getElementType().isInteger(8) ||
+        !resType.getElementType().isInteger(32))
+      return rewriter.notifyMatchFailure(op, "expects i8 x i8 -> i32");
+    auto fill = op.getDpsInitOperand(0)->get().getDefiningOp<linalg::FillOp>();
+    if (!fill || !matchPattern(fill.getInputs()[0], m_Zero()))
+      return rewriter.notifyMatchFailure(op, "accumulator is not zero-filled");
+    // Zero points: scalars, constant, representable in i8.
+    Location loc = op.getLoc();
+    SmallVector<int64_t, 2> zps;
+    for (unsigned i : {2u, 3u}) {
+      APInt z;
+      if (!matchPattern(op.getDpsInputOperand(i)->get(), m_ConstantInt(&z)) ||
+          z.getSExtValue() < -128 || z.getSExtValue() > 127)
+        return rewriter.notifyMatchFailure(op, "zero point is not an i8 constant");
+      zps.push_back(z.getSExtValue());
+    }
+    auto zpTensor = [&](int64_t z) -> Value {
+      if (z == 0)
+        return Value();
+      auto type = RankedTensorType::get({}, rewriter.getI8Type());
+      return arith::ConstantOp::create(
+          rewriter, loc, DenseIntElementsAttr::get(type, ArrayRef<int8_t>(int8_t(z))));
+    };
+    // The weight as N x K.
+    Value w;
+    DenseIntElementsAttr bConst;
+    if (matchPattern(b, m_Constant(&bConst)) && bType.hasStaticShape()) {
+      int64_t k = bType.getDimSize(0), n = bType.getDimSize(1);
+      std::vector<int8_t> t(k * n);
+      auto vals = bConst.getValues<APInt>();
+      for (int64_t i = 0; i < k; ++i)
+        for (int64_t j = 0; j < n; ++j)
+          t[j * k + i] = int8_t(vals[i * n + j].getSExtValue());
+      auto wType = RankedTensorType::get({n, k}, rewriter.getI8Type());
+      w = arith::ConstantOp::create(rewriter, loc,
+                                    DenseIntElementsAttr::get(wType, ArrayRef(t)));
+    } else {
+      w = transpose2D(rewriter, loc, b);
+    }
+    auto i8 = SchemeAttr::get(getContext(), StorageKind::i8, std::nullopt,
+                              std::nullopt, false);
+    auto mm = MatmulOp::create(rewriter, loc, resType, a, w, Value(),
+                               zpTensor(zps[1]), Value(), zpTensor(zps[0]),
+                               Value(), Value(), Value(), i8, i8, SchemeAttr());
+    rewriter.replaceOp(op, mm.getResult());
+    return success();
+  }
+};
+
 struct FormQuantizedMatmulPass
     : quantx::impl::QuantXFormQuantizedMatmulBase<FormQuantizedMatmulPass> {
   using Base::Base;
@@ -295,5 +360,5 @@ struct FormQuantizedMatmulPass
 } // namespace
 
 void mlir::quantx::populateFormQuantizedMatmulPatterns(RewritePatternSet &patterns) {
-  patterns.add<FormQuantizedMatmul>(patterns.getContext());
+  patterns.add<FormQuantizedMatmul, RaiseQuantizedMatmul>(patterns.getContext());
 }

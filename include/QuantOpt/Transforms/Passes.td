@@ -107,6 +107,14 @@ def QuantXFormQuantizedMatmul
     integer and FP8 results differ only by the f32 rounding of the
     rescale (the integer sum itself is exact).
 
+    `linalg.quantized_matmul` (i8 x i8 with constant scalar zero points in
+    the i8 range and a zero-filled i32 accumulator) becomes the
+    raw-accumulator `quantx.matmul`, its `K x N` weight transposed to
+    `N x K` (at compile time when constant); a following
+    `generic { f32(acc) * s }` with `s` a constant scalar, a rank-0 tensor
+    or one value per column becomes that matmul's scale. Others are left
+    as they are.
+
     Then work after each matmul moves into its epilogue
     (`populateFoldQuantizedMatmulEpiloguePatterns`):
 

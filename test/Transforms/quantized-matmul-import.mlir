@@ -1,0 +1,64 @@
+// RUN: quant-opt %s -split-input-file --quantx-form-quantized-matmul | FileCheck %s
+
+// linalg.quantized_matmul (K x N weight, scalar zero points) becomes the
+// raw-accumulator quantx.matmul; a constant weight is transposed to N x K
+// at compile time.
+// CHECK-LABEL: func @raw
+//   CHECK-DAG:   %[[W:.*]] = arith.constant dense<{{\[\[}}127, -128, 3, 4], [1, 1, 1, 1], [-7, 0, 9, 2]]> : tensor<3x4xi8>
+//   CHECK-DAG:   %[[ZW:.*]] = arith.constant dense<5> : tensor<i8>
+//   CHECK-DAG:   %[[ZA:.*]] = arith.constant dense<-2> : tensor<i8>
+//       CHECK:   quantx.matmul %arg0, %[[W]] weight(#quantx.scheme<i8> zero_point %[[ZW]]) input(#quantx.scheme<i8> zero_point %[[ZA]]) : (tensor<2x4xi8>, tensor<3x4xi8>, tensor<i8>, tensor<i8>) -> tensor<2x3xi32>
+//   CHECK-NOT:   linalg.quantized_matmul
+func.func @raw(%a: tensor<2x4xi8>) -> tensor<2x3xi32> {
+  %b = arith.constant dense<[[127, 1, -7], [-128, 1, 0], [3, 1, 9], [4, 1, 2]]> : tensor<4x3xi8>
+  %za = arith.constant -2 : i32
+  %zb = arith.constant 5 : i32
+  %c0 = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<2x3xi32>
+  %f = linalg.fill ins(%c0 : i32) outs(%e : tensor<2x3xi32>) -> tensor<2x3xi32>
+  %r = linalg.quantized_matmul ins(%a, %b, %za, %zb : tensor<2x4xi8>, tensor<4x3xi8>, i32, i32) outs(%f : tensor<2x3xi32>) -> tensor<2x3xi32>
+  return %r : tensor<2x3xi32>
+}
+
+// -----
+
+// A weight argument is transposed in IR; zero points of 0 are dropped; a
+// per-column f32 rescale of the accumulator becomes the weight scale.
+// CHECK-LABEL: func @rescaled
+//       CHECK:   %[[T:.*]] = linalg.transpose ins(%arg1 : tensor<4x3xi8>)
+//       CHECK:   %[[MM:.*]] = quantx.matmul %arg0, %[[T]] weight(#quantx.scheme<i8, axis = 0> scale %arg2) input(#quantx.scheme<i8> scale %{{.*}}) : (tensor<?x4xi8>, tensor<3x4xi8>, tensor<3xf32>, tensor<f32>) -> tensor<?x3xf32>
+//       CHECK:   return %[[MM]]
+func.func @rescaled(%a: tensor<?x4xi8>, %b: tensor<4x3xi8>, %s: tensor<3xf32>) -> tensor<?x3xf32> {
+  %z = arith.constant 0 : i32
+  %c0 = arith.constant 0 : index
+  %m = tensor.dim %a, %c0 : tensor<?x4xi8>
+  %e = tensor.empty(%m) : tensor<?x3xi32>
+  %f = linalg.fill ins(%z : i32) outs(%e : tensor<?x3xi32>) -> tensor<?x3xi32>
+  %r = linalg.quantized_matmul ins(%a, %b, %z, %z : tensor<?x4xi8>, tensor<4x3xi8>, i32, i32) outs(%f : tensor<?x3xi32>) -> tensor<?x3xi32>
+  %e2 = tensor.empty(%m) : tensor<?x3xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%r, %s : tensor<?x3xi32>, tensor<3xf32>) outs(%e2 : tensor<?x3xf32>) {
+  ^bb0(%in: i32, %sc: f32, %out: f32):
+    %c = arith.sitofp %in : i32 to f32
+    %v = arith.mulf %sc, %c : f32
+    linalg.yield %v : f32
+  } -> tensor<?x3xf32>
+  return %y : tensor<?x3xf32>
+}
+
+// -----
+
+// Left alone: a zero point known only at run time, one outside the i8
+// range, an accumulator that is not zero-filled.
+// CHECK-LABEL: func @left_alone
+//   CHECK-NOT:   quantx.matmul
+//   CHECK-COUNT-3: linalg.quantized_matmul
+func.func @left_alone(%a: tensor<2x4xi8>, %b: tensor<4x3xi8>, %za: i32, %acc: tensor<2x3xi32>) -> (tensor<2x3xi32>, tensor<2x3xi32>, tensor<2x3xi32>) {
+  %z = arith.constant 0 : i32
+  %big = arith.constant 300 : i32
+  %e = tensor.empty() : tensor<2x3xi32>
+  %f = linalg.fill ins(%z : i32) outs(%e : tensor<2x3xi32>) -> tensor<2x3xi32>
+  %0 = linalg.quantized_matmul ins(%a, %b, %za, %z : tensor<2x4xi8>, tensor<4x3xi8>, i32, i32) outs(%f : tensor<2x3xi32>) -> tensor<2x3xi32>
+  %1 = linalg.quantized_matmul ins(%a, %b, %big, %z : tensor<2x4xi8>, tensor<4x3xi8>, i32, i32) outs(%f : tensor<2x3xi32>) -> tensor<2x3xi32>
+  %2 = linalg.quantized_matmul ins(%a, %b, %z, %z : tensor<2x4xi8>, tensor<4x3xi8>, i32, i32) outs(%acc : tensor<2x3xi32>) -> tensor<2x3xi32>
+  return %0, %1, %2 : tensor<2x3xi32>, tensor<2x3xi32>, tensor<2x3xi32>
+}
