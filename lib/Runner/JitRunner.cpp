@@ -124,7 +124,11 @@ JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
     return success();
   });
   PassManager pm(context);
-  buildQuantXCPUPipeline(pm, CPUPipelineOptions());
+  CPUPipelineOptions pipelineOptions;
+  if (failed(pipelineOptions.parseFromString(options.pipelineOptions)))
+    return makeError("invalid --quantx-cpu-pipeline options '" +
+                     options.pipelineOptions + "'");
+  buildQuantXCPUPipeline(pm, pipelineOptions);
   if (failed(pm.run(*module)))
     return makeError("lowering with --quantx-cpu-pipeline failed:\n" +
                      diagnostics);

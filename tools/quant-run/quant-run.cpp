@@ -43,6 +43,11 @@ static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level of the 
 static cl::opt<bool> printResults("print-results",
                                   cl::desc("Print the results' shapes and values"),
                                   cl::init(false), cl::cat(category));
+static cl::opt<std::string> pipelineOptions(
+    "pipeline-options",
+    cl::desc("Options of --quantx-cpu-pipeline, e.g. \"kernels=false\" for the "
+             "reference lowering"),
+    cl::value_desc("options"), cl::cat(category));
 static cl::list<std::string> sharedLibs("shared-libs",
                                         cl::desc("Extra libraries for the JIT to load"),
                                         cl::CommaSeparated, cl::cat(category));
@@ -80,6 +85,7 @@ int main(int argc, char **argv) {
 
   JitOptions options;
   options.optLevel = std::min(3u, unsigned(optLevel));
+  options.pipelineOptions = pipelineOptions;
   options.sharedLibs.assign(sharedLibs.begin(), sharedLibs.end());
   auto model = JitModel::compile(std::move(*module), options);
   if (!model)

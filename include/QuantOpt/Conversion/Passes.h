@@ -5,12 +5,16 @@
 #include "QuantOpt/Dialect/QuantX/IR/QuantX.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassOptions.h"
@@ -25,6 +29,20 @@ namespace quantx {
 
 /// Patterns lowering every quantx op to linalg/arith/math on tensors.
 void populateQuantXToLinalgPatterns(RewritePatternSet &patterns);
+
+/// Options of the CPU matmul kernels (see --quantx-matmul-kernels).
+struct MatmulKernelOptions {
+  int64_t vectorWidth = 8; ///< f32 lanes per vector
+  int64_t rows = 4;        ///< weight rows per tile
+  bool parallel = true;    ///< scf.parallel over tiles
+  bool includeFloat = true; ///< also f32 Linear-layout matmuls
+};
+
+/// Patterns replacing weight-only quantx.matmul (and, with includeFloat,
+/// f32 Linear-layout matmuls) with calls to vectorized kernel functions
+/// created in the enclosing module.
+void populateMatmulKernelPatterns(RewritePatternSet &patterns,
+                                  const MatmulKernelOptions &options);
 
 /// Patterns converting quant.qcast/quant.dcast into quantx ops.
 void populateQuantToQuantXPatterns(RewritePatternSet &patterns);
@@ -44,6 +62,20 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Add llvm.emit_c_interface to every public function so "
                      "it can be called from C with memref descriptors"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> kernels{
+      *this, "kernels",
+      llvm::cl::desc("Replace weight-only quantx.matmul and f32 Linear-layout "
+                     "matmuls with vectorized kernels (--quantx-matmul-kernels); "
+                     "false keeps the reference lowering everywhere"),
+      llvm::cl::init(true)};
+  PassOptions::Option<int64_t> vectorWidth{
+      *this, "vector-width",
+      llvm::cl::desc("f32 lanes per vector in the kernels; 0 picks 16 when the "
+                     "host has AVX-512F, else 8"),
+      llvm::cl::init(0)};
+  PassOptions::Option<int64_t> kernelRows{
+      *this, "kernel-rows",
+      llvm::cl::desc("Weight rows per kernel tile"), llvm::cl::init(4)};
 };
 
 /// Builds the pipeline that takes quantx + linalg + tensor + arith + func to

@@ -43,6 +43,65 @@ def QuantXLowerToLinalg
   ];
 }
 
+def QuantXMatmulKernels : Pass<"quantx-matmul-kernels", "::mlir::ModuleOp"> {
+  let summary = "Replace weight-only quantx.matmul (and Linear-layout f32 "
+                "matmuls) with vectorized CPU kernels";
+  let description = [{
+    The fast CPU path for matrix-vector and small-batch products, which are
+    bound by reading the weights. Each eligible op becomes a call to a
+    private kernel function on memrefs (one per shape and scheme, shared by
+    all ops that need it), written with `scf` and `vector` ops:
+
+    * the output channels are split into tiles of `rows` weight rows; each
+      tile is an iteration of an `scf.parallel` loop (one per thread once
+      lowered to OpenMP);
+    * for every input row, each weight row is streamed once in its storage
+      format: 4-bit weights are loaded packed (`vector-width / 2` bytes) and
+      split into nibbles in registers (`andi`/`shrui`, interleaved with a
+      `vector.shuffle`), int8/FP8 codes are loaded as bytes; the codes are
+      decoded to f32 with the same `QuantXNumerics` functions as the
+      reference lowering (NF4: the code-book select tree in registers);
+    * products are accumulated with `vector.fma` per group, and each
+      group's sum is multiplied by its scale once
+      (`sum_g s_g * sum_k a_k q_k` instead of the reference's
+      `sum_k a_k (q_k s_g)`: float reassociation, the only numeric
+      difference from `--quantx-lower-to-linalg`), then reduced across
+      lanes.
+
+    Eligible: weight-only `quantx.matmul` with a static weight shape and K,
+    scales per tensor, per output channel or grouped along K with a group
+    size that is a multiple of `vector-width`, K a multiple of
+    `vector-width`; and `linalg.matmul`/contraction `linalg.generic` with f32
+    operands, the weight in `N x K` (Linear) layout and a zero-filled
+    accumulator, which gives the float baseline the same code structure.
+    Anything else is left for the reference lowering.
+
+    Example: `quant-opt --quantx-matmul-kernels="vector-width=8 rows=4"`.
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", "8",
+           "f32 lanes per vector (8 for AVX2, 16 for AVX-512)">,
+    Option<"rows", "rows", "int64_t", "4",
+           "Weight rows (output channels) per tile">,
+    Option<"parallel", "parallel", "bool", "true",
+           "Emit the tile loop as scf.parallel (else scf.for)">,
+    Option<"includeFloat", "include-float", "bool", "true",
+           "Also replace f32 Linear-layout matmuls (the float baseline)">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+  let statistics = [
+    Statistic<"numReplaced", "matmuls-replaced", "matmuls replaced by kernel calls">,
+    Statistic<"numKernels", "kernels", "kernel functions generated">
+  ];
+}
+
 def QuantXFromQuant
     : Pass<"quantx-from-quant"> {
   let summary = "Convert upstream quant.qcast/quant.dcast to quantx ops";

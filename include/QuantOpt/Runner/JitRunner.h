@@ -29,6 +29,9 @@ struct JitOptions {
   std::vector<std::string> sharedLibs;
   /// Host functions made visible to the JIT, by symbol name.
   llvm::StringMap<void *> symbols;
+  /// Options of --quantx-cpu-pipeline, as on the command line
+  /// (e.g. "kernels=false").
+  std::string pipelineOptions;
 };
 
 /// A model compiled for the host CPU.

@@ -20,6 +20,8 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
+#include "llvm/TargetParser/Host.h"
+
 using namespace mlir;
 
 namespace {
@@ -63,10 +65,24 @@ struct InlineScalarResourcesPass
 };
 } // namespace
 
+/// f32 lanes of the host's widest vector unit the kernels use.
+static int64_t hostVectorWidth() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  auto it = features.find("avx512f");
+  return it != features.end() && it->second ? 16 : 8;
+}
+
 void mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
                                           const CPUPipelineOptions &options) {
-  // Reference lowering of quantx, then tidy up.
+  // Kernels for what has them, the reference lowering for the rest.
   pm.addPass(std::make_unique<InlineScalarResourcesPass>());
+  if (options.kernels) {
+    QuantXMatmulKernelsOptions kernels;
+    kernels.vectorWidth = options.vectorWidth > 0 ? int64_t(options.vectorWidth)
+                                                  : hostVectorWidth();
+    kernels.rows = options.kernelRows;
+    pm.addPass(createQuantXMatmulKernels(kernels));
+  }
   pm.addPass(createQuantXLowerToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

@@ -1,0 +1,481 @@
+//===- MatmulKernels.cpp - vectorized CPU kernels for matmuls -------------===//
+//
+// Weight-only quantx.matmul ops (and f32 matmuls in the same Linear layout,
+// the float baseline) become calls to kernel functions written with scf and
+// vector ops on memrefs:
+//
+//   scf.parallel over tiles of R weight rows (output channels)
+//     scf.for m over input rows
+//       scf.for g over groups of K           acc[r] += s[r, g] * gacc[r]
+//         scf.for k in the group, step VL    gacc[r] = fma(a[m, k:k+VL],
+//                                                          decode(W[r, k:k+VL]),
+//                                                          gacc[r])
+//       out[m, r] = reduce_add(acc[r]) (+ bias[r])
+//
+// The tensor-level op is replaced by bufferization.to_buffer of its
+// operands, a memref.alloc for the result, a call, and to_tensor; one-shot
+// bufferization then folds the casts.
+//
+//===----------------------------------------------------------------------===//
+
+#include "QuantOpt/Conversion/Passes.h"
+#include "QuantOpt/Conversion/QuantXNumerics.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::quantx {
+#define GEN_PASS_DEF_QUANTXMATMULKERNELS
+#include "QuantOpt/Conversion/Passes.h.inc"
+} // namespace mlir::quantx
+
+using namespace mlir;
+using namespace mlir::quantx;
+
+namespace {
+
+/// Everything that determines a kernel's code.
+struct KernelSpec {
+  SchemeAttr scheme;        // null: f32 weights
+  Type lhsElt, resElt, rhsElt, scaleElt, zpElt, biasElt;
+  int64_t n = 0, k = 0;     // weight shape (codes)
+  int64_t group = 0;        // scale block along K (K when not grouped)
+  enum class ScaleKind { None, PerTensor, PerRow, Grouped } scaleKind;
+  int64_t vl = 8, rows = 4;
+  bool parallel = true;
+
+  /// A deterministic symbol name.
+  std::string name() const {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    os << "__quantx_kernel_";
+    if (scheme)
+      os << stringifyStorageKind(scheme.getStorage());
+    else
+      os << "f32";
+    os << "_n" << n << "_k" << k << "_g" << group << "_s" << int(scaleKind)
+       << (zpElt ? "_zp" : "") << (biasElt ? "_b" : "") << "_vl" << vl << "_r"
+       << rows << (parallel ? "_par" : "") << "_";
+    auto typeName = [&](Type t) {
+      if (!t)
+        os << "x";
+      else
+        t.print(os);
+    };
+    typeName(lhsElt);
+    typeName(resElt);
+    typeName(scaleElt);
+    typeName(biasElt);
+    return s;
+  }
+};
+
+/// An identity-layout memref type for a tensor type.
+MemRefType bufferType(Type tensorType) {
+  auto t = cast<RankedTensorType>(tensorType);
+  return MemRefType::get(t.getShape(), t.getElementType());
+}
+
+Value indexCst(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+Value zeroVector(OpBuilder &b, Location loc, VectorType t) {
+  return arith::ConstantOp::create(b, loc, t, DenseElementsAttr::get(t, b.getF32FloatAttr(0.0f)));
+}
+
+/// Builds the kernel function for `spec` at the end of `module`.
+func::FuncOp buildKernel(OpBuilder &outer, ModuleOp module, const KernelSpec &spec) {
+  MLIRContext *ctx = module.getContext();
+  Location loc = module.getLoc();
+  OpBuilder b(ctx);
+  b.setInsertionPointToEnd(module.getBody());
+
+  bool packed = spec.scheme && spec.scheme.isSubByte();
+  int64_t rowBytes = packed ? spec.k / 2 : spec.k;
+  auto lhsType = MemRefType::get({ShapedType::kDynamic, spec.k}, spec.lhsElt);
+  auto rhsType = MemRefType::get({spec.n, rowBytes}, spec.rhsElt);
+  auto outType = MemRefType::get({ShapedType::kDynamic, spec.n}, spec.resElt);
+  SmallVector<Type> argTypes{lhsType, rhsType};
+  SmallVector<int64_t> paramShape;
+  if (spec.scaleKind == KernelSpec::ScaleKind::PerRow)
+    paramShape = {spec.n};
+  else if (spec.scaleKind == KernelSpec::ScaleKind::Grouped)
+    paramShape = {spec.n, spec.k / spec.group};
+  if (spec.scaleElt)
+    argTypes.push_back(MemRefType::get(paramShape, spec.scaleElt));
+  if (spec.zpElt)
+    argTypes.push_back(MemRefType::get(paramShape, spec.zpElt));
+  if (spec.biasElt)
+    argTypes.push_back(MemRefType::get({spec.n}, spec.biasElt));
+  argTypes.push_back(outType);
+
+  auto func = func::FuncOp::create(b, loc, spec.name(),
+                                   FunctionType::get(ctx, argTypes, {}));
+  func.setPrivate();
+  Block *entry = func.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  unsigned argIdx = 0;
+  Value lhs = entry->getArgument(argIdx++), rhs = entry->getArgument(argIdx++);
+  Value scale = spec.scaleElt ? entry->getArgument(argIdx++) : Value();
+  Value zp = spec.zpElt ? entry->getArgument(argIdx++) : Value();
+  Value bias = spec.biasElt ? entry->getArgument(argIdx++) : Value();
+  Value out = entry->getArgument(argIdx++);
+
+  const int64_t vl = spec.vl, rows = spec.rows;
+  auto accType = VectorType::get({vl}, b.getF32Type());
+  Value c0 = indexCst(b, loc, 0), c1 = indexCst(b, loc, 1);
+  Value m = memref::DimOp::create(b, loc, lhs, 0);
+  Value numTiles = indexCst(b, loc, spec.n / rows);
+
+  // Loads the parameter (scale or zero point) of row `n`, group `g`.
+  auto loadParam = [&](OpBuilder &nb, Location l, Value param, Value n,
+                       Value g) -> Value {
+    switch (spec.scaleKind) {
+    case KernelSpec::ScaleKind::PerTensor:
+      return memref::LoadOp::create(nb, l, param, ValueRange{});
+    case KernelSpec::ScaleKind::PerRow:
+      return memref::LoadOp::create(nb, l, param, ValueRange{n});
+    default:
+      return memref::LoadOp::create(nb, l, param, ValueRange{n, g});
+    }
+  };
+
+  // Decodes VL weights of row `n` starting at code `k` into vector<VLxf32>,
+  // without the scale.
+  auto decode = [&](OpBuilder &nb, Location l, Value n, Value k,
+                    Value zpSplat) -> Value {
+    if (!spec.scheme) {
+      auto t = VectorType::get({vl}, spec.rhsElt);
+      return extendToF32(nb, l, vector::LoadOp::create(nb, l, t, rhs, ValueRange{n, k}));
+    }
+    Value codes;
+    if (packed) {
+      auto byteType = VectorType::get({vl / 2}, nb.getI8Type());
+      Value byteIdx = arith::DivUIOp::create(nb, l, k, indexCst(nb, l, 2));
+      Value bytes = vector::LoadOp::create(nb, l, byteType, rhs, ValueRange{n, byteIdx});
+      auto splat8 = [&](int64_t v) -> Value {
+        return arith::ConstantOp::create(
+            nb, l, byteType, DenseElementsAttr::get(byteType, nb.getI8IntegerAttr(v)));
+      };
+      Value lo = arith::AndIOp::create(nb, l, bytes, splat8(0x0F));
+      Value hi = arith::ShRUIOp::create(nb, l, bytes, splat8(4));
+      SmallVector<int64_t> mask;
+      for (int64_t i = 0; i < vl / 2; ++i) {
+        mask.push_back(i);
+        mask.push_back(i + vl / 2);
+      }
+      Value inter = vector::ShuffleOp::create(nb, l, lo, hi, mask);
+      codes = arith::TruncIOp::create(
+          nb, l, VectorType::get({vl}, nb.getIntegerType(4)), inter);
+    } else {
+      auto t = VectorType::get({vl}, spec.rhsElt);
+      codes = vector::LoadOp::create(nb, l, t, rhs, ValueRange{n, k});
+    }
+    return emitDecode(nb, l, spec.scheme, codes, zpSplat);
+  };
+
+  auto tileBody = [&](OpBuilder &tb, Location l, Value tile) {
+    Value n0 = arith::MulIOp::create(tb, l, tile, indexCst(tb, l, rows));
+    SmallVector<Value> rowIdx;
+    for (int64_t r = 0; r < rows; ++r)
+      rowIdx.push_back(arith::AddIOp::create(tb, l, n0, indexCst(tb, l, r)));
+    scf::ForOp::create(
+        tb, l, c0, m, c1, ValueRange{},
+        [&](OpBuilder &mb, Location ml, Value mi, ValueRange) {
+          SmallVector<Value> zeros(rows, zeroVector(mb, ml, accType));
+          int64_t numGroups = spec.k / spec.group;
+          auto groups = scf::ForOp::create(
+              mb, ml, c0, indexCst(mb, ml, numGroups), c1, zeros,
+              [&](OpBuilder &gb, Location gl, Value g, ValueRange accs) {
+                Value kBase = arith::MulIOp::create(gb, gl, g, indexCst(gb, gl, spec.group));
+                // Zero points (as an i32 splat) per row for this group.
+                SmallVector<Value> zpSplats(rows);
+                if (zp)
+                  for (int64_t r = 0; r < rows; ++r) {
+                    Value z = storedIntToI32(gb, gl, spec.scheme,
+                                             loadParam(gb, gl, zp, rowIdx[r], g));
+                    zpSplats[r] = vector::BroadcastOp::create(
+                        gb, gl, VectorType::get({vl}, gb.getI32Type()), z);
+                  }
+                SmallVector<Value> gzeros(rows, zeroVector(gb, gl, accType));
+                auto inner = scf::ForOp::create(
+                    gb, gl, c0, indexCst(gb, gl, spec.group), indexCst(gb, gl, vl),
+                    gzeros,
+                    [&](OpBuilder &kb, Location kl, Value kk, ValueRange gaccs) {
+                      Value kIdx = arith::AddIOp::create(kb, kl, kBase, kk);
+                      auto aType = VectorType::get({vl}, spec.lhsElt);
+                      Value a = extendToF32(
+                          kb, kl, vector::LoadOp::create(kb, kl, aType, lhs, ValueRange{mi, kIdx}));
+                      SmallVector<Value> next;
+                      for (int64_t r = 0; r < rows; ++r) {
+                        Value w = decode(kb, kl, rowIdx[r], kIdx, zpSplats[r]);
+                        next.push_back(vector::FMAOp::create(kb, kl, a, w, gaccs[r]));
+                      }
+                      scf::YieldOp::create(kb, kl, next);
+                    });
+                SmallVector<Value> next;
+                for (int64_t r = 0; r < rows; ++r) {
+                  Value gacc = inner.getResult(r);
+                  if (!scale) {
+                    next.push_back(arith::AddFOp::create(gb, gl, accs[r], gacc));
+                    continue;
+                  }
+                  Value s = extendToF32(gb, gl, loadParam(gb, gl, scale, rowIdx[r], g));
+                  Value sv = vector::BroadcastOp::create(gb, gl, accType, s);
+                  next.push_back(vector::FMAOp::create(gb, gl, gacc, sv, accs[r]));
+                }
+                scf::YieldOp::create(gb, gl, next);
+              });
+          for (int64_t r = 0; r < rows; ++r) {
+            Value sum = vector::ReductionOp::create(
+                mb, ml, vector::CombiningKind::ADD, groups.getResult(r));
+            if (bias)
+              sum = arith::AddFOp::create(
+                  mb, ml, sum,
+                  extendToF32(mb, ml, memref::LoadOp::create(mb, ml, bias, ValueRange{rowIdx[r]})));
+            memref::StoreOp::create(mb, ml, truncFromF32(mb, ml, sum, spec.resElt),
+                                    out, ValueRange{mi, rowIdx[r]});
+          }
+          scf::YieldOp::create(mb, ml);
+        });
+  };
+
+  if (spec.parallel) {
+    scf::ParallelOp::create(b, loc, ValueRange{c0}, ValueRange{numTiles},
+                            ValueRange{c1},
+                            [&](OpBuilder &pb, Location l, ValueRange ivs) {
+                              tileBody(pb, l, ivs[0]);
+                            });
+  } else {
+    scf::ForOp::create(b, loc, c0, numTiles, c1, ValueRange{},
+                       [&](OpBuilder &fb, Location l, Value iv, ValueRange) {
+                         tileBody(fb, l, iv);
+                         scf::YieldOp::create(fb, l);
+                       });
+  }
+  func::ReturnOp::create(b, loc);
+  (void)outer;
+  return func;
+}
+
+/// Replaces `op` by a call of the kernel for `spec` on `operands` (lhs, rhs,
+/// [scale], [zero point], [bias]).
+void replaceWithKernelCall(PatternRewriter &rewriter, Operation *op,
+                           const KernelSpec &spec, ArrayRef<Value> operands) {
+  auto module = op->getParentOfType<ModuleOp>();
+  std::string name = spec.name();
+  auto func = module.lookupSymbol<func::FuncOp>(name);
+  if (!func) {
+    OpBuilder::InsertionGuard guard(rewriter);
+    func = buildKernel(rewriter, module, spec);
+  }
+  Location loc = op->getLoc();
+  // Buffers, cast to the kernel's types (M is dynamic there).
+  ArrayRef<Type> kernelTypes = func.getFunctionType().getInputs();
+  auto castTo = [&](Value buf, Type type) -> Value {
+    return buf.getType() == type ? buf
+                                 : memref::CastOp::create(rewriter, loc, type, buf);
+  };
+  SmallVector<Value> args;
+  for (auto [v, type] : llvm::zip(operands, kernelTypes))
+    args.push_back(castTo(bufferization::ToBufferOp::create(
+                              rewriter, loc, bufferType(v.getType()), v,
+                              /*read_only=*/true),
+                          type));
+  auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+  SmallVector<Value> dynamic;
+  if (resultType.isDynamicDim(0))
+    dynamic.push_back(tensor::DimOp::create(rewriter, loc, operands[0], 0));
+  Value outBuf = memref::AllocOp::create(rewriter, loc, bufferType(resultType), dynamic);
+  args.push_back(castTo(outBuf, kernelTypes.back()));
+  func::CallOp::create(rewriter, loc, func, args);
+  Value result = bufferization::ToTensorOp::create(rewriter, loc, resultType, outBuf,
+                                                   /*restrict=*/true, /*writable=*/true);
+  rewriter.replaceOp(op, result);
+}
+
+bool isFloatElt(Type t) { return t.isF32() || t.isF16() || t.isBF16(); }
+
+struct QuantizedMatmulToKernel : OpRewritePattern<MatmulOp> {
+  QuantizedMatmulToKernel(MLIRContext *ctx, const MatmulKernelOptions &options)
+      : OpRewritePattern(ctx), options(options) {}
+
+  LogicalResult matchAndRewrite(MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getKind() != MatmulOp::Kind::WeightOnly)
+      return rewriter.notifyMatchFailure(op, "not a weight-only matmul");
+    SchemeAttr scheme = op.getRhsScheme();
+    RankedTensorType rhsType = op.getRhs().getType();
+    auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
+    auto resType = cast<RankedTensorType>(op.getResult().getType());
+    if (!rhsType.hasStaticShape() || lhsType.isDynamicDim(1))
+      return rewriter.notifyMatchFailure(op, "dynamic weight shape or K");
+    KernelSpec spec;
+    spec.scheme = scheme;
+    spec.vl = options.vectorWidth;
+    spec.parallel = options.parallel;
+    spec.n = rhsType.getDimSize(0);
+    spec.k = lhsType.getDimSize(1);
+    spec.rows = options.rows;
+    while (spec.rows > 1 && spec.n % spec.rows != 0)
+      spec.rows /= 2;
+    if (spec.k % spec.vl != 0)
+      return rewriter.notifyMatchFailure(op, "K is not a multiple of the vector width");
+    spec.group = spec.k;
+    if (scheme.isPerTensor()) {
+      spec.scaleKind = KernelSpec::ScaleKind::PerTensor;
+    } else if (scheme.isPerChannel() && *scheme.getAxis() == 0) {
+      spec.scaleKind = KernelSpec::ScaleKind::PerRow;
+    } else if (scheme.isGrouped() && *scheme.getAxis() == 1 &&
+               *scheme.getGroupSize() % spec.vl == 0) {
+      spec.scaleKind = KernelSpec::ScaleKind::Grouped;
+      spec.group = *scheme.getGroupSize();
+    } else {
+      return rewriter.notifyMatchFailure(op, "scale layout has no kernel");
+    }
+    Value scale = op.getRhsScale(), zp = op.getRhsZeroPoint(), bias = op.getBias();
+    if (scale && cast<RankedTensorType>(scale.getType()).getRank() !=
+                     (spec.scaleKind == KernelSpec::ScaleKind::Grouped ? 2
+                      : spec.scaleKind == KernelSpec::ScaleKind::PerRow ? 1
+                                                                        : 0))
+      return rewriter.notifyMatchFailure(op, "unexpected scale rank");
+    spec.lhsElt = lhsType.getElementType();
+    spec.resElt = resType.getElementType();
+    spec.rhsElt = rhsType.getElementType();
+    spec.scaleElt = getElementTypeOrSelf(scale.getType());
+    spec.zpElt = zp ? getElementTypeOrSelf(zp.getType()) : Type();
+    spec.biasElt = bias ? getElementTypeOrSelf(bias.getType()) : Type();
+    if (!isFloatElt(spec.lhsElt) || !isFloatElt(spec.resElt) ||
+        (bias && !isFloatElt(spec.biasElt)))
+      return rewriter.notifyMatchFailure(op, "unsupported element types");
+    SmallVector<Value> operands{op.getLhs(), op.getRhs(), scale};
+    if (zp)
+      operands.push_back(zp);
+    if (bias)
+      operands.push_back(bias);
+    replaceWithKernelCall(rewriter, op, spec, operands);
+    return success();
+  }
+
+  MatmulKernelOptions options;
+};
+
+/// f32 matmuls with the weight in N x K (Linear) layout and a zero-filled
+/// accumulator: the float baseline, with the same kernel structure.
+struct FloatMatmulToKernel : OpInterfaceRewritePattern<linalg::LinalgOp> {
+  FloatMatmulToKernel(MLIRContext *ctx, const MatmulKernelOptions &options)
+      : OpInterfaceRewritePattern(ctx), options(options) {}
+
+  LogicalResult matchAndRewrite(linalg::LinalgOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 ||
+        op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op) ||
+        op.getNumLoops() != 3)
+      return rewriter.notifyMatchFailure(op, "not a 2-D matmul");
+    FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(op);
+    if (failed(dims) || !dims->batch.empty() || dims->m.size() != 1 ||
+        dims->n.size() != 1 || dims->k.size() != 1)
+      return rewriter.notifyMatchFailure(op, "not a plain matmul");
+    MLIRContext *ctx = op.getContext();
+    AffineExpr m = getAffineDimExpr(dims->m[0], ctx), n = getAffineDimExpr(dims->n[0], ctx),
+               k = getAffineDimExpr(dims->k[0], ctx);
+    OpOperand *lhs = op.getDpsInputOperand(0), *rhs = op.getDpsInputOperand(1);
+    OpOperand *out = op.getDpsInitOperand(0);
+    if (op.getMatchingIndexingMap(lhs).getResults() != ArrayRef<AffineExpr>{m, k} ||
+        op.getMatchingIndexingMap(rhs).getResults() != ArrayRef<AffineExpr>{n, k} ||
+        op.getMatchingIndexingMap(out).getResults() != ArrayRef<AffineExpr>{m, n})
+      return rewriter.notifyMatchFailure(op, "not the Linear layout");
+    // The body must be a multiply-add (linalg.matmul, or a generic doing it).
+    if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation())) {
+      Block *body = generic.getBody();
+      if (body->getOperations().size() != 3 ||
+          !isa<arith::MulFOp>(body->front()) ||
+          !isa<arith::AddFOp>(*std::next(body->begin())))
+        return rewriter.notifyMatchFailure(op, "body is not a multiply-add");
+    }
+    auto fill = out->get().getDefiningOp<linalg::FillOp>();
+    if (!fill || !matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))
+      return rewriter.notifyMatchFailure(op, "accumulator is not zero-filled");
+    auto lhsType = cast<RankedTensorType>(lhs->get().getType());
+    auto rhsType = cast<RankedTensorType>(rhs->get().getType());
+    auto resType = cast<RankedTensorType>(op->getResult(0).getType());
+    if (!lhsType.getElementType().isF32() || !rhsType.getElementType().isF32() ||
+        !resType.getElementType().isF32() || !rhsType.hasStaticShape() ||
+        lhsType.isDynamicDim(1))
+      return rewriter.notifyMatchFailure(op, "not static f32");
+    KernelSpec spec;
+    spec.lhsElt = spec.resElt = spec.rhsElt = rewriter.getF32Type();
+    spec.n = rhsType.getDimSize(0);
+    spec.k = rhsType.getDimSize(1);
+    spec.group = spec.k;
+    spec.scaleKind = KernelSpec::ScaleKind::None;
+    spec.vl = options.vectorWidth;
+    spec.parallel = options.parallel;
+    spec.rows = options.rows;
+    while (spec.rows > 1 && spec.n % spec.rows != 0)
+      spec.rows /= 2;
+    if (spec.k % spec.vl != 0)
+      return rewriter.notifyMatchFailure(op, "K is not a multiple of the vector width");
+    replaceWithKernelCall(rewriter, op, spec, {lhs->get(), rhs->get()});
+    return success();
+  }
+
+  MatmulKernelOptions options;
+};
+
+struct QuantXMatmulKernelsPass
+    : quantx::impl::QuantXMatmulKernelsBase<QuantXMatmulKernelsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    MatmulKernelOptions options;
+    options.vectorWidth = vectorWidth;
+    options.rows = rows;
+    options.parallel = parallel;
+    options.includeFloat = includeFloat;
+    if (vectorWidth < 2 || (vectorWidth & (vectorWidth - 1)) || rows < 1) {
+      getOperation().emitError()
+          << "quantx-matmul-kernels: vector-width must be a power of two >= 2 "
+             "and rows >= 1";
+      return signalPassFailure();
+    }
+    auto countKernels = [&] {
+      int64_t c = 0;
+      for (auto f : getOperation().getOps<func::FuncOp>())
+        c += f.getSymName().starts_with("__quantx_kernel_");
+      return c;
+    };
+    int64_t kernelsBefore = countKernels();
+    int64_t calls = 0;
+    RewritePatternSet patterns(&getContext());
+    populateMatmulKernelPatterns(patterns, options);
+    // Kernels are built outside the rewritten functions; walk the original
+    // functions only (kernel bodies contain no tensors to rewrite).
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+    getOperation().walk([&](func::CallOp call) {
+      calls += call.getCallee().starts_with("__quantx_kernel_");
+    });
+    numReplaced += calls;
+    numKernels += countKernels() - kernelsBefore;
+  }
+};
+
+} // namespace
+
+void mlir::quantx::populateMatmulKernelPatterns(RewritePatternSet &patterns,
+                                                const MatmulKernelOptions &options) {
+  patterns.add<QuantizedMatmulToKernel>(patterns.getContext(), options);
+  if (options.includeFloat)
+    patterns.add<FloatMatmulToKernel>(patterns.getContext(), options);
+}
