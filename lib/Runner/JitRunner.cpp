@@ -125,6 +125,10 @@ JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
   });
   PassManager pm(context);
   CPUPipelineOptions pipelineOptions;
+#ifdef QUANT_OPT_LIBOMP_PATH
+  // Threads by default where the OpenMP runtime is there to load.
+  pipelineOptions.openmp = true;
+#endif
   if (failed(pipelineOptions.parseFromString(options.pipelineOptions)))
     return makeError("invalid --quantx-cpu-pipeline options '" +
                      options.pipelineOptions + "'");
@@ -139,6 +143,14 @@ JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
   engineOptions.transformer = transformer;
   std::vector<llvm::StringRef> libs(options.sharedLibs.begin(),
                                     options.sharedLibs.end());
+  if (pipelineOptions.openmp) {
+#ifdef QUANT_OPT_LIBOMP_PATH
+    libs.push_back(QUANT_OPT_LIBOMP_PATH);
+#else
+    return makeError("openmp=true needs LLVM's OpenMP runtime (libomp), "
+                     "which was not found when quant-opt was built");
+#endif
+  }
   engineOptions.sharedLibPaths = libs;
   auto engine = ExecutionEngine::create(*module, engineOptions);
   if (!engine)

@@ -76,6 +76,18 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<int64_t> kernelRows{
       *this, "kernel-rows",
       llvm::cl::desc("Weight rows per kernel tile"), llvm::cl::init(4)};
+  PassOptions::Option<bool> openmp{
+      *this, "openmp",
+      llvm::cl::desc("Run parallel loops (the kernels' tiles) on OpenMP "
+                     "threads; the program then needs LLVM's libomp "
+                     "(quant-run loads it; with mlir-runner pass "
+                     "-shared-libs=.../libomp.so). Off: sequential loops"),
+      llvm::cl::init(false)};
+  PassOptions::Option<unsigned> threads{
+      *this, "threads",
+      llvm::cl::desc("OpenMP threads per parallel loop (0: the OpenMP "
+                     "default, OMP_NUM_THREADS or all cores)"),
+      llvm::cl::init(0)};
 };
 
 /// Builds the pipeline that takes quantx + linalg + tensor + arith + func to

@@ -151,37 +151,55 @@ func::FuncOp buildKernel(OpBuilder &outer, ModuleOp module, const KernelSpec &sp
   };
 
   // Decodes VL weights of row `n` starting at code `k` into vector<VLxf32>,
-  // without the scale.
+  // without the scale (unpacked storage: f32, int8, FP8).
   auto decode = [&](OpBuilder &nb, Location l, Value n, Value k,
                     Value zpSplat) -> Value {
-    if (!spec.scheme) {
-      auto t = VectorType::get({vl}, spec.rhsElt);
-      return extendToF32(nb, l, vector::LoadOp::create(nb, l, t, rhs, ValueRange{n, k}));
-    }
-    Value codes;
-    if (packed) {
-      auto byteType = VectorType::get({vl / 2}, nb.getI8Type());
-      Value byteIdx = arith::DivUIOp::create(nb, l, k, indexCst(nb, l, 2));
-      Value bytes = vector::LoadOp::create(nb, l, byteType, rhs, ValueRange{n, byteIdx});
-      auto splat8 = [&](int64_t v) -> Value {
-        return arith::ConstantOp::create(
-            nb, l, byteType, DenseElementsAttr::get(byteType, nb.getI8IntegerAttr(v)));
-      };
-      Value lo = arith::AndIOp::create(nb, l, bytes, splat8(0x0F));
-      Value hi = arith::ShRUIOp::create(nb, l, bytes, splat8(4));
-      SmallVector<int64_t> mask;
-      for (int64_t i = 0; i < vl / 2; ++i) {
-        mask.push_back(i);
-        mask.push_back(i + vl / 2);
-      }
-      Value inter = vector::ShuffleOp::create(nb, l, lo, hi, mask);
-      codes = arith::TruncIOp::create(
-          nb, l, VectorType::get({vl}, nb.getIntegerType(4)), inter);
-    } else {
-      auto t = VectorType::get({vl}, spec.rhsElt);
-      codes = vector::LoadOp::create(nb, l, t, rhs, ValueRange{n, k});
-    }
+    auto t = VectorType::get({vl}, spec.rhsElt);
+    Value codes = vector::LoadOp::create(nb, l, t, rhs, ValueRange{n, k});
+    if (!spec.scheme)
+      return extendToF32(nb, l, codes);
     return emitDecode(nb, l, spec.scheme, codes, zpSplat);
+  };
+
+  // 4-bit weights: VL bytes of row `n` starting at code `k` hold 2 VL codes;
+  // returns the decoded low nibbles (even k) and high nibbles (odd k), each
+  // vector<VLxf32>. The activations are split the same way once per step,
+  // so the codes never need interleaving.
+  auto decodePacked = [&](OpBuilder &nb, Location l, Value n, Value k,
+                          Value zpSplat) -> std::pair<Value, Value> {
+    auto byteType = VectorType::get({vl}, nb.getI8Type());
+    Value byteIdx = arith::DivUIOp::create(nb, l, k, indexCst(nb, l, 2));
+    Value bytes = vector::LoadOp::create(nb, l, byteType, rhs, ValueRange{n, byteIdx});
+    auto splat8 = [&](int64_t v) -> Value {
+      return arith::ConstantOp::create(
+          nb, l, byteType, DenseElementsAttr::get(byteType, nb.getI8IntegerAttr(v)));
+    };
+    auto i32Type = VectorType::get({vl}, nb.getI32Type());
+    auto splat32 = [&](int64_t v) -> Value {
+      return arith::ConstantOp::create(
+          nb, l, i32Type, DenseElementsAttr::get(i32Type, nb.getI32IntegerAttr(v)));
+    };
+    auto decodeNibbles = [&](Value nib) -> Value {
+      StorageKind kind = spec.scheme.getStorage();
+      if (kind == StorageKind::nf4)
+        return emitDecode(nb, l, spec.scheme,
+                          arith::TruncIOp::create(
+                              nb, l, VectorType::get({vl}, nb.getIntegerType(4)), nib),
+                          Value());
+      // i4: the signed value of nibble u is (u ^ 8) - 8, computed on bytes
+      // and i32 lanes (no sub-byte sign extension); u4 is u itself.
+      if (kind == StorageKind::i4)
+        nib = arith::XOrIOp::create(nb, l, nib, splat8(8));
+      Value q = arith::ExtUIOp::create(nb, l, i32Type, nib);
+      if (kind == StorageKind::i4)
+        q = arith::SubIOp::create(nb, l, q, splat32(8));
+      if (zpSplat)
+        q = arith::SubIOp::create(nb, l, q, zpSplat);
+      return arith::SIToFPOp::create(nb, l, VectorType::get({vl}, nb.getF32Type()), q);
+    };
+    Value lo = arith::AndIOp::create(nb, l, bytes, splat8(0x0F));
+    Value hi = arith::ShRUIOp::create(nb, l, bytes, splat8(4));
+    return {decodeNibbles(lo), decodeNibbles(hi)};
   };
 
   auto tileBody = [&](OpBuilder &tb, Location l, Value tile) {
@@ -208,18 +226,34 @@ func::FuncOp buildKernel(OpBuilder &outer, ModuleOp module, const KernelSpec &sp
                         gb, gl, VectorType::get({vl}, gb.getI32Type()), z);
                   }
                 SmallVector<Value> gzeros(rows, zeroVector(gb, gl, accType));
+                int64_t step = packed ? 2 * vl : vl;
                 auto inner = scf::ForOp::create(
-                    gb, gl, c0, indexCst(gb, gl, spec.group), indexCst(gb, gl, vl),
+                    gb, gl, c0, indexCst(gb, gl, spec.group), indexCst(gb, gl, step),
                     gzeros,
                     [&](OpBuilder &kb, Location kl, Value kk, ValueRange gaccs) {
                       Value kIdx = arith::AddIOp::create(kb, kl, kBase, kk);
-                      auto aType = VectorType::get({vl}, spec.lhsElt);
+                      auto aType = VectorType::get({step}, spec.lhsElt);
                       Value a = extendToF32(
                           kb, kl, vector::LoadOp::create(kb, kl, aType, lhs, ValueRange{mi, kIdx}));
                       SmallVector<Value> next;
-                      for (int64_t r = 0; r < rows; ++r) {
-                        Value w = decode(kb, kl, rowIdx[r], kIdx, zpSplats[r]);
-                        next.push_back(vector::FMAOp::create(kb, kl, a, w, gaccs[r]));
+                      if (!packed) {
+                        for (int64_t r = 0; r < rows; ++r) {
+                          Value w = decode(kb, kl, rowIdx[r], kIdx, zpSplats[r]);
+                          next.push_back(vector::FMAOp::create(kb, kl, a, w, gaccs[r]));
+                        }
+                      } else {
+                        SmallVector<int64_t> even, odd;
+                        for (int64_t i = 0; i < vl; ++i) {
+                          even.push_back(2 * i);
+                          odd.push_back(2 * i + 1);
+                        }
+                        Value aEven = vector::ShuffleOp::create(kb, kl, a, a, even);
+                        Value aOdd = vector::ShuffleOp::create(kb, kl, a, a, odd);
+                        for (int64_t r = 0; r < rows; ++r) {
+                          auto [wLo, wHi] = decodePacked(kb, kl, rowIdx[r], kIdx, zpSplats[r]);
+                          Value acc = vector::FMAOp::create(kb, kl, aEven, wLo, gaccs[r]);
+                          next.push_back(vector::FMAOp::create(kb, kl, aOdd, wHi, acc));
+                        }
                       }
                       scf::YieldOp::create(kb, kl, next);
                     });
@@ -329,15 +363,16 @@ struct QuantizedMatmulToKernel : OpRewritePattern<MatmulOp> {
     spec.rows = options.rows;
     while (spec.rows > 1 && spec.n % spec.rows != 0)
       spec.rows /= 2;
-    if (spec.k % spec.vl != 0)
-      return rewriter.notifyMatchFailure(op, "K is not a multiple of the vector width");
+    int64_t step = scheme.isSubByte() ? 2 * spec.vl : spec.vl;
+    if (spec.k % step != 0)
+      return rewriter.notifyMatchFailure(op, "K is not a multiple of the step");
     spec.group = spec.k;
     if (scheme.isPerTensor()) {
       spec.scaleKind = KernelSpec::ScaleKind::PerTensor;
     } else if (scheme.isPerChannel() && *scheme.getAxis() == 0) {
       spec.scaleKind = KernelSpec::ScaleKind::PerRow;
     } else if (scheme.isGrouped() && *scheme.getAxis() == 1 &&
-               *scheme.getGroupSize() % spec.vl == 0) {
+               *scheme.getGroupSize() % step == 0) {
       spec.scaleKind = KernelSpec::ScaleKind::Grouped;
       spec.group = *scheme.getGroupSize();
     } else {
