@@ -164,7 +164,13 @@ func::FuncOp buildKernel(OpBuilder &outer, ModuleOp module, const KernelSpec &sp
   // 4-bit weights: VL bytes of row `n` starting at code `k` hold 2 VL codes;
   // returns the decoded low nibbles (even k) and high nibbles (odd k), each
   // vector<VLxf32>. The activations are split the same way once per step,
-  // so the codes never need interleaving.
+  // so the codes never need interleaving. For i4 and u4 a nibble is not
+  // shifted down: `b & 0xF0` (and `b << 4` for signed low nibbles) is 16
+  // times the code as a byte, so one extension and conversion give 16 q,
+  // which meets activations divided by 16 (`sixteenths` below): the
+  // product is the same f32 value, scaling by a power of two being exact.
+  bool sixteenthLo = packed && spec.scheme.getStorage() == StorageKind::i4;
+  bool sixteenthHi = packed && spec.scheme.getStorage() != StorageKind::nf4;
   auto decodePacked = [&](OpBuilder &nb, Location l, Value n, Value k,
                           Value zpSplat) -> std::pair<Value, Value> {
     auto byteType = VectorType::get({vl}, nb.getI8Type());
@@ -175,31 +181,41 @@ func::FuncOp buildKernel(OpBuilder &outer, ModuleOp module, const KernelSpec &sp
           nb, l, byteType, DenseElementsAttr::get(byteType, nb.getI8IntegerAttr(v)));
     };
     auto i32Type = VectorType::get({vl}, nb.getI32Type());
-    auto splat32 = [&](int64_t v) -> Value {
-      return arith::ConstantOp::create(
-          nb, l, i32Type, DenseElementsAttr::get(i32Type, nb.getI32IntegerAttr(v)));
-    };
-    auto decodeNibbles = [&](Value nib) -> Value {
-      StorageKind kind = spec.scheme.getStorage();
-      if (kind == StorageKind::nf4)
+    auto f32Type = VectorType::get({vl}, nb.getF32Type());
+    StorageKind kind = spec.scheme.getStorage();
+    if (kind == StorageKind::nf4) {
+      auto nf4 = [&](Value nib) {
         return emitDecode(nb, l, spec.scheme,
                           arith::TruncIOp::create(
                               nb, l, VectorType::get({vl}, nb.getIntegerType(4)), nib),
                           Value());
-      // i4: the signed value of nibble u is (u ^ 8) - 8, computed on bytes
-      // and i32 lanes (no sub-byte sign extension); u4 is u itself.
-      if (kind == StorageKind::i4)
-        nib = arith::XOrIOp::create(nb, l, nib, splat8(8));
-      Value q = arith::ExtUIOp::create(nb, l, i32Type, nib);
-      if (kind == StorageKind::i4)
-        q = arith::SubIOp::create(nb, l, q, splat32(8));
-      if (zpSplat)
-        q = arith::SubIOp::create(nb, l, q, zpSplat);
-      return arith::SIToFPOp::create(nb, l, VectorType::get({vl}, nb.getF32Type()), q);
+      };
+      return {nf4(arith::AndIOp::create(nb, l, bytes, splat8(0x0F))),
+              nf4(arith::ShRUIOp::create(nb, l, bytes, splat8(4)))};
+    }
+    // 16 * q as i32 (i4), or q / 16 * q for u4's low nibble, minus the
+    // zero point at the same scale, converted to f32 (exact).
+    auto convert = [&](Value byteCodes, bool isSigned, int64_t zpFactor) -> Value {
+      Value q = isSigned ? Value(arith::ExtSIOp::create(nb, l, i32Type, byteCodes))
+                         : Value(arith::ExtUIOp::create(nb, l, i32Type, byteCodes));
+      if (zpSplat) {
+        Value z = zpSplat;
+        if (zpFactor != 1)
+          z = arith::MulIOp::create(
+              nb, l, z,
+              arith::ConstantOp::create(
+                  nb, l, i32Type, DenseElementsAttr::get(i32Type, nb.getI32IntegerAttr(zpFactor))));
+        q = arith::SubIOp::create(nb, l, q, z);
+      }
+      return arith::SIToFPOp::create(nb, l, f32Type, q);
     };
+    Value hi = arith::AndIOp::create(nb, l, bytes, splat8(0xF0));
+    if (kind == StorageKind::i4) {
+      Value lo = arith::ShLIOp::create(nb, l, bytes, splat8(4));
+      return {convert(lo, true, 16), convert(hi, true, 16)};
+    }
     Value lo = arith::AndIOp::create(nb, l, bytes, splat8(0x0F));
-    Value hi = arith::ShRUIOp::create(nb, l, bytes, splat8(4));
-    return {decodeNibbles(lo), decodeNibbles(hi)};
+    return {convert(lo, false, 1), convert(hi, false, 16)};
   };
 
   auto tileBody = [&](OpBuilder &tb, Location l, Value tile) {
@@ -249,6 +265,13 @@ func::FuncOp buildKernel(OpBuilder &outer, ModuleOp module, const KernelSpec &sp
                         }
                         Value aEven = vector::ShuffleOp::create(kb, kl, a, a, even);
                         Value aOdd = vector::ShuffleOp::create(kb, kl, a, a, odd);
+                        Value sixteenth = arith::ConstantOp::create(
+                            kb, kl, accType,
+                            DenseElementsAttr::get(accType, kb.getF32FloatAttr(0.0625f)));
+                        if (sixteenthLo)
+                          aEven = arith::MulFOp::create(kb, kl, aEven, sixteenth);
+                        if (sixteenthHi)
+                          aOdd = arith::MulFOp::create(kb, kl, aOdd, sixteenth);
                         for (int64_t r = 0; r < rows; ++r) {
                           auto [wLo, wHi] = decodePacked(kb, kl, rowIdx[r], kIdx, zpSplats[r]);
                           Value acc = vector::FMAOp::create(kb, kl, aEven, wLo, gaccs[r]);

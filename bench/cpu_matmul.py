@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""CPU benchmark of quantized matmuls against the f32 baseline, in one run.
+
+  python3 bench/cpu_matmul.py            # the LLM-layer shapes of issue 5
+  python3 bench/cpu_matmul.py --quick    # small shapes (the test suite)
+
+For each shape (M, N, K) it writes a one-layer model `y = x W^T` with f32
+weights, quantizes it with `quant-opt --quantx-ptq` for each scheme, and
+times `quant-run` (median of several calls, threads on: the default of
+quant-run) with the vectorized kernels and, for the smaller shapes, with the
+reference lowering (`kernels=false`). It measures the machine's memory
+bandwidth in the same run (bench/stream.c, OpenMP, STREAM-style) and prints
+a Markdown table: median time, GB/s of bytes read (weights, scales,
+activations), fraction of the measured bandwidth, GFLOP/s (2 M N K per
+call), speed-up over the f32 kernel and over the reference lowering.
+
+The measured bandwidth is the best of STREAM read, copy and triad and the
+f32 kernel's own rate on the largest matrix-vector shape (a GEMV that
+streams its weights once is itself a read-bandwidth probe).
+"""
+import argparse
+import json
+import os
+import random
+import re
+import struct
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.environ.get("BUILD_DIR", os.path.join(ROOT, "build"))
+BIN = os.path.join(BUILD, "bin")
+CLANG = os.environ.get("CLANG", "/usr/lib/llvm-22/bin/clang")
+OMP_LIB_DIR = "/usr/lib/llvm-22/lib"
+
+# scheme -> (quant-ptq options or None for f32, weight bits per value,
+#            scale bytes per weight row of K values as a function of K)
+SCHEMES = [
+    ("f32", None),
+    ("w8a16", "scheme=w8a16"),
+    ("w4a16-g128", "scheme=w4a16 group-size=128"),
+    ("w4a16-nf4-g64", "scheme=w4a16-nf4 group-size=64"),
+    ("w8a8-dynamic", "scheme=w8a8-dynamic"),
+]
+
+FULL_SHAPES = [(1, 4096, 4096), (1, 11008, 4096), (1, 4096, 11008),
+               (8, 4096, 4096), (16, 4096, 4096), (128, 4096, 4096)]
+QUICK_SHAPES = [(1, 256, 512), (4, 128, 256)]
+
+
+def write_npy(path, rows, cols, rng):
+    vals = [rng.gauss(0, 1) for _ in range(rows * cols)]
+    hdr = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }" % (rows, cols)
+    hdr += " " * (63 - len(hdr) % 64) + "\n"
+    with open(path, "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(hdr)) + hdr.encode())
+        f.write(struct.pack("<%df" % len(vals), *vals))
+
+
+def write_model(path, m, n, k, block):
+    size = n * k * 4
+    data = (block * (size // len(block) + 1))[:size]
+    t = lambda r, c: "tensor<%dx%dxf32>" % (r, c)
+    with open(path, "w") as f:
+        f.write("func.func @linear(%%x: %s) -> %s {\n" % (t(m, k), t(m, n)))
+        f.write("  %z = arith.constant 0.0 : f32\n")
+        f.write("  %%w = arith.constant dense_resource<w> : %s\n" % t(n, k))
+        f.write("  %%e = tensor.empty() : %s\n" % t(m, n))
+        f.write("  %%i = linalg.fill ins(%%z : f32) outs(%%e : %s) -> %s\n" % (t(m, n), t(m, n)))
+        f.write("  %%y = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, "
+                "affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>] "
+                "ins(%%x, %%w : %s, %s) outs(%%i : %s) -> %s loc(\"fc\")\n"
+                % (t(m, k), t(n, k), t(m, n), t(m, n)))
+        f.write("  return %%y : %s\n}\n{-#\n  dialect_resources: { builtin: {\n" % t(m, n))
+        f.write("    w: \"0x04000000")
+        f.write(data.hex().upper())
+        f.write("\"\n  } }\n#-}\n")
+
+
+def weight_bytes(scheme, n, k):
+    """Bytes of weights and their scales/zero points read per call."""
+    if scheme == "f32":
+        return 4 * n * k
+    if scheme == "w8a16" or scheme == "w8a8-dynamic":
+        return n * k + 4 * n
+    if scheme == "w4a16-g128":
+        return n * k // 2 + 4 * n * (k // 128)
+    if scheme == "w4a16-nf4-g64":
+        return n * k // 2 + 4 * n * (k // 64)
+    raise ValueError(scheme)
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+
+
+def time_model(model, x, iters, warmup, options=None):
+    cmd = [os.path.join(BIN, "quant-run"), model, "-e", "linear", "-i", x,
+           "--iterations", str(iters), "--warmup", str(warmup)]
+    if options:
+        cmd.append("--pipeline-options=" + options)
+    out = run(cmd).stderr
+    mt = re.search(r"median ([0-9.]+) ms", out)
+    if not mt:
+        raise RuntimeError("no timing in: " + out)
+    return float(mt.group(1)) / 1e3
+
+
+def stream(tmp):
+    exe = os.path.join(tmp, "stream")
+    run([CLANG, "-O3", "-march=native", "-fopenmp", "-L" + OMP_LIB_DIR,
+         "-Wl,-rpath," + OMP_LIB_DIR, os.path.join(ROOT, "bench", "stream.c"), "-o", exe])
+    res = {}
+    for line in run([exe]).stdout.splitlines():
+        key, val = line.split()
+        res[key] = float(val)
+    return res
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="small shapes, few calls")
+    ap.add_argument("--json", help="also write the rows as JSON here")
+    ap.add_argument("--reference-max-flops", type=float, default=2.0e9,
+                    help="run the reference lowering only below this many flops per call")
+    a = ap.parse_args()
+    shapes = QUICK_SHAPES if a.quick else FULL_SHAPES
+    rng = random.Random(7)
+    block = struct.pack("<%df" % (1 << 16), *[rng.gauss(0, 0.02) for _ in range(1 << 16)])
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        bw = stream(tmp)
+        print("STREAM (threads %d): read %.2f GB/s, copy %.2f GB/s, triad %.2f GB/s"
+              % (bw["threads"], bw["read"], bw["copy"], bw["triad"]), flush=True)
+        for (m, n, k) in shapes:
+            f32 = os.path.join(tmp, "f32.mlir")
+            write_model(f32, m, n, k, block)
+            x = os.path.join(tmp, "x.npy")
+            write_npy(x, m, k, rng)
+            flops = 2.0 * m * n * k
+            iters = 3 if a.quick else (20 if flops < 1e9 else 5)
+            base = None
+            for name, opts in SCHEMES:
+                model = f32
+                if opts:
+                    model = os.path.join(tmp, name + ".mlir")
+                    run([os.path.join(BIN, "quant-opt"), f32, "--quantx-ptq=" + opts, "-o", model])
+                t = time_model(model, x, iters, 2)
+                ref = None
+                if flops <= a.reference_max_flops:
+                    ref = time_model(model, x, max(1, iters // 4), 1, "kernels=false")
+                if name == "f32":
+                    base = t
+                read = weight_bytes(name, n, k) + 4 * m * k
+                row = dict(m=m, n=n, k=k, scheme=name, ms=t * 1e3, gbs=read / t / 1e9,
+                           gflops=flops / t / 1e9, vs_f32=base / t,
+                           vs_reference=(ref / t) if ref else None)
+                rows.append(row)
+                print("  %-14s M=%-4d N=%-6d K=%-6d %9.3f ms %7.2f GB/s %8.2f GFLOP/s  x%.2f vs f32%s"
+                      % (name, m, n, k, row["ms"], row["gbs"], row["gflops"], row["vs_f32"],
+                         ("  x%.1f vs reference" % row["vs_reference"]) if ref else ""),
+                      flush=True)
+    gemv = [r for r in rows if r["scheme"] == "f32" and r["m"] == 1]
+    largest = max(gemv, key=lambda r: r["n"] * r["k"], default=None)
+    peak = max(bw["read"], bw["copy"], bw["triad"], largest["gbs"] if largest else 0)
+    print()
+    print("Measured bandwidth: %.2f GB/s (best of STREAM read/copy/triad and the f32 "
+          "matrix-vector kernel)" % peak)
+    print()
+    print("| M | N | K | scheme | median ms | GB/s read | % of bandwidth | GFLOP/s | vs f32 kernel | vs reference lowering |")
+    print("| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in rows:
+        print("| %d | %d | %d | %s | %.3f | %.2f | %.0f%% | %.2f | %.2fx | %s |"
+              % (r["m"], r["n"], r["k"], r["scheme"], r["ms"], r["gbs"], 100 * r["gbs"] / peak,
+                 r["gflops"], r["vs_f32"],
+                 ("%.1fx" % r["vs_reference"]) if r["vs_reference"] else "not run"))
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(dict(bandwidth=bw, peak_gbs=peak, rows=rows), f, indent=1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
