@@ -1,0 +1,101 @@
+// RUN: quant-opt %s -split-input-file --quantx-matmul-kernels | FileCheck %s
+// RUN: quant-opt %s -split-input-file --quantx-matmul-kernels="vector-width=16 rows=2 parallel=false include-float=false" | FileCheck %s --check-prefix=OPTS
+
+// A W4A16 matmul becomes a call of a kernel on memrefs; two ops with the
+// same shape and scheme share one kernel. The packed weight is read as
+// bytes (8 bytes = 16 codes per row and step) and split in registers: no
+// unpacked copy of the weight exists.
+// CHECK-LABEL: func @w4a16
+//       CHECK:   %[[A:.*]] = bufferization.to_buffer %arg0 read_only : tensor<?x64xf32> to memref<?x64xf32>
+//       CHECK:   %[[W:.*]] = bufferization.to_buffer %arg1 read_only : tensor<8x32xi8> to memref<8x32xi8>
+//       CHECK:   %[[OUT:.*]] = memref.alloc(%{{.*}}) : memref<?x8xf32>
+//       CHECK:   call @[[K:__quantx_kernel_i4_n8_k64_g32[^(]*]](%[[A]], %[[W]], %{{.*}}, %[[OUT]])
+//       CHECK:   bufferization.to_tensor %[[OUT]] restrict writable
+//       CHECK:   call @[[K]](
+//   CHECK-NOT:   quantx.matmul
+//       CHECK: func.func private @[[K]](%{{.*}}: memref<?x64xf32>, %{{.*}}: memref<8x32xi8>, %{{.*}}: memref<8x2xf32>, %{{.*}}: memref<?x8xf32>)
+//   CHECK-NOT:   memref.alloc
+//       CHECK:   scf.parallel
+//       CHECK:     scf.for
+//       CHECK:       scf.for
+//       CHECK:         scf.for
+//       CHECK:           vector.load %{{.*}} : memref<?x64xf32>, vector<16xf32>
+//       CHECK:           vector.shuffle
+//       CHECK:           vector.load %{{.*}} : memref<8x32xi8>, vector<8xi8>
+//       CHECK:           arith.andi %{{.*}} : vector<8xi8>
+//       CHECK:           arith.extsi %{{.*}} : vector<8xi8> to vector<8xi32>
+//       CHECK:           arith.sitofp %{{.*}} : vector<8xi32> to vector<8xf32>
+//       CHECK:           vector.fma
+//       CHECK:       vector.fma
+//       CHECK:     vector.reduction <add>
+//   CHECK-NOT: func.func private
+// OPTS-LABEL: func @w4a16
+//       OPTS: func.func private @__quantx_kernel_i4_n8_k64_g32_s3_vl16_r2_f32f32f32x(
+//   OPTS-NOT:   scf.parallel
+//       OPTS:   vector.load %{{.*}} : memref<8x32xi8>, vector<16xi8>
+func.func @w4a16(%a: tensor<?x64xf32>, %w: tensor<8x32xi8>, %s: tensor<8x2xf32>) -> (tensor<?x8xf32>, tensor<?x8xf32>) {
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i4, axis = 1, group = 32> scale %s) : (tensor<?x64xf32>, tensor<8x32xi8>, tensor<8x2xf32>) -> tensor<?x8xf32>
+  %1 = quantx.matmul %a, %w weight(#quantx.scheme<i4, axis = 1, group = 32> scale %s) : (tensor<?x64xf32>, tensor<8x32xi8>, tensor<8x2xf32>) -> tensor<?x8xf32>
+  return %0, %1 : tensor<?x8xf32>, tensor<?x8xf32>
+}
+
+// -----
+
+// A static M is cast to the kernel's dynamic M; int8 codes are loaded as
+// one byte per code.
+// CHECK-LABEL: func @w8a16_static
+//       CHECK:   memref.cast %{{.*}} : memref<2x32xf32> to memref<?x32xf32>
+//       CHECK:   %[[OUT:.*]] = memref.alloc() : memref<2x4xf32>
+//       CHECK:   %[[CAST:.*]] = memref.cast %[[OUT]] : memref<2x4xf32> to memref<?x4xf32>
+//       CHECK:   call @__quantx_kernel_i8_n4_k32_g32_s2{{.*}}(%{{.*}}, %{{.*}}, %{{.*}}, %[[CAST]])
+//       CHECK:   vector.load %{{.*}} : memref<4x32xi8>, vector<8xi8>
+func.func @w8a16_static(%a: tensor<2x32xf32>, %w: tensor<4x32xi8>, %s: tensor<4xf32>) -> tensor<2x4xf32> {
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8, axis = 0> scale %s) : (tensor<2x32xf32>, tensor<4x32xi8>, tensor<4xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// The float baseline: an f32 matmul with the weight in Linear (N x K)
+// layout and a zero-filled accumulator uses the same kernel structure.
+// CHECK-LABEL: func @f32_linear
+//       CHECK:   call @__quantx_kernel_f32_n8_k16
+//   CHECK-NOT:   linalg.matmul
+// OPTS-LABEL: func @f32_linear
+//       OPTS:   linalg.matmul
+func.func @f32_linear(%x: tensor<4x16xf32>, %w: tensor<8x16xf32>) -> tensor<4x8xf32> {
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x8xf32>
+  %i = linalg.fill ins(%z : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %y = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+       ins(%x, %w : tensor<4x16xf32>, tensor<8x16xf32>) outs(%i : tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// Left for the reference lowering: K not a multiple of the step, a group
+// smaller than a step, an integer (W8A8) matmul, a K x N float weight, a
+// dynamic K.
+// CHECK-LABEL: func @not_eligible
+//   CHECK-NOT:   call
+//   CHECK-COUNT-3: quantx.matmul
+//       CHECK:   linalg.matmul
+//   CHECK-NOT:   call
+//       CHECK:   quantx.matmul
+func.func @not_eligible(%a: tensor<1x36xf32>, %w: tensor<4x36xi8>, %s: tensor<4xf32>,
+                        %a4: tensor<1x64xf32>, %w4: tensor<4x32xi8>, %s4: tensor<4x8xf32>,
+                        %q: tensor<1x32xi8>, %w8: tensor<4x32xi8>, %st: tensor<f32>,
+                        %x: tensor<1x16xf32>, %wt: tensor<16x8xf32>,
+                        %ad: tensor<1x?xf32>, %wd: tensor<4x32xi8>)
+    -> (tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x8xf32>, tensor<1x4xf32>) {
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8, axis = 0> scale %s) : (tensor<1x36xf32>, tensor<4x36xi8>, tensor<4xf32>) -> tensor<1x4xf32>
+  %1 = quantx.matmul %a4, %w4 weight(#quantx.scheme<i4, axis = 1, group = 8> scale %s4) : (tensor<1x64xf32>, tensor<4x32xi8>, tensor<4x8xf32>) -> tensor<1x4xf32>
+  %2 = quantx.matmul %q, %w8 weight(#quantx.scheme<i8> scale %st) input(#quantx.scheme<i8> scale %st) : (tensor<1x32xi8>, tensor<4x32xi8>, tensor<f32>, tensor<f32>) -> tensor<1x4xf32>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x8xf32>
+  %i = linalg.fill ins(%z : f32) outs(%e : tensor<1x8xf32>) -> tensor<1x8xf32>
+  %y = linalg.matmul ins(%x, %wt : tensor<1x16xf32>, tensor<16x8xf32>) outs(%i : tensor<1x8xf32>) -> tensor<1x8xf32>
+  %3 = quantx.matmul %ad, %wd weight(#quantx.scheme<i8> scale %st) : (tensor<1x?xf32>, tensor<4x32xi8>, tensor<f32>) -> tensor<1x4xf32>
+  return %0, %1, %2, %y, %3 : tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x8xf32>, tensor<1x4xf32>
+}

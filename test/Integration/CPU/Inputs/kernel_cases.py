@@ -1,0 +1,178 @@
+"""Vectorized kernels vs the reference lowering, over many shapes and schemes.
+
+  kernel_cases.py DIR QUANT_RUN
+
+writes one model per case (a weight-only quantx.matmul with random codes,
+scales, zero points and bias, or an f32 Linear matmul), runs each with
+quant-run twice -- the default pipeline (kernels) and kernels=false (the
+reference lowering) -- and compares. The kernels may only reassociate f32
+sums, so they must agree within a small tolerance:
+  |kernel - reference| <= 1e-5 * sqrt(K) * rms(reference)  (+ 1 ulp for f16)
+A decoding or indexing mistake gives errors of the order of rms(reference).
+Cases include shapes the kernels do not take (K not a multiple of the
+vector step, groups smaller than a step), which must fall back to the
+reference lowering and agree exactly.
+"""
+import math
+import os
+import random
+import struct
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "Tools", "Inputs"))
+import npytool  # noqa: E402
+
+rng = random.Random(11)
+
+
+def dense(values, shape, elt):
+    def fmt(v):
+        return repr(float(v)) if elt.startswith("f") or elt.startswith("bf") else str(int(v))
+
+    def rec(off, dims):
+        if not dims:
+            return fmt(values[off]), off + 1
+        parts = []
+        for _ in range(dims[0]):
+            s, off = rec(off, dims[1:])
+            parts.append(s)
+        return "[" + ", ".join(parts) + "]", off
+
+    body = fmt(values[0]) if not shape else rec(0, list(shape))[0]
+    ty = "tensor<%s%s>" % ("".join("%dx" % d for d in shape), elt)
+    return "arith.constant dense<%s> : %s" % (body, ty), ty
+
+
+def case_quantized(name, storage, m, n, k, group=None, axis=None, zp=False, bias=False,
+                   act="f32", dynamic_m=False):
+    packed = storage in ("i4", "u4", "nf4")
+    wcols = k // 2 if packed else k
+    if storage.startswith("f8"):
+        # Finite FP8 codes: magnitudes below 0x7F (E4M3FN NaN) or 0x7C
+        # (E5M2 infinity).
+        top = 0x7C if storage == "f8E5M2" else 0x7F
+        codes = [rng.choice([1, -1]) * rng.randrange(0, top) for _ in range(n * wcols)]
+        codes = [c if c >= 0 else 0x80 | (-c) for c in codes]
+        codes = [c - 256 if c >= 128 else c for c in codes]
+        wtext, wty = dense(codes, (n, wcols), "i8")
+        wtext_f8 = "%w = arith.bitcast %wi : " + wty + " to tensor<%dx%dx%s>" % (n, wcols, storage)
+    else:
+        codes = [rng.randrange(-128, 128) for _ in range(n * wcols)]
+        wtext, wty = dense(codes, (n, wcols), "i8")
+        wtext_f8 = None
+    if group:
+        sshape = (n, k // group)
+        scheme = "#quantx.scheme<%s, axis = 1, group = %d>" % (storage, group)
+    elif axis == 0:
+        sshape = (n,)
+        scheme = "#quantx.scheme<%s, axis = 0>" % storage
+    else:
+        sshape = ()
+        scheme = "#quantx.scheme<%s>" % storage
+    count = 1
+    for d in sshape:
+        count *= d
+    stext, sty = dense([rng.uniform(0.01, 0.1) for _ in range(count)], sshape, "f32")
+    lines = ["  %%wi = %s" % wtext if wtext_f8 else "  %%w = %s" % wtext]
+    if wtext_f8:
+        lines.append("  " + wtext_f8)
+        wty = "tensor<%dx%dx%s>" % (n, wcols, storage)
+    lines.append("  %%s = %s" % stext)
+    operands, types = ["%w", "%s"], [wty, sty]
+    clause = "weight(%s scale %%s" % scheme
+    if zp:
+        lo, hi = (0, 16) if storage == "u4" else (0, 256) if storage == "u8" else (-8, 8) if storage == "i4" else (-128, 128)
+        zvals = [rng.randrange(lo, hi) for _ in range(count)]
+        if storage == "u8":
+            zvals = [z - 256 if z >= 128 else z for z in zvals]
+        if storage == "u4":
+            zvals = [z - 16 if z >= 8 else z for z in zvals]
+        ztext, zty = dense(zvals, sshape, "i4" if packed else "i8")
+        lines.append("  %%z = %s" % ztext)
+        clause += " zero_point %z"
+        types.append(zty)
+    clause += ")"
+    if bias:
+        btext, bty = dense([rng.uniform(-1, 1) for _ in range(n)], (n,), "f32")
+        lines.append("  %%b = %s" % btext)
+        clause += " bias(%b)"
+        types.append(bty)
+    mdim = "?" if dynamic_m else str(m)
+    xty = "tensor<%sx%dx%s>" % (mdim, k, act)
+    yty = "tensor<%sx%dx%s>" % (mdim, n, act)
+    text = "func.func @mm(%%x: %s) -> %s {\n%s\n" % (xty, yty, "\n".join(lines))
+    text += "  %%y = quantx.matmul %%x, %%w %s : (%s) -> %s\n" % (clause, ", ".join([xty] + types), yty)
+    text += "  return %%y : %s\n}\n" % yty
+    return name, text, m, k, act
+
+
+def case_float(name, m, n, k):
+    wtext, wty = dense([rng.gauss(0, 1) for _ in range(n * k)], (n, k), "f32")
+    xty, yty = "tensor<%dx%dxf32>" % (m, k), "tensor<%dx%dxf32>" % (m, n)
+    text = """func.func @mm(%%x: %s) -> %s {
+  %%w = %s
+  %%z = arith.constant 0.0 : f32
+  %%e = tensor.empty() : %s
+  %%i = linalg.fill ins(%%z : f32) outs(%%e : %s) -> %s
+  %%y = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>] ins(%%x, %%w : %s, %s) outs(%%i : %s) -> %s
+  return %%y : %s
+}
+""" % (xty, yty, wtext, yty, yty, yty, xty, wty, yty, yty, yty)
+    return name, text, m, k, "f32"
+
+
+CASES = [
+    case_quantized("i4_g32_dynamic_m", "i4", 3, 12, 64, group=32, dynamic_m=True),
+    case_quantized("i4_g128_bias", "i4", 1, 8, 256, group=128, bias=True),
+    case_quantized("u4_g64_zp_rows2", "u4", 2, 6, 128, group=64, zp=True),
+    case_quantized("nf4_g64_rows1", "nf4", 1, 5, 128, group=64),
+    case_quantized("i4_g16", "i4", 2, 4, 64, group=16),
+    case_quantized("i4_g8_fallback", "i4", 2, 4, 64, group=8),
+    case_quantized("i4_per_channel", "i4", 2, 8, 96, axis=0),
+    case_quantized("i4_n1", "i4", 3, 1, 32, group=32),
+    case_quantized("i8_per_channel", "i8", 2, 3, 40, axis=0),
+    case_quantized("u8_per_tensor_zp", "u8", 2, 4, 24, zp=True),
+    case_quantized("i8_k36_fallback", "i8", 2, 4, 36, axis=0),
+    case_quantized("i8_g32", "i8", 2, 4, 64, group=32),
+    case_quantized("f8e4m3_per_channel", "f8E4M3FN", 1, 4, 32, axis=0),
+    case_quantized("f8e5m2_per_tensor", "f8E5M2", 2, 4, 16),
+    case_quantized("i4_f16", "i4", 2, 4, 64, group=32, act="f16"),
+    case_float("f32_linear", 2, 7, 64),
+    case_float("f32_linear_k20_fallback", 2, 3, 20),
+]
+
+
+def main():
+    d, quant_run = sys.argv[1], sys.argv[2]
+    os.makedirs(d, exist_ok=True)
+    worst = 0.0
+    for name, text, m, k, act in CASES:
+        model = os.path.join(d, name + ".mlir")
+        with open(model, "w") as f:
+            f.write(text)
+        x = os.path.join(d, name + ".x.npy")
+        npytool.write_array(x, [rng.uniform(-1, 1) for _ in range(m * k)], (m, k),
+                            "f2" if act == "f16" else "f4")
+        outs = {}
+        for mode, opts in (("kernels", []), ("reference", ["--pipeline-options=kernels=false"])):
+            o = os.path.join(d, name + "." + mode)
+            subprocess.run([quant_run, model, "-e", "mm", "-i", x, "-o", o] + opts,
+                           check=True, capture_output=True)
+            outs[mode], _ = npytool.read_values(os.path.join(o, "mm.0.npy"))
+        ker, ref = outs["kernels"], outs["reference"]
+        rms = math.sqrt(sum(v * v for v in ref) / len(ref)) or 1.0
+        err = max(abs(a - b) for a, b in zip(ker, ref))
+        tol = 1e-5 * math.sqrt(k) * rms
+        if act == "f16":
+            tol += max(abs(v) for v in ref) * 2.0 ** -10
+        ok = err <= tol  # False for NaN: non-finite results are a failure
+        worst = max(worst, err / tol if tol else 0.0)
+        exact = "exact" if err == 0 else "within tolerance"
+        print("%-26s %s %s" % (name, "ok" if ok else "MISMATCH", exact if ok else
+                               "(max error %g, tolerance %g)" % (err, tol)))
+    print("cases: %d" % len(CASES))
+
+
+if __name__ == "__main__":
+    main()
