@@ -14,23 +14,27 @@
 //       CHECK:   call @[[K]](
 //   CHECK-NOT:   quantx.matmul
 //       CHECK: func.func private @[[K]](%{{.*}}: memref<?x64xf32>, %{{.*}}: memref<8x32xi8>, %{{.*}}: memref<8x2xf32>, %{{.*}}: memref<?x8xf32>)
+// The only buffer: the activations split into even/odd positions (/ 16).
+//       CHECK:   %[[SPLIT:.*]] = memref.alloc(%{{.*}}) : memref<?x64xf32>
 //   CHECK-NOT:   memref.alloc
+//       CHECK:   vector.load %{{.*}} : memref<?x64xf32>, vector<16xf32>
+//       CHECK:   vector.shuffle
+//       CHECK:   arith.mulf
+//       CHECK:   vector.store %{{.*}}, %[[SPLIT]]
 //       CHECK:   scf.parallel
 //       CHECK:     scf.for
 //       CHECK:       scf.for
 //       CHECK:         scf.for
-//       CHECK:           vector.load %{{.*}} : memref<?x64xf32>, vector<16xf32>
-//       CHECK:           vector.shuffle
+//       CHECK:           vector.load %[[SPLIT]]{{.*}} : memref<?x64xf32>, vector<8xf32>
 //       CHECK:           vector.load %{{.*}} : memref<8x32xi8>, vector<8xi8>
 //       CHECK:           arith.andi %{{.*}} : vector<8xi8>
 //       CHECK:           arith.extsi %{{.*}} : vector<8xi8> to vector<8xi32>
 //       CHECK:           arith.sitofp %{{.*}} : vector<8xi32> to vector<8xf32>
 //       CHECK:           vector.fma
-//       CHECK:       vector.fma
 //       CHECK:     vector.reduction <add>
 //   CHECK-NOT: func.func private
 // OPTS-LABEL: func @w4a16
-//       OPTS: func.func private @__quantx_kernel_i4_n8_k64_g32_s3_vl16_r2_f32f32f32x(
+//       OPTS: func.func private @__quantx_kernel_i4_n8_k64_g32_s3_vl16_r2_m2_f32f32f32x(
 //   OPTS-NOT:   scf.parallel
 //       OPTS:   vector.load %{{.*}} : memref<8x32xi8>, vector<16xi8>
 func.func @w4a16(%a: tensor<?x64xf32>, %w: tensor<8x32xi8>, %s: tensor<8x2xf32>) -> (tensor<?x8xf32>, tensor<?x8xf32>) {

@@ -34,6 +34,7 @@ void populateQuantXToLinalgPatterns(RewritePatternSet &patterns);
 struct MatmulKernelOptions {
   int64_t vectorWidth = 8; ///< f32 lanes per vector
   int64_t rows = 4;        ///< weight rows per tile
+  int64_t mRows = 2;       ///< input rows sharing each decoded weight
   bool parallel = true;    ///< scf.parallel over tiles
   bool includeFloat = true; ///< also f32 Linear-layout matmuls
 };
@@ -75,7 +76,14 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init(0)};
   PassOptions::Option<int64_t> kernelRows{
       *this, "kernel-rows",
-      llvm::cl::desc("Weight rows per kernel tile"), llvm::cl::init(4)};
+      llvm::cl::desc("Weight rows per kernel tile (0: 2 for 8-lane vectors, "
+                     "4 for 16)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<int64_t> kernelMRows{
+      *this, "kernel-m-rows",
+      llvm::cl::desc("Input rows sharing each decoded weight vector in the "
+                     "kernels (0: 4)"),
+      llvm::cl::init(0)};
   PassOptions::Option<bool> openmp{
       *this, "openmp",
       llvm::cl::desc("Run parallel loops (the kernels' tiles) on OpenMP "

@@ -61,12 +61,20 @@ def QuantXMatmulKernels : Pass<"quantx-matmul-kernels", "::mlir::ModuleOp"> {
       `vector.shuffle`), int8/FP8 codes are loaded as bytes; the codes are
       decoded to f32 with the same `QuantXNumerics` functions as the
       reference lowering (NF4: the code-book select tree in registers);
-    * products are accumulated with `vector.fma` per group, and each
-      group's sum is multiplied by its scale once
-      (`sum_g s_g * sum_k a_k q_k` instead of the reference's
-      `sum_k a_k (q_k s_g)`: float reassociation, the only numeric
-      difference from `--quantx-lower-to-linalg`), then reduced across
-      lanes.
+    * 4-bit kernels split the activations into even and odd positions once
+      per call (a scratch buffer), so low and high nibbles meet their
+      activations without shuffles; `b & 0xF0` (and `b << 4` for signed
+      low nibbles) is used as `16 q` against activations divided by 16,
+      which gives the same f32 products (scaling by a power of two is
+      exact, barring subnormal activations);
+    * with one input row, products are accumulated with `vector.fma` per
+      group and each group's sum is multiplied by its scale once
+      (`sum_g s_g * sum_k a_k q_k`); tiles of `m-rows` input rows instead
+      scale the decoded weights (`a_k * (q_k s_g)`, the reference's
+      products) and reuse each decoded vector for all of them. Sums are
+      formed lane-wise with fused multiply-adds and then reduced across
+      lanes: float reassociation is the only numeric difference from
+      `--quantx-lower-to-linalg`.
 
     Eligible: weight-only `quantx.matmul` with a static weight shape and K,
     scales per tensor, per output channel or grouped along K with a group
@@ -83,6 +91,8 @@ def QuantXMatmulKernels : Pass<"quantx-matmul-kernels", "::mlir::ModuleOp"> {
            "f32 lanes per vector (8 for AVX2, 16 for AVX-512)">,
     Option<"rows", "rows", "int64_t", "4",
            "Weight rows (output channels) per tile">,
+    Option<"mRows", "m-rows", "int64_t", "2",
+           "Input rows sharing each decoded weight vector (1: none)">,
     Option<"parallel", "parallel", "bool", "true",
            "Emit the tile loop as scf.parallel (else scf.for)">,
     Option<"includeFloat", "include-float", "bool", "true",

@@ -50,7 +50,7 @@ struct KernelSpec {
   int64_t n = 0, k = 0;     // weight shape (codes)
   int64_t group = 0;        // scale block along K (K when not grouped)
   enum class ScaleKind { None, PerTensor, PerRow, Grouped } scaleKind;
-  int64_t vl = 8, rows = 4;
+  int64_t vl = 8, rows = 4, mRows = 1;
   bool parallel = true;
 
   /// A deterministic symbol name.
@@ -64,7 +64,7 @@ struct KernelSpec {
       os << "f32";
     os << "_n" << n << "_k" << k << "_g" << group << "_s" << int(scaleKind)
        << (zpElt ? "_zp" : "") << (biasElt ? "_b" : "") << "_vl" << vl << "_r"
-       << rows << (parallel ? "_par" : "") << "_";
+       << rows << "_m" << mRows << (parallel ? "_par" : "") << "_";
     auto typeName = [&](Type t) {
       if (!t)
         os << "x";
@@ -218,93 +218,163 @@ func::FuncOp buildKernel(OpBuilder &outer, ModuleOp module, const KernelSpec &sp
     return {convert(lo, false, 1), convert(hi, false, 16)};
   };
 
+  // 4-bit kernels read activations split into even and odd positions per
+  // step of 2 VL (and divided by 16 where the codes are 16 q): computed
+  // once here, so the inner loop loads them without shuffles.
+  int64_t step = packed ? 2 * vl : vl;
+  Value aSplit;
+  if (packed) {
+    aSplit = memref::AllocOp::create(
+        b, loc, MemRefType::get({ShapedType::kDynamic, spec.k}, b.getF32Type()),
+        ValueRange{m});
+    scf::ForOp::create(
+        b, loc, c0, m, c1, ValueRange{},
+        [&](OpBuilder &mb, Location ml, Value mi, ValueRange) {
+          scf::ForOp::create(
+              mb, ml, c0, indexCst(mb, ml, spec.k), indexCst(mb, ml, step), ValueRange{},
+              [&](OpBuilder &kb, Location kl, Value k, ValueRange) {
+                auto aType = VectorType::get({step}, spec.lhsElt);
+                Value a = extendToF32(
+                    kb, kl, vector::LoadOp::create(kb, kl, aType, lhs, ValueRange{mi, k}));
+                SmallVector<int64_t> even, odd;
+                for (int64_t i = 0; i < vl; ++i) {
+                  even.push_back(2 * i);
+                  odd.push_back(2 * i + 1);
+                }
+                Value aEven = vector::ShuffleOp::create(kb, kl, a, a, even);
+                Value aOdd = vector::ShuffleOp::create(kb, kl, a, a, odd);
+                Value sixteenth = arith::ConstantOp::create(
+                    kb, kl, accType, DenseElementsAttr::get(accType, kb.getF32FloatAttr(0.0625f)));
+                if (sixteenthLo)
+                  aEven = arith::MulFOp::create(kb, kl, aEven, sixteenth);
+                if (sixteenthHi)
+                  aOdd = arith::MulFOp::create(kb, kl, aOdd, sixteenth);
+                vector::StoreOp::create(kb, kl, aEven, aSplit, ValueRange{mi, k});
+                Value kOdd = arith::AddIOp::create(kb, kl, k, indexCst(kb, kl, vl));
+                vector::StoreOp::create(kb, kl, aOdd, aSplit, ValueRange{mi, kOdd});
+                scf::YieldOp::create(kb, kl);
+              });
+          scf::YieldOp::create(mb, ml);
+        });
+  }
+
+  // One tile: `rows` weight rows times `mr` input rows from m0. With one
+  // input row each group is summed on its own and scaled once (fewest
+  // operations per weight); with several, the decoded weights are scaled
+  // (as the reference lowering does) and shared by the input rows.
+  auto emitTile = [&](OpBuilder &tb, Location l, ArrayRef<Value> rowIdx, Value m0,
+                      int64_t mr) {
+    bool scaleWeights = mr > 1 && scale;
+    SmallVector<Value> mIdx;
+    for (int64_t j = 0; j < mr; ++j)
+      mIdx.push_back(j ? Value(arith::AddIOp::create(tb, l, m0, indexCst(tb, l, j))) : m0);
+    int64_t numAcc = rows * mr;
+    SmallVector<Value> zeros(numAcc, zeroVector(tb, l, accType));
+    int64_t numGroups = spec.k / spec.group;
+    auto groups = scf::ForOp::create(
+        tb, l, c0, indexCst(tb, l, numGroups), c1, zeros,
+        [&](OpBuilder &gb, Location gl, Value g, ValueRange accs) {
+          Value kBase = arith::MulIOp::create(gb, gl, g, indexCst(gb, gl, spec.group));
+          // Zero points (an i32 splat) and scales (an f32 splat) per row.
+          SmallVector<Value> zpSplats(rows), scaleSplats(rows);
+          for (int64_t r = 0; r < rows; ++r) {
+            if (zp) {
+              Value z = storedIntToI32(gb, gl, spec.scheme, loadParam(gb, gl, zp, rowIdx[r], g));
+              zpSplats[r] = vector::BroadcastOp::create(
+                  gb, gl, VectorType::get({vl}, gb.getI32Type()), z);
+            }
+            if (scale) {
+              Value sc = extendToF32(gb, gl, loadParam(gb, gl, scale, rowIdx[r], g));
+              scaleSplats[r] = vector::BroadcastOp::create(gb, gl, accType, sc);
+            }
+          }
+          SmallVector<Value> init(accs.begin(), accs.end());
+          if (!scaleWeights)
+            init.assign(numAcc, zeroVector(gb, gl, accType));
+          auto inner = scf::ForOp::create(
+              gb, gl, c0, indexCst(gb, gl, spec.group), indexCst(gb, gl, step), init,
+              [&](OpBuilder &kb, Location kl, Value kk, ValueRange gaccs) {
+                Value kIdx = arith::AddIOp::create(kb, kl, kBase, kk);
+                SmallVector<Value> next(gaccs.begin(), gaccs.end());
+                auto scaled = [&](Value w, int64_t r) {
+                  return scaleWeights ? Value(arith::MulFOp::create(kb, kl, w, scaleSplats[r])) : w;
+                };
+                if (!packed) {
+                  SmallVector<Value> a;
+                  auto aType = VectorType::get({vl}, spec.lhsElt);
+                  for (int64_t j = 0; j < mr; ++j)
+                    a.push_back(extendToF32(
+                        kb, kl, vector::LoadOp::create(kb, kl, aType, lhs, ValueRange{mIdx[j], kIdx})));
+                  for (int64_t r = 0; r < rows; ++r) {
+                    Value w = scaled(decode(kb, kl, rowIdx[r], kIdx, zpSplats[r]), r);
+                    for (int64_t j = 0; j < mr; ++j)
+                      next[r * mr + j] = vector::FMAOp::create(kb, kl, a[j], w, next[r * mr + j]);
+                  }
+                } else {
+                  SmallVector<Value> aEven, aOdd;
+                  Value kOdd = arith::AddIOp::create(kb, kl, kIdx, indexCst(kb, kl, vl));
+                  for (int64_t j = 0; j < mr; ++j) {
+                    aEven.push_back(vector::LoadOp::create(kb, kl, accType, aSplit, ValueRange{mIdx[j], kIdx}));
+                    aOdd.push_back(vector::LoadOp::create(kb, kl, accType, aSplit, ValueRange{mIdx[j], kOdd}));
+                  }
+                  for (int64_t r = 0; r < rows; ++r) {
+                    auto [wLo, wHi] = decodePacked(kb, kl, rowIdx[r], kIdx, zpSplats[r]);
+                    wLo = scaled(wLo, r);
+                    wHi = scaled(wHi, r);
+                    for (int64_t j = 0; j < mr; ++j) {
+                      Value acc = vector::FMAOp::create(kb, kl, aEven[j], wLo, next[r * mr + j]);
+                      next[r * mr + j] = vector::FMAOp::create(kb, kl, aOdd[j], wHi, acc);
+                    }
+                  }
+                }
+                scf::YieldOp::create(kb, kl, next);
+              });
+          SmallVector<Value> next;
+          for (int64_t i = 0; i < numAcc; ++i) {
+            Value gacc = inner.getResult(i);
+            if (scaleWeights)
+              next.push_back(gacc);
+            else if (!scale)
+              next.push_back(arith::AddFOp::create(gb, gl, accs[i], gacc));
+            else
+              next.push_back(vector::FMAOp::create(gb, gl, gacc, scaleSplats[i / mr], accs[i]));
+          }
+          scf::YieldOp::create(gb, gl, next);
+        });
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t j = 0; j < mr; ++j) {
+        Value sum = vector::ReductionOp::create(tb, l, vector::CombiningKind::ADD,
+                                                groups.getResult(r * mr + j));
+        if (bias)
+          sum = arith::AddFOp::create(
+              tb, l, sum,
+              extendToF32(tb, l, memref::LoadOp::create(tb, l, bias, ValueRange{rowIdx[r]})));
+        memref::StoreOp::create(tb, l, truncFromF32(tb, l, sum, spec.resElt), out,
+                                ValueRange{mIdx[j], rowIdx[r]});
+      }
+  };
+
   auto tileBody = [&](OpBuilder &tb, Location l, Value tile) {
     Value n0 = arith::MulIOp::create(tb, l, tile, indexCst(tb, l, rows));
     SmallVector<Value> rowIdx;
     for (int64_t r = 0; r < rows; ++r)
       rowIdx.push_back(arith::AddIOp::create(tb, l, n0, indexCst(tb, l, r)));
-    scf::ForOp::create(
-        tb, l, c0, m, c1, ValueRange{},
-        [&](OpBuilder &mb, Location ml, Value mi, ValueRange) {
-          SmallVector<Value> zeros(rows, zeroVector(mb, ml, accType));
-          int64_t numGroups = spec.k / spec.group;
-          auto groups = scf::ForOp::create(
-              mb, ml, c0, indexCst(mb, ml, numGroups), c1, zeros,
-              [&](OpBuilder &gb, Location gl, Value g, ValueRange accs) {
-                Value kBase = arith::MulIOp::create(gb, gl, g, indexCst(gb, gl, spec.group));
-                // Zero points (as an i32 splat) per row for this group.
-                SmallVector<Value> zpSplats(rows);
-                if (zp)
-                  for (int64_t r = 0; r < rows; ++r) {
-                    Value z = storedIntToI32(gb, gl, spec.scheme,
-                                             loadParam(gb, gl, zp, rowIdx[r], g));
-                    zpSplats[r] = vector::BroadcastOp::create(
-                        gb, gl, VectorType::get({vl}, gb.getI32Type()), z);
-                  }
-                SmallVector<Value> gzeros(rows, zeroVector(gb, gl, accType));
-                int64_t step = packed ? 2 * vl : vl;
-                auto inner = scf::ForOp::create(
-                    gb, gl, c0, indexCst(gb, gl, spec.group), indexCst(gb, gl, step),
-                    gzeros,
-                    [&](OpBuilder &kb, Location kl, Value kk, ValueRange gaccs) {
-                      Value kIdx = arith::AddIOp::create(kb, kl, kBase, kk);
-                      auto aType = VectorType::get({step}, spec.lhsElt);
-                      Value a = extendToF32(
-                          kb, kl, vector::LoadOp::create(kb, kl, aType, lhs, ValueRange{mi, kIdx}));
-                      SmallVector<Value> next;
-                      if (!packed) {
-                        for (int64_t r = 0; r < rows; ++r) {
-                          Value w = decode(kb, kl, rowIdx[r], kIdx, zpSplats[r]);
-                          next.push_back(vector::FMAOp::create(kb, kl, a, w, gaccs[r]));
-                        }
-                      } else {
-                        SmallVector<int64_t> even, odd;
-                        for (int64_t i = 0; i < vl; ++i) {
-                          even.push_back(2 * i);
-                          odd.push_back(2 * i + 1);
-                        }
-                        Value aEven = vector::ShuffleOp::create(kb, kl, a, a, even);
-                        Value aOdd = vector::ShuffleOp::create(kb, kl, a, a, odd);
-                        Value sixteenth = arith::ConstantOp::create(
-                            kb, kl, accType,
-                            DenseElementsAttr::get(accType, kb.getF32FloatAttr(0.0625f)));
-                        if (sixteenthLo)
-                          aEven = arith::MulFOp::create(kb, kl, aEven, sixteenth);
-                        if (sixteenthHi)
-                          aOdd = arith::MulFOp::create(kb, kl, aOdd, sixteenth);
-                        for (int64_t r = 0; r < rows; ++r) {
-                          auto [wLo, wHi] = decodePacked(kb, kl, rowIdx[r], kIdx, zpSplats[r]);
-                          Value acc = vector::FMAOp::create(kb, kl, aEven, wLo, gaccs[r]);
-                          next.push_back(vector::FMAOp::create(kb, kl, aOdd, wHi, acc));
-                        }
-                      }
-                      scf::YieldOp::create(kb, kl, next);
-                    });
-                SmallVector<Value> next;
-                for (int64_t r = 0; r < rows; ++r) {
-                  Value gacc = inner.getResult(r);
-                  if (!scale) {
-                    next.push_back(arith::AddFOp::create(gb, gl, accs[r], gacc));
-                    continue;
-                  }
-                  Value s = extendToF32(gb, gl, loadParam(gb, gl, scale, rowIdx[r], g));
-                  Value sv = vector::BroadcastOp::create(gb, gl, accType, s);
-                  next.push_back(vector::FMAOp::create(gb, gl, gacc, sv, accs[r]));
-                }
-                scf::YieldOp::create(gb, gl, next);
-              });
-          for (int64_t r = 0; r < rows; ++r) {
-            Value sum = vector::ReductionOp::create(
-                mb, ml, vector::CombiningKind::ADD, groups.getResult(r));
-            if (bias)
-              sum = arith::AddFOp::create(
-                  mb, ml, sum,
-                  extendToF32(mb, ml, memref::LoadOp::create(mb, ml, bias, ValueRange{rowIdx[r]})));
-            memref::StoreOp::create(mb, ml, truncFromF32(mb, ml, sum, spec.resElt),
-                                    out, ValueRange{mi, rowIdx[r]});
-          }
-          scf::YieldOp::create(mb, ml);
-        });
+    // Full tiles of mRows input rows, then the remaining rows one by one.
+    Value mFull = c0;
+    if (spec.mRows > 1) {
+      Value mr = indexCst(tb, l, spec.mRows);
+      mFull = arith::MulIOp::create(tb, l, arith::DivUIOp::create(tb, l, m, mr), mr);
+      scf::ForOp::create(tb, l, c0, mFull, mr, ValueRange{},
+                         [&](OpBuilder &mb, Location ml, Value m0, ValueRange) {
+                           emitTile(mb, ml, rowIdx, m0, spec.mRows);
+                           scf::YieldOp::create(mb, ml);
+                         });
+    }
+    scf::ForOp::create(tb, l, mFull, m, c1, ValueRange{},
+                       [&](OpBuilder &mb, Location ml, Value m0, ValueRange) {
+                         emitTile(mb, ml, rowIdx, m0, 1);
+                         scf::YieldOp::create(mb, ml);
+                       });
   };
 
   if (spec.parallel) {
@@ -384,6 +454,7 @@ struct QuantizedMatmulToKernel : OpRewritePattern<MatmulOp> {
     spec.n = rhsType.getDimSize(0);
     spec.k = lhsType.getDimSize(1);
     spec.rows = options.rows;
+    spec.mRows = options.mRows;
     while (spec.rows > 1 && spec.n % spec.rows != 0)
       spec.rows /= 2;
     int64_t step = scheme.isSubByte() ? 2 * spec.vl : spec.vl;
@@ -480,6 +551,7 @@ struct FloatMatmulToKernel : OpInterfaceRewritePattern<linalg::LinalgOp> {
     spec.vl = options.vectorWidth;
     spec.parallel = options.parallel;
     spec.rows = options.rows;
+    spec.mRows = options.mRows;
     while (spec.rows > 1 && spec.n % spec.rows != 0)
       spec.rows /= 2;
     if (spec.k % spec.vl != 0)
@@ -501,10 +573,12 @@ struct QuantXMatmulKernelsPass
     options.rows = rows;
     options.parallel = parallel;
     options.includeFloat = includeFloat;
-    if (vectorWidth < 2 || (vectorWidth & (vectorWidth - 1)) || rows < 1) {
+    options.mRows = mRows;
+    if (vectorWidth < 2 || (vectorWidth & (vectorWidth - 1)) || rows < 1 ||
+        mRows < 1) {
       getOperation().emitError()
-          << "quantx-matmul-kernels: vector-width must be a power of two >= 2 "
-             "and rows >= 1";
+          << "quantx-matmul-kernels: vector-width must be a power of two >= 2, "
+             "rows and m-rows >= 1";
       return signalPassFailure();
     }
     auto countKernels = [&] {

@@ -80,7 +80,11 @@ void mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
     QuantXMatmulKernelsOptions kernels;
     kernels.vectorWidth = options.vectorWidth > 0 ? int64_t(options.vectorWidth)
                                                   : hostVectorWidth();
-    kernels.rows = options.kernelRows;
+    // Defaults measured on Zen 3 (AVX2, 16 vector registers): 2 weight rows
+    // x 4 input rows of accumulators; twice the rows with 32 registers.
+    kernels.rows = options.kernelRows > 0 ? int64_t(options.kernelRows)
+                                          : (kernels.vectorWidth >= 16 ? 4 : 2);
+    kernels.mRows = options.kernelMRows > 0 ? int64_t(options.kernelMRows) : 4;
     pm.addPass(createQuantXMatmulKernels(kernels));
   }
   pm.addPass(createQuantXLowerToLinalg());
