@@ -35,6 +35,7 @@ struct MatmulKernelOptions {
   int64_t vectorWidth = 8; ///< f32 lanes per vector
   int64_t rows = 4;        ///< weight rows per tile
   int64_t mRows = 2;       ///< input rows sharing each decoded weight
+  bool x86Permute = false; ///< NF4 code-book lookups with vpermps
   bool parallel = true;    ///< scf.parallel over tiles
   bool includeFloat = true; ///< also f32 Linear-layout matmuls
 };
@@ -44,6 +45,11 @@ struct MatmulKernelOptions {
 /// created in the enclosing module.
 void populateMatmulKernelPatterns(RewritePatternSet &patterns,
                                   const MatmulKernelOptions &options);
+
+/// Patterns turning unmasked vector.gather lookups of a constant 16-entry
+/// f32 table (the kernels' NF4 code book) into x86 vpermps intrinsics (8
+/// lanes: AVX2, 16 lanes: AVX-512F). For after bufferization.
+void populateX86TableLookupPatterns(RewritePatternSet &patterns);
 
 /// Patterns converting quant.qcast/quant.dcast into quantx ops.
 void populateQuantToQuantXPatterns(RewritePatternSet &patterns);
@@ -84,6 +90,12 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Input rows sharing each decoded weight vector in the "
                      "kernels (0: 4)"),
       llvm::cl::init(0)};
+  PassOptions::Option<std::string> cpuFeatures{
+      *this, "cpu-features",
+      llvm::cl::desc("Target features the kernels may use: 'host' (those of "
+                     "this machine), 'none' (portable vector code), or a "
+                     "comma-separated list such as 'avx2' or 'avx512f'"),
+      llvm::cl::init("host")};
   PassOptions::Option<bool> openmp{
       *this, "openmp",
       llvm::cl::desc("Run parallel loops (the kernels' tiles) on OpenMP "

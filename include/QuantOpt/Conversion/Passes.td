@@ -60,7 +60,8 @@ def QuantXMatmulKernels : Pass<"quantx-matmul-kernels", "::mlir::ModuleOp"> {
       split into nibbles in registers (`andi`/`shrui`, interleaved with a
       `vector.shuffle`), int8/FP8 codes are loaded as bytes; the codes are
       decoded to f32 with the same `QuantXNumerics` functions as the
-      reference lowering (NF4: the code-book select tree in registers);
+      reference lowering (NF4: the code-book select tree in registers, or
+      with `x86-permute` a table lookup that becomes `vpermps`);
     * 4-bit kernels split the activations into even and odd positions once
       per call (a scratch buffer), so low and high nibbles meet their
       activations without shuffles; `b & 0xF0` (and `b << 4` for signed
@@ -93,6 +94,10 @@ def QuantXMatmulKernels : Pass<"quantx-matmul-kernels", "::mlir::ModuleOp"> {
            "Weight rows (output channels) per tile">,
     Option<"mRows", "m-rows", "int64_t", "2",
            "Input rows sharing each decoded weight vector (1: none)">,
+    Option<"x86Permute", "x86-permute", "bool", "false",
+           "Look NF4 codes up in a constant table with vector.gather, which "
+           "the CPU pipeline turns into x86 vpermps after bufferization "
+           "(AVX2 for 8 lanes, AVX-512F for 16), instead of a select tree">,
     Option<"parallel", "parallel", "bool", "true",
            "Emit the tile loop as scf.parallel (else scf.for)">,
     Option<"includeFloat", "include-float", "bool", "true",
@@ -102,6 +107,7 @@ def QuantXMatmulKernels : Pass<"quantx-matmul-kernels", "::mlir::ModuleOp"> {
     "::mlir::arith::ArithDialect",
     "::mlir::bufferization::BufferizationDialect",
     "::mlir::func::FuncDialect",
+    "::mlir::LLVM::LLVMDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect"

@@ -24,6 +24,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -52,6 +53,7 @@ struct KernelSpec {
   enum class ScaleKind { None, PerTensor, PerRow, Grouped } scaleKind;
   int64_t vl = 8, rows = 4, mRows = 1;
   bool parallel = true;
+  bool x86Permute = false; // NF4 lookups with vpermps (AVX2 / AVX-512F)
 
   /// A deterministic symbol name.
   std::string name() const {
@@ -64,7 +66,8 @@ struct KernelSpec {
       os << "f32";
     os << "_n" << n << "_k" << k << "_g" << group << "_s" << int(scaleKind)
        << (zpElt ? "_zp" : "") << (biasElt ? "_b" : "") << "_vl" << vl << "_r"
-       << rows << "_m" << mRows << (parallel ? "_par" : "") << "_";
+       << rows << "_m" << mRows << (parallel ? "_par" : "")
+       << (x86Permute ? "_x86" : "") << "_";
     auto typeName = [&](Type t) {
       if (!t)
         os << "x";
@@ -131,6 +134,21 @@ func::FuncOp buildKernel(OpBuilder &outer, ModuleOp module, const KernelSpec &sp
   Value bias = spec.biasElt ? entry->getArgument(argIdx++) : Value();
   Value out = entry->getArgument(argIdx++);
 
+  // NF4 code book as a constant global, for table lookups.
+  Value codeBook;
+  if (spec.scheme && spec.scheme.getStorage() == StorageKind::nf4 && spec.x86Permute) {
+    StringRef globalName = "__quantx_nf4_code_book";
+    auto globalType = MemRefType::get({16}, b.getF32Type());
+    if (!module.lookupSymbol(globalName)) {
+      OpBuilder gb(ctx);
+      gb.setInsertionPointToStart(module.getBody());
+      auto tensorType = RankedTensorType::get({16}, gb.getF32Type());
+      memref::GlobalOp::create(gb, loc, globalName, gb.getStringAttr("private"), globalType,
+                               DenseElementsAttr::get(tensorType, getNF4CodeBook()),
+                               /*constant=*/true, /*alignment=*/IntegerAttr());
+    }
+    codeBook = memref::GetGlobalOp::create(b, loc, globalType, globalName);
+  }
   const int64_t vl = spec.vl, rows = spec.rows;
   auto accType = VectorType::get({vl}, b.getF32Type());
   Value c0 = indexCst(b, loc, 0), c1 = indexCst(b, loc, 1);
@@ -183,6 +201,21 @@ func::FuncOp buildKernel(OpBuilder &outer, ModuleOp module, const KernelSpec &sp
     auto i32Type = VectorType::get({vl}, nb.getI32Type());
     auto f32Type = VectorType::get({vl}, nb.getF32Type());
     StorageKind kind = spec.scheme.getStorage();
+    if (kind == StorageKind::nf4 && spec.x86Permute) {
+      // The code book as a 16-entry constant table, indexed by the code
+      // with vector.gather (same f32 values as the select tree below).
+      auto nf4 = [&](Value nib) -> Value {
+        Value idx = arith::ExtUIOp::create(nb, l, i32Type, nib);
+        auto maskType = VectorType::get({vl}, nb.getI1Type());
+        Value mask = arith::ConstantOp::create(
+            nb, l, maskType, DenseElementsAttr::get(maskType, true));
+        Value pass = zeroVector(nb, l, f32Type);
+        return vector::GatherOp::create(nb, l, f32Type, codeBook, ValueRange{c0}, idx,
+                                        mask, pass);
+      };
+      return {nf4(arith::AndIOp::create(nb, l, bytes, splat8(0x0F))),
+              nf4(arith::ShRUIOp::create(nb, l, bytes, splat8(4)))};
+    }
     if (kind == StorageKind::nf4) {
       auto nf4 = [&](Value nib) {
         return emitDecode(nb, l, spec.scheme,
@@ -455,6 +488,7 @@ struct QuantizedMatmulToKernel : OpRewritePattern<MatmulOp> {
     spec.k = lhsType.getDimSize(1);
     spec.rows = options.rows;
     spec.mRows = options.mRows;
+    spec.x86Permute = options.x86Permute && (spec.vl == 8 || spec.vl == 16);
     while (spec.rows > 1 && spec.n % spec.rows != 0)
       spec.rows /= 2;
     int64_t step = scheme.isSubByte() ? 2 * spec.vl : spec.vl;
@@ -574,6 +608,7 @@ struct QuantXMatmulKernelsPass
     options.parallel = parallel;
     options.includeFloat = includeFloat;
     options.mRows = mRows;
+    options.x86Permute = x86Permute;
     if (vectorWidth < 2 || (vectorWidth & (vectorWidth - 1)) || rows < 1 ||
         mRows < 1) {
       getOperation().emitError()
@@ -603,6 +638,66 @@ struct QuantXMatmulKernelsPass
   }
 };
 
+/// vector.gather from a constant 16-entry f32 global at offset 0 with an
+/// all-true mask -> x86 `vpermps`: one 16-entry permute with AVX-512F
+/// (16 lanes), two 8-entry permutes and a select with AVX2 (8 lanes). Run
+/// after bufferization and deallocation (the intrinsic calls have no
+/// declared memory effects).
+struct GatherToX86Permute : OpRewritePattern<vector::GatherOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::GatherOp op,
+                                PatternRewriter &rewriter) const override {
+    auto resultType = dyn_cast<VectorType>(op.getResult().getType());
+    if (!resultType || resultType.getRank() != 1 || !resultType.getElementType().isF32())
+      return rewriter.notifyMatchFailure(op, "not a 1-D f32 gather");
+    int64_t lanes = resultType.getNumElements();
+    if (lanes != 8 && lanes != 16)
+      return rewriter.notifyMatchFailure(op, "not 8 or 16 lanes");
+    auto get = op.getBase().getDefiningOp<memref::GetGlobalOp>();
+    if (!get || op.getOffsets().size() != 1 || !matchPattern(op.getOffsets()[0], m_Zero()) ||
+        !matchPattern(op.getMask(), m_One()))
+      return rewriter.notifyMatchFailure(op, "not an unmasked table lookup");
+    auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(op, get.getNameAttr());
+    auto init = global ? dyn_cast_or_null<DenseFPElementsAttr>(global.getConstantInitValue())
+                       : DenseFPElementsAttr();
+    if (!global || !global.getConstant() || !init || init.getNumElements() != 16)
+      return rewriter.notifyMatchFailure(op, "table is not a constant of 16 entries");
+    auto idxType = dyn_cast<VectorType>(op.getIndices().getType());
+    if (!idxType || !idxType.getElementType().isInteger(32))
+      return rewriter.notifyMatchFailure(op, "indices are not i32");
+    SmallVector<float> table;
+    for (APFloat v : init.getValues<APFloat>())
+      table.push_back(v.convertToFloat());
+    Location loc = op.getLoc();
+    auto tableVector = [&](int64_t first) -> Value {
+      return arith::ConstantOp::create(
+          rewriter, loc, resultType,
+          DenseElementsAttr::get(resultType, ArrayRef(table).slice(first, lanes)));
+    };
+    auto permute = [&](Value tbl) -> Value {
+      StringRef name = lanes == 16 ? "llvm.x86.avx512.permvar.sf.512" : "llvm.x86.avx2.permps";
+      return LLVM::CallIntrinsicOp::create(rewriter, loc, resultType,
+                                           rewriter.getStringAttr(name),
+                                           ValueRange{tbl, op.getIndices()})
+          .getResult(0);
+    };
+    // Indices outside [0, 16) would read outside the table: undefined for
+    // the gather as well, so any result is allowed; the permutes wrap.
+    if (lanes == 16) {
+      rewriter.replaceOp(op, permute(tableVector(0)));
+      return success();
+    }
+    Value seven = arith::ConstantOp::create(
+        rewriter, loc, idxType, DenseElementsAttr::get(idxType, rewriter.getI32IntegerAttr(7)));
+    Value upper = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ugt,
+                                        op.getIndices(), seven);
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(op, upper, permute(tableVector(8)),
+                                                 permute(tableVector(0)));
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::quantx::populateMatmulKernelPatterns(RewritePatternSet &patterns,
@@ -610,4 +705,8 @@ void mlir::quantx::populateMatmulKernelPatterns(RewritePatternSet &patterns,
   patterns.add<QuantizedMatmulToKernel>(patterns.getContext(), options);
   if (options.includeFloat)
     patterns.add<FloatMatmulToKernel>(patterns.getContext(), options);
+}
+
+void mlir::quantx::populateX86TableLookupPatterns(RewritePatternSet &patterns) {
+  patterns.add<GatherToX86Permute>(patterns.getContext());
 }

@@ -13,6 +13,8 @@
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
@@ -63,23 +65,51 @@ struct InlineScalarResourcesPass
     });
   }
 };
+/// x86 table lookups for the kernels' gathers, after deallocation.
+struct X86TableLookupsPass
+    : PassWrapper<X86TableLookupsPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(X86TableLookupsPass)
+  StringRef getArgument() const override { return "quantx-x86-table-lookups"; }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<LLVM::LLVMDialect>();
+  }
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    quantx::populateX86TableLookupPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
 } // namespace
 
-/// f32 lanes of the host's widest vector unit the kernels use.
-static int64_t hostVectorWidth() {
-  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
-  auto it = features.find("avx512f");
-  return it != features.end() && it->second ? 16 : 8;
+/// Whether the kernels may use `feature` under the pipeline's cpu-features.
+static bool hasFeature(StringRef cpuFeatures, StringRef feature) {
+  if (cpuFeatures == "host") {
+    llvm::StringMap<bool> host = llvm::sys::getHostCPUFeatures();
+    auto it = host.find(feature);
+    return it != host.end() && it->second;
+  }
+  SmallVector<StringRef> list;
+  cpuFeatures.split(list, ',', -1, false);
+  // avx512f implies avx2 for what the kernels use.
+  return llvm::is_contained(list, feature) ||
+         (feature == "avx2" && llvm::is_contained(list, "avx512f"));
 }
 
 void mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
                                           const CPUPipelineOptions &options) {
   // Kernels for what has them, the reference lowering for the rest.
   pm.addPass(std::make_unique<InlineScalarResourcesPass>());
+  bool x86Lookups = false;
   if (options.kernels) {
     QuantXMatmulKernelsOptions kernels;
+    bool avx512 = hasFeature(options.cpuFeatures, "avx512f");
     kernels.vectorWidth = options.vectorWidth > 0 ? int64_t(options.vectorWidth)
-                                                  : hostVectorWidth();
+                                                  : (avx512 ? 16 : 8);
+    kernels.x86Permute = kernels.vectorWidth == 16
+                             ? avx512
+                             : hasFeature(options.cpuFeatures, "avx2");
+    x86Lookups = kernels.x86Permute;
     // Defaults measured on Zen 3 (AVX2, 16 vector registers): 2 weight rows
     // x 4 input rows of accumulators; twice the rows with 32 registers.
     kernels.rows = options.kernelRows > 0 ? int64_t(options.kernelRows)
@@ -105,6 +135,8 @@ void mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createConvertBufferizationToMemRefPass());
+  if (options.kernels && x86Lookups)
+    pm.addPass(std::make_unique<X86TableLookupsPass>());
 
   // Loops and scalar code; parallel loops on OpenMP threads if asked.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
