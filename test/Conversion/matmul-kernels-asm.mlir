@@ -5,12 +5,12 @@
 // RUN: quant-opt %s --quantx-cpu-pipeline="vector-width=8" | mlir-translate --mlir-to-llvmir | llc -O3 -mcpu=znver3 | FileCheck %s --check-prefix=AVX2
 // RUN: quant-opt %s --quantx-cpu-pipeline="vector-width=16" | mlir-translate --mlir-to-llvmir | llc -O3 -mcpu=znver5 | FileCheck %s --check-prefix=AVX512
 
-// AVX2-LABEL: __quantx_kernel_i4
+// AVX2-LABEL: {{^}}__quantx_kernel_i4{{.*}}:
 //       AVX2:   vmovq {{.*}}, %xmm
 //       AVX2:   vpmovsxbd %xmm{{[0-9]+}}, %ymm
 //       AVX2:   vcvtdq2ps %ymm
 //       AVX2:   vfmadd{{[0-9]+}}ps %ymm
-// AVX512-LABEL: __quantx_kernel_i4
+// AVX512-LABEL: {{^}}__quantx_kernel_i4{{.*}}:
 //       AVX512:   vpmovsxbd %xmm{{[0-9]+}}, %zmm
 //       AVX512:   vcvtdq2ps %zmm
 //       AVX512:   vfmadd{{[0-9]+}}ps %zmm
@@ -18,3 +18,4 @@ func.func @w4a16(%a: tensor<1x4096xf32>, %w: tensor<4096x2048xi8>, %s: tensor<40
   %0 = quantx.matmul %a, %w weight(#quantx.scheme<i4, axis = 1, group = 128> scale %s) : (tensor<1x4096xf32>, tensor<4096x2048xi8>, tensor<4096x32xf32>) -> tensor<1x4096xf32>
   return %0 : tensor<1x4096xf32>
 }
+

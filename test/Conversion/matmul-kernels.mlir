@@ -79,8 +79,8 @@ func.func @f32_linear(%x: tensor<4x16xf32>, %w: tensor<8x16xf32>) -> tensor<4x8x
 // -----
 
 // Left for the reference lowering: K not a multiple of the step, a group
-// smaller than a step, an integer (W8A8) matmul, a K x N float weight, a
-// dynamic K.
+// smaller than a step, an integer matmul with K not a multiple of 16, a
+// K x N float weight, a dynamic K.
 // CHECK-LABEL: func @not_eligible
 //   CHECK-NOT:   call
 //   CHECK-COUNT-3: quantx.matmul
@@ -89,17 +89,39 @@ func.func @f32_linear(%x: tensor<4x16xf32>, %w: tensor<8x16xf32>) -> tensor<4x8x
 //       CHECK:   quantx.matmul
 func.func @not_eligible(%a: tensor<1x36xf32>, %w: tensor<4x36xi8>, %s: tensor<4xf32>,
                         %a4: tensor<1x64xf32>, %w4: tensor<4x32xi8>, %s4: tensor<4x8xf32>,
-                        %q: tensor<1x32xi8>, %w8: tensor<4x32xi8>, %st: tensor<f32>,
+                        %q: tensor<1x40xi8>, %w8: tensor<4x40xi8>, %st: tensor<f32>,
                         %x: tensor<1x16xf32>, %wt: tensor<16x8xf32>,
                         %ad: tensor<1x?xf32>, %wd: tensor<4x32xi8>)
     -> (tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x8xf32>, tensor<1x4xf32>) {
   %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8, axis = 0> scale %s) : (tensor<1x36xf32>, tensor<4x36xi8>, tensor<4xf32>) -> tensor<1x4xf32>
   %1 = quantx.matmul %a4, %w4 weight(#quantx.scheme<i4, axis = 1, group = 8> scale %s4) : (tensor<1x64xf32>, tensor<4x32xi8>, tensor<4x8xf32>) -> tensor<1x4xf32>
-  %2 = quantx.matmul %q, %w8 weight(#quantx.scheme<i8> scale %st) input(#quantx.scheme<i8> scale %st) : (tensor<1x32xi8>, tensor<4x32xi8>, tensor<f32>, tensor<f32>) -> tensor<1x4xf32>
+  %2 = quantx.matmul %q, %w8 weight(#quantx.scheme<i8> scale %st) input(#quantx.scheme<i8> scale %st) : (tensor<1x40xi8>, tensor<4x40xi8>, tensor<f32>, tensor<f32>) -> tensor<1x4xf32>
   %z = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<1x8xf32>
   %i = linalg.fill ins(%z : f32) outs(%e : tensor<1x8xf32>) -> tensor<1x8xf32>
   %y = linalg.matmul ins(%x, %wt : tensor<1x16xf32>, tensor<16x8xf32>) outs(%i : tensor<1x8xf32>) -> tensor<1x8xf32>
   %3 = quantx.matmul %ad, %wd weight(#quantx.scheme<i8> scale %st) : (tensor<1x?xf32>, tensor<4x32xi8>, tensor<f32>) -> tensor<1x4xf32>
   return %0, %1, %2, %y, %3 : tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x8xf32>, tensor<1x4xf32>
+}
+
+// -----
+
+// W8A8: the integer kernel computes the exact i32 sum of the raw codes on
+// 16-bit pairs (vpmaddwd's shape); the epilogue is the reference
+// lowering's (here: the input zero point through the weight's row sums,
+// then the rescale).
+// CHECK-LABEL: func @w8a8
+//       CHECK:   %[[ACC:.*]] = bufferization.to_tensor %{{.*}} restrict writable : memref<3x4xi32>
+//       CHECK:   linalg.generic {{.*}} ins(%arg1 : tensor<4x32xi8>)
+//       CHECK:   linalg.generic {{.*}} ins(%[[ACC]],
+//       CHECK:     arith.sitofp
+//       CHECK: func.func private @__quantx_kernel_u8xi8_n4_k32
+//       CHECK:   vector.load %{{.*}} : memref<?x32xi8>, vector<16xi8>
+//       CHECK:   arith.extui %{{.*}} : vector<16xi8> to vector<16xi16>
+//       CHECK:   arith.extsi %{{.*}} : vector<16xi8> to vector<16xi16>
+//       CHECK:   arith.muli %{{.*}} : vector<8xi32>
+//       CHECK:   vector.reduction <add>, %{{.*}} : vector<8xi32> into i32
+func.func @w8a8(%a: tensor<3x32xi8>, %w: tensor<4x32xi8>, %ws: tensor<4xf32>, %as: tensor<f32>, %az: tensor<i8>) -> tensor<3x4xf32> {
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8, axis = 0> scale %ws) input(#quantx.scheme<u8> scale %as zero_point %az) : (tensor<3x32xi8>, tensor<4x32xi8>, tensor<4xf32>, tensor<f32>, tensor<i8>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
 }

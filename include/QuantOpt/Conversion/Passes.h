@@ -20,6 +20,7 @@
 #include "mlir/Pass/PassOptions.h"
 
 namespace mlir {
+class PatternRewriter;
 class RewritePatternSet;
 
 namespace quantx {
@@ -29,6 +30,15 @@ namespace quantx {
 
 /// Patterns lowering every quantx op to linalg/arith/math on tensors.
 void populateQuantXToLinalgPatterns(RewritePatternSet &patterns);
+
+/// The epilogue of quantx.matmul `op` applied to `acc`, its raw accumulator
+/// (i32 for integer matmuls, f32 otherwise) as the reference lowering
+/// builds it: zero-point corrections from row sums, bias, scales,
+/// requantization, rounding to the result type. Returns `acc` when nothing
+/// applies. Optimized lowerings that compute the accumulator differently
+/// share it, so the numbers after the reduction cannot drift.
+Value buildMatmulEpilogue(PatternRewriter &rewriter, Location loc, MatmulOp op,
+                          Value acc);
 
 /// Options of the CPU matmul kernels (see --quantx-matmul-kernels).
 struct MatmulKernelOptions {

@@ -47,6 +47,7 @@ namespace {
 /// Everything that determines a kernel's code.
 struct KernelSpec {
   SchemeAttr scheme;        // null: f32 weights
+  SchemeAttr lhsScheme;     // integer kernels: the input's scheme
   Type lhsElt, resElt, rhsElt, scaleElt, zpElt, biasElt;
   int64_t n = 0, k = 0;     // weight shape (codes)
   int64_t group = 0;        // scale block along K (K when not grouped)
@@ -60,6 +61,8 @@ struct KernelSpec {
     std::string s;
     llvm::raw_string_ostream os(s);
     os << "__quantx_kernel_";
+    if (lhsScheme)
+      os << stringifyStorageKind(lhsScheme.getStorage()) << "x";
     if (scheme)
       os << stringifyStorageKind(scheme.getStorage());
     else
@@ -428,16 +431,134 @@ func::FuncOp buildKernel(OpBuilder &outer, ModuleOp module, const KernelSpec &sp
   return func;
 }
 
+/// Builds the integer kernel for `spec`: out[m, n] = sum_k A[m, k] W[n, k]
+/// exactly in i32 on the raw 8-bit codes (zero points and scales are the
+/// epilogue's business). Pairs of products are formed on 16-bit lanes and
+/// summed into 32-bit lanes -- the shape of x86 `vpmaddwd` -- which is exact
+/// for 8-bit codes (|a w| <= 2^15, a pair <= 2^16).
+func::FuncOp buildIntegerKernel(ModuleOp module, const KernelSpec &spec) {
+  MLIRContext *ctx = module.getContext();
+  Location loc = module.getLoc();
+  OpBuilder b(ctx);
+  b.setInsertionPointToEnd(module.getBody());
+  Type i8 = b.getI8Type(), i16 = b.getI16Type(), i32 = b.getI32Type();
+  auto lhsType = MemRefType::get({ShapedType::kDynamic, spec.k}, i8);
+  auto rhsType = MemRefType::get({spec.n, spec.k}, i8);
+  auto outType = MemRefType::get({ShapedType::kDynamic, spec.n}, i32);
+  auto func = func::FuncOp::create(b, loc, spec.name(),
+                                   FunctionType::get(ctx, {lhsType, rhsType, outType}, {}));
+  func.setPrivate();
+  Block *entry = func.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  Value lhs = entry->getArgument(0), rhs = entry->getArgument(1),
+        out = entry->getArgument(2);
+  const int64_t vl = spec.vl, rows = spec.rows, step = 2 * spec.vl;
+  auto accType = VectorType::get({vl}, i32);
+  Value c0 = indexCst(b, loc, 0), c1 = indexCst(b, loc, 1);
+  Value m = memref::DimOp::create(b, loc, lhs, 0);
+  SmallVector<int64_t> even, odd;
+  for (int64_t i = 0; i < vl; ++i) {
+    even.push_back(2 * i);
+    odd.push_back(2 * i + 1);
+  }
+  // 16 codes -> (even, odd) halves as i32 lanes, through i16.
+  auto halves = [&](OpBuilder &nb, Location l, Value mem, Value row, Value k,
+                    bool isUnsigned) -> std::pair<Value, Value> {
+    Value bytes = vector::LoadOp::create(nb, l, VectorType::get({step}, i8), mem,
+                                         ValueRange{row, k});
+    auto wide = VectorType::get({step}, i16);
+    Value w16 = isUnsigned ? Value(arith::ExtUIOp::create(nb, l, wide, bytes))
+                           : Value(arith::ExtSIOp::create(nb, l, wide, bytes));
+    Value e = vector::ShuffleOp::create(nb, l, w16, w16, even);
+    Value o = vector::ShuffleOp::create(nb, l, w16, w16, odd);
+    return {arith::ExtSIOp::create(nb, l, accType, e),
+            arith::ExtSIOp::create(nb, l, accType, o)};
+  };
+  bool lhsUnsigned = spec.lhsScheme.isUnsigned(), rhsUnsigned = spec.scheme.isUnsigned();
+  auto emitTile = [&](OpBuilder &tb, Location l, ArrayRef<Value> rowIdx, Value m0,
+                      int64_t mr) {
+    SmallVector<Value> mIdx;
+    for (int64_t j = 0; j < mr; ++j)
+      mIdx.push_back(j ? Value(arith::AddIOp::create(tb, l, m0, indexCst(tb, l, j))) : m0);
+    Value zero = arith::ConstantOp::create(tb, l, accType,
+                                           DenseElementsAttr::get(accType, tb.getI32IntegerAttr(0)));
+    SmallVector<Value> zeros(rows * mr, zero);
+    auto loop = scf::ForOp::create(
+        tb, l, c0, indexCst(tb, l, spec.k), indexCst(tb, l, step), zeros,
+        [&](OpBuilder &kb, Location kl, Value k, ValueRange accs) {
+          SmallVector<std::pair<Value, Value>> a;
+          for (int64_t j = 0; j < mr; ++j)
+            a.push_back(halves(kb, kl, lhs, mIdx[j], k, lhsUnsigned));
+          SmallVector<Value> next(accs.begin(), accs.end());
+          for (int64_t r = 0; r < rows; ++r) {
+            auto [we, wo] = halves(kb, kl, rhs, rowIdx[r], k, rhsUnsigned);
+            for (int64_t j = 0; j < mr; ++j) {
+              Value pair = arith::AddIOp::create(
+                  kb, kl, arith::MulIOp::create(kb, kl, a[j].first, we),
+                  arith::MulIOp::create(kb, kl, a[j].second, wo));
+              next[r * mr + j] = arith::AddIOp::create(kb, kl, next[r * mr + j], pair);
+            }
+          }
+          scf::YieldOp::create(kb, kl, next);
+        });
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t j = 0; j < mr; ++j)
+        memref::StoreOp::create(
+            tb, l,
+            vector::ReductionOp::create(tb, l, vector::CombiningKind::ADD,
+                                        loop.getResult(r * mr + j)),
+            out, ValueRange{mIdx[j], rowIdx[r]});
+  };
+  Value numTiles = indexCst(b, loc, spec.n / rows);
+  auto tileBody = [&](OpBuilder &tb, Location l, Value tile) {
+    Value n0 = arith::MulIOp::create(tb, l, tile, indexCst(tb, l, rows));
+    SmallVector<Value> rowIdx;
+    for (int64_t r = 0; r < rows; ++r)
+      rowIdx.push_back(arith::AddIOp::create(tb, l, n0, indexCst(tb, l, r)));
+    Value mFull = c0;
+    if (spec.mRows > 1) {
+      Value mr = indexCst(tb, l, spec.mRows);
+      mFull = arith::MulIOp::create(tb, l, arith::DivUIOp::create(tb, l, m, mr), mr);
+      scf::ForOp::create(tb, l, c0, mFull, mr, ValueRange{},
+                         [&](OpBuilder &mb, Location ml, Value m0, ValueRange) {
+                           emitTile(mb, ml, rowIdx, m0, spec.mRows);
+                           scf::YieldOp::create(mb, ml);
+                         });
+    }
+    scf::ForOp::create(tb, l, mFull, m, c1, ValueRange{},
+                       [&](OpBuilder &mb, Location ml, Value m0, ValueRange) {
+                         emitTile(mb, ml, rowIdx, m0, 1);
+                         scf::YieldOp::create(mb, ml);
+                       });
+  };
+  if (spec.parallel)
+    scf::ParallelOp::create(b, loc, ValueRange{c0}, ValueRange{numTiles}, ValueRange{c1},
+                            [&](OpBuilder &pb, Location l, ValueRange ivs) {
+                              tileBody(pb, l, ivs[0]);
+                            });
+  else
+    scf::ForOp::create(b, loc, c0, numTiles, c1, ValueRange{},
+                       [&](OpBuilder &fb, Location l, Value iv, ValueRange) {
+                         tileBody(fb, l, iv);
+                         scf::YieldOp::create(fb, l);
+                       });
+  func::ReturnOp::create(b, loc);
+  return func;
+}
+
 /// Replaces `op` by a call of the kernel for `spec` on `operands` (lhs, rhs,
 /// [scale], [zero point], [bias]).
-void replaceWithKernelCall(PatternRewriter &rewriter, Operation *op,
-                           const KernelSpec &spec, ArrayRef<Value> operands) {
+/// Calls the kernel for `spec` on `operands` (lhs, rhs, [scale], [zero
+/// point], [bias]) and returns its result, a tensor of `resultType`.
+Value callKernel(PatternRewriter &rewriter, Operation *op, const KernelSpec &spec,
+                 ArrayRef<Value> operands, RankedTensorType resultType) {
   auto module = op->getParentOfType<ModuleOp>();
   std::string name = spec.name();
   auto func = module.lookupSymbol<func::FuncOp>(name);
   if (!func) {
     OpBuilder::InsertionGuard guard(rewriter);
-    func = buildKernel(rewriter, module, spec);
+    func = spec.lhsScheme ? buildIntegerKernel(module, spec)
+                          : buildKernel(rewriter, module, spec);
   }
   Location loc = op->getLoc();
   // Buffers, cast to the kernel's types (M is dynamic there).
@@ -452,16 +573,21 @@ void replaceWithKernelCall(PatternRewriter &rewriter, Operation *op,
                               rewriter, loc, bufferType(v.getType()), v,
                               /*read_only=*/true),
                           type));
-  auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
   SmallVector<Value> dynamic;
   if (resultType.isDynamicDim(0))
     dynamic.push_back(tensor::DimOp::create(rewriter, loc, operands[0], 0));
   Value outBuf = memref::AllocOp::create(rewriter, loc, bufferType(resultType), dynamic);
   args.push_back(castTo(outBuf, kernelTypes.back()));
   func::CallOp::create(rewriter, loc, func, args);
-  Value result = bufferization::ToTensorOp::create(rewriter, loc, resultType, outBuf,
-                                                   /*restrict=*/true, /*writable=*/true);
-  rewriter.replaceOp(op, result);
+  return bufferization::ToTensorOp::create(rewriter, loc, resultType, outBuf,
+                                           /*restrict=*/true, /*writable=*/true);
+}
+
+/// Replaces `op` (a single result) by a call of the kernel for `spec`.
+void replaceWithKernelCall(PatternRewriter &rewriter, Operation *op,
+                           const KernelSpec &spec, ArrayRef<Value> operands) {
+  auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+  rewriter.replaceOp(op, callKernel(rewriter, op, spec, operands, resultType));
 }
 
 bool isFloatElt(Type t) { return t.isF32() || t.isF16() || t.isBF16(); }
@@ -527,6 +653,50 @@ struct QuantizedMatmulToKernel : OpRewritePattern<MatmulOp> {
     if (bias)
       operands.push_back(bias);
     replaceWithKernelCall(rewriter, op, spec, operands);
+    return success();
+  }
+
+  MatmulKernelOptions options;
+};
+
+/// Integer (W8A8) quantx.matmul with 8-bit codes: the exact i32
+/// accumulator from the integer kernel, then the reference lowering's
+/// epilogue (zero-point corrections, bias, scales, requantization), so
+/// results are bit-identical to --quantx-lower-to-linalg.
+struct IntegerMatmulToKernel : OpRewritePattern<MatmulOp> {
+  IntegerMatmulToKernel(MLIRContext *ctx, const MatmulKernelOptions &options)
+      : OpRewritePattern(ctx), options(options) {}
+
+  LogicalResult matchAndRewrite(MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getKind() != MatmulOp::Kind::Integer)
+      return rewriter.notifyMatchFailure(op, "not an integer matmul");
+    SchemeAttr scheme = op.getRhsScheme();
+    RankedTensorType rhsType = op.getRhs().getType();
+    auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
+    if (scheme.isSubByte() || !rhsType.hasStaticShape() || lhsType.isDynamicDim(1))
+      return rewriter.notifyMatchFailure(op, "4-bit or dynamic weights");
+    KernelSpec spec;
+    spec.scheme = scheme;
+    spec.lhsScheme = op.getLhsSchemeAttr();
+    spec.lhsElt = spec.rhsElt = rewriter.getI8Type();
+    spec.resElt = rewriter.getI32Type();
+    spec.n = rhsType.getDimSize(0);
+    spec.k = rhsType.getDimSize(1);
+    spec.group = spec.k;
+    spec.scaleKind = KernelSpec::ScaleKind::None;
+    spec.vl = options.vectorWidth;
+    spec.parallel = options.parallel;
+    spec.rows = options.rows;
+    spec.mRows = options.mRows;
+    while (spec.rows > 1 && spec.n % spec.rows != 0)
+      spec.rows /= 2;
+    if (spec.k % (2 * spec.vl) != 0)
+      return rewriter.notifyMatchFailure(op, "K is not a multiple of the step");
+    auto accType = RankedTensorType::get(
+        cast<RankedTensorType>(op.getResult().getType()).getShape(), rewriter.getI32Type());
+    Value acc = callKernel(rewriter, op, spec, {op.getLhs(), op.getRhs()}, accType);
+    rewriter.replaceOp(op, buildMatmulEpilogue(rewriter, op.getLoc(), op, acc));
     return success();
   }
 
@@ -702,7 +872,8 @@ struct GatherToX86Permute : OpRewritePattern<vector::GatherOp> {
 
 void mlir::quantx::populateMatmulKernelPatterns(RewritePatternSet &patterns,
                                                 const MatmulKernelOptions &options) {
-  patterns.add<QuantizedMatmulToKernel>(patterns.getContext(), options);
+  patterns.add<QuantizedMatmulToKernel, IntegerMatmulToKernel>(patterns.getContext(),
+                                                               options);
   if (options.includeFloat)
     patterns.add<FloatMatmulToKernel>(patterns.getContext(), options);
 }

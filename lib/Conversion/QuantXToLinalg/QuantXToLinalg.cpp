@@ -412,15 +412,7 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
         });
     Value acc = contraction.getResult(0);
 
-    bool needsEpilogue = op.getBias() || op.getRhsZeroPoint() ||
-                         op.getLhsZeroPoint() ||
-                         resultType.getElementType() != accElt ||
-                         (kind != MatmulOp::Kind::WeightOnly && !op.isRawAccumulator());
-    if (!needsEpilogue) {
-      rewriter.replaceOp(op, acc);
-      return success();
-    }
-    rewriter.replaceOp(op, buildEpilogue(rewriter, loc, op, acc));
+    rewriter.replaceOp(op, buildMatmulEpilogue(rewriter, loc, op, acc));
     return success();
   }
 
@@ -662,6 +654,22 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
     return generic.getResult(0);
   }
 };
+
+} // namespace
+
+Value mlir::quantx::buildMatmulEpilogue(PatternRewriter &rewriter, Location loc,
+                                       MatmulOp op, Value acc) {
+  Type accElt = getElementTypeOrSelf(acc.getType());
+  bool needsEpilogue =
+      op.getBias() || op.getRhsZeroPoint() || op.getLhsZeroPoint() ||
+      getElementTypeOrSelf(op.getResult().getType()) != accElt ||
+      (op.getKind() != MatmulOp::Kind::WeightOnly && !op.isRawAccumulator());
+  if (!needsEpilogue)
+    return acc;
+  return LowerMatmul::buildEpilogue(rewriter, loc, op, acc);
+}
+
+namespace {
 
 struct QuantXLowerToLinalgPass
     : quantx::impl::QuantXLowerToLinalgBase<QuantXLowerToLinalgPass> {

@@ -107,6 +107,60 @@ def case_quantized(name, storage, m, n, k, group=None, axis=None, zp=False, bias
     return name, text, m, k, act
 
 
+def case_integer(name, m, n, k, lhs="i8", rhs="i8", lhs_zp=False, rhs_zp=False,
+                 per_row=False, out=None, raw=False, bias=False):
+    """An integer (W8A8) matmul; the input codes are the function argument."""
+    wtext, wty = dense([rng.randrange(-128, 128) for _ in range(n * k)], (n, k), "i8")
+    lines = ["  %%w = %s" % wtext]
+    types = [wty]
+    wclause = "weight(#quantx.scheme<%s, axis = 0>" % rhs
+    if not raw:
+        stext, sty = dense([rng.uniform(0.01, 0.1) for _ in range(n)], (n,), "f32")
+        lines.append("  %%ws = %s" % stext)
+        wclause += " scale %ws"
+        types.append(sty)
+    if rhs_zp:
+        ztext, zty = dense([rng.randrange(-128, 128) for _ in range(n)], (n,), "i8")
+        lines.append("  %%wz = %s" % ztext)
+        wclause += " zero_point %wz"
+        types.append(zty)
+    wclause += ")"
+    ashape = (m,) if per_row else ()
+    aclause = "input(#quantx.scheme<%s%s>" % (lhs, ", axis = 0" if per_row else "")
+    if not raw:
+        stext, sty = dense([rng.uniform(0.01, 0.1) for _ in range(m if per_row else 1)], ashape, "f32")
+        lines.append("  %%as = %s" % stext)
+        aclause += " scale %as"
+        types.append(sty)
+    if lhs_zp:
+        ztext, zty = dense([rng.randrange(-128, 128) for _ in range(m if per_row else 1)], ashape, "i8")
+        lines.append("  %%az = %s" % ztext)
+        aclause += " zero_point %az"
+        types.append(zty)
+    aclause += ")"
+    clause = wclause + " " + aclause
+    # Operand order: ..., output scale, bias (the op's operand order).
+    res = "i32" if raw else "f32"
+    if bias:
+        btext, bty = dense([rng.randrange(-1000, 1000) for _ in range(n)], (n,), "i32")
+        lines.append("  %%b = %s" % btext)
+        clause += " bias(%b)"
+    if out:
+        otext, oty = dense([0.5], (), "f32")
+        lines.append("  %%os = %s" % otext)
+        clause += " output(#quantx.scheme<%s> scale %%os)" % out
+        types.append(oty)
+        res = "i8"
+    if bias:
+        types.append(bty)
+    xty = "tensor<%dx%dxi8>" % (m, k)
+    yty = "tensor<%dx%dx%s>" % (m, n, res)
+    text = "func.func @mm(%%x: %s) -> %s {\n%s\n" % (xty, yty, "\n".join(lines))
+    text += "  %%y = quantx.matmul %%x, %%w %s : (%s) -> %s\n" % (clause, ", ".join([xty] + types), yty)
+    text += "  return %%y : %s\n}\n" % yty
+    return name, text, m, k, "i8"
+
+
 def case_float(name, m, n, k):
     wtext, wty = dense([rng.gauss(0, 1) for _ in range(n * k)], (n, k), "f32")
     xty, yty = "tensor<%dx%dxf32>" % (m, k), "tensor<%dx%dxf32>" % (m, n)
@@ -138,6 +192,12 @@ CASES = [
     case_quantized("f8e4m3_per_channel", "f8E4M3FN", 1, 4, 32, axis=0),
     case_quantized("f8e5m2_per_tensor", "f8E5M2", 2, 4, 16),
     case_quantized("i4_f16", "i4", 2, 4, 64, group=32, act="f16"),
+    case_integer("w8a8_i8", 3, 6, 64),
+    case_integer("w8a8_u8_zp_both", 5, 4, 48, lhs="u8", lhs_zp=True, rhs_zp=True),
+    case_integer("w8a8_per_row_bias", 4, 8, 32, per_row=True, bias=True),
+    case_integer("w8a8_requant_i8", 2, 4, 64, lhs="u8", lhs_zp=True, out="i8", bias=True),
+    case_integer("w8a8_raw_u8_weights", 6, 2, 32, rhs="u8", raw=True, lhs_zp=True),
+    case_integer("w8a8_k40_fallback", 2, 4, 40),
     case_float("f32_linear", 2, 7, 64),
     case_float("f32_linear_k20_fallback", 2, 3, 20),
 ]
@@ -152,8 +212,11 @@ def main():
         with open(model, "w") as f:
             f.write(text)
         x = os.path.join(d, name + ".x.npy")
-        npytool.write_array(x, [rng.uniform(-1, 1) for _ in range(m * k)], (m, k),
-                            "f2" if act == "f16" else "f4")
+        if act == "i8":
+            npytool.write_array(x, [rng.randrange(-128, 128) for _ in range(m * k)], (m, k), "i1")
+        else:
+            npytool.write_array(x, [rng.uniform(-1, 1) for _ in range(m * k)], (m, k),
+                                "f2" if act == "f16" else "f4")
         outs = {}
         for mode, opts in (("kernels", []), ("reference", ["--pipeline-options=kernels=false"])):
             o = os.path.join(d, name + "." + mode)
@@ -166,6 +229,8 @@ def main():
         tol = 1e-5 * math.sqrt(k) * rms
         if act == "f16":
             tol += max(abs(v) for v in ref) * 2.0 ** -10
+        if act == "i8":
+            tol = 0.0  # integer matmuls: the same epilogue on an exact sum
         ok = err <= tol  # False for NaN: non-finite results are a failure
         worst = max(worst, err / tol if tol else 0.0)
         exact = "exact" if err == 0 else "within tolerance"
