@@ -28,6 +28,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -55,6 +56,8 @@ struct KernelSpec {
   int64_t vl = 8, rows = 4, mRows = 1;
   bool parallel = true;
   bool x86Permute = false; // NF4 lookups with vpermps (AVX2 / AVX-512F)
+  // E4M3FN weights decoded as raw f32 bits: value * 2^-120 (see below).
+  bool fp8Bits = false;
 
   /// A deterministic symbol name.
   std::string name() const {
@@ -70,7 +73,7 @@ struct KernelSpec {
     os << "_n" << n << "_k" << k << "_g" << group << "_s" << int(scaleKind)
        << (zpElt ? "_zp" : "") << (biasElt ? "_b" : "") << "_vl" << vl << "_r"
        << rows << "_m" << mRows << (parallel ? "_par" : "")
-       << (x86Permute ? "_x86" : "") << "_";
+       << (x86Permute ? "_x86" : "") << (fp8Bits ? "_bits" : "") << "_";
     auto typeName = [&](Type t) {
       if (!t)
         os << "x";
@@ -179,6 +182,27 @@ func::FuncOp buildKernel(OpBuilder &outer, ModuleOp module, const KernelSpec &sp
     Value codes = vector::LoadOp::create(nb, l, t, rhs, ValueRange{n, k});
     if (!spec.scheme)
       return extendToF32(nb, l, codes);
+    if (spec.fp8Bits) {
+      // E4M3FN s.eeee.mmm: sign-extend the byte, shift the magnitude to
+      // f32's exponent/mantissa position and keep the sign bit. The f32
+      // read from those bits is the FP8 value times 2^-120, subnormals
+      // included; S.1111.111 becomes NaN.
+      auto i32Type = VectorType::get({vl}, nb.getI32Type());
+      auto splat = [&](int64_t v) -> Value {
+        return arith::ConstantOp::create(
+            nb, l, i32Type, DenseElementsAttr::get(i32Type, nb.getI32IntegerAttr(int32_t(v))));
+      };
+      Value bytes = arith::BitcastOp::create(nb, l, VectorType::get({vl}, nb.getI8Type()), codes);
+      Value sx = arith::ExtSIOp::create(nb, l, i32Type, bytes);
+      Value bits = arith::AndIOp::create(nb, l, arith::ShLIOp::create(nb, l, sx, splat(20)),
+                                         splat(int64_t(0x87F00000u)));
+      Value isNan = arith::CmpIOp::create(
+          nb, l, arith::CmpIPredicate::eq,
+          arith::AndIOp::create(nb, l, bits, splat(0x07F00000)), splat(0x07F00000));
+      Value nan = splat(0x7FC00000);
+      bits = arith::SelectOp::create(nb, l, isNan, nan, bits);
+      return arith::BitcastOp::create(nb, l, VectorType::get({vl}, nb.getF32Type()), bits);
+    }
     return emitDecode(nb, l, spec.scheme, codes, zpSplat);
   };
 
@@ -703,6 +727,89 @@ struct IntegerMatmulToKernel : OpRewritePattern<MatmulOp> {
   MatmulKernelOptions options;
 };
 
+/// FP8 x FP8 quantx.matmul: the input codes are decoded to f32 once (an
+/// elementwise pass), the weights inside the kernel; the f32 accumulator
+/// then goes through the reference epilogue (scales, requantization).
+/// E4M3FN weights are read as raw f32 bits (value * 2^-120) against inputs
+/// multiplied by 2^60, so each product is the exact product times 2^-60,
+/// a normal f32 for any FP8 operands, and the sum is multiplied by 2^60 at
+/// the end: the same roundings as on the unscaled values.
+struct Float8MatmulToKernel : OpRewritePattern<MatmulOp> {
+  Float8MatmulToKernel(MLIRContext *ctx, const MatmulKernelOptions &options)
+      : OpRewritePattern(ctx), options(options) {}
+
+  LogicalResult matchAndRewrite(MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getKind() != MatmulOp::Kind::Float8)
+      return rewriter.notifyMatchFailure(op, "not an FP8 matmul");
+    SchemeAttr scheme = op.getRhsScheme();
+    RankedTensorType rhsType = op.getRhs().getType();
+    auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
+    if (!rhsType.hasStaticShape() || lhsType.isDynamicDim(1))
+      return rewriter.notifyMatchFailure(op, "dynamic weight shape or K");
+    KernelSpec spec;
+    spec.scheme = scheme;
+    spec.fp8Bits = scheme.getStorage() == StorageKind::f8E4M3FN;
+    spec.lhsElt = spec.resElt = rewriter.getF32Type();
+    spec.rhsElt = rhsType.getElementType();
+    spec.n = rhsType.getDimSize(0);
+    spec.k = rhsType.getDimSize(1);
+    spec.group = spec.k;
+    spec.scaleKind = KernelSpec::ScaleKind::None;
+    spec.vl = options.vectorWidth;
+    spec.parallel = options.parallel;
+    spec.rows = options.rows;
+    spec.mRows = options.mRows;
+    while (spec.rows > 1 && spec.n % spec.rows != 0)
+      spec.rows /= 2;
+    if (spec.k % spec.vl != 0)
+      return rewriter.notifyMatchFailure(op, "K is not a multiple of the vector width");
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    double prescale = spec.fp8Bits ? std::ldexp(1.0, 60) : 1.0;
+    auto elementwise = [&](Value in, Type outElt,
+                           function_ref<Value(OpBuilder &, Location, Value)> body) {
+      auto inType = cast<RankedTensorType>(in.getType());
+      auto outType = inType.clone(outElt);
+      SmallVector<Value> dynamic;
+      for (int64_t d = 0; d < inType.getRank(); ++d)
+        if (inType.isDynamicDim(d))
+          dynamic.push_back(tensor::DimOp::create(rewriter, loc, in, d));
+      Value init = tensor::EmptyOp::create(rewriter, loc, outType, dynamic);
+      AffineMap id = AffineMap::getMultiDimIdentityMap(inType.getRank(), ctx);
+      SmallVector<utils::IteratorType> iters(inType.getRank(), utils::IteratorType::parallel);
+      return linalg::GenericOp::create(
+                 rewriter, loc, outType, ValueRange{in}, ValueRange{init},
+                 ArrayRef<AffineMap>{id, id}, iters,
+                 [&](OpBuilder &b, Location l, ValueRange args) {
+                   linalg::YieldOp::create(b, l, body(b, l, args[0]));
+                 })
+          .getResult(0);
+    };
+    auto scaleBy = [&](OpBuilder &b, Location l, Value v, double f) -> Value {
+      if (f == 1.0)
+        return v;
+      return arith::MulFOp::create(
+          b, l, v, arith::ConstantOp::create(b, l, b.getF32FloatAttr(float(f))));
+    };
+    Value a = elementwise(op.getLhs(), rewriter.getF32Type(),
+                          [&](OpBuilder &b, Location l, Value code) {
+                            return scaleBy(b, l, emitFloat8ToF32(b, l, code), prescale);
+                          });
+    auto accType = RankedTensorType::get(
+        cast<RankedTensorType>(op.getResult().getType()).getShape(), rewriter.getF32Type());
+    Value acc = callKernel(rewriter, op, spec, {a, op.getRhs()}, accType);
+    if (spec.fp8Bits)
+      acc = elementwise(acc, rewriter.getF32Type(), [&](OpBuilder &b, Location l, Value v) {
+        return scaleBy(b, l, v, std::ldexp(1.0, 60));
+      });
+    rewriter.replaceOp(op, buildMatmulEpilogue(rewriter, loc, op, acc));
+    return success();
+  }
+
+  MatmulKernelOptions options;
+};
+
 /// f32 matmuls with the weight in N x K (Linear) layout and a zero-filled
 /// accumulator: the float baseline, with the same kernel structure.
 struct FloatMatmulToKernel : OpInterfaceRewritePattern<linalg::LinalgOp> {
@@ -872,8 +979,8 @@ struct GatherToX86Permute : OpRewritePattern<vector::GatherOp> {
 
 void mlir::quantx::populateMatmulKernelPatterns(RewritePatternSet &patterns,
                                                 const MatmulKernelOptions &options) {
-  patterns.add<QuantizedMatmulToKernel, IntegerMatmulToKernel>(patterns.getContext(),
-                                                               options);
+  patterns.add<QuantizedMatmulToKernel, IntegerMatmulToKernel, Float8MatmulToKernel>(
+      patterns.getContext(), options);
   if (options.includeFloat)
     patterns.add<FloatMatmulToKernel>(patterns.getContext(), options);
 }
