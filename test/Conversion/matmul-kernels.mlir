@@ -34,7 +34,7 @@
 //       CHECK:     vector.reduction <add>
 //   CHECK-NOT: func.func private
 // OPTS-LABEL: func @w4a16
-//       OPTS: func.func private @__quantx_kernel_i4_n8_k64_g32_s3_vl16_r2_m2_f32f32f32x(
+//       OPTS: func.func private @__quantx_kernel_i4_n8_k64_g32_s3_vl16_r2_m2x1_f32f32f32x(
 //   OPTS-NOT:   scf.parallel
 //       OPTS:   vector.load %{{.*}} : memref<8x32xi8>, vector<16xi8>
 func.func @w4a16(%a: tensor<?x64xf32>, %w: tensor<8x32xi8>, %s: tensor<8x2xf32>) -> (tensor<?x8xf32>, tensor<?x8xf32>) {
