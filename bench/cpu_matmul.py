@@ -7,8 +7,9 @@
 For each shape (M, N, K) it writes a one-layer model `y = x W^T` with f32
 weights, quantizes it with `quant-opt --quantx-ptq` for each scheme, and
 times `quant-run` (median of several calls, threads on: the default of
-quant-run) with the vectorized kernels and, for the smaller shapes, with the
-reference lowering (`kernels=false`). It measures the machine's memory
+quant-run; repeated in --rounds interleaved rounds, median of those) with
+the vectorized kernels and, for the smaller shapes, with the reference
+lowering (`kernels=false`, one round). It measures the machine's memory
 bandwidth in the same run (bench/stream.c, OpenMP, STREAM-style) and prints
 a Markdown table: median time, GB/s of bytes read (weights, scales,
 activations), fraction of the measured bandwidth, GFLOP/s (2 M N K per
@@ -42,10 +43,11 @@ SCHEMES = [
     ("w4a16-g128", "scheme=w4a16 group-size=128"),
     ("w4a16-nf4-g64", "scheme=w4a16-nf4 group-size=64"),
     ("w8a8-dynamic", "scheme=w8a8-dynamic"),
+    ("fp8", "scheme=fp8 stats={stats}"),
 ]
 
 FULL_SHAPES = [(1, 4096, 4096), (1, 11008, 4096), (1, 4096, 11008),
-               (8, 4096, 4096), (16, 4096, 4096), (128, 4096, 4096)]
+               (8, 4096, 4096), (16, 4096, 4096), (128, 4096, 4096), (512, 4096, 4096)]
 QUICK_SHAPES = [(1, 256, 512), (4, 128, 256)]
 
 
@@ -82,7 +84,7 @@ def weight_bytes(scheme, n, k):
     """Bytes of weights and their scales/zero points read per call."""
     if scheme == "f32":
         return 4 * n * k
-    if scheme == "w8a16" or scheme == "w8a8-dynamic":
+    if scheme in ("w8a16", "w8a8-dynamic", "fp8"):
         return n * k + 4 * n
     if scheme == "w4a16-g128":
         return n * k // 2 + 4 * n * (k // 128)
@@ -124,8 +126,15 @@ def main():
     ap.add_argument("--json", help="also write the rows as JSON here")
     ap.add_argument("--reference-max-flops", type=float, default=2.0e9,
                     help="run the reference lowering only below this many flops per call")
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="time every scheme this many times, interleaved; report the "
+                         "median of the per-round medians (shared machines are noisy)")
+    ap.add_argument("--shapes", help="only these shapes, e.g. 1x4096x4096,8x4096x4096")
     a = ap.parse_args()
     shapes = QUICK_SHAPES if a.quick else FULL_SHAPES
+    if a.shapes:
+        shapes = [tuple(int(d) for d in t.split("x")) for t in a.shapes.split(",")]
+    rounds = 1 if a.quick else a.rounds
     rng = random.Random(7)
     block = struct.pack("<%df" % (1 << 16), *[rng.gauss(0, 0.02) for _ in range(1 << 16)])
     rows = []
@@ -139,23 +148,42 @@ def main():
             x = os.path.join(tmp, "x.npy")
             write_npy(x, m, k, rng)
             flops = 2.0 * m * n * k
-            iters = 3 if a.quick else (20 if flops < 1e9 else 5)
-            base = None
+            iters = 3 if a.quick else (20 if flops < 1e9 else 5 if flops < 1e10 else 2)
+            # Static FP8 needs activation statistics: calibrate on x itself.
+            stats = os.path.join(tmp, "stats.json")
+            observed = os.path.join(tmp, "observed.mlir")
+            run([os.path.join(BIN, "quant-opt"), f32, "--quantx-insert-fake-quant=scheme=fp8",
+                 "-o", observed])
+            run([os.path.join(BIN, "quant-calibrate"), observed, "-e", "linear", "-i", x,
+                 "-o", stats])
+            models = {}
             for name, opts in SCHEMES:
                 model = f32
                 if opts:
                     model = os.path.join(tmp, name + ".mlir")
-                    run([os.path.join(BIN, "quant-opt"), f32, "--quantx-ptq=" + opts, "-o", model])
-                t = time_model(model, x, iters, 2)
-                ref = None
-                if flops <= a.reference_max_flops:
-                    ref = time_model(model, x, max(1, iters // 4), 1, "kernels=false")
-                if name == "f32":
-                    base = t
+                    run([os.path.join(BIN, "quant-opt"), f32,
+                         "--quantx-ptq=" + opts.format(stats=stats), "-o", model])
+                models[name] = model
+            # Rounds over all schemes, so a slow spell of the machine hits
+            # every scheme alike; the median of the rounds' medians is kept.
+            times = {name: [] for name, _ in SCHEMES}
+            refs = {name: [] for name, _ in SCHEMES}
+            for _ in range(rounds):
+                for name, _ in SCHEMES:
+                    times[name].append(time_model(models[name], x, iters, 2))
+                    if flops <= a.reference_max_flops and len(refs[name]) < 1:
+                        refs[name].append(time_model(models[name], x, max(1, iters // 4), 1,
+                                                     "kernels=false"))
+            median = lambda v: sorted(v)[len(v) // 2]
+            base = median(times["f32"])
+            for name, _ in SCHEMES:
+                t = median(times[name])
+                ref = refs[name][0] if refs[name] else None
                 read = weight_bytes(name, n, k) + 4 * m * k
                 row = dict(m=m, n=n, k=k, scheme=name, ms=t * 1e3, gbs=read / t / 1e9,
                            gflops=flops / t / 1e9, vs_f32=base / t,
-                           vs_reference=(ref / t) if ref else None)
+                           vs_reference=(ref / t) if ref else None,
+                           rounds_ms=[v * 1e3 for v in times[name]])
                 rows.append(row)
                 print("  %-14s M=%-4d N=%-6d K=%-6d %9.3f ms %7.2f GB/s %8.2f GFLOP/s  x%.2f vs f32%s"
                       % (name, m, n, k, row["ms"], row["gbs"], row["gflops"], row["vs_f32"],
@@ -166,7 +194,8 @@ def main():
     peak = max(bw["read"], bw["copy"], bw["triad"], largest["gbs"] if largest else 0)
     print()
     print("Measured bandwidth: %.2f GB/s (best of STREAM read/copy/triad and the f32 "
-          "matrix-vector kernel)" % peak)
+          "matrix-vector kernel); times: median of %d rounds of median-of-N calls"
+          % (peak, rounds))
     print()
     print("| M | N | K | scheme | median ms | GB/s read | % of bandwidth | GFLOP/s | vs f32 kernel | vs reference lowering |")
     print("| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
