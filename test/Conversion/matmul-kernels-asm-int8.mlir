@@ -1,5 +1,15 @@
 // RUN: quant-opt %s --quantx-cpu-pipeline="vector-width=8" | mlir-translate --mlir-to-llvmir | llc -O3 -mcpu=znver3 | FileCheck %s --check-prefix=AVX2
 // RUN: quant-opt %s --quantx-cpu-pipeline="vector-width=16" | mlir-translate --mlir-to-llvmir | llc -O3 -mcpu=znver5 | FileCheck %s --check-prefix=AVX512
+// The pair products are pinned to the intrinsic for the target (so that
+// LLVM's IR optimizations in the JIT cannot reshape them), and left as
+// plain vector arithmetic without the feature.
+// RUN: quant-opt %s --quantx-cpu-pipeline="cpu-features=avx2" | FileCheck %s --check-prefix=INTR
+// RUN: quant-opt %s --quantx-cpu-pipeline="cpu-features=avx512f,avx512bw" | FileCheck %s --check-prefix=INTR512
+// RUN: quant-opt %s --quantx-cpu-pipeline="cpu-features=none" | FileCheck %s --check-prefix=NONE
+// INTR: llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"
+// INTR512: llvm.call_intrinsic "llvm.x86.avx512.pmaddw.d.512"
+// NONE-NOT: llvm.call_intrinsic
+// NONE: llvm.mul {{.*}} : vector<8xi32>
 // W8A8: 16-bit pair products summed into 32-bit lanes become vpmaddwd on
 // AVX2; with AVX-512 VNNI LLVM fuses the accumulation into vpdpwssd.
 // AVX2-LABEL: {{^}}__quantx_kernel_i8xi8{{.*}}:

@@ -19,3 +19,15 @@ func.func @w4a16(%a: tensor<1x4096xf32>, %w: tensor<4096x2048xi8>, %s: tensor<40
   return %0 : tensor<1x4096xf32>
 }
 
+
+// NF4: the code book is looked up with vpermps where AVX2 is allowed, with
+// a select tree otherwise.
+// RUN: quant-opt %s --quantx-cpu-pipeline="cpu-features=avx2" | FileCheck %s --check-prefix=PERM
+// RUN: quant-opt %s --quantx-cpu-pipeline="cpu-features=none" | FileCheck %s --check-prefix=TREE
+// PERM-COUNT-2: llvm.call_intrinsic "llvm.x86.avx2.permps"
+// TREE-NOT: llvm.call_intrinsic
+// TREE: llvm.select
+func.func @nf4(%a: tensor<1x128xf32>, %w: tensor<8x64xi8>, %s: tensor<8x2xf32>) -> tensor<1x8xf32> {
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<nf4, axis = 1, group = 64> scale %s) : (tensor<1x128xf32>, tensor<8x64xi8>, tensor<8x2xf32>) -> tensor<1x8xf32>
+  return %0 : tensor<1x8xf32>
+}

@@ -61,6 +61,12 @@ void populateMatmulKernelPatterns(RewritePatternSet &patterns,
 /// lanes: AVX2, 16 lanes: AVX-512F). For after bufferization.
 void populateX86TableLookupPatterns(RewritePatternSet &patterns);
 
+/// Patterns turning the integer kernels' 16-bit pair products (even-lane
+/// times even-lane plus odd times odd, summed into i32) into x86 vpmaddwd
+/// intrinsics (8 lanes: AVX2, 16 lanes: AVX-512BW). For after
+/// bufferization.
+void populateX86PairProductPatterns(RewritePatternSet &patterns);
+
 /// Patterns converting quant.qcast/quant.dcast into quantx ops.
 void populateQuantToQuantXPatterns(RewritePatternSet &patterns);
 

@@ -985,6 +985,58 @@ struct GatherToX86Permute : OpRewritePattern<vector::GatherOp> {
   }
 };
 
+/// The integer kernels' pair products,
+///   addi(muli(extsi(even(a)), extsi(even(b))), muli(extsi(odd(a)), extsi(odd(b))))
+/// with a, b vector<16xi16> (or <32xi16>) and even/odd the shuffles of
+/// their even and odd lanes -> x86 `vpmaddwd` (AVX2 / AVX-512BW). LLVM
+/// selects the instruction from this shape itself, but its IR optimizations
+/// (as the JIT runs them) may reshape it first; the intrinsic pins it.
+struct PairProductsToX86MaddWd : OpRewritePattern<arith::AddIOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  /// Matches extsi(shuffle(x, x, mask)) with mask the even (odd = false) or
+  /// odd lanes of a vector<2n x i16>; returns x.
+  static Value matchHalf(Value v, bool odd) {
+    auto ext = v.getDefiningOp<arith::ExtSIOp>();
+    auto shuffle = ext ? ext.getIn().getDefiningOp<vector::ShuffleOp>() : nullptr;
+    if (!shuffle || shuffle.getV1() != shuffle.getV2())
+      return Value();
+    auto srcType = dyn_cast<VectorType>(shuffle.getV1().getType());
+    if (!srcType || !srcType.getElementType().isInteger(16))
+      return Value();
+    ArrayRef<int64_t> mask = shuffle.getMask();
+    if (int64_t(mask.size()) * 2 != srcType.getNumElements())
+      return Value();
+    for (auto [i, m] : llvm::enumerate(mask))
+      if (m != int64_t(2 * i + (odd ? 1 : 0)))
+        return Value();
+    return shuffle.getV1();
+  }
+
+  LogicalResult matchAndRewrite(arith::AddIOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<VectorType>(op.getType());
+    if (!type || type.getRank() != 1 || !type.getElementType().isInteger(32) ||
+        (type.getNumElements() != 8 && type.getNumElements() != 16))
+      return rewriter.notifyMatchFailure(op, "not an i32 vector of 8 or 16");
+    auto evenMul = op.getLhs().getDefiningOp<arith::MulIOp>();
+    auto oddMul = op.getRhs().getDefiningOp<arith::MulIOp>();
+    if (!evenMul || !oddMul)
+      return rewriter.notifyMatchFailure(op, "not a sum of two products");
+    Value a = matchHalf(evenMul.getLhs(), false), b = matchHalf(evenMul.getRhs(), false);
+    Value a2 = matchHalf(oddMul.getLhs(), true), b2 = matchHalf(oddMul.getRhs(), true);
+    if (!a || !b || a != a2 || b != b2)
+      return rewriter.notifyMatchFailure(op, "not even/odd pair products");
+    StringRef name = type.getNumElements() == 8 ? "llvm.x86.avx2.pmadd.wd"
+                                                : "llvm.x86.avx512.pmaddw.d.512";
+    rewriter.replaceOp(op, LLVM::CallIntrinsicOp::create(rewriter, op.getLoc(), type,
+                                                         rewriter.getStringAttr(name),
+                                                         ValueRange{a, b})
+                               .getResult(0));
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::quantx::populateMatmulKernelPatterns(RewritePatternSet &patterns,
@@ -997,4 +1049,8 @@ void mlir::quantx::populateMatmulKernelPatterns(RewritePatternSet &patterns,
 
 void mlir::quantx::populateX86TableLookupPatterns(RewritePatternSet &patterns) {
   patterns.add<GatherToX86Permute>(patterns.getContext());
+}
+
+void mlir::quantx::populateX86PairProductPatterns(RewritePatternSet &patterns) {
+  patterns.add<PairProductsToX86MaddWd>(patterns.getContext());
 }

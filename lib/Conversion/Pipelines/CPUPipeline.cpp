@@ -65,20 +65,26 @@ struct InlineScalarResourcesPass
     });
   }
 };
-/// x86 table lookups for the kernels' gathers, after deallocation.
-struct X86TableLookupsPass
-    : PassWrapper<X86TableLookupsPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(X86TableLookupsPass)
-  StringRef getArgument() const override { return "quantx-x86-table-lookups"; }
+/// x86 intrinsics for the kernels (table lookups, pair products), after
+/// deallocation: the intrinsic calls declare no memory effects.
+struct X86IntrinsicsPass
+    : PassWrapper<X86IntrinsicsPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(X86IntrinsicsPass)
+  X86IntrinsicsPass(bool lookups, bool pairs) : lookups(lookups), pairs(pairs) {}
+  StringRef getArgument() const override { return "quantx-x86-intrinsics"; }
   void getDependentDialects(DialectRegistry &registry) const override {
     registry.insert<LLVM::LLVMDialect>();
   }
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    quantx::populateX86TableLookupPatterns(patterns);
+    if (lookups)
+      quantx::populateX86TableLookupPatterns(patterns);
+    if (pairs)
+      quantx::populateX86PairProductPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
+  bool lookups, pairs;
 };
 } // namespace
 
@@ -100,7 +106,7 @@ void mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
                                           const CPUPipelineOptions &options) {
   // Kernels for what has them, the reference lowering for the rest.
   pm.addPass(std::make_unique<InlineScalarResourcesPass>());
-  bool x86Lookups = false;
+  bool x86Lookups = false, x86Pairs = false;
   if (options.kernels) {
     QuantXMatmulKernelsOptions kernels;
     bool avx512 = hasFeature(options.cpuFeatures, "avx512f");
@@ -110,6 +116,8 @@ void mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
                              ? avx512
                              : hasFeature(options.cpuFeatures, "avx2");
     x86Lookups = kernels.x86Permute;
+    x86Pairs = kernels.vectorWidth == 16 ? hasFeature(options.cpuFeatures, "avx512bw")
+                                         : hasFeature(options.cpuFeatures, "avx2");
     // Defaults measured on Zen 3 (AVX2, 16 vector registers): 2 weight rows
     // x 4 input rows of accumulators; twice the rows with 32 registers.
     kernels.rows = options.kernelRows > 0 ? int64_t(options.kernelRows)
@@ -135,8 +143,8 @@ void mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createConvertBufferizationToMemRefPass());
-  if (options.kernels && x86Lookups)
-    pm.addPass(std::make_unique<X86TableLookupsPass>());
+  if (options.kernels && (x86Lookups || x86Pairs))
+    pm.addPass(std::make_unique<X86IntrinsicsPass>(x86Lookups, x86Pairs));
 
   // Loops and scalar code; parallel loops on OpenMP threads if asked.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());

@@ -464,6 +464,26 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
         .getResult(0);
   }
 
+  /// sum_k W[n, k] of the weight codes: a constant computed here when the
+  /// weight is one (the usual case, even when the input's zero point is
+  /// only known at run time), else a reduction in the IR.
+  static Value weightRowSums(OpBuilder &b, Location loc, MatmulOp op) {
+    SchemeAttr scheme = op.getRhsScheme();
+    RankedTensorType rhsType = op.getRhs().getType();
+    std::optional<std::vector<int32_t>> codes = getConstantCodes(op.getRhs(), scheme);
+    if (!codes || !rhsType.hasStaticShape())
+      return emitRowSums(b, loc, op.getRhs(), scheme);
+    int64_t n = rhsType.getDimSize(0), k = int64_t(codes->size()) / n;
+    std::vector<int32_t> sums(n, 0);
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < k; ++j)
+        sums[i] = wrapAdd(sums[i], (*codes)[i * k + j]);
+    auto type = RankedTensorType::get({n}, b.getI32Type());
+    return arith::ConstantOp::create(b, loc,
+                                     DenseIntElementsAttr::get(type, ArrayRef<int32_t>(sums)))
+        .getResult();
+  }
+
   /// The per-output-channel integer term `bias[n] - za * rowsum(W)[n] +
   /// K * za * zw[n]` as a constant, when the weight, the zero points (per
   /// tensor for the input), the bias and K are all constants.
@@ -563,8 +583,7 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
       } else {
         if (za) {
           zaArg = add(za, getParamMap(ctx, lhsScheme, 2, {m}));
-          rowSumWArg =
-              add(emitRowSums(rewriter, loc, op.getRhs(), rhsScheme), colMap);
+          rowSumWArg = add(weightRowSums(rewriter, loc, op), colMap);
         }
         if (intBias)
           intBiasArg = add(bias, colMap);
