@@ -22,9 +22,16 @@
 //       CHECK:   arith.mulf
 //       CHECK:   vector.store %{{.*}}, %[[SPLIT]]
 //       CHECK:   scf.parallel
-//       CHECK:     scf.for
+// From 16 input rows on, a tile's weights are decoded once into a panel.
+//       CHECK:     %[[MANY:.*]] = arith.cmpi uge, %{{.*}}, %c16
+//       CHECK:     scf.if %[[MANY]]
+//       CHECK:       %[[PANEL:.*]] = memref.alloc() : memref<4x64xf32>
+//       CHECK:       vector.store %{{.*}}, %[[PANEL]]
+//       CHECK:       vector.load %[[PANEL]]
+//       CHECK:     } else {
 //       CHECK:       scf.for
 //       CHECK:         scf.for
+//       CHECK:           scf.for
 //       CHECK:           vector.load %[[SPLIT]]{{.*}} : memref<?x64xf32>, vector<8xf32>
 //       CHECK:           vector.load %{{.*}} : memref<8x32xi8>, vector<8xi8>
 //       CHECK:           arith.andi %{{.*}} : vector<8xi8>
@@ -34,7 +41,7 @@
 //       CHECK:     vector.reduction <add>
 //   CHECK-NOT: func.func private
 // OPTS-LABEL: func @w4a16
-//       OPTS: func.func private @__quantx_kernel_i4_n8_k64_g32_s3_vl16_r2_m2x1_f32f32f32x(
+//       OPTS: func.func private @__quantx_kernel_i4_n8_k64_g32_s3_vl16_r2_m2x1_p16_f32f32f32x(
 //   OPTS-NOT:   scf.parallel
 //       OPTS:   vector.load %{{.*}} : memref<8x32xi8>, vector<16xi8>
 func.func @w4a16(%a: tensor<?x64xf32>, %w: tensor<8x32xi8>, %s: tensor<8x2xf32>) -> (tensor<?x8xf32>, tensor<?x8xf32>) {

@@ -46,6 +46,7 @@ struct MatmulKernelOptions {
   int64_t rows = 4;        ///< weight rows per tile
   int64_t mRows = 2;       ///< input rows sharing each decoded weight
   bool x86Permute = false; ///< NF4 code-book lookups with vpermps
+  int64_t panelMinM = 16;  ///< decode weights into a panel from this M (0: never)
   bool parallel = true;    ///< scf.parallel over tiles
   bool includeFloat = true; ///< also f32 Linear-layout matmuls
 };

@@ -94,6 +94,10 @@ def QuantXMatmulKernels : Pass<"quantx-matmul-kernels", "::mlir::ModuleOp"> {
            "Weight rows (output channels) per tile">,
     Option<"mRows", "m-rows", "int64_t", "2",
            "Input rows sharing each decoded weight vector (1: none)">,
+    Option<"panelMinM", "panel-min-m", "int64_t", "16",
+           "From this many input rows on, weight-only kernels decode each "
+           "tile's weights once into an f32 panel and run all rows against "
+           "it (0: never)">,
     Option<"x86Permute", "x86-permute", "bool", "false",
            "Look NF4 codes up in a constant table with vector.gather, which "
            "the CPU pipeline turns into x86 vpermps after bufferization "

@@ -55,6 +55,7 @@ struct KernelSpec {
   enum class ScaleKind { None, PerTensor, PerRow, Grouped } scaleKind;
   int64_t vl = 8, rows = 4, mRows = 1;
   int64_t mTileRows = 1; // weight rows per tile of several input rows
+  int64_t panelMinM = 0; // from this many input rows, decode into a panel
   bool parallel = true;
   bool x86Permute = false; // NF4 lookups with vpermps (AVX2 / AVX-512F)
   // E4M3FN weights decoded as raw f32 bits: value * 2^-120 (see below).
@@ -73,7 +74,8 @@ struct KernelSpec {
       os << "f32";
     os << "_n" << n << "_k" << k << "_g" << group << "_s" << int(scaleKind)
        << (zpElt ? "_zp" : "") << (biasElt ? "_b" : "") << "_vl" << vl << "_r"
-       << rows << "_m" << mRows << "x" << mTileRows << (parallel ? "_par" : "")
+       << rows << "_m" << mRows << "x" << mTileRows << "_p" << panelMinM
+       << (parallel ? "_par" : "")
        << (x86Permute ? "_x86" : "") << (fp8Bits ? "_bits" : "") << "_";
     auto typeName = [&](Type t) {
       if (!t)
@@ -416,11 +418,9 @@ func::FuncOp buildKernel(OpBuilder &outer, ModuleOp module, const KernelSpec &sp
       }
   };
 
-  auto tileBody = [&](OpBuilder &tb, Location l, Value tile) {
-    Value n0 = arith::MulIOp::create(tb, l, tile, indexCst(tb, l, rows));
-    SmallVector<Value> rowIdx;
-    for (int64_t r = 0; r < rows; ++r)
-      rowIdx.push_back(arith::AddIOp::create(tb, l, n0, indexCst(tb, l, r)));
+  // Few input rows: decode the weights inside the reduction, per input row
+  // (one) or per tile of input rows (several).
+  auto emitDecodeTiles = [&](OpBuilder &tb, Location l, ArrayRef<Value> rowIdx) {
     // Full tiles of mRows input rows, then the remaining rows one by one.
     Value mFull = c0;
     if (spec.mRows > 1) {
@@ -441,6 +441,119 @@ func::FuncOp buildKernel(OpBuilder &outer, ModuleOp module, const KernelSpec &sp
                          emitTile(mb, ml, rowIdx, m0, 1);
                          scf::YieldOp::create(mb, ml);
                        });
+  };
+
+  // Many input rows: decode the tile's weight rows once, scaled, into an
+  // f32 panel (in the activations' layout), then run all input rows
+  // against it like the f32 kernel. The products are those of the scaled
+  // path, a_k * (q_k s_g).
+  auto emitPanelTiles = [&](OpBuilder &tb, Location l, ArrayRef<Value> rowIdx) {
+    auto panelType = MemRefType::get({rows, spec.k}, tb.getF32Type());
+    Value panel = memref::AllocOp::create(tb, l, panelType);
+    int64_t numGroups = spec.k / spec.group;
+    for (int64_t r = 0; r < rows; ++r) {
+      Value pr = indexCst(tb, l, r);
+      scf::ForOp::create(
+          tb, l, c0, indexCst(tb, l, numGroups), c1, ValueRange{},
+          [&](OpBuilder &gb, Location gl, Value g, ValueRange) {
+            Value kBase = arith::MulIOp::create(gb, gl, g, indexCst(gb, gl, spec.group));
+            Value zpSplat;
+            if (zp)
+              zpSplat = vector::BroadcastOp::create(
+                  gb, gl, VectorType::get({vl}, gb.getI32Type()),
+                  storedIntToI32(gb, gl, spec.scheme, loadParam(gb, gl, zp, rowIdx[r], g)));
+            Value scaleSplat = vector::BroadcastOp::create(
+                gb, gl, accType, extendToF32(gb, gl, loadParam(gb, gl, scale, rowIdx[r], g)));
+            scf::ForOp::create(
+                gb, gl, c0, indexCst(gb, gl, spec.group), indexCst(gb, gl, step), ValueRange{},
+                [&](OpBuilder &kb, Location kl, Value kk, ValueRange) {
+                  Value kIdx = arith::AddIOp::create(kb, kl, kBase, kk);
+                  if (packed) {
+                    auto [wLo, wHi] = decodePacked(kb, kl, rowIdx[r], kIdx, zpSplat);
+                    vector::StoreOp::create(kb, kl, arith::MulFOp::create(kb, kl, wLo, scaleSplat),
+                                            panel, ValueRange{pr, kIdx});
+                    Value kOdd = arith::AddIOp::create(kb, kl, kIdx, indexCst(kb, kl, vl));
+                    vector::StoreOp::create(kb, kl, arith::MulFOp::create(kb, kl, wHi, scaleSplat),
+                                            panel, ValueRange{pr, kOdd});
+                  } else {
+                    Value w = decode(kb, kl, rowIdx[r], kIdx, zpSplat);
+                    vector::StoreOp::create(kb, kl, arith::MulFOp::create(kb, kl, w, scaleSplat),
+                                            panel, ValueRange{pr, kIdx});
+                  }
+                  scf::YieldOp::create(kb, kl);
+                });
+            scf::YieldOp::create(gb, gl);
+          });
+    }
+    // All input rows against the panel, mRows at a time, then the rest.
+    auto emitRows = [&](OpBuilder &mb, Location ml, Value m0, int64_t mr) {
+      SmallVector<Value> mIdx;
+      for (int64_t j = 0; j < mr; ++j)
+        mIdx.push_back(j ? Value(arith::AddIOp::create(mb, ml, m0, indexCst(mb, ml, j))) : m0);
+      SmallVector<Value> zeros(rows * mr, zeroVector(mb, ml, accType));
+      auto loop = scf::ForOp::create(
+          mb, ml, c0, indexCst(mb, ml, spec.k), indexCst(mb, ml, vl), zeros,
+          [&](OpBuilder &kb, Location kl, Value k, ValueRange accs) {
+            SmallVector<Value> a;
+            for (int64_t j = 0; j < mr; ++j)
+              a.push_back(packed ? Value(vector::LoadOp::create(kb, kl, accType, aSplit,
+                                                                ValueRange{mIdx[j], k}))
+                                 : extendToF32(kb, kl,
+                                               vector::LoadOp::create(
+                                                   kb, kl, VectorType::get({vl}, spec.lhsElt),
+                                                   lhs, ValueRange{mIdx[j], k})));
+            SmallVector<Value> next(accs.begin(), accs.end());
+            for (int64_t r = 0; r < rows; ++r) {
+              Value w = vector::LoadOp::create(kb, kl, accType, panel,
+                                               ValueRange{indexCst(kb, kl, r), k});
+              for (int64_t j = 0; j < mr; ++j)
+                next[r * mr + j] = vector::FMAOp::create(kb, kl, a[j], w, next[r * mr + j]);
+            }
+            scf::YieldOp::create(kb, kl, next);
+          });
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t j = 0; j < mr; ++j) {
+          Value sum = vector::ReductionOp::create(mb, ml, vector::CombiningKind::ADD,
+                                                  loop.getResult(r * mr + j));
+          if (bias)
+            sum = arith::AddFOp::create(
+                mb, ml, sum,
+                extendToF32(mb, ml, memref::LoadOp::create(mb, ml, bias, ValueRange{rowIdx[r]})));
+          memref::StoreOp::create(mb, ml, truncFromF32(mb, ml, sum, spec.resElt), out,
+                                  ValueRange{mIdx[j], rowIdx[r]});
+        }
+    };
+    Value mr = indexCst(tb, l, spec.mRows);
+    Value mFull = arith::MulIOp::create(tb, l, arith::DivUIOp::create(tb, l, m, mr), mr);
+    scf::ForOp::create(tb, l, c0, mFull, mr, ValueRange{},
+                       [&](OpBuilder &mb, Location ml, Value m0, ValueRange) {
+                         emitRows(mb, ml, m0, spec.mRows);
+                         scf::YieldOp::create(mb, ml);
+                       });
+    scf::ForOp::create(tb, l, mFull, m, c1, ValueRange{},
+                       [&](OpBuilder &mb, Location ml, Value m0, ValueRange) {
+                         emitRows(mb, ml, m0, 1);
+                         scf::YieldOp::create(mb, ml);
+                       });
+  };
+
+  auto tileBody = [&](OpBuilder &tb, Location l, Value tile) {
+    Value n0 = arith::MulIOp::create(tb, l, tile, indexCst(tb, l, rows));
+    SmallVector<Value> rowIdx;
+    for (int64_t r = 0; r < rows; ++r)
+      rowIdx.push_back(arith::AddIOp::create(tb, l, n0, indexCst(tb, l, r)));
+    if (spec.panelMinM > 0 && spec.scheme && scale) {
+      Value many = arith::CmpIOp::create(tb, l, arith::CmpIPredicate::uge, m,
+                                         indexCst(tb, l, spec.panelMinM));
+      auto branch = scf::IfOp::create(tb, l, many, /*withElseRegion=*/true);
+      OpBuilder::InsertionGuard guard(tb);
+      tb.setInsertionPointToStart(branch.thenBlock());
+      emitPanelTiles(tb, l, rowIdx);
+      tb.setInsertionPointToStart(branch.elseBlock());
+      emitDecodeTiles(tb, l, rowIdx);
+      return;
+    }
+    emitDecodeTiles(tb, l, rowIdx);
   };
 
   if (spec.parallel) {
@@ -645,6 +758,7 @@ struct QuantizedMatmulToKernel : OpRewritePattern<MatmulOp> {
     spec.rows = options.rows;
     spec.mRows = options.mRows;
     spec.mTileRows = 1;
+    spec.panelMinM = options.panelMinM;
     spec.x86Permute = options.x86Permute && (spec.vl == 8 || spec.vl == 16);
     while (spec.rows > 1 && spec.n % spec.rows != 0)
       spec.rows /= 2;
@@ -896,6 +1010,7 @@ struct QuantXMatmulKernelsPass
     options.includeFloat = includeFloat;
     options.mRows = mRows;
     options.x86Permute = x86Permute;
+    options.panelMinM = panelMinM;
     if (vectorWidth < 2 || (vectorWidth & (vectorWidth - 1)) || rows < 1 ||
         mRows < 1) {
       getOperation().emitError()

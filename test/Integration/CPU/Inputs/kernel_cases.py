@@ -239,6 +239,12 @@ CASES = [
     case_quantized("f8e4m3_per_channel", "f8E4M3FN", 1, 4, 32, axis=0),
     case_quantized("f8e5m2_per_tensor", "f8E5M2", 2, 4, 16),
     case_quantized("i4_f16", "i4", 2, 4, 64, group=32, act="f16"),
+    # 16 or more input rows: weights decoded once into a panel.
+    case_quantized("i4_g32_bias_m17_panel", "i4", 17, 6, 64, group=32, bias=True),
+    case_quantized("u4_zp_m20_panel", "u4", 20, 4, 128, group=64, zp=True, dynamic_m=True),
+    case_quantized("nf4_m16_panel", "nf4", 16, 2, 64, group=64),
+    case_quantized("i8_m18_panel", "i8", 18, 3, 32, axis=0),
+    case_quantized("f8e4m3_m16_panel_f16", "f8E4M3FN", 16, 4, 32, axis=0, act="f16"),
     case_integer("w8a8_i8", 3, 6, 64),
     case_integer("w8a8_u8_zp_both", 5, 4, 48, lhs="u8", lhs_zp=True, rhs_zp=True),
     case_integer("w8a8_per_row_bias", 4, 8, 32, per_row=True, bias=True),
