@@ -462,23 +462,31 @@ func::FuncOp buildKernel(OpBuilder &outer, ModuleOp module, const KernelSpec &sp
               zpSplat = vector::BroadcastOp::create(
                   gb, gl, VectorType::get({vl}, gb.getI32Type()),
                   storedIntToI32(gb, gl, spec.scheme, loadParam(gb, gl, zp, rowIdx[r], g)));
-            Value scaleSplat = vector::BroadcastOp::create(
-                gb, gl, accType, extendToF32(gb, gl, loadParam(gb, gl, scale, rowIdx[r], g)));
+            // Without a scale (FP8 x FP8: applied by the epilogue) the
+            // decoded values are stored as they are.
+            Value scaleSplat =
+                scale ? Value(vector::BroadcastOp::create(
+                            gb, gl, accType,
+                            extendToF32(gb, gl, loadParam(gb, gl, scale, rowIdx[r], g))))
+                      : Value();
+            auto scaled = [&](OpBuilder &nb, Location nl, Value w) -> Value {
+              return scaleSplat ? Value(arith::MulFOp::create(nb, nl, w, scaleSplat)) : w;
+            };
             scf::ForOp::create(
                 gb, gl, c0, indexCst(gb, gl, spec.group), indexCst(gb, gl, step), ValueRange{},
                 [&](OpBuilder &kb, Location kl, Value kk, ValueRange) {
                   Value kIdx = arith::AddIOp::create(kb, kl, kBase, kk);
                   if (packed) {
                     auto [wLo, wHi] = decodePacked(kb, kl, rowIdx[r], kIdx, zpSplat);
-                    vector::StoreOp::create(kb, kl, arith::MulFOp::create(kb, kl, wLo, scaleSplat),
-                                            panel, ValueRange{pr, kIdx});
+                    vector::StoreOp::create(kb, kl, scaled(kb, kl, wLo), panel,
+                                            ValueRange{pr, kIdx});
                     Value kOdd = arith::AddIOp::create(kb, kl, kIdx, indexCst(kb, kl, vl));
-                    vector::StoreOp::create(kb, kl, arith::MulFOp::create(kb, kl, wHi, scaleSplat),
-                                            panel, ValueRange{pr, kOdd});
+                    vector::StoreOp::create(kb, kl, scaled(kb, kl, wHi), panel,
+                                            ValueRange{pr, kOdd});
                   } else {
                     Value w = decode(kb, kl, rowIdx[r], kIdx, zpSplat);
-                    vector::StoreOp::create(kb, kl, arith::MulFOp::create(kb, kl, w, scaleSplat),
-                                            panel, ValueRange{pr, kIdx});
+                    vector::StoreOp::create(kb, kl, scaled(kb, kl, w), panel,
+                                            ValueRange{pr, kIdx});
                   }
                   scf::YieldOp::create(kb, kl);
                 });
@@ -542,7 +550,7 @@ func::FuncOp buildKernel(OpBuilder &outer, ModuleOp module, const KernelSpec &sp
     SmallVector<Value> rowIdx;
     for (int64_t r = 0; r < rows; ++r)
       rowIdx.push_back(arith::AddIOp::create(tb, l, n0, indexCst(tb, l, r)));
-    if (spec.panelMinM > 0 && spec.scheme && scale) {
+    if (spec.panelMinM > 0 && spec.scheme) {
       Value many = arith::CmpIOp::create(tb, l, arith::CmpIPredicate::uge, m,
                                          indexCst(tb, l, spec.panelMinM));
       auto branch = scf::IfOp::create(tb, l, many, /*withElseRegion=*/true);
@@ -871,6 +879,7 @@ struct Float8MatmulToKernel : OpRewritePattern<MatmulOp> {
     KernelSpec spec;
     spec.scheme = scheme;
     spec.fp8Bits = scheme.getStorage() == StorageKind::f8E4M3FN;
+    spec.panelMinM = options.panelMinM;
     spec.lhsElt = spec.resElt = rewriter.getF32Type();
     spec.rhsElt = rhsType.getElementType();
     spec.n = rhsType.getDimSize(0);

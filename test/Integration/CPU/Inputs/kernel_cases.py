@@ -255,6 +255,7 @@ CASES = [
     case_fp8("fp8_e4m3_per_channel_nan", 2, 6, 64, per_channel=True, nan_every=97),
     case_fp8("fp8_e5m2", 2, 4, 16, storage="f8E5M2"),
     case_fp8("fp8_requant_e4m3", 4, 4, 32, out="f8E4M3FN"),
+    case_fp8("fp8_e4m3_m17_panel_nan", 17, 4, 32, per_channel=True, nan_every=41),
     case_float("f32_linear", 2, 7, 64),
     case_float("f32_linear_k20_fallback", 2, 3, 20),
 ]
