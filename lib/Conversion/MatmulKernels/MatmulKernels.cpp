@@ -105,8 +105,56 @@ Value zeroVector(OpBuilder &b, Location loc, VectorType t) {
   return arith::ConstantOp::create(b, loc, t, DenseElementsAttr::get(t, b.getF32FloatAttr(0.0f)));
 }
 
+/// Calls `body(builder, loc, m0, mr)` for input rows [0, m): tiles of
+/// `mRows` rows while they fit, then the remaining rows one at a time.
+void forEachRowTile(OpBuilder &b, Location loc, Value m, int64_t mRows,
+                    function_ref<void(OpBuilder &, Location, Value, int64_t)> body) {
+  Value c0 = indexCst(b, loc, 0), c1 = indexCst(b, loc, 1);
+  Value mFull = c0;
+  if (mRows > 1) {
+    Value mr = indexCst(b, loc, mRows);
+    mFull = arith::MulIOp::create(b, loc, arith::DivUIOp::create(b, loc, m, mr), mr);
+    scf::ForOp::create(b, loc, c0, mFull, mr, ValueRange{},
+                       [&](OpBuilder &mb, Location ml, Value m0, ValueRange) {
+                         body(mb, ml, m0, mRows);
+                         scf::YieldOp::create(mb, ml);
+                       });
+  }
+  scf::ForOp::create(b, loc, mFull, m, c1, ValueRange{},
+                     [&](OpBuilder &mb, Location ml, Value m0, ValueRange) {
+                       body(mb, ml, m0, 1);
+                       scf::YieldOp::create(mb, ml);
+                     });
+}
+
+/// The loop over tiles of `rows` output channels: `scf.parallel` (threads
+/// once lowered to OpenMP) or `scf.for`; `body` gets the tile's row indices.
+void forEachChannelTile(OpBuilder &b, Location loc, const KernelSpec &spec, int64_t rows,
+                        function_ref<void(OpBuilder &, Location, ArrayRef<Value>)> body) {
+  Value c0 = indexCst(b, loc, 0), c1 = indexCst(b, loc, 1);
+  Value numTiles = indexCst(b, loc, spec.n / rows);
+  auto tile = [&](OpBuilder &tb, Location l, Value t) {
+    Value n0 = arith::MulIOp::create(tb, l, t, indexCst(tb, l, rows));
+    SmallVector<Value> rowIdx;
+    for (int64_t r = 0; r < rows; ++r)
+      rowIdx.push_back(arith::AddIOp::create(tb, l, n0, indexCst(tb, l, r)));
+    body(tb, l, rowIdx);
+  };
+  if (spec.parallel)
+    scf::ParallelOp::create(b, loc, ValueRange{c0}, ValueRange{numTiles}, ValueRange{c1},
+                            [&](OpBuilder &pb, Location l, ValueRange ivs) {
+                              tile(pb, l, ivs[0]);
+                            });
+  else
+    scf::ForOp::create(b, loc, c0, numTiles, c1, ValueRange{},
+                       [&](OpBuilder &fb, Location l, Value iv, ValueRange) {
+                         tile(fb, l, iv);
+                         scf::YieldOp::create(fb, l);
+                       });
+}
+
 /// Builds the kernel function for `spec` at the end of `module`.
-func::FuncOp buildKernel(OpBuilder &outer, ModuleOp module, const KernelSpec &spec) {
+func::FuncOp buildKernel(ModuleOp module, const KernelSpec &spec) {
   MLIRContext *ctx = module.getContext();
   Location loc = module.getLoc();
   OpBuilder b(ctx);
@@ -162,7 +210,6 @@ func::FuncOp buildKernel(OpBuilder &outer, ModuleOp module, const KernelSpec &sp
   auto accType = VectorType::get({vl}, b.getF32Type());
   Value c0 = indexCst(b, loc, 0), c1 = indexCst(b, loc, 1);
   Value m = memref::DimOp::create(b, loc, lhs, 0);
-  Value numTiles = indexCst(b, loc, spec.n / rows);
 
   // Loads the parameter (scale or zero point) of row `n`, group `g`.
   auto loadParam = [&](OpBuilder &nb, Location l, Value param, Value n,
@@ -421,26 +468,14 @@ func::FuncOp buildKernel(OpBuilder &outer, ModuleOp module, const KernelSpec &sp
   // Few input rows: decode the weights inside the reduction, per input row
   // (one) or per tile of input rows (several).
   auto emitDecodeTiles = [&](OpBuilder &tb, Location l, ArrayRef<Value> rowIdx) {
-    // Full tiles of mRows input rows, then the remaining rows one by one.
-    Value mFull = c0;
-    if (spec.mRows > 1) {
-      // Tiles of several input rows take the weight rows `mTileRows` at a
-      // time (their accumulators fill the registers faster).
-      Value mr = indexCst(tb, l, spec.mRows);
-      mFull = arith::MulIOp::create(tb, l, arith::DivUIOp::create(tb, l, m, mr), mr);
-      scf::ForOp::create(tb, l, c0, mFull, mr, ValueRange{},
-                         [&](OpBuilder &mb, Location ml, Value m0, ValueRange) {
-                           for (int64_t r0 = 0; r0 < rows; r0 += spec.mTileRows)
-                             emitTile(mb, ml, ArrayRef(rowIdx).slice(r0, spec.mTileRows),
-                                      m0, spec.mRows);
-                           scf::YieldOp::create(mb, ml);
-                         });
-    }
-    scf::ForOp::create(tb, l, mFull, m, c1, ValueRange{},
-                       [&](OpBuilder &mb, Location ml, Value m0, ValueRange) {
-                         emitTile(mb, ml, rowIdx, m0, 1);
-                         scf::YieldOp::create(mb, ml);
-                       });
+    // Tiles of several input rows take the weight rows `mTileRows` at a
+    // time (their accumulators fill the registers faster).
+    forEachRowTile(tb, l, m, spec.mRows,
+                   [&](OpBuilder &mb, Location ml, Value m0, int64_t mr) {
+                     int64_t step = mr > 1 ? spec.mTileRows : int64_t(rowIdx.size());
+                     for (size_t r0 = 0; r0 < rowIdx.size(); r0 += step)
+                       emitTile(mb, ml, rowIdx.slice(r0, step), m0, mr);
+                   });
   };
 
   // Many input rows: decode the tile's weight rows once, scaled, into an
@@ -531,25 +566,10 @@ func::FuncOp buildKernel(OpBuilder &outer, ModuleOp module, const KernelSpec &sp
                                   ValueRange{mIdx[j], rowIdx[r]});
         }
     };
-    Value mr = indexCst(tb, l, spec.mRows);
-    Value mFull = arith::MulIOp::create(tb, l, arith::DivUIOp::create(tb, l, m, mr), mr);
-    scf::ForOp::create(tb, l, c0, mFull, mr, ValueRange{},
-                       [&](OpBuilder &mb, Location ml, Value m0, ValueRange) {
-                         emitRows(mb, ml, m0, spec.mRows);
-                         scf::YieldOp::create(mb, ml);
-                       });
-    scf::ForOp::create(tb, l, mFull, m, c1, ValueRange{},
-                       [&](OpBuilder &mb, Location ml, Value m0, ValueRange) {
-                         emitRows(mb, ml, m0, 1);
-                         scf::YieldOp::create(mb, ml);
-                       });
+    forEachRowTile(tb, l, m, spec.mRows, emitRows);
   };
 
-  auto tileBody = [&](OpBuilder &tb, Location l, Value tile) {
-    Value n0 = arith::MulIOp::create(tb, l, tile, indexCst(tb, l, rows));
-    SmallVector<Value> rowIdx;
-    for (int64_t r = 0; r < rows; ++r)
-      rowIdx.push_back(arith::AddIOp::create(tb, l, n0, indexCst(tb, l, r)));
+  forEachChannelTile(b, loc, spec, rows, [&](OpBuilder &tb, Location l, ArrayRef<Value> rowIdx) {
     if (spec.panelMinM > 0 && spec.scheme) {
       Value many = arith::CmpIOp::create(tb, l, arith::CmpIPredicate::uge, m,
                                          indexCst(tb, l, spec.panelMinM));
@@ -562,23 +582,8 @@ func::FuncOp buildKernel(OpBuilder &outer, ModuleOp module, const KernelSpec &sp
       return;
     }
     emitDecodeTiles(tb, l, rowIdx);
-  };
-
-  if (spec.parallel) {
-    scf::ParallelOp::create(b, loc, ValueRange{c0}, ValueRange{numTiles},
-                            ValueRange{c1},
-                            [&](OpBuilder &pb, Location l, ValueRange ivs) {
-                              tileBody(pb, l, ivs[0]);
-                            });
-  } else {
-    scf::ForOp::create(b, loc, c0, numTiles, c1, ValueRange{},
-                       [&](OpBuilder &fb, Location l, Value iv, ValueRange) {
-                         tileBody(fb, l, iv);
-                         scf::YieldOp::create(fb, l);
-                       });
-  }
+  });
   func::ReturnOp::create(b, loc);
-  (void)outer;
   return func;
 }
 
@@ -605,7 +610,7 @@ func::FuncOp buildIntegerKernel(ModuleOp module, const KernelSpec &spec) {
         out = entry->getArgument(2);
   const int64_t vl = spec.vl, rows = spec.rows, step = 2 * spec.vl;
   auto accType = VectorType::get({vl}, i32);
-  Value c0 = indexCst(b, loc, 0), c1 = indexCst(b, loc, 1);
+  Value c0 = indexCst(b, loc, 0);
   Value m = memref::DimOp::create(b, loc, lhs, 0);
   SmallVector<int64_t> even, odd;
   for (int64_t i = 0; i < vl; ++i) {
@@ -660,45 +665,16 @@ func::FuncOp buildIntegerKernel(ModuleOp module, const KernelSpec &spec) {
                                         loop.getResult(r * mr + j)),
             out, ValueRange{mIdx[j], rowIdx[r]});
   };
-  Value numTiles = indexCst(b, loc, spec.n / rows);
-  auto tileBody = [&](OpBuilder &tb, Location l, Value tile) {
-    Value n0 = arith::MulIOp::create(tb, l, tile, indexCst(tb, l, rows));
-    SmallVector<Value> rowIdx;
-    for (int64_t r = 0; r < rows; ++r)
-      rowIdx.push_back(arith::AddIOp::create(tb, l, n0, indexCst(tb, l, r)));
-    Value mFull = c0;
-    if (spec.mRows > 1) {
-      Value mr = indexCst(tb, l, spec.mRows);
-      mFull = arith::MulIOp::create(tb, l, arith::DivUIOp::create(tb, l, m, mr), mr);
-      scf::ForOp::create(tb, l, c0, mFull, mr, ValueRange{},
-                         [&](OpBuilder &mb, Location ml, Value m0, ValueRange) {
-                           emitTile(mb, ml, rowIdx, m0, spec.mRows);
-                           scf::YieldOp::create(mb, ml);
-                         });
-    }
-    scf::ForOp::create(tb, l, mFull, m, c1, ValueRange{},
-                       [&](OpBuilder &mb, Location ml, Value m0, ValueRange) {
-                         emitTile(mb, ml, rowIdx, m0, 1);
-                         scf::YieldOp::create(mb, ml);
-                       });
-  };
-  if (spec.parallel)
-    scf::ParallelOp::create(b, loc, ValueRange{c0}, ValueRange{numTiles}, ValueRange{c1},
-                            [&](OpBuilder &pb, Location l, ValueRange ivs) {
-                              tileBody(pb, l, ivs[0]);
-                            });
-  else
-    scf::ForOp::create(b, loc, c0, numTiles, c1, ValueRange{},
-                       [&](OpBuilder &fb, Location l, Value iv, ValueRange) {
-                         tileBody(fb, l, iv);
-                         scf::YieldOp::create(fb, l);
-                       });
+  forEachChannelTile(b, loc, spec, rows, [&](OpBuilder &tb, Location l, ArrayRef<Value> rowIdx) {
+    forEachRowTile(tb, l, m, spec.mRows,
+                   [&](OpBuilder &mb, Location ml, Value m0, int64_t mr) {
+                     emitTile(mb, ml, rowIdx, m0, mr);
+                   });
+  });
   func::ReturnOp::create(b, loc);
   return func;
 }
 
-/// Replaces `op` by a call of the kernel for `spec` on `operands` (lhs, rhs,
-/// [scale], [zero point], [bias]).
 /// Calls the kernel for `spec` on `operands` (lhs, rhs, [scale], [zero
 /// point], [bias]) and returns its result, a tensor of `resultType`.
 Value callKernel(PatternRewriter &rewriter, Operation *op, const KernelSpec &spec,
@@ -706,11 +682,8 @@ Value callKernel(PatternRewriter &rewriter, Operation *op, const KernelSpec &spe
   auto module = op->getParentOfType<ModuleOp>();
   std::string name = spec.name();
   auto func = module.lookupSymbol<func::FuncOp>(name);
-  if (!func) {
-    OpBuilder::InsertionGuard guard(rewriter);
-    func = spec.lhsScheme ? buildIntegerKernel(module, spec)
-                          : buildKernel(rewriter, module, spec);
-  }
+  if (!func)
+    func = spec.lhsScheme ? buildIntegerKernel(module, spec) : buildKernel(module, spec);
   Location loc = op->getLoc();
   // Buffers, cast to the kernel's types (M is dynamic there).
   ArrayRef<Type> kernelTypes = func.getFunctionType().getInputs();
