@@ -714,6 +714,24 @@ void replaceWithKernelCall(PatternRewriter &rewriter, Operation *op,
   rewriter.replaceOp(op, callKernel(rewriter, op, spec, operands, resultType));
 }
 
+/// The options' share of a kernel spec for an N x K weight: tiling, vector
+/// width, one group spanning K, no scales; callers refine it.
+KernelSpec baseSpec(const MatmulKernelOptions &options, int64_t n, int64_t k) {
+  KernelSpec spec;
+  spec.n = n;
+  spec.k = k;
+  spec.group = k;
+  spec.scaleKind = KernelSpec::ScaleKind::None;
+  spec.vl = options.vectorWidth;
+  spec.parallel = options.parallel;
+  spec.rows = options.rows;
+  while (spec.rows > 1 && n % spec.rows != 0)
+    spec.rows /= 2;
+  spec.mRows = options.mRows;
+  spec.panelMinM = options.panelMinM;
+  return spec;
+}
+
 bool isFloatElt(Type t) { return t.isF32() || t.isF16() || t.isBF16(); }
 
 struct QuantizedMatmulToKernel : OpRewritePattern<MatmulOp> {
@@ -730,19 +748,9 @@ struct QuantizedMatmulToKernel : OpRewritePattern<MatmulOp> {
     auto resType = cast<RankedTensorType>(op.getResult().getType());
     if (!rhsType.hasStaticShape() || lhsType.isDynamicDim(1))
       return rewriter.notifyMatchFailure(op, "dynamic weight shape or K");
-    KernelSpec spec;
+    KernelSpec spec = baseSpec(options, rhsType.getDimSize(0), lhsType.getDimSize(1));
     spec.scheme = scheme;
-    spec.vl = options.vectorWidth;
-    spec.parallel = options.parallel;
-    spec.n = rhsType.getDimSize(0);
-    spec.k = lhsType.getDimSize(1);
-    spec.rows = options.rows;
-    spec.mRows = options.mRows;
-    spec.mTileRows = 1;
-    spec.panelMinM = options.panelMinM;
     spec.x86Permute = options.x86Permute && (spec.vl == 8 || spec.vl == 16);
-    while (spec.rows > 1 && spec.n % spec.rows != 0)
-      spec.rows /= 2;
     int64_t step = scheme.isSubByte() ? 2 * spec.vl : spec.vl;
     if (spec.k % step != 0)
       return rewriter.notifyMatchFailure(op, "K is not a multiple of the step");
@@ -802,21 +810,12 @@ struct IntegerMatmulToKernel : OpRewritePattern<MatmulOp> {
     auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
     if (scheme.isSubByte() || !rhsType.hasStaticShape() || lhsType.isDynamicDim(1))
       return rewriter.notifyMatchFailure(op, "4-bit or dynamic weights");
-    KernelSpec spec;
+    KernelSpec spec = baseSpec(options, rhsType.getDimSize(0), rhsType.getDimSize(1));
+    spec.panelMinM = 0;
     spec.scheme = scheme;
     spec.lhsScheme = op.getLhsSchemeAttr();
     spec.lhsElt = spec.rhsElt = rewriter.getI8Type();
     spec.resElt = rewriter.getI32Type();
-    spec.n = rhsType.getDimSize(0);
-    spec.k = rhsType.getDimSize(1);
-    spec.group = spec.k;
-    spec.scaleKind = KernelSpec::ScaleKind::None;
-    spec.vl = options.vectorWidth;
-    spec.parallel = options.parallel;
-    spec.rows = options.rows;
-    spec.mRows = options.mRows;
-    while (spec.rows > 1 && spec.n % spec.rows != 0)
-      spec.rows /= 2;
     if (spec.k % (2 * spec.vl) != 0)
       return rewriter.notifyMatchFailure(op, "K is not a multiple of the step");
     auto accType = RankedTensorType::get(
@@ -849,22 +848,11 @@ struct Float8MatmulToKernel : OpRewritePattern<MatmulOp> {
     auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
     if (!rhsType.hasStaticShape() || lhsType.isDynamicDim(1))
       return rewriter.notifyMatchFailure(op, "dynamic weight shape or K");
-    KernelSpec spec;
+    KernelSpec spec = baseSpec(options, rhsType.getDimSize(0), rhsType.getDimSize(1));
     spec.scheme = scheme;
     spec.fp8Bits = scheme.getStorage() == StorageKind::f8E4M3FN;
-    spec.panelMinM = options.panelMinM;
     spec.lhsElt = spec.resElt = rewriter.getF32Type();
     spec.rhsElt = rhsType.getElementType();
-    spec.n = rhsType.getDimSize(0);
-    spec.k = rhsType.getDimSize(1);
-    spec.group = spec.k;
-    spec.scaleKind = KernelSpec::ScaleKind::None;
-    spec.vl = options.vectorWidth;
-    spec.parallel = options.parallel;
-    spec.rows = options.rows;
-    spec.mRows = options.mRows;
-    while (spec.rows > 1 && spec.n % spec.rows != 0)
-      spec.rows /= 2;
     if (spec.k % spec.vl != 0)
       return rewriter.notifyMatchFailure(op, "K is not a multiple of the vector width");
     Location loc = op.getLoc();
@@ -956,18 +944,9 @@ struct FloatMatmulToKernel : OpInterfaceRewritePattern<linalg::LinalgOp> {
         !resType.getElementType().isF32() || !rhsType.hasStaticShape() ||
         lhsType.isDynamicDim(1))
       return rewriter.notifyMatchFailure(op, "not static f32");
-    KernelSpec spec;
+    KernelSpec spec = baseSpec(options, rhsType.getDimSize(0), rhsType.getDimSize(1));
+    spec.panelMinM = 0; // f32 weights need no decoding
     spec.lhsElt = spec.resElt = spec.rhsElt = rewriter.getF32Type();
-    spec.n = rhsType.getDimSize(0);
-    spec.k = rhsType.getDimSize(1);
-    spec.group = spec.k;
-    spec.scaleKind = KernelSpec::ScaleKind::None;
-    spec.vl = options.vectorWidth;
-    spec.parallel = options.parallel;
-    spec.rows = options.rows;
-    spec.mRows = options.mRows;
-    while (spec.rows > 1 && spec.n % spec.rows != 0)
-      spec.rows /= 2;
     // f32 weights need no decoding: whole tiles of rows per input-row tile
     // (measured faster than one row at a time, unlike decoded weights).
     spec.mTileRows = spec.rows;
