@@ -9,6 +9,7 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 
 void mlir::quantx::registerQuantOptDialects(DialectRegistry &registry) {
   registry.insert<QuantXDialect>();
@@ -16,6 +17,8 @@ void mlir::quantx::registerQuantOptDialects(DialectRegistry &registry) {
   // LLVM translation interfaces, ...) that the pipelines rely on.
   registerAllDialects(registry);
   registerAllExtensions(registry);
+  // LLVM IR translations, for passes that translate (e.g. gpu-module-to-binary).
+  registerAllToLLVMIRTranslations(registry);
 }
 
 void mlir::quantx::registerQuantOptAllPasses() {

@@ -127,6 +127,29 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init(0)};
 };
 
+/// Options of the `quantx-gpu-pipeline`.
+struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
+  PassOptions::Option<std::string> chip{
+      *this, "chip",
+      llvm::cl::desc("NVIDIA architecture of the cubin: sm_70 to sm_90a"),
+      llvm::cl::init("sm_90")};
+  PassOptions::Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("NVPTX features (the PTX ISA version)"),
+      llvm::cl::init("+ptx80")};
+  PassOptions::Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("Kernel format: bin (cubin from ptxas), isa (PTX text), "
+                     "fatbin"),
+      llvm::cl::init("bin")};
+};
+
+/// Builds the GPU pipeline: the reference lowering, bufferization, parallel
+/// loops mapped to GPU blocks/threads, kernel outlining, and upstream's
+/// gpu-lower-to-nvvm-pipeline (NVVM -> PTX -> cubin with ptxas, host code
+/// calling the mgpu* runtime in the LLVM dialect).
+void buildQuantXGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &options);
+
 /// Builds the pipeline that takes quantx + linalg + tensor + arith + func to
 /// the LLVM dialect for execution on the host CPU (mlir-runner or an object
 /// file). Plain float modules go through it unchanged apart from lowering.

@@ -185,4 +185,10 @@ void mlir::quantx::registerQuantOptPasses() {
       "Lower quantx + linalg on tensors to the LLVM dialect for the host CPU "
       "(mlir-runner, or mlir-translate + llc for an object file)",
       buildQuantXCPUPipeline);
+  PassPipelineRegistration<GPUPipelineOptions>(
+      "quantx-gpu-pipeline",
+      "Lower quantx + linalg on tensors to NVIDIA GPU kernels (gpu.binary with "
+      "cubins made by ptxas) and host code in the LLVM dialect; a first, "
+      "naive mapping (one thread per output element)",
+      buildQuantXGPUPipeline);
 }
