@@ -127,6 +127,12 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init(0)};
 };
 
+/// Adds the reference lowering of quantx, cleanup, elementwise-to-linalg,
+/// one-shot bufferization (identity layouts at function boundaries) and the
+/// ownership-based deallocation pipeline: the common front of the CPU and
+/// GPU pipelines.
+void addReferenceLoweringAndBufferization(OpPassManager &pm);
+
 /// Options of the `quantx-gpu-pipeline`.
 struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
   PassOptions::Option<std::string> chip{

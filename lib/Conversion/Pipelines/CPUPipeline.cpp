@@ -88,6 +88,24 @@ struct X86IntrinsicsPass
 };
 } // namespace
 
+void mlir::quantx::addReferenceLoweringAndBufferization(OpPassManager &pm) {
+  pm.addPass(createQuantXLowerToLinalg());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createConvertElementwiseToLinalgPass());
+  // Tensors -> buffers with identity layouts at function boundaries.
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  // Tensors carried by loops (e.g. a model's layer loop) may be reallocated.
+  bufferize.allowReturnAllocsFromLoops = true;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::BufferDeallocationPipelineOptions dealloc;
+  bufferization::buildBufferDeallocationPipeline(pm, dealloc);
+  pm.addPass(createConvertBufferizationToMemRefPass());
+}
+
 /// Whether the kernels may use `feature` under the pipeline's cpu-features.
 static bool hasFeature(StringRef cpuFeatures, StringRef feature) {
   if (cpuFeatures == "host") {
@@ -125,24 +143,9 @@ void mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
     kernels.mRows = options.kernelMRows > 0 ? int64_t(options.kernelMRows) : 4;
     pm.addPass(createQuantXMatmulKernels(kernels));
   }
-  pm.addPass(createQuantXLowerToLinalg());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
-  pm.addPass(createConvertElementwiseToLinalgPass());
   if (options.emitCInterface)
     pm.addPass(std::make_unique<EmitCInterfacePass>());
-
-  // Tensors -> buffers.
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  // Tensors carried by loops (e.g. a model's layer loop) may be reallocated.
-  bufferize.allowReturnAllocsFromLoops = true;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  bufferization::BufferDeallocationPipelineOptions dealloc;
-  bufferization::buildBufferDeallocationPipeline(pm, dealloc);
-  pm.addPass(createConvertBufferizationToMemRefPass());
+  quantx::addReferenceLoweringAndBufferization(pm);
   if (options.kernels && (x86Lookups || x86Pairs))
     pm.addPass(std::make_unique<X86IntrinsicsPass>(x86Lookups, x86Pairs));
 

@@ -50,19 +50,7 @@ void mlir::quantx::buildQuantXGPUPipeline(OpPassManager &pm,
                                           const GPUPipelineOptions &options) {
   pm.addPass(std::make_unique<CheckGPUChipPass>(options.chip));
   // The reference lowering, bufferized.
-  pm.addPass(createQuantXLowerToLinalg());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
-  pm.addPass(createConvertElementwiseToLinalgPass());
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  bufferize.allowReturnAllocsFromLoops = true;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  bufferization::BufferDeallocationPipelineOptions dealloc;
-  bufferization::buildBufferDeallocationPipeline(pm, dealloc);
-  pm.addPass(createConvertBufferizationToMemRefPass());
+  addReferenceLoweringAndBufferization(pm);
   // Parallel loops (one GPU thread per output element; reductions stay
   // sequential in each thread), mapped to blocks and threads and outlined.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
