@@ -19,6 +19,7 @@ void mlir::quantx::registerQuantOptDialects(DialectRegistry &registry) {
   registerAllExtensions(registry);
   // LLVM IR translations, for passes that translate (e.g. gpu-module-to-binary).
   registerAllToLLVMIRTranslations(registry);
+  registerGPULaunchMemoryEffects(registry);
 }
 
 void mlir::quantx::registerQuantOptAllPasses() {

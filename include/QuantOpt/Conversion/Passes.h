@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -56,6 +57,25 @@ struct MatmulKernelOptions {
 /// created in the enclosing module.
 void populateMatmulKernelPatterns(RewritePatternSet &patterns,
                                   const MatmulKernelOptions &options);
+
+/// Options of the NVIDIA GPU matmul kernels (see --quantx-gpu-matmul-kernels).
+struct GPUMatmulKernelOptions {
+  int64_t warps = 4;    ///< warps (output channels) per block
+  int64_t rows = 4;     ///< input rows per block (accumulators per lane)
+  int64_t splitK = 0;   ///< K splits (0: chosen from the grid size)
+  int64_t smCount = 132; ///< streaming multiprocessors to fill (H100 SXM)
+};
+
+/// Patterns replacing weight-only quantx.matmul with launches of GPU
+/// matrix-vector / small-batch kernels built in a `gpu.module` of the
+/// enclosing module (which becomes a `gpu.container_module`).
+void populateGPUMatmulKernelPatterns(RewritePatternSet &patterns,
+                                     const GPUMatmulKernelOptions &options);
+
+/// Declares the memory effects of gpu.launch_func (read and write of its
+/// memref operands), which buffer deallocation needs to accept launches on
+/// buffers. Part of registerQuantOptDialects.
+void registerGPULaunchMemoryEffects(DialectRegistry &registry);
 
 /// Patterns turning unmasked vector.gather lookups of a constant 16-entry
 /// f32 table (the kernels' NF4 code book) into x86 vpermps intrinsics (8
@@ -148,6 +168,25 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       llvm::cl::desc("Kernel format: bin (cubin from ptxas), isa (PTX text), "
                      "fatbin"),
       llvm::cl::init("bin")};
+  PassOptions::Option<bool> kernels{
+      *this, "kernels",
+      llvm::cl::desc("Use the quantx GPU matmul kernels "
+                     "(--quantx-gpu-matmul-kernels) where they apply"),
+      llvm::cl::init(true)};
+  PassOptions::Option<int64_t> warps{
+      *this, "warps", llvm::cl::desc("Warps per block of the GEMV kernels"),
+      llvm::cl::init(4)};
+  PassOptions::Option<int64_t> rows{
+      *this, "rows", llvm::cl::desc("Input rows per block of the GEMV kernels"),
+      llvm::cl::init(4)};
+  PassOptions::Option<int64_t> splitK{
+      *this, "split-k",
+      llvm::cl::desc("K splits of the GEMV kernels (0: from the grid size)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<int64_t> smCount{
+      *this, "sm-count",
+      llvm::cl::desc("Streaming multiprocessors of the target GPU"),
+      llvm::cl::init(132)};
 };
 
 /// Builds the GPU pipeline: the reference lowering, bufferization, parallel

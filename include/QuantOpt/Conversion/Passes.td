@@ -122,6 +122,68 @@ def QuantXMatmulKernels : Pass<"quantx-matmul-kernels", "::mlir::ModuleOp"> {
   ];
 }
 
+def QuantXGPUMatmulKernels : Pass<"quantx-gpu-matmul-kernels", "::mlir::ModuleOp"> {
+  let summary = "Replace weight-only quantx.matmul with NVIDIA GPU "
+                "matrix-vector / small-batch kernels (gpu.launch_func)";
+  let description = [{
+    The decode path on NVIDIA GPUs, bound by reading the weights. Each
+    eligible op becomes a `gpu.launch_func` of a kernel in the module's
+    `gpu.module @__quantx_gpu_kernels` (one per shape and scheme, shared by
+    all ops that need it), written with `gpu`, `scf` and `vector` ops:
+
+    * grid `(N / warps, S, ceil(M / rows))`, block `(32, warps)`: each warp
+      owns one output channel, `rows` input rows and split `y` of K;
+    * lane `l` reads the 16-byte chunks `l, l + 32, ...` of its weight row
+      in storage format with one aligned 128-bit load each (a coalesced
+      512-byte access per warp and step); 4-bit codes are split into
+      nibbles in registers and decoded with the same `QuantXNumerics`
+      functions as the reference lowering (NF4 via a 16-entry code book in
+      shared memory, FP8 at the bit level); group scales and zero points
+      are applied per chunk;
+    * products are accumulated lane-wise in f32, reduced per lane and then
+      across the warp with `gpu.shuffle xor`;
+    * with `S > 1` (split-K) each split writes an f32 partial to a
+      workspace and a second kernel adds them in split order
+      (deterministic), adds the bias and rounds to the result type.
+
+    Float reassociation is the only numeric difference from
+    `--quantx-lower-to-linalg`. Eligible: weight-only `quantx.matmul` with a
+    static weight shape and K, f32/f16/bf16 activations, scales and
+    results, scales per tensor, per output channel or grouped along K with
+    a group that is a multiple of a chunk (32 codes for 4-bit, 16 for
+    8-bit), and K a multiple of a chunk. Operands must be 16-byte aligned
+    (as `cudaMalloc` and `gpu.alloc` memory is). Anything else is left for
+    the reference lowering.
+
+    Example: `quant-opt --quantx-gpu-matmul-kernels="warps=4 rows=4"`.
+  }];
+  let options = [
+    Option<"warps", "warps", "int64_t", "4",
+           "Warps per block, one output channel each (halved until it "
+           "divides N)">,
+    Option<"rows", "rows", "int64_t", "4",
+           "Input rows per block (f32 accumulators per lane)">,
+    Option<"splitK", "split-k", "int64_t", "0",
+           "Splits of K (0: the smallest power of two giving about two "
+           "blocks per SM)">,
+    Option<"smCount", "sm-count", "int64_t", "132",
+           "Streaming multiprocessors of the target (132 on H100 SXM)">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+  let statistics = [
+    Statistic<"numReplaced", "matmuls-replaced", "matmuls replaced by kernel launches">,
+    Statistic<"numKernels", "kernels", "GPU kernel functions in the module">
+  ];
+}
+
 def QuantXFromQuant
     : Pass<"quantx-from-quant"> {
   let summary = "Convert upstream quant.qcast/quant.dcast to quantx ops";

@@ -49,7 +49,16 @@ struct CheckGPUChipPass : PassWrapper<CheckGPUChipPass, OperationPass<ModuleOp>>
 void mlir::quantx::buildQuantXGPUPipeline(OpPassManager &pm,
                                           const GPUPipelineOptions &options) {
   pm.addPass(std::make_unique<CheckGPUChipPass>(options.chip));
-  // The reference lowering, bufferized.
+  // The quantx GPU kernels where they apply, then the reference lowering
+  // for everything else, bufferized.
+  if (options.kernels) {
+    QuantXGPUMatmulKernelsOptions kernels;
+    kernels.warps = options.warps;
+    kernels.rows = options.rows;
+    kernels.splitK = options.splitK;
+    kernels.smCount = options.smCount;
+    pm.addPass(createQuantXGPUMatmulKernels(kernels));
+  }
   addReferenceLoweringAndBufferization(pm);
   // Parallel loops (one GPU thread per output element; reductions stay
   // sequential in each thread), mapped to blocks and threads and outlined.

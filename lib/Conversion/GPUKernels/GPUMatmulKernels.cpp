@@ -1,0 +1,627 @@
+//===- GPUMatmulKernels.cpp - NVIDIA GPU kernels for quantized matmuls ----===//
+//
+// Weight-only quantx.matmul ops (W4A16 int4/uint4/NF4, W8A16, FP8 weights)
+// with f32/f16/bf16 activations become launches of a matrix-vector and
+// small-batch kernel written in the gpu, vector and scf dialects:
+//
+//   grid (N / W, S, ceil(M / R)), block (32, W)
+//   warp w of block (x, y, z) owns output channel n = x W + w, input rows
+//   [z R, z R + R) and split y of K (S splits, 1 unless N is small).
+//   lane l walks the 16-byte chunks l, l + 32, ... of weight row n in its
+//   split: one coalesced 512-byte access per warp and step, a 128-bit load
+//   per lane. The chunk is decoded in registers (nibbles split with
+//   andi/shrui, decoded by the QuantXNumerics functions; NF4 through a
+//   16-entry code book in shared memory), scaled by its group's scale and
+//   multiplied lane-wise with the activations of each of the R rows.
+//   At the end each row's vector is reduced, then across the warp with
+//   gpu.shuffle xor (16, 8, 4, 2, 1).
+//   S = 1: lane 0 adds the bias, rounds to the result type and stores.
+//   S > 1: lane 0 stores its f32 partial in a workspace [S, M, N]; a second
+//   kernel adds the S partials in split order (deterministic), adds the
+//   bias and rounds.
+//
+// The tensor-level op is replaced by bufferization.to_buffer of its
+// operands, memref.alloc for the result (and workspace), gpu.launch_func
+// and to_tensor; one-shot bufferization then folds the casts.
+//
+//===----------------------------------------------------------------------===//
+
+#include "QuantOpt/Conversion/Passes.h"
+#include "QuantOpt/Conversion/QuantXNumerics.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::quantx {
+#define GEN_PASS_DEF_QUANTXGPUMATMULKERNELS
+#include "QuantOpt/Conversion/Passes.h.inc"
+} // namespace mlir::quantx
+
+using namespace mlir;
+using namespace mlir::quantx;
+
+namespace {
+
+constexpr int64_t kWarpSize = 32;
+constexpr int64_t kChunkBytes = 16; // one 128-bit load per lane and step
+constexpr int64_t kFinishBlock = 256;
+constexpr StringLiteral kGPUModuleName = "__quantx_gpu_kernels";
+
+enum class ScaleKind { PerTensor, PerRow, Grouped };
+
+/// Everything that determines a GEMV kernel's code.
+struct GemvSpec {
+  SchemeAttr scheme;
+  Type lhsElt, resElt, rhsElt, scaleElt, zpElt, biasElt;
+  int64_t n = 0, k = 0, group = 0;
+  ScaleKind scaleKind = ScaleKind::PerTensor;
+  int64_t warps = 4, rows = 4, splitK = 1;
+
+  bool packed() const { return scheme.isSubByte(); }
+  /// Codes per 16-byte chunk.
+  int64_t chunkCodes() const { return packed() ? 2 * kChunkBytes : kChunkBytes; }
+  int64_t chunks() const { return k / chunkCodes(); }
+  int64_t rowBytes() const { return packed() ? k / 2 : k; }
+
+  std::string name() const {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    os << "gemv_" << stringifyStorageKind(scheme.getStorage()) << "_n" << n
+       << "_k" << k << "_g" << group << "_s" << int(scaleKind)
+       << (zpElt ? "_zp" : "") << (biasElt ? "_b" : "") << "_w" << warps
+       << "_r" << rows << "_sk" << splitK << "_";
+    lhsElt.print(os);
+    os << "_";
+    resElt.print(os);
+    os << "_";
+    scaleElt.print(os);
+    if (biasElt) {
+      os << "_";
+      biasElt.print(os);
+    }
+    return s;
+  }
+
+  std::string finishName() const {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    os << "splitk_finish_n" << n << "_sk" << splitK << (biasElt ? "_b_" : "_");
+    if (biasElt) {
+      biasElt.print(os);
+      os << "_";
+    }
+    resElt.print(os);
+    return s;
+  }
+};
+
+Value idx(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+Value splatF32(OpBuilder &b, Location loc, VectorType t, float v) {
+  return arith::ConstantOp::create(b, loc, t, DenseElementsAttr::get(t, b.getF32FloatAttr(v)));
+}
+
+Value splatInt(OpBuilder &b, Location loc, VectorType t, int64_t v) {
+  return arith::ConstantOp::create(
+      b, loc, t, DenseElementsAttr::get(t, IntegerAttr::get(t.getElementType(), v)));
+}
+
+/// The shape of the scale (and zero-point) operand.
+SmallVector<int64_t> scaleShape(const GemvSpec &spec) {
+  switch (spec.scaleKind) {
+  case ScaleKind::PerTensor:
+    return {};
+  case ScaleKind::PerRow:
+    return {spec.n};
+  case ScaleKind::Grouped:
+    return {spec.n, spec.k / spec.group};
+  }
+  llvm_unreachable("scale kind");
+}
+
+gpu::GPUModuleOp getOrCreateGPUModule(ModuleOp module) {
+  if (auto gm = module.lookupSymbol<gpu::GPUModuleOp>(kGPUModuleName))
+    return gm;
+  module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                  UnitAttr::get(module.getContext()));
+  OpBuilder b(module.getBodyRegion());
+  b.setInsertionPointToStart(module.getBody());
+  return gpu::GPUModuleOp::create(b, module.getLoc(), kGPUModuleName);
+}
+
+gpu::GPUFuncOp createKernelFunc(gpu::GPUModuleOp gm, StringRef name,
+                                TypeRange argTypes, TypeRange workgroup,
+                                ArrayRef<int32_t> blockSize) {
+  OpBuilder b(gm.getBodyRegion());
+  b.setInsertionPointToEnd(gm.getBody());
+  auto func = gpu::GPUFuncOp::create(b, gm.getLoc(), name,
+                                     b.getFunctionType(argTypes, {}), workgroup);
+  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(blockSize));
+  return func;
+}
+
+/// Builds the GEMV kernel (see the file comment).
+gpu::GPUFuncOp buildGemvKernel(gpu::GPUModuleOp gm, const GemvSpec &spec) {
+  MLIRContext *ctx = gm.getContext();
+  Builder tb(ctx);
+  Type f32 = tb.getF32Type(), i8 = tb.getI8Type();
+  const int64_t dyn = ShapedType::kDynamic;
+  bool isNF4 = spec.scheme.getStorage() == StorageKind::nf4;
+
+  SmallVector<Type> args{
+      MemRefType::get({dyn, spec.k}, spec.lhsElt),
+      MemRefType::get({spec.n, spec.rowBytes()}, spec.rhsElt),
+      MemRefType::get(scaleShape(spec), spec.scaleElt)};
+  if (spec.zpElt)
+    args.push_back(MemRefType::get(scaleShape(spec), spec.zpElt));
+  if (spec.biasElt)
+    args.push_back(MemRefType::get({spec.n}, spec.biasElt));
+  if (spec.splitK == 1)
+    args.push_back(MemRefType::get({dyn, spec.n}, spec.resElt));
+  else
+    args.push_back(MemRefType::get({spec.splitK, dyn, spec.n}, f32));
+  SmallVector<Type> workgroup;
+  if (isNF4)
+    workgroup.push_back(MemRefType::get(
+        {16}, f32, MemRefLayoutAttrInterface(),
+        gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup)));
+  auto func = createKernelFunc(gm, spec.name(), args, workgroup,
+                               {int32_t(kWarpSize), int32_t(spec.warps), 1});
+
+  Block &entry = func.getBody().front();
+  OpBuilder b = OpBuilder::atBlockBegin(&entry);
+  Location loc = func.getLoc();
+  unsigned a = 0;
+  Value lhs = entry.getArgument(a++), rhs = entry.getArgument(a++),
+        scale = entry.getArgument(a++);
+  Value zp = spec.zpElt ? entry.getArgument(a++) : Value();
+  Value bias = spec.biasElt ? entry.getArgument(a++) : Value();
+  Value out = entry.getArgument(a++);
+  Value codeBook = isNF4 ? Value(func.getWorkgroupAttributions()[0]) : Value();
+
+  Value c0 = idx(b, loc, 0), c1 = idx(b, loc, 1);
+  Value lane = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value warp = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::y);
+  Value bx = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  Value by = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
+  Value bz = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
+  Value n = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, bx, idx(b, loc, spec.warps)), warp);
+  Value m = memref::DimOp::create(b, loc, lhs, c0);
+  Value mLast = arith::SubIOp::create(b, loc, m, c1);
+  Value m0 = arith::MulIOp::create(b, loc, bz, idx(b, loc, spec.rows));
+
+  if (isNF4) {
+    // The first 16 threads of the block write the code book (each decodes
+    // its own index with the numerics of record), then all wait.
+    Value tid = arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, warp, idx(b, loc, kWarpSize)), lane);
+    Value writes = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, tid,
+                                         idx(b, loc, 16));
+    scf::IfOp::create(b, loc, writes, [&](OpBuilder &ib, Location il) {
+      Value code = arith::IndexCastOp::create(ib, il, ib.getIntegerType(4), tid);
+      Value v = emitDecode(ib, il, spec.scheme, code, Value());
+      memref::StoreOp::create(ib, il, v, codeBook, ValueRange{tid});
+      scf::YieldOp::create(ib, il);
+    });
+    gpu::BarrierOp::create(b, loc);
+  }
+
+  // Scale and zero point of a (row, group); per tensor / per row they are
+  // loaded once, grouped once per chunk.
+  auto scaleIndices = [&](OpBuilder &sb, Location sl, Value g) -> SmallVector<Value> {
+    switch (spec.scaleKind) {
+    case ScaleKind::PerTensor:
+      return {};
+    case ScaleKind::PerRow:
+      return {n};
+    case ScaleKind::Grouped:
+      return {n, g};
+    }
+    llvm_unreachable("scale kind");
+  };
+  auto loadScale = [&](OpBuilder &sb, Location sl, Value g) -> Value {
+    return extendToF32(sb, sl, memref::LoadOp::create(sb, sl, scale, scaleIndices(sb, sl, g)));
+  };
+  auto loadZp = [&](OpBuilder &sb, Location sl, Value g) -> Value {
+    if (!zp)
+      return Value();
+    Value z = memref::LoadOp::create(sb, sl, zp, scaleIndices(sb, sl, g));
+    return storedIntToI32(sb, sl, spec.scheme, z);
+  };
+  bool grouped = spec.scaleKind == ScaleKind::Grouped;
+  Value rowScale = grouped ? Value() : loadScale(b, loc, Value());
+  Value rowZp = grouped ? Value() : loadZp(b, loc, Value());
+
+  // Input rows of this block, clamped so loads stay in bounds (rows past M
+  // compute garbage that is never stored).
+  SmallVector<Value> rowIdx;
+  for (int64_t r = 0; r < spec.rows; ++r)
+    rowIdx.push_back(arith::MinUIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, m0, idx(b, loc, r)), mLast));
+
+  const int64_t vl = kChunkBytes; // f32 lanes of an accumulator
+  auto accType = VectorType::get({vl}, f32);
+  auto i32Vec = VectorType::get({vl}, b.getI32Type());
+  int64_t perSplit = spec.chunks() / spec.splitK;
+  Value begin = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, by, idx(b, loc, perSplit)), lane);
+  Value end = arith::MulIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, by, c1), idx(b, loc, perSplit));
+  SmallVector<Value> init(spec.rows, splatF32(b, loc, accType, 0.0f));
+
+  auto loop = scf::ForOp::create(
+      b, loc, begin, end, idx(b, loc, kWarpSize), init,
+      [&](OpBuilder &lb, Location l, Value c, ValueRange accs) {
+        Value k0 = arith::MulIOp::create(lb, l, c, idx(lb, l, spec.chunkCodes()));
+        Value g = grouped ? arith::DivUIOp::create(lb, l, k0, idx(lb, l, spec.group))
+                          : Value();
+        Value zpI32 = grouped ? loadZp(lb, l, g) : rowZp;
+        Value zpSplat = zpI32 ? Value(vector::BroadcastOp::create(lb, l, i32Vec, zpI32))
+                              : Value();
+        // The chunk: 16 bytes, one aligned 128-bit load.
+        Value byteOff = arith::MulIOp::create(lb, l, c, idx(lb, l, kChunkBytes));
+        auto chunkType = VectorType::get({kChunkBytes}, spec.rhsElt);
+        Value bytes = vector::LoadOp::create(lb, l, chunkType, rhs, ValueRange{n, byteOff},
+                                             /*nontemporal=*/false, llvm::Align(kChunkBytes));
+        // Decoded codes (q - zp, code-book or FP8 values) as f32 vectors:
+        // low and high nibbles (even and odd k) for 4-bit storage.
+        SmallVector<Value> w;
+        if (spec.packed()) {
+          auto byteVec = VectorType::get({kChunkBytes}, i8);
+          Value lo = arith::AndIOp::create(lb, l, bytes, splatInt(lb, l, byteVec, 0x0F));
+          Value hi = arith::ShRUIOp::create(lb, l, bytes, splatInt(lb, l, byteVec, 4));
+          for (Value nib : {lo, hi}) {
+            if (isNF4) {
+              Value codes = arith::IndexCastOp::create(
+                  lb, l, VectorType::get({kChunkBytes}, lb.getIndexType()), nib);
+              auto maskType = VectorType::get({kChunkBytes}, lb.getI1Type());
+              Value mask = arith::ConstantOp::create(
+                  lb, l, maskType, DenseElementsAttr::get(maskType, true));
+              w.push_back(vector::GatherOp::create(lb, l, accType, codeBook, ValueRange{c0},
+                                                   codes, mask, splatF32(lb, l, accType, 0.0f)));
+            } else {
+              Value codes = arith::TruncIOp::create(
+                  lb, l, VectorType::get({kChunkBytes}, lb.getIntegerType(4)), nib);
+              w.push_back(emitDecode(lb, l, spec.scheme, codes, zpSplat));
+            }
+          }
+        } else {
+          w.push_back(emitDecode(lb, l, spec.scheme, bytes, zpSplat));
+        }
+        if (grouped) {
+          Value s = vector::BroadcastOp::create(lb, l, accType, loadScale(lb, l, g));
+          for (Value &v : w)
+            v = arith::MulFOp::create(lb, l, v, s);
+        }
+        // Activations of each row: the chunk's codes' positions, split into
+        // even and odd positions for 4-bit storage.
+        SmallVector<Value> next;
+        auto aType = VectorType::get({spec.chunkCodes()}, spec.lhsElt);
+        int64_t aAlign = std::min<int64_t>(
+            16, spec.chunkCodes() * spec.lhsElt.getIntOrFloatBitWidth() / 8);
+        SmallVector<int64_t> even, odd;
+        for (int64_t i = 0; i < vl; ++i) {
+          even.push_back(2 * i);
+          odd.push_back(2 * i + 1);
+        }
+        for (int64_t r = 0; r < spec.rows; ++r) {
+          Value av = extendToF32(
+              lb, l,
+              vector::LoadOp::create(lb, l, aType, lhs, ValueRange{rowIdx[r], k0},
+                                     false, llvm::Align(aAlign)));
+          Value acc = accs[r];
+          if (spec.packed()) {
+            Value ae = vector::ShuffleOp::create(lb, l, av, av, even);
+            Value ao = vector::ShuffleOp::create(lb, l, av, av, odd);
+            acc = vector::FMAOp::create(lb, l, w[0], ae, acc);
+            acc = vector::FMAOp::create(lb, l, w[1], ao, acc);
+          } else {
+            acc = vector::FMAOp::create(lb, l, w[0], av, acc);
+          }
+          next.push_back(acc);
+        }
+        scf::YieldOp::create(lb, l, next);
+      });
+
+  // Reduce each row's accumulator lane-wise, then across the warp.
+  SmallVector<Value> sums;
+  for (Value acc : loop.getResults()) {
+    Value s = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, acc,
+                                          arith::FastMathFlags::reassoc);
+    for (int32_t off = kWarpSize / 2; off >= 1; off /= 2) {
+      auto shfl = gpu::ShuffleOp::create(b, loc, s, off, int32_t(kWarpSize),
+                                         gpu::ShuffleMode::XOR);
+      s = arith::AddFOp::create(b, loc, s, shfl.getShuffleResult());
+    }
+    if (!grouped)
+      s = arith::MulFOp::create(b, loc, s, rowScale);
+    sums.push_back(s);
+  }
+
+  Value isLane0 = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, c0);
+  scf::IfOp::create(b, loc, isLane0, [&](OpBuilder &ib, Location il) {
+    Value biasF32 = (bias && spec.splitK == 1)
+                        ? extendToF32(ib, il, memref::LoadOp::create(ib, il, bias, ValueRange{n}))
+                        : Value();
+    for (int64_t r = 0; r < spec.rows; ++r) {
+      Value row = arith::AddIOp::create(ib, il, m0, idx(ib, il, r));
+      Value inRange = arith::CmpIOp::create(ib, il, arith::CmpIPredicate::ult, row, m);
+      scf::IfOp::create(ib, il, inRange, [&](OpBuilder &sb, Location sl) {
+        if (spec.splitK == 1) {
+          Value v = biasF32 ? Value(arith::AddFOp::create(sb, sl, sums[r], biasF32)) : sums[r];
+          memref::StoreOp::create(sb, sl, truncFromF32(sb, sl, v, spec.resElt), out,
+                                  ValueRange{row, n});
+        } else {
+          memref::StoreOp::create(sb, sl, sums[r], out, ValueRange{by, row, n});
+        }
+        scf::YieldOp::create(sb, sl);
+      });
+    }
+    scf::YieldOp::create(ib, il);
+  });
+  gpu::ReturnOp::create(b, loc);
+  return func;
+}
+
+/// out[m, n] = sum_s ws[s, m, n] (+ bias[n]), rounded to the result type;
+/// one thread per output element.
+gpu::GPUFuncOp buildSplitKFinishKernel(gpu::GPUModuleOp gm, const GemvSpec &spec) {
+  MLIRContext *ctx = gm.getContext();
+  Builder tb(ctx);
+  Type f32 = tb.getF32Type();
+  const int64_t dyn = ShapedType::kDynamic;
+  SmallVector<Type> args{MemRefType::get({spec.splitK, dyn, spec.n}, f32)};
+  if (spec.biasElt)
+    args.push_back(MemRefType::get({spec.n}, spec.biasElt));
+  args.push_back(MemRefType::get({dyn, spec.n}, spec.resElt));
+  auto func = createKernelFunc(gm, spec.finishName(), args, {},
+                               {int32_t(kFinishBlock), 1, 1});
+  Block &entry = func.getBody().front();
+  OpBuilder b = OpBuilder::atBlockBegin(&entry);
+  Location loc = func.getLoc();
+  Value ws = entry.getArgument(0);
+  Value bias = spec.biasElt ? entry.getArgument(1) : Value();
+  Value out = entry.getArgument(args.size() - 1);
+  Value tid = gpu::GlobalIdOp::create(b, loc, gpu::Dimension::x);
+  Value nCst = idx(b, loc, spec.n);
+  Value total = arith::MulIOp::create(
+      b, loc, memref::DimOp::create(b, loc, out, idx(b, loc, 0)), nCst);
+  Value inRange = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, tid, total);
+  scf::IfOp::create(b, loc, inRange, [&](OpBuilder &ib, Location il) {
+    Value row = arith::DivUIOp::create(ib, il, tid, nCst);
+    Value col = arith::RemUIOp::create(ib, il, tid, nCst);
+    Value s = memref::LoadOp::create(ib, il, ws, ValueRange{idx(ib, il, 0), row, col});
+    for (int64_t i = 1; i < spec.splitK; ++i)
+      s = arith::AddFOp::create(
+          ib, il, s, memref::LoadOp::create(ib, il, ws, ValueRange{idx(ib, il, i), row, col}));
+    if (bias)
+      s = arith::AddFOp::create(
+          ib, il, s, extendToF32(ib, il, memref::LoadOp::create(ib, il, bias, ValueRange{col})));
+    memref::StoreOp::create(ib, il, truncFromF32(ib, il, s, spec.resElt), out,
+                            ValueRange{row, col});
+    scf::YieldOp::create(ib, il);
+  });
+  gpu::ReturnOp::create(b, loc);
+  return func;
+}
+
+bool isFloatElt(Type t) { return t.isF32() || t.isF16() || t.isBF16(); }
+
+Value ceilDiv(OpBuilder &b, Location loc, Value v, int64_t d) {
+  return arith::DivUIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, v, idx(b, loc, d - 1)), idx(b, loc, d));
+}
+
+struct WeightOnlyMatmulToGemv : OpRewritePattern<MatmulOp> {
+  WeightOnlyMatmulToGemv(MLIRContext *ctx, const GPUMatmulKernelOptions &options)
+      : OpRewritePattern(ctx), options(options) {}
+
+  LogicalResult matchAndRewrite(MatmulOp op, PatternRewriter &rewriter) const override {
+    if (op.getKind() != MatmulOp::Kind::WeightOnly || !op.getRhsScale())
+      return rewriter.notifyMatchFailure(op, "not a weight-only matmul with scales");
+    SchemeAttr scheme = op.getRhsScheme();
+    RankedTensorType rhsType = op.getRhs().getType();
+    auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
+    auto resType = cast<RankedTensorType>(op.getResult().getType());
+    if (!rhsType.hasStaticShape() || lhsType.isDynamicDim(1))
+      return rewriter.notifyMatchFailure(op, "dynamic weight shape or K");
+    GemvSpec spec;
+    spec.scheme = scheme;
+    spec.n = rhsType.getDimSize(0);
+    spec.k = lhsType.getDimSize(1);
+    if (spec.k % spec.chunkCodes() != 0)
+      return rewriter.notifyMatchFailure(op, "K is not a multiple of the 16-byte chunk");
+    spec.group = spec.k;
+    if (scheme.isPerTensor()) {
+      spec.scaleKind = ScaleKind::PerTensor;
+    } else if (scheme.isPerChannel() && *scheme.getAxis() == 0) {
+      spec.scaleKind = ScaleKind::PerRow;
+    } else if (scheme.isGrouped() && *scheme.getAxis() == 1 &&
+               *scheme.getGroupSize() % spec.chunkCodes() == 0) {
+      spec.scaleKind = ScaleKind::Grouped;
+      spec.group = *scheme.getGroupSize();
+    } else {
+      return rewriter.notifyMatchFailure(op, "scale layout has no GPU kernel");
+    }
+    Value scale = op.getRhsScale(), zp = op.getRhsZeroPoint(), bias = op.getBias();
+    if (cast<RankedTensorType>(scale.getType()).getShape() != ArrayRef(scaleShape(spec)))
+      return rewriter.notifyMatchFailure(op, "unexpected scale shape");
+    spec.lhsElt = lhsType.getElementType();
+    spec.resElt = resType.getElementType();
+    spec.rhsElt = rhsType.getElementType();
+    spec.scaleElt = getElementTypeOrSelf(scale.getType());
+    spec.zpElt = zp ? getElementTypeOrSelf(zp.getType()) : Type();
+    spec.biasElt = bias ? getElementTypeOrSelf(bias.getType()) : Type();
+    if (!isFloatElt(spec.lhsElt) || !isFloatElt(spec.resElt) ||
+        !isFloatElt(spec.scaleElt) || (bias && !isFloatElt(spec.biasElt)))
+      return rewriter.notifyMatchFailure(op, "unsupported element types");
+
+    spec.warps = options.warps;
+    while (spec.warps > 1 && spec.n % spec.warps != 0)
+      spec.warps /= 2;
+    // Rows per block: the option, or all of a smaller static M.
+    int64_t mRows = lhsType.isDynamicDim(0) ? 1 : lhsType.getDimSize(0);
+    spec.rows = lhsType.isDynamicDim(0) ? options.rows
+                                        : std::clamp<int64_t>(mRows, 1, options.rows);
+    spec.splitK = chooseSplitK(spec, mRows);
+
+    auto module = op->getParentOfType<ModuleOp>();
+    gpu::GPUModuleOp gm = getOrCreateGPUModule(module);
+    auto gemv = gm.lookupSymbol<gpu::GPUFuncOp>(spec.name());
+    if (!gemv)
+      gemv = buildGemvKernel(gm, spec);
+    gpu::GPUFuncOp finish;
+    if (spec.splitK > 1 && !(finish = gm.lookupSymbol<gpu::GPUFuncOp>(spec.finishName())))
+      finish = buildSplitKFinishKernel(gm, spec);
+
+    Location loc = op.getLoc();
+    auto toBuffer = [&](Value v) -> Value {
+      auto t = cast<RankedTensorType>(v.getType());
+      return bufferization::ToBufferOp::create(
+          rewriter, loc, MemRefType::get(t.getShape(), t.getElementType()), v,
+          /*read_only=*/true);
+    };
+    auto castTo = [&](Value buf, Type type) -> Value {
+      return buf.getType() == type ? buf : memref::CastOp::create(rewriter, loc, type, buf);
+    };
+    SmallVector<Value> operands{op.getLhs(), op.getRhs(), scale};
+    if (zp)
+      operands.push_back(zp);
+    if (bias)
+      operands.push_back(bias);
+    ArrayRef<Type> kernelTypes = gemv.getFunctionType().getInputs();
+    SmallVector<Value> args;
+    for (auto [v, type] : llvm::zip(operands, kernelTypes))
+      args.push_back(castTo(toBuffer(v), type));
+    Value m = tensor::DimOp::create(rewriter, loc, op.getLhs(), 0);
+    SmallVector<Value> dynamic;
+    if (resType.isDynamicDim(0))
+      dynamic.push_back(m);
+    Value outBuf = memref::AllocOp::create(
+        rewriter, loc, MemRefType::get(resType.getShape(), spec.resElt), dynamic);
+    Value ws;
+    if (spec.splitK > 1) {
+      ws = memref::AllocOp::create(
+          rewriter, loc,
+          MemRefType::get({spec.splitK, ShapedType::kDynamic, spec.n}, rewriter.getF32Type()),
+          ValueRange{m});
+      args.push_back(ws);
+    } else {
+      args.push_back(castTo(outBuf, kernelTypes.back()));
+    }
+    Value one = idx(rewriter, loc, 1);
+    gpu::KernelDim3 grid{idx(rewriter, loc, spec.n / spec.warps),
+                         idx(rewriter, loc, spec.splitK), ceilDiv(rewriter, loc, m, spec.rows)};
+    gpu::KernelDim3 block{idx(rewriter, loc, kWarpSize), idx(rewriter, loc, spec.warps), one};
+    gpu::LaunchFuncOp::create(rewriter, loc, gemv, grid, block, Value(), args);
+    if (finish) {
+      SmallVector<Value> fargs{ws};
+      if (bias)
+        fargs.push_back(args[zp ? 4 : 3]);
+      fargs.push_back(castTo(outBuf, finish.getFunctionType().getInputs().back()));
+      Value total = arith::MulIOp::create(rewriter, loc, m, idx(rewriter, loc, spec.n));
+      gpu::KernelDim3 fgrid{ceilDiv(rewriter, loc, total, kFinishBlock), one, one};
+      gpu::KernelDim3 fblock{idx(rewriter, loc, kFinishBlock), one, one};
+      gpu::LaunchFuncOp::create(rewriter, loc, finish, fgrid, fblock, Value(), fargs);
+    }
+    rewriter.replaceOp(op, bufferization::ToTensorOp::create(
+                               rewriter, loc, resType, outBuf,
+                               /*restrict=*/true, /*writable=*/true));
+    return success();
+  }
+
+  /// Splits K when the (N / W) x (M / R) blocks alone cannot fill the chip:
+  /// the smallest power of two that gives about two blocks per SM, keeping
+  /// at least two chunks per lane and split.
+  int64_t chooseSplitK(const GemvSpec &spec, int64_t mRows) const {
+    int64_t chunks = spec.chunks();
+    if (options.splitK > 0)
+      return chunks % options.splitK == 0 ? options.splitK : 1;
+    int64_t blocks = (spec.n / spec.warps) * ((mRows + spec.rows - 1) / spec.rows);
+    int64_t s = 1;
+    while (blocks * s < 2 * options.smCount && chunks % (2 * s) == 0 &&
+           chunks / (2 * s) >= 2 * kWarpSize)
+      s *= 2;
+    return s;
+  }
+
+  GPUMatmulKernelOptions options;
+};
+
+struct QuantXGPUMatmulKernelsPass
+    : quantx::impl::QuantXGPUMatmulKernelsBase<QuantXGPUMatmulKernelsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    GPUMatmulKernelOptions options;
+    options.warps = warps;
+    options.rows = rows;
+    options.splitK = splitK;
+    options.smCount = smCount;
+    if (warps < 1 || warps > 32 || rows < 1 || rows > 16 || splitK < 0 || smCount < 1) {
+      getOperation().emitError()
+          << "quantx-gpu-matmul-kernels: warps must be in [1, 32], rows in "
+             "[1, 16], split-k >= 0 and sm-count >= 1";
+      return signalPassFailure();
+    }
+    int64_t before = 0;
+    getOperation().walk([&](MatmulOp) { ++before; });
+    RewritePatternSet patterns(&getContext());
+    populateGPUMatmulKernelPatterns(patterns, options);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+    int64_t after = 0;
+    getOperation().walk([&](MatmulOp) { ++after; });
+    numReplaced += before - after;
+    if (auto gm = getOperation().lookupSymbol<gpu::GPUModuleOp>(kGPUModuleName))
+      numKernels += llvm::range_size(gm.getOps<gpu::GPUFuncOp>());
+  }
+};
+
+} // namespace
+
+namespace {
+/// gpu.launch_func reads and writes its memref (after gpu-to-llvm: pointer)
+/// operands and may write device globals; nothing else of the host. Declaring so lets ownership-based buffer deallocation place
+/// deallocations after launches: a launch without async tokens completes
+/// before the next host operation.
+struct LaunchFuncMemoryEffects
+    : MemoryEffectOpInterface::ExternalModel<LaunchFuncMemoryEffects, gpu::LaunchFuncOp> {
+  void getEffects(Operation *op,
+                  SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+                      &effects) const {
+    for (OpOperand &operand : cast<gpu::LaunchFuncOp>(op).getKernelOperandsMutable()) {
+      if (!isa<BaseMemRefType, LLVM::LLVMPointerType>(operand.get().getType()))
+        continue;
+      effects.emplace_back(MemoryEffects::Read::get(), &operand);
+      effects.emplace_back(MemoryEffects::Write::get(), &operand);
+    }
+    // A launch is never dead: its kernel may also write device globals.
+    effects.emplace_back(MemoryEffects::Write::get());
+  }
+};
+} // namespace
+
+void mlir::quantx::registerGPULaunchMemoryEffects(DialectRegistry &registry) {
+  registry.addExtension(+[](MLIRContext *ctx, gpu::GPUDialect *) {
+    gpu::LaunchFuncOp::attachInterface<LaunchFuncMemoryEffects>(*ctx);
+  });
+}
+
+void mlir::quantx::populateGPUMatmulKernelPatterns(RewritePatternSet &patterns,
+                                                   const GPUMatmulKernelOptions &options) {
+  patterns.add<WeightOnlyMatmulToGemv>(patterns.getContext(), options);
+}
