@@ -8,10 +8,10 @@
 // RUN: quant-opt %s --quantx-gpu-pipeline="chip=sm_90 format=isa kernels=false" | FileCheck %s --check-prefix=NAIVE
 // RUN: not quant-opt %s --quantx-gpu-pipeline="chip=sm_100" 2>&1 | FileCheck %s --check-prefix=BAD
 
-// SM80-DAG: gpu.binary @__quantx_gpu_kernels [#gpu.object<#nvvm.target<chip = "sm_80"
+// SM80-DAG: gpu.binary @__quantx_gpu_kernels [#gpu.object<#nvvm.target<{{.*}}chip = "sm_80"
 // SM80-DAG: llvm.func @w4a16
 // SM80-DAG: gpu.launch_func @__quantx_gpu_kernels::@gemv_i4_n8_k64_g32_s2_w4_r4_sk1_f32_f32_f32 blocks in
-// SM90: gpu.binary @__quantx_gpu_kernels [#gpu.object<#nvvm.target<chip = "sm_90"
+// SM90: gpu.binary @__quantx_gpu_kernels [#gpu.object<#nvvm.target<{{.*}}chip = "sm_90"
 // The packed weights are read 16 bytes per lane and the partial sums
 // combined with warp shuffles.
 // PTX: .target sm_90

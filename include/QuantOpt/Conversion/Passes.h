@@ -106,6 +106,11 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Add llvm.emit_c_interface to every public function so "
                      "it can be called from C with memref descriptors"),
       llvm::cl::init(false)};
+  PassOptions::Option<std::string> cudaPath{
+      *this, "cuda-path",
+      llvm::cl::desc("CUDA toolkit for ptxas and libdevice (empty: "
+                     "$CUDA_ROOT, $CUDA_HOME, $CUDA_PATH, /usr/local/cuda)"),
+      llvm::cl::init("")};
   PassOptions::Option<bool> kernels{
       *this, "kernels",
       llvm::cl::desc("Replace weight-only quantx.matmul and f32 Linear-layout "
@@ -168,6 +173,11 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       llvm::cl::desc("Kernel format: bin (cubin from ptxas), isa (PTX text), "
                      "fatbin"),
       llvm::cl::init("bin")};
+  PassOptions::Option<std::string> cudaPath{
+      *this, "cuda-path",
+      llvm::cl::desc("CUDA toolkit for ptxas and libdevice (empty: "
+                     "$CUDA_ROOT, $CUDA_HOME, $CUDA_PATH, /usr/local/cuda)"),
+      llvm::cl::init("")};
   PassOptions::Option<bool> kernels{
       *this, "kernels",
       llvm::cl::desc("Use the quantx GPU matmul kernels "
