@@ -158,6 +158,9 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
 /// GPU pipelines.
 void addReferenceLoweringAndBufferization(OpPassManager &pm);
 
+/// Marks every public function with `llvm.emit_c_interface`.
+std::unique_ptr<Pass> createQuantXEmitCInterfacePass();
+
 /// Options of the `quantx-gpu-pipeline`.
 struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
   PassOptions::Option<std::string> chip{
@@ -178,6 +181,11 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       llvm::cl::desc("CUDA toolkit for ptxas and libdevice (empty: "
                      "$CUDA_ROOT, $CUDA_HOME, $CUDA_PATH, /usr/local/cuda)"),
       llvm::cl::init("")};
+  PassOptions::Option<bool> emitCInterface{
+      *this, "emit-c-interface",
+      llvm::cl::desc("Add llvm.emit_c_interface to every public function so "
+                     "C/C++ harnesses can call it (_mlir_ciface_<name>)"),
+      llvm::cl::init(false)};
   PassOptions::Option<bool> kernels{
       *this, "kernels",
       llvm::cl::desc("Use the quantx GPU matmul kernels "

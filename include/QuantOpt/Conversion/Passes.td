@@ -184,6 +184,39 @@ def QuantXGPUMatmulKernels : Pass<"quantx-gpu-matmul-kernels", "::mlir::ModuleOp
   ];
 }
 
+def QuantXGPUDeviceMemory : Pass<"quantx-gpu-device-memory", "::mlir::ModuleOp"> {
+  let summary = "Put the buffers of host functions in GPU memory (gpu.alloc, "
+                "gpu.memcpy) and reject host accesses to them";
+  let description = [{
+    The calling convention of `--quantx-gpu-pipeline`: every memref that a
+    host function receives, allocates or returns lives in GPU memory, and
+    the host code only allocates, copies and launches kernels. On bufferized
+    code whose loops have become `gpu.launch` ops, this pass rewrites the
+    host side:
+
+    * `memref.alloc`/`memref.dealloc` become `gpu.alloc`/`gpu.dealloc`;
+    * `memref.copy` becomes `gpu.memcpy` (contiguous buffers only);
+    * a `memref.get_global` (a constant) used by GPU code is uploaded once
+      per call (`gpu.alloc` + `gpu.memcpy`, freed at the end of its block);
+      host uses keep the host global. Pass large weights as arguments to
+      avoid the upload.
+
+    Any remaining host operation that reads or writes a buffer in GPU
+    memory (for example a computation with no parallel loop, which the
+    pipeline cannot map to a kernel) is a located error rather than a crash
+    at run time.
+
+    Example: after `convert-parallel-loops-to-gpu`,
+    `quant-opt --quantx-gpu-device-memory`.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::memref::MemRefDialect"];
+  let statistics = [
+    Statistic<"numAllocs", "allocs", "host allocations moved to GPU memory">,
+    Statistic<"numCopies", "copies", "copies turned into gpu.memcpy">,
+    Statistic<"numUploads", "uploads", "constants uploaded to GPU memory">
+  ];
+}
+
 def QuantXFromQuant
     : Pass<"quantx-from-quant"> {
   let summary = "Convert upstream quant.qcast/quant.dcast to quantx ops";

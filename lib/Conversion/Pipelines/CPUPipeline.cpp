@@ -88,6 +88,10 @@ struct X86IntrinsicsPass
 };
 } // namespace
 
+std::unique_ptr<Pass> mlir::quantx::createQuantXEmitCInterfacePass() {
+  return std::make_unique<EmitCInterfacePass>();
+}
+
 void mlir::quantx::addReferenceLoweringAndBufferization(OpPassManager &pm) {
   pm.addPass(createQuantXLowerToLinalg());
   pm.addPass(createCanonicalizerPass());
@@ -144,7 +148,7 @@ void mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
     pm.addPass(createQuantXMatmulKernels(kernels));
   }
   if (options.emitCInterface)
-    pm.addPass(std::make_unique<EmitCInterfacePass>());
+    pm.addPass(quantx::createQuantXEmitCInterfacePass());
   quantx::addReferenceLoweringAndBufferization(pm);
   if (options.kernels && (x86Lookups || x86Pairs))
     pm.addPass(std::make_unique<X86IntrinsicsPass>(x86Lookups, x86Pairs));

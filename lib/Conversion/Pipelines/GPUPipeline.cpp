@@ -73,6 +73,8 @@ std::string findLibdevice(StringRef cudaPath) {
 void mlir::quantx::buildQuantXGPUPipeline(OpPassManager &pm,
                                           const GPUPipelineOptions &options) {
   pm.addPass(std::make_unique<CheckGPUChipPass>(options.chip));
+  if (options.emitCInterface)
+    pm.addPass(createQuantXEmitCInterfacePass());
   // The quantx GPU kernels where they apply, then the reference lowering
   // for everything else, bufferized.
   if (options.kernels) {
@@ -90,7 +92,12 @@ void mlir::quantx::buildQuantXGPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
   pm.addPass(createConvertParallelLoopToGpuPass());
   pm.addPass(createCanonicalizerPass());
+  // Host buffers in GPU memory; host code allocates, copies and launches.
+  pm.addPass(createQuantXGPUDeviceMemory());
   pm.addPass(createGpuKernelOutliningPass());
+  // Host-side GPU operations on a stream, with a wait before the host
+  // touches results.
+  pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
   // NVVM, PTX, cubin (ptxas), and the host side in the LLVM dialect: the
   // passes of upstream's gpu-lower-to-nvvm-pipeline, with libdevice linked
   // from the CUDA toolkit given by `cuda-path` so that kernels calling
