@@ -54,3 +54,9 @@ def _cuda_gpu_usable():
 
 if _cuda_gpu_usable():
     config.available_features.add("cuda-gpu")
+    # The chip of GPU 0 (e.g. sm_90 for compute capability 9.0): cubins
+    # only run on their own major architecture.
+    cap = subprocess.run([shutil.which("nvidia-smi"), "--query-gpu=compute_cap",
+                          "--format=csv,noheader"], capture_output=True, text=True)
+    first = cap.stdout.strip().splitlines()[0] if cap.stdout.strip() else "9.0"
+    config.substitutions.append(("%cuda_chip", "sm_" + first.replace(".", "")))
