@@ -41,6 +41,8 @@ void mgpuEventDestroy(void *event);
 void quantx_gpu_device_info(char *name, int size, int *smCount, int *capability);
 float quantx_gpu_elapsed_ms(void *start, void *end);
 void quantx_gpu_synchronize(void);
+void quantx_gpu_profile(int enable);
+double quantx_gpu_profile_ms(int64_t *launches);
 
 /* A device copy of `bytes` host bytes (synchronous). */
 static inline void *quantx_upload(const void *host, size_t bytes) {

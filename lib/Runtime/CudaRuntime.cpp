@@ -13,8 +13,14 @@
 // message, and exits with status 1 (the mgpu* signatures cannot return
 // errors).
 //
+// Generated host code allocates its results and temporaries and creates a
+// stream on every call; to keep calls cheap the runtime caches freed device
+// blocks by size (like PyTorch's caching allocator; QUANTX_GPU_NO_CACHE=1
+// turns it off) and reuses streams.
+//
 // Besides mgpu*, a few `quantx_gpu_*` helpers serve the test and benchmark
-// harnesses (device name and SM count, event timing).
+// harnesses (device name and SM count, event timing, and a kernel profiler
+// that times every launch with events).
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,7 +29,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
+#include <map>
 #include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -179,6 +189,34 @@ void useContext() {
   CHECK(cuCtxSetCurrent(ctx));
 }
 
+/// Freed device blocks by size, and idle streams, for reuse.
+struct Caches {
+  std::mutex mutex;
+  std::multimap<uint64_t, CUdeviceptr> freeBlocks;
+  std::map<CUdeviceptr, uint64_t> liveBlocks;
+  std::vector<CUstream> idleStreams;
+  bool enabled = !std::getenv("QUANTX_GPU_NO_CACHE");
+};
+
+Caches &caches() {
+  static Caches *c = new Caches(); // never destroyed: used until exit
+  return *c;
+}
+
+/// Launch timing (quantx_gpu_profile).
+struct Profile {
+  std::mutex mutex;
+  bool enabled = false;
+  std::vector<std::pair<CUevent, CUevent>> pending;
+  double totalMs = 0;
+  int64_t launches = 0;
+};
+
+Profile &profile() {
+  static Profile *p = new Profile();
+  return *p;
+}
+
 } // namespace
 
 extern "C" {
@@ -216,13 +254,34 @@ void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY, intptr_t g
   useContext();
   if (gridX <= 0 || gridY <= 0 || gridZ <= 0)
     return; // an empty grid (e.g. M = 0) launches nothing
+  Profile &prof = profile();
+  CUevent start = nullptr, end = nullptr;
+  if (prof.enabled) {
+    CHECK(cuEventCreate(&start, kEventDefault));
+    CHECK(cuEventCreate(&end, kEventDefault));
+    CHECK(cuEventRecord(start, stream));
+  }
   CHECK(cuLaunchKernel(function, unsigned(gridX), unsigned(gridY), unsigned(gridZ),
                        unsigned(blockX), unsigned(blockY), unsigned(blockZ), unsigned(smem),
                        stream, params, extra));
+  if (prof.enabled) {
+    CHECK(cuEventRecord(end, stream));
+    std::lock_guard<std::mutex> lock(prof.mutex);
+    prof.pending.emplace_back(start, end);
+  }
 }
 
 void *mgpuStreamCreate() {
   useContext();
+  {
+    Caches &c = caches();
+    std::lock_guard<std::mutex> lock(c.mutex);
+    if (!c.idleStreams.empty()) {
+      CUstream stream = c.idleStreams.back();
+      c.idleStreams.pop_back();
+      return stream;
+    }
+  }
   CUstream stream = nullptr;
   CHECK(cuStreamCreate(&stream, kStreamNonBlocking));
   return stream;
@@ -230,6 +289,13 @@ void *mgpuStreamCreate() {
 
 void mgpuStreamDestroy(void *stream) {
   useContext();
+  Caches &c = caches();
+  if (c.enabled) {
+    // Work queued on it still completes; a later user waits on it anyway.
+    std::lock_guard<std::mutex> lock(c.mutex);
+    c.idleStreams.push_back(stream);
+    return;
+  }
   CHECK(cuStreamDestroy(stream));
 }
 
@@ -270,10 +336,36 @@ void *mgpuMemAlloc(uint64_t sizeBytes, void *stream, bool isHostShared) {
   if (sizeBytes == 0)
     return nullptr;
   CUdeviceptr ptr = 0;
-  if (isHostShared)
+  if (isHostShared) {
     CHECK(cuMemAllocManaged(&ptr, sizeBytes, kMemAttachGlobal));
-  else
-    CHECK(cuMemAlloc(&ptr, sizeBytes));
+    return reinterpret_cast<void *>(ptr);
+  }
+  Caches &c = caches();
+  if (c.enabled) {
+    std::lock_guard<std::mutex> lock(c.mutex);
+    auto it = c.freeBlocks.find(sizeBytes);
+    if (it != c.freeBlocks.end()) {
+      ptr = it->second;
+      c.freeBlocks.erase(it);
+      c.liveBlocks[ptr] = sizeBytes;
+      return reinterpret_cast<void *>(ptr);
+    }
+  }
+  CUresult result = driver().cuMemAlloc(&ptr, sizeBytes);
+  if (result != 0 && c.enabled) {
+    // Out of memory with blocks cached: release them and try again.
+    CHECK(cuCtxSynchronize());
+    std::lock_guard<std::mutex> lock(c.mutex);
+    for (auto &[size, block] : c.freeBlocks)
+      CHECK(cuMemFree(block));
+    c.freeBlocks.clear();
+    result = driver().cuMemAlloc(&ptr, sizeBytes);
+  }
+  check(result, "cuMemAlloc");
+  if (c.enabled) {
+    std::lock_guard<std::mutex> lock(c.mutex);
+    c.liveBlocks[ptr] = sizeBytes;
+  }
   return reinterpret_cast<void *>(ptr);
 }
 
@@ -281,9 +373,24 @@ void mgpuMemFree(void *ptr, void *stream) {
   useContext();
   if (!ptr)
     return;
+  auto dptr = reinterpret_cast<CUdeviceptr>(ptr);
+  Caches &c = caches();
+  if (c.enabled) {
+    // Wait for the work that used the block (generated code frees on that
+    // stream), so any later allocation may reuse it at once.
+    if (stream)
+      CHECK(cuStreamSynchronize(stream));
+    std::lock_guard<std::mutex> lock(c.mutex);
+    auto it = c.liveBlocks.find(dptr);
+    if (it != c.liveBlocks.end()) {
+      c.freeBlocks.emplace(it->second, dptr);
+      c.liveBlocks.erase(it);
+      return;
+    }
+  }
   if (stream)
     CHECK(cuStreamSynchronize(stream));
-  CHECK(cuMemFree(reinterpret_cast<CUdeviceptr>(ptr)));
+  CHECK(cuMemFree(dptr));
 }
 
 void mgpuMemcpy(void *dst, void *src, size_t sizeBytes, void *stream) {
@@ -338,6 +445,42 @@ float quantx_gpu_elapsed_ms(void *start, void *end) {
   float ms = 0;
   CHECK(cuEventElapsedTime(&ms, start, end));
   return ms;
+}
+
+/// Starts (1) or stops (0) timing every kernel launch with events, and
+/// clears the recorded time.
+void quantx_gpu_profile(int enable) {
+  Profile &prof = profile();
+  std::lock_guard<std::mutex> lock(prof.mutex);
+  prof.enabled = enable != 0;
+  for (auto &[start, end] : prof.pending) {
+    CHECK(cuEventDestroy(start));
+    CHECK(cuEventDestroy(end));
+  }
+  prof.pending.clear();
+  prof.totalMs = 0;
+  prof.launches = 0;
+}
+
+/// Milliseconds spent in kernels launched since profiling started (waits
+/// for them), and their number.
+double quantx_gpu_profile_ms(int64_t *launches) {
+  useContext();
+  Profile &prof = profile();
+  std::lock_guard<std::mutex> lock(prof.mutex);
+  for (auto &[start, end] : prof.pending) {
+    CHECK(cuEventSynchronize(end));
+    float ms = 0;
+    CHECK(cuEventElapsedTime(&ms, start, end));
+    prof.totalMs += ms;
+    ++prof.launches;
+    CHECK(cuEventDestroy(start));
+    CHECK(cuEventDestroy(end));
+  }
+  prof.pending.clear();
+  if (launches)
+    *launches = prof.launches;
+  return prof.totalMs;
 }
 
 /// Waits for all work on the device.
