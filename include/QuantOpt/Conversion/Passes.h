@@ -64,6 +64,11 @@ struct GPUMatmulKernelOptions {
   int64_t rows = 4;     ///< input rows per block (accumulators per lane)
   int64_t splitK = 0;   ///< K splits (0: chosen from the grid size)
   int64_t smCount = 132; ///< streaming multiprocessors to fill (H100 SXM)
+  int64_t smVersion = 90; ///< target architecture (80 for sm_80, ...)
+  bool tensorCores = true; ///< mma.sync kernels from mmaMinM rows
+  int64_t mmaMinM = 17;   ///< static M from which weight-only uses mma.sync
+  int64_t mmaMTiles = 2;  ///< 16-row mma tiles per warp
+  int64_t mmaNTiles = 4;  ///< 8-column mma tiles per warp
 };
 
 /// Patterns replacing weight-only quantx.matmul with launches of GPU
@@ -190,6 +195,11 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       *this, "kernels",
       llvm::cl::desc("Use the quantx GPU matmul kernels "
                      "(--quantx-gpu-matmul-kernels) where they apply"),
+      llvm::cl::init(true)};
+  PassOptions::Option<bool> tensorCores{
+      *this, "tensor-cores",
+      llvm::cl::desc("Use tensor-core (mma.sync) kernels; integer or FP8 "
+                     "matmuls on chips without such tensor cores are errors"),
       llvm::cl::init(true)};
   PassOptions::Option<int64_t> warps{
       *this, "warps", llvm::cl::desc("Warps per block of the GEMV kernels"),

@@ -146,8 +146,28 @@ def QuantXGPUMatmulKernels : Pass<"quantx-gpu-matmul-kernels", "::mlir::ModuleOp
       workspace and a second kernel adds them in split order
       (deterministic), adds the bias and rounds to the result type.
 
+    With a static M of at least `mma-min-m` rows, f16 or bf16 activations
+    and integer (int4/uint4/int8/uint8) or FP8 weights, the op instead
+    becomes a tensor-core kernel (sm_80 and newer): each warp computes
+    `16 mma-m-tiles x 8 mma-n-tiles` outputs with `nvvm.mma.sync` m16n8k16
+    (f16/bf16 operands, f32 accumulators). Weights are decoded in registers
+    to exact f16/bf16 values (`q - zero_point`, or the FP8 value) and the
+    scales are applied to the f32 sums (per block of K for group-wise
+    scales, whose groups must be multiples of the K block: 128 codes for
+    4-bit, 64 for 8-bit), so products are exact. Within a K block, thread
+    `t` of each quad reads its own contiguous 16-byte weight chunk and the
+    activations at the same K positions: the mma sums over the K slots
+    that a thread holds in both operands, so this assignment keeps loads
+    contiguous without changing the result. Integer (W8A8) `quantx.matmul`
+    with 8-bit codes becomes an mma.sync m16n8k32 kernel (s8/u8, i32
+    accumulators wrapping like the reference) followed by the reference
+    epilogue on tensors. With `tensor-cores` (the default) an integer
+    matmul on a chip before sm_80, or an FP8 x FP8 matmul on a chip before
+    sm_89, is an error (there are no such tensor cores to use);
+    `tensor-cores=false` leaves them to CUDA-core code.
+
     Float reassociation is the only numeric difference from
-    `--quantx-lower-to-linalg`. Eligible: weight-only `quantx.matmul` with a
+    `--quantx-lower-to-linalg`. Eligible for the GEMV kernel: weight-only `quantx.matmul` with a
     static weight shape and K, f32/f16/bf16 activations, scales and
     results, scales per tensor, per output channel or grouped along K with
     a group that is a multiple of a chunk (32 codes for 4-bit, 16 for
@@ -167,13 +187,28 @@ def QuantXGPUMatmulKernels : Pass<"quantx-gpu-matmul-kernels", "::mlir::ModuleOp
            "Splits of K (0: the smallest power of two giving about two "
            "blocks per SM)">,
     Option<"smCount", "sm-count", "int64_t", "132",
-           "Streaming multiprocessors of the target (132 on H100 SXM)">
+           "Streaming multiprocessors of the target (132 on H100 SXM)">,
+    Option<"chip", "chip", "std::string", "\"sm_90\"",
+           "Target architecture (sm_70 to sm_90a): decides which tensor "
+           "cores exist">,
+    Option<"tensorCores", "tensor-cores", "bool", "true",
+           "Use mma.sync tensor-core kernels (and reject integer/FP8 "
+           "matmuls on chips without such tensor cores)">,
+    Option<"mmaMinM", "mma-min-m", "int64_t", "17",
+           "Static M from which weight-only matmuls use tensor cores">,
+    Option<"mmaMTiles", "mma-m-tiles", "int64_t", "2",
+           "16-row mma tiles per warp">,
+    Option<"mmaNTiles", "mma-n-tiles", "int64_t", "4",
+           "8-column mma tiles per warp (halved until the block divides N)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::bufferization::BufferizationDialect",
     "::mlir::gpu::GPUDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect",
+    "::mlir::NVVM::NVVMDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect"

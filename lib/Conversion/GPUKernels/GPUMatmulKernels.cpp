@@ -33,6 +33,8 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -561,6 +563,17 @@ struct WeightOnlyMatmulToGemv : OpRewritePattern<MatmulOp> {
   GPUMatmulKernelOptions options;
 };
 
+/// 80 for "sm_80", 90 for "sm_90a"; nullopt outside sm_70 to sm_90a.
+std::optional<int64_t> parseChip(StringRef chip) {
+  int64_t v = 0;
+  if (!chip.consume_front("sm_"))
+    return std::nullopt;
+  chip.consume_back("a");
+  if (chip.getAsInteger(10, v) || v < 70 || v > 90)
+    return std::nullopt;
+  return v;
+}
+
 struct QuantXGPUMatmulKernelsPass
     : quantx::impl::QuantXGPUMatmulKernelsBase<QuantXGPUMatmulKernelsPass> {
   using Base::Base;
@@ -571,10 +584,23 @@ struct QuantXGPUMatmulKernelsPass
     options.rows = rows;
     options.splitK = splitK;
     options.smCount = smCount;
-    if (warps < 1 || warps > 32 || rows < 1 || rows > 16 || splitK < 0 || smCount < 1) {
+    options.tensorCores = tensorCores;
+    options.mmaMinM = mmaMinM;
+    options.mmaMTiles = mmaMTiles;
+    options.mmaNTiles = mmaNTiles;
+    std::optional<int64_t> version = parseChip(chip);
+    if (!version) {
+      getOperation().emitError() << "quantx-gpu-matmul-kernels: unsupported chip '" << chip
+                                 << "'; expected sm_70 to sm_90a";
+      return signalPassFailure();
+    }
+    options.smVersion = *version;
+    if (warps < 1 || warps > 32 || rows < 1 || rows > 16 || splitK < 0 || smCount < 1 ||
+        mmaMTiles < 1 || mmaMTiles > 4 || mmaNTiles < 1 || mmaNTiles > 8 || mmaMinM < 1) {
       getOperation().emitError()
           << "quantx-gpu-matmul-kernels: warps must be in [1, 32], rows in "
-             "[1, 16], split-k >= 0 and sm-count >= 1";
+             "[1, 16], split-k >= 0, sm-count >= 1, mma-m-tiles in [1, 4], "
+             "mma-n-tiles in [1, 8] and mma-min-m >= 1";
       return signalPassFailure();
     }
     int64_t before = 0;
@@ -589,6 +615,509 @@ struct QuantXGPUMatmulKernelsPass
     if (auto gm = getOperation().lookupSymbol<gpu::GPUModuleOp>(kGPUModuleName))
       numKernels += llvm::range_size(gm.getOps<gpu::GPUFuncOp>());
   }
+};
+
+} // namespace
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Tensor-core kernels (mma.sync) for larger M.
+//===----------------------------------------------------------------------===//
+
+/// The MMA flavour: f16 or bf16 m16n8k16 with f32 accumulation (weights
+/// decoded to exact f16/bf16 values in registers), or 8-bit integer
+/// m16n8k32 with i32 accumulation (raw codes).
+enum class MmaKind { F16, BF16, Int8 };
+
+/// Everything that determines a tensor-core kernel's code.
+struct MmaSpec {
+  MmaKind kind = MmaKind::F16;
+  SchemeAttr scheme;     // weights
+  SchemeAttr lhsScheme;  // Int8: the activations' scheme
+  Type lhsElt, resElt, rhsElt, scaleElt, zpElt, biasElt; // scale/zp/bias: F16/BF16 only
+  int64_t n = 0, k = 0, group = 0;
+  ScaleKind scaleKind = ScaleKind::PerTensor;
+  int64_t warps = 4, mTiles = 2, nTiles = 4;
+
+  bool packed() const { return scheme.isSubByte(); }
+  /// Codes of one 16-byte weight chunk (a thread's share of a K block).
+  int64_t chunkCodes() const { return packed() ? 32 : 16; }
+  /// K of one block: four threads' chunks.
+  int64_t kBlock() const { return 4 * chunkCodes(); }
+  /// K slots of a thread per mma (4 for m16n8k16, 8 for m16n8k32).
+  int64_t slots() const { return kind == MmaKind::Int8 ? 8 : 4; }
+  int64_t steps() const { return chunkCodes() / slots(); }
+  int64_t rowBytes() const { return packed() ? k / 2 : k; }
+  int64_t blockN() const { return 8 * nTiles * warps; }
+  int64_t blockM() const { return 16 * mTiles; }
+  bool grouped() const { return scaleKind == ScaleKind::Grouped; }
+
+  std::string name() const {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    os << "mma_" << (kind == MmaKind::Int8 ? "s8_" : "")
+       << (lhsScheme ? stringifyStorageKind(lhsScheme.getStorage()).str() + "x" : "")
+       << stringifyStorageKind(scheme.getStorage()) << "_n" << n << "_k" << k << "_g" << group
+       << "_s" << int(scaleKind) << (zpElt ? "_zp" : "") << (biasElt ? "_b" : "") << "_w"
+       << warps << "_mt" << mTiles << "_nt" << nTiles << "_";
+    lhsElt.print(os);
+    os << "_";
+    resElt.print(os);
+    if (scaleElt) {
+      os << "_";
+      scaleElt.print(os);
+    }
+    if (biasElt) {
+      os << "_";
+      biasElt.print(os);
+    }
+    return s;
+  }
+};
+
+/// Packs a 32-bit register of `vals` (2 x 16-bit or 4 x 8-bit, a 1-D
+/// vector) as the mma operand type: vector<2xf16> for f16, i32 otherwise.
+Value mmaRegister(OpBuilder &b, Location loc, MmaKind kind, Value vals) {
+  if (kind == MmaKind::F16)
+    return vals;
+  Value word = vector::BitCastOp::create(b, loc, VectorType::get({1}, b.getI32Type()), vals);
+  return vector::ExtractOp::create(b, loc, word, ArrayRef<int64_t>{0});
+}
+
+/// Elements [offset, offset + size) of a 1-D vector (a shuffle, which the
+/// NVVM lowering handles).
+Value sliceOf(OpBuilder &b, Location loc, Value v, int64_t offset, int64_t size) {
+  SmallVector<int64_t> mask;
+  for (int64_t i = 0; i < size; ++i)
+    mask.push_back(offset + i);
+  return vector::ShuffleOp::create(b, loc, v, v, mask);
+}
+
+/// Builds the tensor-core kernel. Block (32, warps): warp w computes a
+/// (16 mTiles) x (8 nTiles) tile of the output at rows blockIdx.y * blockM,
+/// columns blockIdx.x * blockN + w * 8 nTiles, with mma.sync over K blocks.
+///
+/// Within a K block, thread t = lane % 4 reads the 16-byte weight chunk t
+/// of its weight row (n = its column in the mma's B fragment, lane / 4) and
+/// the activations at the same K positions: the mma sums over the K slots
+/// every thread t holds in both A and B, so assigning slot s of step j the
+/// position kblock + t * chunk + j * slots + s (the same for A and B) keeps
+/// each thread's loads contiguous without changing the sum.
+gpu::GPUFuncOp buildMmaKernel(gpu::GPUModuleOp gm, const MmaSpec &spec) {
+  MLIRContext *ctx = gm.getContext();
+  Builder tb(ctx);
+  Type f32 = tb.getF32Type(), i32 = tb.getI32Type(), i8 = tb.getI8Type();
+  const int64_t dyn = ShapedType::kDynamic;
+  bool isInt = spec.kind == MmaKind::Int8;
+  Type accElt = isInt ? i32 : f32;
+  Type mmaElt = spec.kind == MmaKind::F16 ? Type(tb.getF16Type())
+                : spec.kind == MmaKind::BF16 ? Type(tb.getBF16Type())
+                                             : i8;
+
+  SmallVector<Type> args{MemRefType::get({dyn, spec.k}, spec.lhsElt),
+                         MemRefType::get({spec.n, spec.rowBytes()}, spec.rhsElt)};
+  GemvSpec shapes; // for scaleShape()
+  shapes.n = spec.n;
+  shapes.k = spec.k;
+  shapes.group = spec.group;
+  shapes.scaleKind = spec.scaleKind;
+  if (!isInt) {
+    args.push_back(MemRefType::get(scaleShape(shapes), spec.scaleElt));
+    if (spec.zpElt)
+      args.push_back(MemRefType::get(scaleShape(shapes), spec.zpElt));
+    if (spec.biasElt)
+      args.push_back(MemRefType::get({spec.n}, spec.biasElt));
+  }
+  args.push_back(MemRefType::get({dyn, spec.n}, spec.resElt));
+  auto func = createKernelFunc(gm, spec.name(), args, {},
+                               {int32_t(kWarpSize), int32_t(spec.warps), 1});
+  Block &entry = func.getBody().front();
+  OpBuilder b = OpBuilder::atBlockBegin(&entry);
+  Location loc = func.getLoc();
+  unsigned ai = 0;
+  Value lhs = entry.getArgument(ai++), rhs = entry.getArgument(ai++);
+  Value scale = isInt ? Value() : entry.getArgument(ai++);
+  Value zp = spec.zpElt ? entry.getArgument(ai++) : Value();
+  Value bias = spec.biasElt ? entry.getArgument(ai++) : Value();
+  Value out = entry.getArgument(ai++);
+
+  Value c0 = idx(b, loc, 0), c1 = idx(b, loc, 1);
+  Value lane = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value warp = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::y);
+  Value bx = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  Value by = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
+  Value g = arith::DivUIOp::create(b, loc, lane, idx(b, loc, 4));
+  Value t = arith::RemUIOp::create(b, loc, lane, idx(b, loc, 4));
+  Value m = memref::DimOp::create(b, loc, lhs, c0);
+  Value mLast = arith::SubIOp::create(b, loc, m, c1);
+  auto add = [&](OpBuilder &ob, Location l, Value x, int64_t v) -> Value {
+    return v == 0 ? x : Value(arith::AddIOp::create(ob, l, x, idx(ob, l, v)));
+  };
+  auto mul = [&](OpBuilder &ob, Location l, Value x, int64_t v) -> Value {
+    return arith::MulIOp::create(ob, l, x, idx(ob, l, v));
+  };
+  // First output column of the warp, first row of the block.
+  Value n0 = arith::AddIOp::create(b, loc, mul(b, loc, bx, spec.blockN()),
+                                   mul(b, loc, warp, 8 * spec.nTiles));
+  Value m0 = mul(b, loc, by, spec.blockM());
+  // This thread's rows (A fragment rows g and g + 8 of each m tile, clamped
+  // for loads) and weight rows (B fragment column g of each n tile).
+  SmallVector<Value> aRows;
+  for (int64_t r = 0; r < spec.mTiles; ++r)
+    for (int64_t h = 0; h < 2; ++h)
+      aRows.push_back(arith::MinUIOp::create(
+          b, loc, arith::AddIOp::create(b, loc, add(b, loc, m0, 16 * r + 8 * h), g), mLast));
+  SmallVector<Value> wRows;
+  for (int64_t i = 0; i < spec.nTiles; ++i)
+    wRows.push_back(arith::AddIOp::create(b, loc, add(b, loc, n0, 8 * i), g));
+  // Output columns of this thread's accumulators: 2t and 2t + 1 of each n tile.
+  SmallVector<Value> cCols;
+  Value t2 = mul(b, loc, t, 2);
+  for (int64_t i = 0; i < spec.nTiles; ++i)
+    for (int64_t e = 0; e < 2; ++e)
+      cCols.push_back(arith::AddIOp::create(b, loc, add(b, loc, n0, 8 * i + e), t2));
+
+  bool grouped = spec.grouped();
+  auto scaleAt = [&](OpBuilder &ob, Location l, Value col, Value grp) -> Value {
+    SmallVector<Value> ix;
+    if (spec.scaleKind != ScaleKind::PerTensor)
+      ix.push_back(col);
+    if (grouped)
+      ix.push_back(grp);
+    return extendToF32(ob, l, memref::LoadOp::create(ob, l, scale, ix));
+  };
+
+  int64_t tiles = spec.mTiles * spec.nTiles;
+  Value accZero = isInt ? Value(arith::ConstantIntOp::create(b, loc, i32, 0))
+                        : Value(arith::ConstantFloatOp::create(b, loc, cast<FloatType>(f32),
+                                                               APFloat(0.0f)));
+  SmallVector<Value> init(4 * tiles, accZero);
+  auto loop = scf::ForOp::create(
+      b, loc, c0, idx(b, loc, spec.k / spec.kBlock()), c1, init,
+      [&](OpBuilder &lb, Location l, Value kb, ValueRange accs) {
+        Value kBase = arith::AddIOp::create(lb, l, mul(lb, l, kb, spec.kBlock()),
+                                            mul(lb, l, t, spec.chunkCodes()));
+        Value grp = grouped ? arith::DivUIOp::create(lb, l, kBase, idx(lb, l, spec.group))
+                            : Value();
+        // B: each n tile's chunk, decoded to the mma element type.
+        Value byteOff = arith::AddIOp::create(lb, l, mul(lb, l, kb, 4 * kChunkBytes),
+                                              mul(lb, l, t, kChunkBytes));
+        auto chunkType = VectorType::get({kChunkBytes}, spec.rhsElt);
+        auto codesType = VectorType::get({spec.chunkCodes()}, mmaElt);
+        SmallVector<Value> bVals;
+        for (int64_t i = 0; i < spec.nTiles; ++i) {
+          Value bytes = vector::LoadOp::create(lb, l, chunkType, rhs, ValueRange{wRows[i], byteOff},
+                                               false, llvm::Align(kChunkBytes));
+          if (isInt) {
+            bVals.push_back(bytes);
+            continue;
+          }
+          Value zpSplat;
+          if (zp) {
+            SmallVector<Value> ix;
+            if (spec.scaleKind != ScaleKind::PerTensor)
+              ix.push_back(wRows[i]);
+            if (grouped)
+              ix.push_back(grp);
+            Value z = storedIntToI32(lb, l, spec.scheme, memref::LoadOp::create(lb, l, zp, ix));
+            zpSplat = vector::BroadcastOp::create(
+                lb, l, VectorType::get({kChunkBytes}, lb.getI32Type()), z);
+          }
+          Value decoded; // f32, chunk order (k ascending)
+          if (spec.packed()) {
+            auto byteVec = VectorType::get({kChunkBytes}, i8);
+            auto nib = [&](Value v) {
+              return emitDecode(lb, l, spec.scheme,
+                                arith::TruncIOp::create(
+                                    lb, l, VectorType::get({kChunkBytes}, lb.getIntegerType(4)), v),
+                                zpSplat);
+            };
+            Value lo = nib(arith::AndIOp::create(lb, l, bytes, splatInt(lb, l, byteVec, 0x0F)));
+            Value hi = nib(arith::ShRUIOp::create(lb, l, bytes, splatInt(lb, l, byteVec, 4)));
+            SmallVector<int64_t> interleave;
+            for (int64_t q = 0; q < kChunkBytes; ++q) {
+              interleave.push_back(q);
+              interleave.push_back(q + kChunkBytes);
+            }
+            decoded = vector::ShuffleOp::create(lb, l, lo, hi, interleave);
+          } else {
+            decoded = emitDecode(lb, l, spec.scheme, bytes, zpSplat);
+          }
+          bVals.push_back(arith::TruncFOp::create(lb, l, codesType, decoded));
+        }
+        // A: rows g and g + 8 of each m tile at the same K positions.
+        auto aType = VectorType::get({spec.chunkCodes()}, spec.lhsElt);
+        int64_t aBytes = spec.chunkCodes() * spec.lhsElt.getIntOrFloatBitWidth() / 8;
+        SmallVector<Value> aVals;
+        for (Value row : aRows)
+          aVals.push_back(vector::LoadOp::create(lb, l, aType, lhs, ValueRange{row, kBase}, false,
+                                                 llvm::Align(std::min<int64_t>(16, aBytes))));
+
+        SmallVector<Value> cur(accs.begin(), accs.end());
+        if (grouped)
+          std::fill(cur.begin(), cur.end(), accZero);
+        int64_t half = spec.slots() / 2;
+        auto mmaType = isInt ? NVVM::MMATypes::s8 : spec.kind == MmaKind::F16 ? NVVM::MMATypes::f16
+                                                                                  : NVVM::MMATypes::bf16;
+        auto aPtx = mmaType, bPtx = mmaType;
+        if (isInt && spec.lhsScheme.getStorage() == StorageKind::u8)
+          aPtx = NVVM::MMATypes::u8;
+        if (isInt && spec.scheme.getStorage() == StorageKind::u8)
+          bPtx = NVVM::MMATypes::u8;
+        Type resStruct = LLVM::LLVMStructType::getLiteral(ctx, SmallVector<Type>(4, accElt));
+        for (int64_t j = 0; j < spec.steps(); ++j) {
+          int64_t off = j * spec.slots();
+          SmallVector<Value> bRegs;
+          for (int64_t i = 0; i < spec.nTiles; ++i)
+            bRegs.push_back(Value());
+          for (int64_t r = 0; r < spec.mTiles; ++r) {
+            Value lo = aVals[2 * r], hi = aVals[2 * r + 1];
+            SmallVector<Value> aRegs{
+                mmaRegister(lb, l, spec.kind, sliceOf(lb, l, lo, off, half)),
+                mmaRegister(lb, l, spec.kind, sliceOf(lb, l, hi, off, half)),
+                mmaRegister(lb, l, spec.kind, sliceOf(lb, l, lo, off + half, half)),
+                mmaRegister(lb, l, spec.kind, sliceOf(lb, l, hi, off + half, half))};
+            for (int64_t i = 0; i < spec.nTiles; ++i) {
+              SmallVector<Value> bPair{
+                  mmaRegister(lb, l, spec.kind, sliceOf(lb, l, bVals[i], off, half)),
+                  mmaRegister(lb, l, spec.kind, sliceOf(lb, l, bVals[i], off + half, half))};
+              int64_t tile = r * spec.nTiles + i;
+              ArrayRef<Value> c(cur.data() + 4 * tile, 4);
+              auto mma = NVVM::MmaOp::create(
+                  lb, l, resStruct, aRegs, bPair, c,
+                  {16, 8, isInt ? 32 : 16}, std::nullopt,
+                  isInt ? std::optional(NVVM::MMAIntOverflow::wrapped) : std::nullopt,
+                  std::array<NVVM::MMATypes, 2>{aPtx, bPtx},
+                  std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row, NVVM::MMALayout::col});
+              for (int64_t e = 0; e < 4; ++e)
+                cur[4 * tile + e] = LLVM::ExtractValueOp::create(lb, l, mma, e);
+            }
+          }
+        }
+        if (grouped) {
+          // This K block lies in one group: acc += block sum * scale.
+          SmallVector<Value> colScale;
+          for (Value col : cCols)
+            colScale.push_back(scaleAt(lb, l, col, grp));
+          for (int64_t r = 0; r < spec.mTiles; ++r)
+            for (int64_t i = 0; i < spec.nTiles; ++i)
+              for (int64_t e = 0; e < 4; ++e) {
+                int64_t at = 4 * (r * spec.nTiles + i) + e;
+                cur[at] = math::FmaOp::create(lb, l, cur[at], colScale[2 * i + e % 2], accs[at]);
+              }
+        }
+        scf::YieldOp::create(lb, l, cur);
+      });
+
+  // Epilogue: per-channel / per-tensor scale, bias, rounding; rows < M.
+  for (int64_t r = 0; r < spec.mTiles; ++r)
+    for (int64_t i = 0; i < spec.nTiles; ++i)
+      for (int64_t e = 0; e < 4; ++e) {
+        Value v = loop.getResult(4 * (r * spec.nTiles + i) + e);
+        Value col = cCols[2 * i + e % 2];
+        if (!isInt) {
+          if (!grouped)
+            v = arith::MulFOp::create(b, loc, v, scaleAt(b, loc, col, Value()));
+          if (bias)
+            v = arith::AddFOp::create(
+                b, loc, v, extendToF32(b, loc, memref::LoadOp::create(b, loc, bias, ValueRange{col})));
+          v = truncFromF32(b, loc, v, spec.resElt);
+        }
+        Value row = arith::AddIOp::create(b, loc, add(b, loc, m0, 16 * r + (e / 2) * 8), g);
+        Value inRange = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, m);
+        scf::IfOp::create(b, loc, inRange, [&](OpBuilder &sb, Location sl) {
+          memref::StoreOp::create(sb, sl, v, out, ValueRange{row, col});
+          scf::YieldOp::create(sb, sl);
+        });
+      }
+  gpu::ReturnOp::create(b, loc);
+  return func;
+}
+
+/// bufferization.to_buffer of `v` cast to `type`.
+Value bufferAs(PatternRewriter &rewriter, Location loc, Value v, Type type) {
+  auto t = cast<RankedTensorType>(v.getType());
+  Value buf = bufferization::ToBufferOp::create(
+      rewriter, loc, MemRefType::get(t.getShape(), t.getElementType()), v, /*read_only=*/true);
+  return buf.getType() == type ? buf : memref::CastOp::create(rewriter, loc, type, buf);
+}
+
+/// Launches the tensor-core kernel for `spec` on `operands` and returns the
+/// result tensor of `resultType` (allocated here).
+Value launchMma(PatternRewriter &rewriter, MatmulOp op, const MmaSpec &spec,
+                ArrayRef<Value> operands, RankedTensorType resultType) {
+  gpu::GPUModuleOp gm = getOrCreateGPUModule(op->getParentOfType<ModuleOp>());
+  auto func = gm.lookupSymbol<gpu::GPUFuncOp>(spec.name());
+  if (!func)
+    func = buildMmaKernel(gm, spec);
+  Location loc = op.getLoc();
+  ArrayRef<Type> types = func.getFunctionType().getInputs();
+  SmallVector<Value> args;
+  for (auto [v, type] : llvm::zip(operands, types))
+    args.push_back(bufferAs(rewriter, loc, v, type));
+  Value m = tensor::DimOp::create(rewriter, loc, op.getLhs(), 0);
+  SmallVector<Value> dynamic;
+  if (resultType.isDynamicDim(0))
+    dynamic.push_back(m);
+  Value outBuf = memref::AllocOp::create(
+      rewriter, loc, MemRefType::get(resultType.getShape(), resultType.getElementType()),
+      dynamic);
+  args.push_back(outBuf.getType() == types.back()
+                     ? outBuf
+                     : Value(memref::CastOp::create(rewriter, loc, types.back(), outBuf)));
+  Value one = idx(rewriter, loc, 1);
+  gpu::KernelDim3 grid{idx(rewriter, loc, spec.n / spec.blockN()),
+                       ceilDiv(rewriter, loc, m, spec.blockM()), one};
+  gpu::KernelDim3 block{idx(rewriter, loc, kWarpSize), idx(rewriter, loc, spec.warps), one};
+  gpu::LaunchFuncOp::create(rewriter, loc, func, grid, block, Value(), args);
+  return bufferization::ToTensorOp::create(rewriter, loc, resultType, outBuf,
+                                           /*restrict=*/true, /*writable=*/true);
+}
+
+/// The largest (warps, n tiles) not above the options' whose block width
+/// divides N; false if N is not a multiple of 8.
+bool fitTiles(MmaSpec &spec, const GPUMatmulKernelOptions &options) {
+  spec.mTiles = options.mmaMTiles;
+  for (int64_t w = options.warps; w >= 1; w /= 2)
+    for (int64_t nt = options.mmaNTiles; nt >= 1; nt /= 2)
+      if (spec.n % (8 * nt * w) == 0) {
+        spec.warps = w;
+        spec.nTiles = nt;
+        return true;
+      }
+  return false;
+}
+
+/// Weight-only quantx.matmul with M >= mma-min-m and f16/bf16 activations:
+/// weights decoded in registers to exact f16/bf16 values (q - zero point;
+/// FP8 values), mma.sync m16n8k16 with f32 accumulation, scales applied to
+/// the f32 sums (per K block for groups), so the products are exact and
+/// only the summation order differs from the reference lowering.
+struct WeightOnlyMatmulToMma : OpRewritePattern<MatmulOp> {
+  WeightOnlyMatmulToMma(MLIRContext *ctx, const GPUMatmulKernelOptions &options)
+      : OpRewritePattern(ctx, /*benefit=*/2), options(options) {}
+
+  LogicalResult matchAndRewrite(MatmulOp op, PatternRewriter &rewriter) const override {
+    if (!options.tensorCores || options.smVersion < 80)
+      return rewriter.notifyMatchFailure(op, "tensor cores off or before sm_80");
+    if (op.getKind() != MatmulOp::Kind::WeightOnly || !op.getRhsScale())
+      return rewriter.notifyMatchFailure(op, "not a weight-only matmul with scales");
+    SchemeAttr scheme = op.getRhsScheme();
+    auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
+    auto resType = cast<RankedTensorType>(op.getResult().getType());
+    RankedTensorType rhsType = op.getRhs().getType();
+    if (!lhsType.hasStaticShape() || !rhsType.hasStaticShape() ||
+        lhsType.getDimSize(0) < options.mmaMinM)
+      return rewriter.notifyMatchFailure(op, "dynamic shape or small M (GEMV)");
+    if (scheme.getStorage() == StorageKind::nf4)
+      return rewriter.notifyMatchFailure(op, "NF4 values are not exact in f16");
+    MmaSpec spec;
+    Type lhsElt = lhsType.getElementType();
+    if (lhsElt.isF16())
+      spec.kind = MmaKind::F16;
+    else if (lhsElt.isBF16())
+      spec.kind = MmaKind::BF16;
+    else
+      return rewriter.notifyMatchFailure(op, "activations are not f16/bf16");
+    spec.scheme = scheme;
+    spec.n = rhsType.getDimSize(0);
+    spec.k = lhsType.getDimSize(1);
+    if (spec.k % spec.kBlock() != 0 || !fitTiles(spec, options))
+      return rewriter.notifyMatchFailure(op, "K or N does not fit the tiles");
+    spec.group = spec.k;
+    if (scheme.isPerTensor()) {
+      spec.scaleKind = ScaleKind::PerTensor;
+    } else if (scheme.isPerChannel() && *scheme.getAxis() == 0) {
+      spec.scaleKind = ScaleKind::PerRow;
+    } else if (scheme.isGrouped() && *scheme.getAxis() == 1 &&
+               *scheme.getGroupSize() % spec.kBlock() == 0) {
+      spec.scaleKind = ScaleKind::Grouped;
+      spec.group = *scheme.getGroupSize();
+    } else {
+      return rewriter.notifyMatchFailure(op, "scale layout has no tensor-core kernel");
+    }
+    Value scale = op.getRhsScale(), zp = op.getRhsZeroPoint(), bias = op.getBias();
+    spec.lhsElt = lhsElt;
+    spec.resElt = resType.getElementType();
+    spec.rhsElt = rhsType.getElementType();
+    spec.scaleElt = getElementTypeOrSelf(scale.getType());
+    spec.zpElt = zp ? getElementTypeOrSelf(zp.getType()) : Type();
+    spec.biasElt = bias ? getElementTypeOrSelf(bias.getType()) : Type();
+    if (!isFloatElt(spec.resElt) || !isFloatElt(spec.scaleElt) ||
+        (bias && !isFloatElt(spec.biasElt)))
+      return rewriter.notifyMatchFailure(op, "unsupported element types");
+    SmallVector<Value> operands{op.getLhs(), op.getRhs(), scale};
+    if (zp)
+      operands.push_back(zp);
+    if (bias)
+      operands.push_back(bias);
+    rewriter.replaceOp(op, launchMma(rewriter, op, spec, operands, resType));
+    return success();
+  }
+
+  GPUMatmulKernelOptions options;
+};
+
+/// Integer (W8A8) quantx.matmul with 8-bit codes: the exact i32 accumulator
+/// of the raw codes from mma.sync m16n8k32 (s8/u8, wrapping like the
+/// reference), then the reference epilogue on tensors (zero-point
+/// corrections, bias, scales, requantization).
+struct IntegerMatmulToMma : OpRewritePattern<MatmulOp> {
+  IntegerMatmulToMma(MLIRContext *ctx, const GPUMatmulKernelOptions &options)
+      : OpRewritePattern(ctx, /*benefit=*/2), options(options) {}
+
+  LogicalResult matchAndRewrite(MatmulOp op, PatternRewriter &rewriter) const override {
+    if (!options.tensorCores || op.getKind() != MatmulOp::Kind::Integer)
+      return rewriter.notifyMatchFailure(op, "not an integer matmul");
+    if (options.smVersion < 80)
+      return op.emitOpError() << "int8 tensor-core matmul needs sm_80 or newer, the target "
+                                 "is sm_"
+                              << options.smVersion
+                              << "; compile with tensor-cores=false for CUDA-core code";
+    SchemeAttr scheme = op.getRhsScheme(), lhsScheme = op.getLhsSchemeAttr();
+    auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
+    RankedTensorType rhsType = op.getRhs().getType();
+    if (scheme.isSubByte() || lhsScheme.isSubByte() || !rhsType.hasStaticShape() ||
+        lhsType.isDynamicDim(1))
+      return rewriter.notifyMatchFailure(op, "4-bit codes or dynamic K");
+    MmaSpec spec;
+    spec.kind = MmaKind::Int8;
+    spec.scheme = scheme;
+    spec.lhsScheme = lhsScheme;
+    spec.n = rhsType.getDimSize(0);
+    spec.k = rhsType.getDimSize(1);
+    spec.group = spec.k;
+    spec.lhsElt = spec.rhsElt = rewriter.getI8Type();
+    spec.resElt = rewriter.getI32Type();
+    if (spec.k % spec.kBlock() != 0 || !fitTiles(spec, options))
+      return rewriter.notifyMatchFailure(op, "K or N does not fit the tiles");
+    auto accType = RankedTensorType::get(
+        cast<RankedTensorType>(op.getResult().getType()).getShape(), rewriter.getI32Type());
+    Value acc = launchMma(rewriter, op, spec, {op.getLhs(), op.getRhs()}, accType);
+    rewriter.replaceOp(op, buildMatmulEpilogue(rewriter, op.getLoc(), op, acc));
+    return success();
+  }
+
+  GPUMatmulKernelOptions options;
+};
+
+/// FP8 x FP8 quantx.matmul: FP8 tensor cores exist from sm_89; on older
+/// chips asking for tensor cores is an error.
+struct Float8MatmulChipCheck : OpRewritePattern<MatmulOp> {
+  Float8MatmulChipCheck(MLIRContext *ctx, const GPUMatmulKernelOptions &options)
+      : OpRewritePattern(ctx, /*benefit=*/3), options(options) {}
+
+  LogicalResult matchAndRewrite(MatmulOp op, PatternRewriter &rewriter) const override {
+    if (!options.tensorCores || op.getKind() != MatmulOp::Kind::Float8 ||
+        options.smVersion >= 89)
+      return failure();
+    return op.emitOpError() << "FP8 tensor-core matmul needs sm_89 or newer, the target is sm_"
+                            << options.smVersion
+                            << "; compile with tensor-cores=false for CUDA-core code";
+  }
+
+  GPUMatmulKernelOptions options;
 };
 
 } // namespace
@@ -623,5 +1152,6 @@ void mlir::quantx::registerGPULaunchMemoryEffects(DialectRegistry &registry) {
 
 void mlir::quantx::populateGPUMatmulKernelPatterns(RewritePatternSet &patterns,
                                                    const GPUMatmulKernelOptions &options) {
-  patterns.add<WeightOnlyMatmulToGemv>(patterns.getContext(), options);
+  patterns.add<WeightOnlyMatmulToGemv, WeightOnlyMatmulToMma, IntegerMatmulToMma,
+               Float8MatmulChipCheck>(patterns.getContext(), options);
 }

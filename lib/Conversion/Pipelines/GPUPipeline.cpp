@@ -83,6 +83,8 @@ void mlir::quantx::buildQuantXGPUPipeline(OpPassManager &pm,
     kernels.rows = options.rows;
     kernels.splitK = options.splitK;
     kernels.smCount = options.smCount;
+    kernels.chip = options.chip;
+    kernels.tensorCores = options.tensorCores;
     pm.addPass(createQuantXGPUMatmulKernels(kernels));
   }
   addReferenceLoweringAndBufferization(pm);

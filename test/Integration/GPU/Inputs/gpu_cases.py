@@ -15,7 +15,9 @@ import sys
 
 # name, storage, M (negative: dynamic, |M| at run time), N, K,
 # group (0: per tensor, -1: per output channel, >0: along K),
-# lhs, result, scale, bias types ('' for none), zero point
+# lhs, result, scale, bias types ('' for none), zero point.
+# lhs 'i8'/'u8': an integer (W8A8) matmul whose input codes have that
+# scheme, a per-tensor f32 scale and an i8 zero point.
 CASES = [
     ('w4_g128_f16_splitk_bias', 'i4', 1, 256, 4096, 128, 'f16', 'f16', 'f16', 'f16', False),
     ('w4_g32_f32_m3', 'i4', 3, 72, 320, 32, 'f32', 'f32', 'f32', '', False),
@@ -26,9 +28,16 @@ CASES = [
     ('fp8e4m3_channel_f32', 'f8E4M3FN', 1, 64, 1024, -1, 'f32', 'f32', 'f32', '', False),
     ('fp8e5m2_tensor_f16_m7', 'f8E5M2', 7, 48, 256, 0, 'f16', 'f16', 'f16', '', False),
     ('w4_g8_reference_path', 'i4', 2, 4, 40, 8, 'f32', 'f32', 'f32', '', False),
+    # Tensor cores (static M >= 17, f16/bf16 activations; integer W8A8).
+    ('mma_w4_g128_f16_bias_m40', 'i4', 40, 256, 1024, 128, 'f16', 'f16', 'f16', 'f16', False),
+    ('mma_u4_g128_zp_bf16_m33', 'u4', 33, 64, 512, 128, 'bf16', 'f32', 'bf16', '', True),
+    ('mma_w8_channel_bf16_m64', 'i8', 64, 128, 256, -1, 'bf16', 'bf16', 'f32', '', False),
+    ('mma_fp8e4m3_tensor_f16_m17', 'f8E4M3FN', 17, 32, 128, 0, 'f16', 'f16', 'f32', '', False),
+    ('mma_w8a8_u8xi8_m48', 'i8', 48, 64, 256, -1, 'u8', 'f32', 'f32', '', False),
+    ('mma_w8a8_i8xu8zp_m20', 'u8', 20, 40, 192, 0, 'i8', 'f32', 'f32', '', True),
 ]
 
-TYPE_CODE = {'': 0, 'f32': 1, 'f16': 2, 'bf16': 3}
+TYPE_CODE = {'': 0, 'f32': 1, 'f16': 2, 'bf16': 3, 'i8': 4, 'u8': 5}
 PACKED = {'i4', 'u4', 'nf4'}
 
 
@@ -64,6 +73,12 @@ def case_mlir(i, c):
     weight += ')'
     operands = '%a, %w'
     tail = ''
+    if lhs in ('i8', 'u8'):
+        args[0] = f'%a: tensor<{mdim}x{k}xi8>'
+        types[0] = f'tensor<{mdim}x{k}xi8>'
+        args += ['%as: tensor<f32>', '%az: tensor<i8>']
+        types += ['tensor<f32>', 'tensor<i8>']
+        weight += f' input(#quantx.scheme<{lhs}> scale %as zero_point %az)'
     if bias:
         args.append(f'%b: tensor<{n}x{bias}>')
         types.append(args[-1].split(': ')[1])

@@ -22,7 +22,7 @@
 typedef struct {
   const char *name, *storage;
   int m, n, k, group; /* group: 0 per tensor, -1 per channel, > 0 along K */
-  int lhs, res, scale, bias; /* 0 none, 1 f32, 2 f16, 3 bf16 */
+  int lhs, res, scale, bias; /* 0 none, 1 f32, 2 f16, 3 bf16; lhs 4/5: i8/u8 codes */
   int zp;
   void (*fn)(void);
 } gpu_case;
@@ -38,7 +38,7 @@ static float uniform(float lo, float hi) {
   return lo + (hi - lo) * (float)(next_u32() & 0xFFFFFF) / 16777216.0f;
 }
 
-static size_t elt_bytes(int type) { return type == 1 ? 4 : 2; }
+static size_t elt_bytes(int type) { return type == 1 ? 4 : type >= 4 ? 1 : 2; }
 
 /* Stores f (rounded to `type`) at index i and returns the stored value. */
 static float store_float(void *buf, int type, size_t i, float f) {
@@ -122,6 +122,7 @@ static int random_zp(const char *s, uint8_t *stored) {
 typedef void (*fn4)(void *, void *, void *, void *);
 typedef void (*fn5)(void *, void *, void *, void *, void *);
 typedef void (*fn6)(void *, void *, void *, void *, void *, void *);
+typedef void (*fn7)(void *, void *, void *, void *, void *, void *, void *);
 
 static int run_case(const gpu_case *c) {
   int m = c->m, n = c->n, k = c->k;
@@ -138,8 +139,23 @@ static int run_case(const gpu_case *c) {
   int *zpv = calloc(nscale, sizeof(int));
   float *bf = calloc(n, sizeof(float));
 
-  for (size_t i = 0; i < (size_t)m * k; ++i)
-    af[i] = store_float(a, c->lhs, i, uniform(-1.0f, 1.0f));
+  /* Integer (W8A8) cases: input codes with a per-tensor scale and zero
+     point; af holds code - zero point (exact integers). */
+  int intLhs = c->lhs >= 4;
+  float aScale = 0;
+  uint8_t aZpStored = 0;
+  int aZp = intLhs ? random_zp(c->lhs == 4 ? "i8" : "u8", &aZpStored) : 0;
+  for (size_t i = 0; i < (size_t)m * k; ++i) {
+    if (intLhs) {
+      uint8_t q = (uint8_t)next_u32();
+      ((uint8_t *)a)[i] = q;
+      af[i] = (float)((c->lhs == 4 ? (int)(int8_t)q : (int)q) - aZp);
+    } else {
+      af[i] = store_float(a, c->lhs, i, uniform(-1.0f, 1.0f));
+    }
+  }
+  if (intLhs)
+    aScale = uniform(0.01f, 0.05f);
   for (size_t i = 0; i < (size_t)n * k; ++i)
     codes[i] = random_code(c->storage);
   for (int r = 0; r < n; ++r)
@@ -177,8 +193,15 @@ static int run_case(const gpu_case *c) {
   memref0d_t mz0 = quantx_memref0d(dz);
   void *mzp = c->group == 0 ? (void *)&mz0 : c->group < 0 ? (void *)&mz1 : (void *)&mz2;
   memref1d_t mb = quantx_memref1d(db, n);
+  void *das = intLhs ? quantx_upload(&aScale, 4) : NULL;
+  void *daz = intLhs ? quantx_upload(&aZpStored, 1) : NULL;
+  memref0d_t mas = quantx_memref0d(das), maz = quantx_memref0d(daz);
   memref2d_t out;
-  if (c->zp && c->bias)
+  if (intLhs && c->zp)
+    ((fn7)c->fn)(&out, &ma, &mw, msp, mzp, &mas, &maz);
+  else if (intLhs)
+    ((fn6)c->fn)(&out, &ma, &mw, msp, &mas, &maz);
+  else if (c->zp && c->bias)
     ((fn6)c->fn)(&out, &ma, &mw, msp, mzp, &mb);
   else if (c->zp)
     ((fn5)c->fn)(&out, &ma, &mw, msp, mzp);
@@ -194,15 +217,26 @@ static int run_case(const gpu_case *c) {
   int shapeOk = out.sizes[0] == m && out.sizes[1] == n;
   for (int i = 0; i < m; ++i)
     for (int r = 0; r < n; ++r) {
-      double sum = 0, mag = 0;
-      for (int j = 0; j < k; ++j) {
-        int si = c->group == 0 ? 0 : c->group < 0 ? r : r * groups + j / c->group;
-        float wv = decode(c->storage, codes[(size_t)r * k + j], zpv[si]) * sf[si];
-        double p = (double)af[(size_t)i * k + j] * (double)wv;
-        sum += p;
-        mag += fabs(p);
+      double sum = 0, mag = 0, ref;
+      if (intLhs) {
+        /* Integer: the exact i32 accumulator times (sa * sw) in f32. */
+        int si = c->group == 0 ? 0 : r;
+        int64_t acc = 0;
+        for (int j = 0; j < k; ++j)
+          acc += (int64_t)af[(size_t)i * k + j] *
+                 (int64_t)decode(c->storage, codes[(size_t)r * k + j], zpv[si]);
+        ref = (double)((float)acc * (aScale * sf[si]));
+        mag = fabs(ref);
+      } else {
+        for (int j = 0; j < k; ++j) {
+          int si = c->group == 0 ? 0 : c->group < 0 ? r : r * groups + j / c->group;
+          float wv = decode(c->storage, codes[(size_t)r * k + j], zpv[si]) * sf[si];
+          double p = (double)af[(size_t)i * k + j] * (double)wv;
+          sum += p;
+          mag += fabs(p);
+        }
+        ref = sum + bf[r];
       }
-      double ref = sum + bf[r];
       double got = load_float(o, c->res, (size_t)i * n + r);
       /* f32 accumulation in any order, then rounding to the result type
          (one unit in the last place: a sum near a rounding midpoint may
@@ -226,6 +260,8 @@ static int run_case(const gpu_case *c) {
     mgpuMemFree(dz, 0);
   if (db)
     mgpuMemFree(db, 0);
+  if (das)
+    mgpuMemFree(das, 0), mgpuMemFree(daz, 0);
   free(a), free(w), free(codes), free(zps), free(s), free(b), free(af), free(sf), free(zpv),
       free(bf), free(o);
   return ok;
