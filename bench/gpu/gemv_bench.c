@@ -21,12 +21,22 @@ typedef struct {
   size_t lhsBytes, rhsBytes, scaleBytes, outBytes;
   int scaleRank; /* 0, 1 (per channel) or 2 (groups) */
   int groups;
+  int w8a8; /* int8 input codes and a per-tensor input scale */
   void (*fn)(void);
 } bench_case;
 
 #include "bench_cases.h"
 
 typedef void (*fn4)(void *, void *, void *, void *);
+typedef void (*fn5)(void *, void *, void *, void *, void *);
+
+static void call(const bench_case *c, memref2d_t *out, memref2d_t *a, memref2d_t *w, void *s,
+                 memref0d_t *as) {
+  if (c->w8a8)
+    ((fn5)c->fn)(out, a, w, s, as);
+  else
+    ((fn4)c->fn)(out, a, w, s);
+}
 
 static double now_ms(void) {
   struct timespec t;
@@ -88,11 +98,14 @@ int main(int argc, char **argv) {
   printf("{\"device\": \"%s\", \"sms\": %d, \"capability\": %d, \"copy_gbps\": %.1f}\n", name,
          sms, cap, copy_gbps());
   fflush(stdout);
-  double *kernel = malloc(sizeof(double) * iters), *call = malloc(sizeof(double) * iters);
+  double *kernel = malloc(sizeof(double) * iters), *callMs = malloc(sizeof(double) * iters);
   for (size_t i = 0; i < sizeof(kBench) / sizeof(kBench[0]); ++i) {
     const bench_case *c = &kBench[i];
-    void *a = random_device(c->lhsBytes, 1), *w = random_device(c->rhsBytes, 0);
-    void *s = random_device(c->scaleBytes, 1);
+    void *a = random_device(c->lhsBytes, !c->w8a8), *w = random_device(c->rhsBytes, 0);
+    void *s = random_device(c->scaleBytes, !c->w8a8);
+    float one = 1.0f;
+    void *as = quantx_upload(&one, 4);
+    memref0d_t mas = quantx_memref0d(as);
     memref2d_t ma = quantx_memref2d(a, c->m, c->k);
     memref2d_t mw = quantx_memref2d(w, c->n, (int64_t)(c->rhsBytes / c->n));
     memref2d_t ms2 = quantx_memref2d(s, c->n, c->groups);
@@ -100,20 +113,20 @@ int main(int argc, char **argv) {
     void *msp = c->scaleRank == 2 ? (void *)&ms2 : (void *)&ms1;
     memref2d_t out;
     for (int r = 0; r < 3; ++r) {
-      ((fn4)c->fn)(&out, &ma, &mw, msp);
+      call(c, &out, &ma, &mw, msp, &mas);
       mgpuMemFree(out.allocated, 0);
     }
     int64_t launches = 0;
     for (int r = 0; r < iters; ++r) {
       quantx_gpu_profile(1);
       double t0 = now_ms();
-      ((fn4)c->fn)(&out, &ma, &mw, msp);
-      call[r] = now_ms() - t0;
+      call(c, &out, &ma, &mw, msp, &mas);
+      callMs[r] = now_ms() - t0;
       kernel[r] = quantx_gpu_profile_ms(&launches);
       quantx_gpu_profile(0);
       mgpuMemFree(out.allocated, 0);
     }
-    double kms = median(kernel, iters), cms = median(call, iters);
+    double kms = median(kernel, iters), cms = median(callMs, iters);
     double bytes = (double)c->lhsBytes + c->rhsBytes + c->scaleBytes + c->outBytes;
     printf("{\"scheme\": \"%s\", \"m\": %d, \"n\": %d, \"k\": %d, \"kernel_ms\": %.5f, "
            "\"call_ms\": %.5f, \"launches\": %lld, \"gbps\": %.1f, \"tflops\": %.3f}\n",
@@ -123,8 +136,9 @@ int main(int argc, char **argv) {
     mgpuMemFree(a, 0);
     mgpuMemFree(w, 0);
     mgpuMemFree(s, 0);
+    mgpuMemFree(as, 0);
   }
   free(kernel);
-  free(call);
+  free(callMs);
   return 0;
 }

@@ -14,7 +14,8 @@
 Shapes (issue #6): M = 1 and 16 with (N, K) = (4096, 4096), (11008, 4096),
 (28672, 8192); M = 128 ... 4096 with N = K = 8192. Schemes: W4A16 int4
 g128, NF4 g64, W8A16 per channel, FP8 (E4M3) weights per channel, all with
-f16 activations, scales and results. Reported: kernel time (median, CUDA
+f16 activations, scales and results; W8A8 (int8 codes, tensor cores) at the
+large-M shapes. Reported: kernel time (median, CUDA
 events around each launch), achieved GB/s against the device-to-device
 copy bandwidth measured in the same run, TFLOP/s, and the ratio to
 torch.matmul in fp16 (cuBLAS) on the same machine.
@@ -37,6 +38,9 @@ SCHEMES = [
     ('w8a16', 'i8', -1, 8),
     ('fp8_weights', 'f8E4M3FN', -1, 8),
 ]
+# W8A8: int8 input codes (per-tensor scale) x int8 weights (per channel),
+# f16 result; tensor cores (mma.sync s8) at the GEMM shapes.
+W8A8 = ('w8a8', 'i8', -1, 8)
 
 
 def cases(quick):
@@ -48,6 +52,7 @@ def cases(quick):
                 out.append((scheme, m, n, k))
     for m in (LARGE_M[:1] if quick else LARGE_M):
         out.append((SCHEMES[0], m, 8192, 8192))
+        out.append((W8A8, m, 8192, 8192))
     return out
 
 
@@ -61,6 +66,14 @@ def function(i, scheme, m, n, k):
     else:
         attr = f'#quantx.scheme<{kind}, axis = 0>'
         stype = f'tensor<{n}xf16>'
+    if scheme is W8A8:
+        stype = f'tensor<{n}xf32>'
+        types = f'(tensor<{m}x{k}xi8>, tensor<{n}x{k}xi8>, {stype}, tensor<f32>)'
+        return (f'func.func @bench_{i}(%a: tensor<{m}x{k}xi8>, %w: tensor<{n}x{k}xi8>, '
+                f'%s: {stype}, %as: tensor<f32>) -> tensor<{m}x{n}xf16> {{\n'
+                f'  %0 = quantx.matmul %a, %w weight({attr} scale %s) input(#quantx.scheme<i8> '
+                f'scale %as) : {types} -> tensor<{m}x{n}xf16>\n'
+                f'  return %0 : tensor<{m}x{n}xf16>\n}}\n')
     types = f'(tensor<{m}x{k}xf16>, tensor<{n}x{wcols}x{wtype}>, {stype})'
     return (f'func.func @bench_{i}(%a: tensor<{m}x{k}xf16>, %w: tensor<{n}x{wcols}x{wtype}>, '
             f'%s: {stype}) -> tensor<{m}x{n}xf16> {{\n'
@@ -81,8 +94,10 @@ def build(args):
         for i, (scheme, m, n, k) in enumerate(cs):
             name, _, group, bits = scheme
             groups = k // group if group > 0 else 1
-            f.write(f'  {{"{name}", {m}, {n}, {k}, {m * k * 2}, {n * k * bits // 8}, '
-                    f'{n * groups * 2}, {m * n * 2}, {2 if group > 0 else 1}, {groups}, '
+            int8 = scheme is W8A8
+            f.write(f'  {{"{name}", {m}, {n}, {k}, {m * k * (1 if int8 else 2)}, '
+                    f'{n * k * bits // 8}, {n * groups * (4 if int8 else 2)}, {m * n * 2}, '
+                    f'{2 if group > 0 else 1}, {groups}, {int(int8)}, '
                     f'_mlir_ciface_bench_{i}}},\n')
         f.write('};\n')
     env = dict(os.environ, CFLAGS=f'-I{args.out}')
@@ -127,7 +142,7 @@ def run(args):
               f"{r['tflops']:.2f} | {ref_ms} | {speedup} |")
     other = [r for r in torch_rows if r['op'] != 'fp16']
     if other:
-        print('\nBaselines without a quant-opt kernel yet (tensor-core GEMM):\n')
+        print('\ncuBLAS GEMM baselines at 8192^3 (targets: W8A8 and FP8 >= 1.6x bf16):\n')
         print('| op | M | N | K | ms | TFLOP/s |')
         print('|---|---|---|---|---|---|')
         for r in other:

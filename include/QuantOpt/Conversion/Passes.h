@@ -174,8 +174,9 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       llvm::cl::init("sm_90")};
   PassOptions::Option<std::string> features{
       *this, "features",
-      llvm::cl::desc("NVPTX features (the PTX ISA version)"),
-      llvm::cl::init("+ptx80")};
+      llvm::cl::desc("NVPTX features (the PTX ISA version; FP8 mma.sync "
+                     "needs +ptx84)"),
+      llvm::cl::init("+ptx84")};
   PassOptions::Option<std::string> format{
       *this, "format",
       llvm::cl::desc("Kernel format: bin (cubin from ptxas), isa (PTX text), "

@@ -603,6 +603,23 @@ struct QuantXGPUMatmulKernelsPass
              "mma-n-tiles in [1, 8] and mma-min-m >= 1";
       return signalPassFailure();
     }
+    // Tensor cores the target lacks: integer mma.sync from sm_80, FP8 from
+    // sm_89.
+    bool unsupported = false;
+    if (tensorCores)
+      getOperation().walk([&](MatmulOp op) {
+        int64_t needed = op.getKind() == MatmulOp::Kind::Integer  ? 80
+                         : op.getKind() == MatmulOp::Kind::Float8 ? 89
+                                                                   : 0;
+        if (options.smVersion >= needed)
+          return;
+        op.emitOpError() << (needed == 80 ? "int8" : "FP8") << " tensor-core matmul needs sm_"
+                         << needed << " or newer, the target is sm_" << options.smVersion
+                         << "; compile with tensor-cores=false for CUDA-core code";
+        unsupported = true;
+      });
+    if (unsupported)
+      return signalPassFailure();
     int64_t before = 0;
     getOperation().walk([&](MatmulOp) { ++before; });
     RewritePatternSet patterns(&getContext());
@@ -626,9 +643,11 @@ namespace {
 //===----------------------------------------------------------------------===//
 
 /// The MMA flavour: f16 or bf16 m16n8k16 with f32 accumulation (weights
-/// decoded to exact f16/bf16 values in registers), or 8-bit integer
-/// m16n8k32 with i32 accumulation (raw codes).
-enum class MmaKind { F16, BF16, Int8 };
+/// decoded to exact f16/bf16 values in registers), 8-bit integer m16n8k32
+/// with i32 accumulation (raw codes), or FP8 (E4M3/E5M2) m16n8k32 with f32
+/// accumulation (raw codes; sm_89 and newer, through inline PTX since the
+/// NVVM dialect has no FP8 mma.sync).
+enum class MmaKind { F16, BF16, Int8, Fp8 };
 
 /// Everything that determines a tensor-core kernel's code.
 struct MmaSpec {
@@ -646,7 +665,8 @@ struct MmaSpec {
   /// K of one block: four threads' chunks.
   int64_t kBlock() const { return 4 * chunkCodes(); }
   /// K slots of a thread per mma (4 for m16n8k16, 8 for m16n8k32).
-  int64_t slots() const { return kind == MmaKind::Int8 ? 8 : 4; }
+  bool rawCodes() const { return kind == MmaKind::Int8 || kind == MmaKind::Fp8; }
+  int64_t slots() const { return rawCodes() ? 8 : 4; }
   int64_t steps() const { return chunkCodes() / slots(); }
   int64_t rowBytes() const { return packed() ? k / 2 : k; }
   int64_t blockN() const { return 8 * nTiles * warps; }
@@ -656,7 +676,7 @@ struct MmaSpec {
   std::string name() const {
     std::string s;
     llvm::raw_string_ostream os(s);
-    os << "mma_" << (kind == MmaKind::Int8 ? "s8_" : "")
+    os << "mma_" << (kind == MmaKind::Int8 ? "s8_" : kind == MmaKind::Fp8 ? "f8_" : "")
        << (lhsScheme ? stringifyStorageKind(lhsScheme.getStorage()).str() + "x" : "")
        << stringifyStorageKind(scheme.getStorage()) << "_n" << n << "_k" << k << "_g" << group
        << "_s" << int(scaleKind) << (zpElt ? "_zp" : "") << (biasElt ? "_b" : "") << "_w"
@@ -681,6 +701,9 @@ struct MmaSpec {
 Value mmaRegister(OpBuilder &b, Location loc, MmaKind kind, Value vals) {
   if (kind == MmaKind::F16)
     return vals;
+  auto vt = cast<VectorType>(vals.getType());
+  if (isa<FloatType>(vt.getElementType()) && vt.getElementType().getIntOrFloatBitWidth() == 8)
+    vals = arith::BitcastOp::create(b, loc, VectorType::get(vt.getShape(), b.getI8Type()), vals);
   Value word = vector::BitCastOp::create(b, loc, VectorType::get({1}, b.getI32Type()), vals);
   return vector::ExtractOp::create(b, loc, word, ArrayRef<int64_t>{0});
 }
@@ -710,6 +733,7 @@ gpu::GPUFuncOp buildMmaKernel(gpu::GPUModuleOp gm, const MmaSpec &spec) {
   Type f32 = tb.getF32Type(), i32 = tb.getI32Type(), i8 = tb.getI8Type();
   const int64_t dyn = ShapedType::kDynamic;
   bool isInt = spec.kind == MmaKind::Int8;
+  bool raw = spec.rawCodes(); // A and B are stored codes; no scales here
   Type accElt = isInt ? i32 : f32;
   Type mmaElt = spec.kind == MmaKind::F16 ? Type(tb.getF16Type())
                 : spec.kind == MmaKind::BF16 ? Type(tb.getBF16Type())
@@ -722,7 +746,7 @@ gpu::GPUFuncOp buildMmaKernel(gpu::GPUModuleOp gm, const MmaSpec &spec) {
   shapes.k = spec.k;
   shapes.group = spec.group;
   shapes.scaleKind = spec.scaleKind;
-  if (!isInt) {
+  if (!raw) {
     args.push_back(MemRefType::get(scaleShape(shapes), spec.scaleElt));
     if (spec.zpElt)
       args.push_back(MemRefType::get(scaleShape(shapes), spec.zpElt));
@@ -737,7 +761,7 @@ gpu::GPUFuncOp buildMmaKernel(gpu::GPUModuleOp gm, const MmaSpec &spec) {
   Location loc = func.getLoc();
   unsigned ai = 0;
   Value lhs = entry.getArgument(ai++), rhs = entry.getArgument(ai++);
-  Value scale = isInt ? Value() : entry.getArgument(ai++);
+  Value scale = raw ? Value() : entry.getArgument(ai++);
   Value zp = spec.zpElt ? entry.getArgument(ai++) : Value();
   Value bias = spec.biasElt ? entry.getArgument(ai++) : Value();
   Value out = entry.getArgument(ai++);
@@ -809,7 +833,7 @@ gpu::GPUFuncOp buildMmaKernel(gpu::GPUModuleOp gm, const MmaSpec &spec) {
         for (int64_t i = 0; i < spec.nTiles; ++i) {
           Value bytes = vector::LoadOp::create(lb, l, chunkType, rhs, ValueRange{wRows[i], byteOff},
                                                false, llvm::Align(kChunkBytes));
-          if (isInt) {
+          if (raw) {
             bVals.push_back(bytes);
             continue;
           }
@@ -866,6 +890,16 @@ gpu::GPUFuncOp buildMmaKernel(gpu::GPUModuleOp gm, const MmaSpec &spec) {
         if (isInt && spec.scheme.getStorage() == StorageKind::u8)
           bPtx = NVVM::MMATypes::u8;
         Type resStruct = LLVM::LLVMStructType::getLiteral(ctx, SmallVector<Type>(4, accElt));
+        std::string fp8Asm;
+        if (spec.kind == MmaKind::Fp8) {
+          auto ptxName = [](SchemeAttr sc) {
+            return sc.getStorage() == StorageKind::f8E4M3FN ? "e4m3" : "e5m2";
+          };
+          fp8Asm = (Twine("mma.sync.aligned.m16n8k32.row.col.f32.") + ptxName(spec.lhsScheme) +
+                    "." + ptxName(spec.scheme) +
+                    ".f32 {$0,$1,$2,$3}, {$4,$5,$6,$7}, {$8,$9}, {$10,$11,$12,$13};")
+                       .str();
+        }
         for (int64_t j = 0; j < spec.steps(); ++j) {
           int64_t off = j * spec.slots();
           SmallVector<Value> bRegs;
@@ -884,6 +918,18 @@ gpu::GPUFuncOp buildMmaKernel(gpu::GPUModuleOp gm, const MmaSpec &spec) {
                   mmaRegister(lb, l, spec.kind, sliceOf(lb, l, bVals[i], off + half, half))};
               int64_t tile = r * spec.nTiles + i;
               ArrayRef<Value> c(cur.data() + 4 * tile, 4);
+              if (spec.kind == MmaKind::Fp8) {
+                SmallVector<Value> ops(aRegs);
+                ops.append(bPair);
+                ops.append(c.begin(), c.end());
+                auto mma = LLVM::InlineAsmOp::create(
+                    lb, l, resStruct, ops, lb.getStringAttr(fp8Asm),
+                    lb.getStringAttr("=f,=f,=f,=f,r,r,r,r,r,r,f,f,f,f"), UnitAttr(), UnitAttr(),
+                    LLVM::TailCallKindAttr(), LLVM::AsmDialectAttr(), ArrayAttr());
+                for (int64_t e = 0; e < 4; ++e)
+                  cur[4 * tile + e] = LLVM::ExtractValueOp::create(lb, l, mma.getResult(0), e);
+                continue;
+              }
               auto mma = NVVM::MmaOp::create(
                   lb, l, resStruct, aRegs, bPair, c,
                   {16, 8, isInt ? 32 : 16}, std::nullopt,
@@ -916,7 +962,7 @@ gpu::GPUFuncOp buildMmaKernel(gpu::GPUModuleOp gm, const MmaSpec &spec) {
       for (int64_t e = 0; e < 4; ++e) {
         Value v = loop.getResult(4 * (r * spec.nTiles + i) + e);
         Value col = cCols[2 * i + e % 2];
-        if (!isInt) {
+        if (!raw) {
           if (!grouped)
             v = arith::MulFOp::create(b, loc, v, scaleAt(b, loc, col, Value()));
           if (bias)
@@ -1071,10 +1117,7 @@ struct IntegerMatmulToMma : OpRewritePattern<MatmulOp> {
     if (!options.tensorCores || op.getKind() != MatmulOp::Kind::Integer)
       return rewriter.notifyMatchFailure(op, "not an integer matmul");
     if (options.smVersion < 80)
-      return op.emitOpError() << "int8 tensor-core matmul needs sm_80 or newer, the target "
-                                 "is sm_"
-                              << options.smVersion
-                              << "; compile with tensor-cores=false for CUDA-core code";
+      return rewriter.notifyMatchFailure(op, "no int8 tensor cores (diagnosed by the pass)");
     SchemeAttr scheme = op.getRhsScheme(), lhsScheme = op.getLhsSchemeAttr();
     auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
     RankedTensorType rhsType = op.getRhs().getType();
@@ -1102,19 +1145,40 @@ struct IntegerMatmulToMma : OpRewritePattern<MatmulOp> {
   GPUMatmulKernelOptions options;
 };
 
-/// FP8 x FP8 quantx.matmul: FP8 tensor cores exist from sm_89; on older
-/// chips asking for tensor cores is an error.
-struct Float8MatmulChipCheck : OpRewritePattern<MatmulOp> {
-  Float8MatmulChipCheck(MLIRContext *ctx, const GPUMatmulKernelOptions &options)
-      : OpRewritePattern(ctx, /*benefit=*/3), options(options) {}
+/// FP8 x FP8 quantx.matmul: the f32 accumulator of the raw codes from
+/// mma.sync m16n8k32 (E4M3/E5M2, sm_89 and newer; products of FP8 values
+/// are exact in f32), then the reference epilogue (scales, requantization).
+/// On older chips asking for tensor cores is an error.
+struct Float8MatmulToMma : OpRewritePattern<MatmulOp> {
+  Float8MatmulToMma(MLIRContext *ctx, const GPUMatmulKernelOptions &options)
+      : OpRewritePattern(ctx, /*benefit=*/2), options(options) {}
 
   LogicalResult matchAndRewrite(MatmulOp op, PatternRewriter &rewriter) const override {
-    if (!options.tensorCores || op.getKind() != MatmulOp::Kind::Float8 ||
-        options.smVersion >= 89)
-      return failure();
-    return op.emitOpError() << "FP8 tensor-core matmul needs sm_89 or newer, the target is sm_"
-                            << options.smVersion
-                            << "; compile with tensor-cores=false for CUDA-core code";
+    if (!options.tensorCores || op.getKind() != MatmulOp::Kind::Float8)
+      return rewriter.notifyMatchFailure(op, "not an FP8 matmul");
+    if (options.smVersion < 89)
+      return rewriter.notifyMatchFailure(op, "no FP8 tensor cores (diagnosed by the pass)");
+    auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
+    RankedTensorType rhsType = op.getRhs().getType();
+    if (!rhsType.hasStaticShape() || lhsType.isDynamicDim(1))
+      return rewriter.notifyMatchFailure(op, "dynamic K or weights");
+    MmaSpec spec;
+    spec.kind = MmaKind::Fp8;
+    spec.scheme = op.getRhsScheme();
+    spec.lhsScheme = op.getLhsSchemeAttr();
+    spec.n = rhsType.getDimSize(0);
+    spec.k = rhsType.getDimSize(1);
+    spec.group = spec.k;
+    spec.lhsElt = lhsType.getElementType();
+    spec.rhsElt = rhsType.getElementType();
+    spec.resElt = rewriter.getF32Type();
+    if (spec.k % spec.kBlock() != 0 || !fitTiles(spec, options))
+      return rewriter.notifyMatchFailure(op, "K or N does not fit the tiles");
+    auto accType = RankedTensorType::get(
+        cast<RankedTensorType>(op.getResult().getType()).getShape(), rewriter.getF32Type());
+    Value acc = launchMma(rewriter, op, spec, {op.getLhs(), op.getRhs()}, accType);
+    rewriter.replaceOp(op, buildMatmulEpilogue(rewriter, op.getLoc(), op, acc));
+    return success();
   }
 
   GPUMatmulKernelOptions options;
@@ -1153,5 +1217,5 @@ void mlir::quantx::registerGPULaunchMemoryEffects(DialectRegistry &registry) {
 void mlir::quantx::populateGPUMatmulKernelPatterns(RewritePatternSet &patterns,
                                                    const GPUMatmulKernelOptions &options) {
   patterns.add<WeightOnlyMatmulToGemv, WeightOnlyMatmulToMma, IntegerMatmulToMma,
-               Float8MatmulChipCheck>(patterns.getContext(), options);
+               Float8MatmulToMma>(patterns.getContext(), options);
 }

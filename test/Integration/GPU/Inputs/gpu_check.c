@@ -22,7 +22,7 @@
 typedef struct {
   const char *name, *storage;
   int m, n, k, group; /* group: 0 per tensor, -1 per channel, > 0 along K */
-  int lhs, res, scale, bias; /* 0 none, 1 f32, 2 f16, 3 bf16; lhs 4/5: i8/u8 codes */
+  int lhs, res, scale, bias; /* 0 none, 1 f32, 2 f16, 3 bf16; lhs 4/5/6: i8/u8/E4M3 codes */
   int zp;
   void (*fn)(void);
 } gpu_case;
@@ -141,12 +141,16 @@ static int run_case(const gpu_case *c) {
 
   /* Integer (W8A8) cases: input codes with a per-tensor scale and zero
      point; af holds code - zero point (exact integers). */
-  int intLhs = c->lhs >= 4;
+  int intLhs = c->lhs == 4 || c->lhs == 5, fp8Lhs = c->lhs == 6;
   float aScale = 0;
   uint8_t aZpStored = 0;
   int aZp = intLhs ? random_zp(c->lhs == 4 ? "i8" : "u8", &aZpStored) : 0;
   for (size_t i = 0; i < (size_t)m * k; ++i) {
-    if (intLhs) {
+    if (fp8Lhs) {
+      uint8_t q = random_code("f8E4M3FN");
+      ((uint8_t *)a)[i] = q;
+      af[i] = fp8_value(q, 4, 3);
+    } else if (intLhs) {
       uint8_t q = (uint8_t)next_u32();
       ((uint8_t *)a)[i] = q;
       af[i] = (float)((c->lhs == 4 ? (int)(int8_t)q : (int)q) - aZp);
@@ -154,7 +158,7 @@ static int run_case(const gpu_case *c) {
       af[i] = store_float(a, c->lhs, i, uniform(-1.0f, 1.0f));
     }
   }
-  if (intLhs)
+  if (intLhs || fp8Lhs)
     aScale = uniform(0.01f, 0.05f);
   for (size_t i = 0; i < (size_t)n * k; ++i)
     codes[i] = random_code(c->storage);
@@ -193,11 +197,13 @@ static int run_case(const gpu_case *c) {
   memref0d_t mz0 = quantx_memref0d(dz);
   void *mzp = c->group == 0 ? (void *)&mz0 : c->group < 0 ? (void *)&mz1 : (void *)&mz2;
   memref1d_t mb = quantx_memref1d(db, n);
-  void *das = intLhs ? quantx_upload(&aScale, 4) : NULL;
+  void *das = (intLhs || fp8Lhs) ? quantx_upload(&aScale, 4) : NULL;
   void *daz = intLhs ? quantx_upload(&aZpStored, 1) : NULL;
   memref0d_t mas = quantx_memref0d(das), maz = quantx_memref0d(daz);
   memref2d_t out;
-  if (intLhs && c->zp)
+  if (fp8Lhs)
+    ((fn5)c->fn)(&out, &ma, &mw, msp, &mas);
+  else if (intLhs && c->zp)
     ((fn7)c->fn)(&out, &ma, &mw, msp, mzp, &mas, &maz);
   else if (intLhs)
     ((fn6)c->fn)(&out, &ma, &mw, msp, &mas, &maz);
@@ -227,6 +233,18 @@ static int run_case(const gpu_case *c) {
                  (int64_t)decode(c->storage, codes[(size_t)r * k + j], zpv[si]);
         ref = (double)((float)acc * (aScale * sf[si]));
         mag = fabs(ref);
+      } else if (fp8Lhs) {
+        /* FP8 x FP8: exact products summed in f32, times (sa * sw). */
+        int si = c->group == 0 ? 0 : r;
+        for (int j = 0; j < k; ++j) {
+          double p = (double)af[(size_t)i * k + j] *
+                     (double)decode(c->storage, codes[(size_t)r * k + j], 0);
+          sum += p;
+          mag += fabs(p);
+        }
+        double s = (double)(aScale * sf[si]);
+        ref = sum * s;
+        mag *= s;
       } else {
         for (int j = 0; j < k; ++j) {
           int si = c->group == 0 ? 0 : c->group < 0 ? r : r * groups + j / c->group;
@@ -261,7 +279,9 @@ static int run_case(const gpu_case *c) {
   if (db)
     mgpuMemFree(db, 0);
   if (das)
-    mgpuMemFree(das, 0), mgpuMemFree(daz, 0);
+    mgpuMemFree(das, 0);
+  if (daz)
+    mgpuMemFree(daz, 0);
   free(a), free(w), free(codes), free(zps), free(s), free(b), free(af), free(sf), free(zpv),
       free(bf), free(o);
   return ok;
