@@ -122,16 +122,24 @@ func.func @left(%a: tensor<1x40xf32>, %w: tensor<4x20xi8>, %s: tensor<4x5xf32>,
 // block); per K block of 128 each thread loads one 16-byte weight chunk per
 // n tile and the matching activations, decodes the weights to f16 and
 // issues mma.sync m16n8k16; the group scale multiplies the f32 block sums.
-// CHECK-LABEL: gpu.func @mma_i4_n256_k1024_g128_s2_w4_mt2_nt4_f16_f32_f16
+// The block's activations go through two shared-memory stages filled with
+// cp.async (16-byte copies, rows padded by 8 halves).
+// CHECK-LABEL: gpu.func @mma_i4_n256_k1024_g128_s2_w4_mt2_nt4_sa_f16_f32_f16
+//  CHECK-SAME:   workgroup(%[[STAGE:.*]] : memref<2x32x136xf16, #gpu.address_space<workgroup>>)
+//       CHECK:   nvgpu.device_async_copy %{{.*}}, %[[STAGE]][%c0, %{{.*}}], 8 {bypassL1}
+//       CHECK:   nvgpu.device_async_create_group
 //       CHECK:   scf.for
 //       CHECK:     vector.load %{{.*}} {alignment = 16 : i64} : memref<256x512xi8>, vector<16xi8>
 //       CHECK:     arith.truncf %{{.*}} : vector<32xf32> to vector<32xf16>
-//       CHECK:     vector.load %{{.*}} {alignment = 16 : i64} : memref<?x1024xf16>, vector<32xf16>
+//       CHECK:     nvgpu.device_async_copy
+//       CHECK:     nvgpu.device_async_wait %{{.*}} {numGroups = 1 : i32}
+//       CHECK:     gpu.barrier
+//       CHECK:     vector.load %[[STAGE]][{{.*}}] {alignment = 16 : i64} : memref<2x32x136xf16, #gpu.address_space<workgroup>>, vector<32xf16>
 //       CHECK:     nvvm.mma.sync A[{{.*}}] B[{{.*}}] C[{{.*}}] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (vector<2xf16>, vector<2xf16>, f32)
 //       CHECK:     math.fma
 //       CHECK:   memref.store %{{.*}} : memref<?x256xf32>
 // CHECK-LABEL: func.func @mma_w4
-//       CHECK:   gpu.launch_func @__quantx_gpu_kernels::@mma_i4_n256_k1024_g128_s2_w4_mt2_nt4_f16_f32_f16 blocks in (%c2, %{{.*}}, %c1) threads in (%c32, %c4, %c1)
+//       CHECK:   gpu.launch_func @__quantx_gpu_kernels::@mma_i4_n256_k1024_g128_s2_w4_mt2_nt4_sa_f16_f32_f16 blocks in (%c2, %{{.*}}, %c1) threads in (%c32, %c4, %c1)
 func.func @mma_w4(%a: tensor<64x1024xf16>, %w: tensor<256x512xi8>, %s: tensor<256x8xf16>) -> tensor<64x256xf32> {
   %0 = quantx.matmul %a, %w weight(#quantx.scheme<i4, axis = 1, group = 128> scale %s) : (tensor<64x1024xf16>, tensor<256x512xi8>, tensor<256x8xf16>) -> tensor<64x256xf32>
   return %0 : tensor<64x256xf32>
@@ -141,10 +149,10 @@ func.func @mma_w4(%a: tensor<64x1024xf16>, %w: tensor<256x512xi8>, %s: tensor<25
 
 // W8A8: the raw i32 accumulator from mma.sync m16n8k32 (u8 x s8), then the
 // reference epilogue on tensors.
-// CHECK-LABEL: gpu.func @mma_s8_u8xi8_n64_k128_g128_s0_w4_mt2_nt2_i8_i32
+// CHECK-LABEL: gpu.func @mma_s8_u8xi8_n64_k128_g128_s0_w4_mt2_nt2_sa_i8_i32
 //       CHECK:   nvvm.mma.sync {{.*}} {intOverflowBehavior = #nvvm.mma_int_overflow<wrapped>, layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<u8>, multiplicandBPtxType = #nvvm.mma_type<s8>, shape = #nvvm.shape<m = 16, n = 8, k = 32>
 // CHECK-LABEL: func.func @mma_w8a8
-//       CHECK:   gpu.launch_func @__quantx_gpu_kernels::@mma_s8_u8xi8_n64_k128_g128_s0_w4_mt2_nt2_i8_i32
+//       CHECK:   gpu.launch_func @__quantx_gpu_kernels::@mma_s8_u8xi8_n64_k128_g128_s0_w4_mt2_nt2_sa_i8_i32
 //       CHECK:   linalg.generic
 //   CHECK-NOT:   quantx.matmul
 func.func @mma_w8a8(%a: tensor<32x128xi8>, %w: tensor<64x128xi8>, %s: tensor<64xf32>, %as: tensor<f32>, %az: tensor<i8>) -> tensor<32x64xf32> {

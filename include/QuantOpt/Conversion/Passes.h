@@ -69,6 +69,7 @@ struct GPUMatmulKernelOptions {
   int64_t mmaMinM = 17;   ///< static M from which weight-only uses mma.sync
   int64_t mmaMTiles = 2;  ///< 16-row mma tiles per warp
   int64_t mmaNTiles = 4;  ///< 8-column mma tiles per warp
+  bool mmaStageA = true;  ///< stage activations in shared memory (cp.async)
 };
 
 /// Patterns replacing weight-only quantx.matmul with launches of GPU

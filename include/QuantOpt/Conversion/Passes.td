@@ -158,7 +158,12 @@ def QuantXGPUMatmulKernels : Pass<"quantx-gpu-matmul-kernels", "::mlir::ModuleOp
     `t` of each quad reads its own contiguous 16-byte weight chunk and the
     activations at the same K positions: the mma sums over the K slots
     that a thread holds in both operands, so this assignment keeps loads
-    contiguous without changing the result. Integer (W8A8) `quantx.matmul`
+    contiguous without changing the result. The block's activations for
+    the next K block are copied to shared memory with `cp.async`
+    (`nvgpu.device_async_copy`, two stages, rows padded against bank
+    conflicts) while the current one is multiplied (`mma-stage-a`); the
+    weights go straight from global memory to registers, each byte read
+    once per block row. Integer (W8A8) `quantx.matmul`
     with 8-bit codes becomes an mma.sync m16n8k32 kernel (s8/u8, i32
     accumulators wrapping like the reference) followed by the reference
     epilogue on tensors. With `tensor-cores` (the default) an integer
@@ -199,7 +204,10 @@ def QuantXGPUMatmulKernels : Pass<"quantx-gpu-matmul-kernels", "::mlir::ModuleOp
     Option<"mmaMTiles", "mma-m-tiles", "int64_t", "2",
            "16-row mma tiles per warp">,
     Option<"mmaNTiles", "mma-n-tiles", "int64_t", "4",
-           "8-column mma tiles per warp (halved until the block divides N)">
+           "8-column mma tiles per warp (halved until the block divides N)">,
+    Option<"mmaStageA", "mma-stage-a", "bool", "true",
+           "Stage the tensor-core kernels' activations in shared memory with "
+           "double-buffered cp.async copies (shared by the block's warps)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -209,6 +217,7 @@ def QuantXGPUMatmulKernels : Pass<"quantx-gpu-matmul-kernels", "::mlir::ModuleOp
     "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::NVVM::NVVMDialect",
+    "::mlir::nvgpu::NVGPUDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect"

@@ -36,6 +36,7 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -588,6 +589,7 @@ struct QuantXGPUMatmulKernelsPass
     options.mmaMinM = mmaMinM;
     options.mmaMTiles = mmaMTiles;
     options.mmaNTiles = mmaNTiles;
+    options.mmaStageA = mmaStageA;
     std::optional<int64_t> version = parseChip(chip);
     if (!version) {
       getOperation().emitError() << "quantx-gpu-matmul-kernels: unsupported chip '" << chip
@@ -658,8 +660,17 @@ struct MmaSpec {
   int64_t n = 0, k = 0, group = 0;
   ScaleKind scaleKind = ScaleKind::PerTensor;
   int64_t warps = 4, mTiles = 2, nTiles = 4;
+  bool stageA = true; // activations through shared memory with cp.async
 
   bool packed() const { return scheme.isSubByte(); }
+  int64_t lhsBytes() const { return lhsElt.getIntOrFloatBitWidth() / 8; }
+  /// 16-byte cp.async copies of one K block of the block's activations.
+  int64_t stageCopies() const { return blockM() * kBlock() * lhsBytes() / 16; }
+  /// Row pitch of the staged activations (elements): 16 bytes of padding
+  /// spread the rows over the shared-memory banks.
+  int64_t stagePitch() const { return kBlock() + 16 / lhsBytes(); }
+  /// Staging needs every thread to issue the same number of copies.
+  bool canStage() const { return stageCopies() % (kWarpSize * warps) == 0; }
   /// Codes of one 16-byte weight chunk (a thread's share of a K block).
   int64_t chunkCodes() const { return packed() ? 32 : 16; }
   /// K of one block: four threads' chunks.
@@ -680,7 +691,7 @@ struct MmaSpec {
        << (lhsScheme ? stringifyStorageKind(lhsScheme.getStorage()).str() + "x" : "")
        << stringifyStorageKind(scheme.getStorage()) << "_n" << n << "_k" << k << "_g" << group
        << "_s" << int(scaleKind) << (zpElt ? "_zp" : "") << (biasElt ? "_b" : "") << "_w"
-       << warps << "_mt" << mTiles << "_nt" << nTiles << "_";
+       << warps << "_mt" << mTiles << "_nt" << nTiles << (stageA ? "_sa" : "") << "_";
     lhsElt.print(os);
     os << "_";
     resElt.print(os);
@@ -754,7 +765,14 @@ gpu::GPUFuncOp buildMmaKernel(gpu::GPUModuleOp gm, const MmaSpec &spec) {
       args.push_back(MemRefType::get({spec.n}, spec.biasElt));
   }
   args.push_back(MemRefType::get({dyn, spec.n}, spec.resElt));
-  auto func = createKernelFunc(gm, spec.name(), args, {},
+  // Two stages of the block's activations for one K block.
+  auto stageType = MemRefType::get(
+      {2, spec.blockM(), spec.stagePitch()}, spec.lhsElt, MemRefLayoutAttrInterface(),
+      gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup));
+  SmallVector<Type> workgroup;
+  if (spec.stageA)
+    workgroup.push_back(stageType);
+  auto func = createKernelFunc(gm, spec.name(), args, workgroup,
                                {int32_t(kWarpSize), int32_t(spec.warps), 1});
   Block &entry = func.getBody().front();
   OpBuilder b = OpBuilder::atBlockBegin(&entry);
@@ -765,6 +783,7 @@ gpu::GPUFuncOp buildMmaKernel(gpu::GPUModuleOp gm, const MmaSpec &spec) {
   Value zp = spec.zpElt ? entry.getArgument(ai++) : Value();
   Value bias = spec.biasElt ? entry.getArgument(ai++) : Value();
   Value out = entry.getArgument(ai++);
+  Value stage = spec.stageA ? Value(func.getWorkgroupAttributions()[0]) : Value();
 
   Value c0 = idx(b, loc, 0), c1 = idx(b, loc, 1);
   Value lane = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
@@ -811,6 +830,31 @@ gpu::GPUFuncOp buildMmaKernel(gpu::GPUModuleOp gm, const MmaSpec &spec) {
       ix.push_back(grp);
     return extendToF32(ob, l, memref::LoadOp::create(ob, l, scale, ix));
   };
+
+  // Staging: K block `kbv` of the block's rows (clamped to M) into stage
+  // `st` with 16-byte cp.async copies spread over all threads; returns the
+  // group token (one group per call).
+  int64_t numKb = spec.k / spec.kBlock();
+  Value tid = arith::AddIOp::create(b, loc, mul(b, loc, warp, kWarpSize), lane);
+  auto issueStage = [&](OpBuilder &sb, Location sl, Value st, Value kbv) -> Value {
+    int64_t perRow = spec.kBlock() * spec.lhsBytes() / 16;
+    int64_t elts = 16 / spec.lhsBytes();
+    SmallVector<Value> tokens;
+    for (int64_t it = 0; it < spec.stageCopies() / (kWarpSize * spec.warps); ++it) {
+      Value c = add(sb, sl, tid, it * kWarpSize * spec.warps);
+      Value row = arith::DivUIOp::create(sb, sl, c, idx(sb, sl, perRow));
+      Value col = mul(sb, sl, arith::RemUIOp::create(sb, sl, c, idx(sb, sl, perRow)), elts);
+      Value srcRow = arith::MinUIOp::create(sb, sl, arith::AddIOp::create(sb, sl, m0, row), mLast);
+      Value srcCol = arith::AddIOp::create(sb, sl, mul(sb, sl, kbv, spec.kBlock()), col);
+      tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
+          sb, sl, nvgpu::DeviceAsyncTokenType::get(ctx), stage, ValueRange{st, row, col}, lhs,
+          ValueRange{srcRow, srcCol}, sb.getIndexAttr(elts), Value(), sb.getUnitAttr()));
+    }
+    return nvgpu::DeviceAsyncCreateGroupOp::create(sb, sl, nvgpu::DeviceAsyncTokenType::get(ctx),
+                                                   tokens);
+  };
+  if (spec.stageA)
+    issueStage(b, loc, c0, c0);
 
   int64_t tiles = spec.mTiles * spec.nTiles;
   Value accZero = isInt ? Value(arith::ConstantIntOp::create(b, loc, i32, 0))
@@ -870,13 +914,32 @@ gpu::GPUFuncOp buildMmaKernel(gpu::GPUModuleOp gm, const MmaSpec &spec) {
           }
           bVals.push_back(arith::TruncFOp::create(lb, l, codesType, decoded));
         }
-        // A: rows g and g + 8 of each m tile at the same K positions.
+        // A: rows g and g + 8 of each m tile at the same K positions, from
+        // the stage of this K block (after starting the copy of the next
+        // one into the other stage and waiting for this one) or from global
+        // memory.
         auto aType = VectorType::get({spec.chunkCodes()}, spec.lhsElt);
-        int64_t aBytes = spec.chunkCodes() * spec.lhsElt.getIntOrFloatBitWidth() / 8;
+        int64_t aBytes = spec.chunkCodes() * spec.lhsBytes();
         SmallVector<Value> aVals;
-        for (Value row : aRows)
-          aVals.push_back(vector::LoadOp::create(lb, l, aType, lhs, ValueRange{row, kBase}, false,
-                                                 llvm::Align(std::min<int64_t>(16, aBytes))));
+        if (spec.stageA) {
+          Value cur = arith::RemUIOp::create(lb, l, kb, idx(lb, l, 2));
+          Value next = arith::SubIOp::create(lb, l, c1, cur);
+          Value nextKb = arith::MinUIOp::create(lb, l, add(lb, l, kb, 1), idx(lb, l, numKb - 1));
+          Value group = issueStage(lb, l, next, nextKb);
+          nvgpu::DeviceAsyncWaitOp::create(lb, l, group, lb.getI32IntegerAttr(1));
+          gpu::BarrierOp::create(lb, l);
+          Value col = mul(lb, l, t, spec.chunkCodes());
+          for (int64_t r = 0; r < spec.mTiles; ++r)
+            for (int64_t h = 0; h < 2; ++h)
+              aVals.push_back(vector::LoadOp::create(
+                  lb, l, aType, stage, ValueRange{cur, add(lb, l, g, 16 * r + 8 * h), col}, false,
+                  llvm::Align(std::min<int64_t>(16, aBytes))));
+        } else {
+          for (Value row : aRows)
+            aVals.push_back(vector::LoadOp::create(lb, l, aType, lhs, ValueRange{row, kBase},
+                                                   false,
+                                                   llvm::Align(std::min<int64_t>(16, aBytes))));
+        }
 
         SmallVector<Value> cur(accs.begin(), accs.end());
         if (grouped)
@@ -953,6 +1016,9 @@ gpu::GPUFuncOp buildMmaKernel(gpu::GPUModuleOp gm, const MmaSpec &spec) {
                 cur[at] = math::FmaOp::create(lb, l, cur[at], colScale[2 * i + e % 2], accs[at]);
               }
         }
+        // The stage read here is refilled two iterations later.
+        if (spec.stageA)
+          gpu::BarrierOp::create(lb, l);
         scf::YieldOp::create(lb, l, cur);
       });
 
@@ -1030,6 +1096,7 @@ bool fitTiles(MmaSpec &spec, const GPUMatmulKernelOptions &options) {
       if (spec.n % (8 * nt * w) == 0) {
         spec.warps = w;
         spec.nTiles = nt;
+        spec.stageA = options.mmaStageA && spec.canStage();
         return true;
       }
   return false;
@@ -1067,6 +1134,7 @@ struct WeightOnlyMatmulToMma : OpRewritePattern<MatmulOp> {
     else
       return rewriter.notifyMatchFailure(op, "activations are not f16/bf16");
     spec.scheme = scheme;
+    spec.lhsElt = lhsElt;
     spec.n = rhsType.getDimSize(0);
     spec.k = lhsType.getDimSize(1);
     if (spec.k % spec.kBlock() != 0 || !fitTiles(spec, options))
