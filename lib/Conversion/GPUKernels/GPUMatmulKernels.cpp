@@ -1173,19 +1173,22 @@ struct WeightOnlyMatmulToMma : OpRewritePattern<MatmulOp> {
   GPUMatmulKernelOptions options;
 };
 
-/// Integer (W8A8) quantx.matmul with 8-bit codes: the exact i32 accumulator
-/// of the raw codes from mma.sync m16n8k32 (s8/u8, wrapping like the
-/// reference), then the reference epilogue on tensors (zero-point
-/// corrections, bias, scales, requantization).
-struct IntegerMatmulToMma : OpRewritePattern<MatmulOp> {
-  IntegerMatmulToMma(MLIRContext *ctx, const GPUMatmulKernelOptions &options)
+/// Integer (W8A8, 8-bit codes) and FP8 x FP8 quantx.matmul: the raw
+/// accumulator of the stored codes from mma.sync m16n8k32 (s8/u8 with i32
+/// accumulators wrapping like the reference; E4M3/E5M2 with f32
+/// accumulators from sm_89, the products exact), then the reference
+/// epilogue on tensors (zero-point corrections, bias, scales,
+/// requantization). Chips without these tensor cores are diagnosed by the
+/// pass before the patterns run.
+struct RawCodesMatmulToMma : OpRewritePattern<MatmulOp> {
+  RawCodesMatmulToMma(MLIRContext *ctx, const GPUMatmulKernelOptions &options)
       : OpRewritePattern(ctx, /*benefit=*/2), options(options) {}
 
   LogicalResult matchAndRewrite(MatmulOp op, PatternRewriter &rewriter) const override {
-    if (!options.tensorCores || op.getKind() != MatmulOp::Kind::Integer)
-      return rewriter.notifyMatchFailure(op, "not an integer matmul");
-    if (options.smVersion < 80)
-      return rewriter.notifyMatchFailure(op, "no int8 tensor cores (diagnosed by the pass)");
+    bool isInt = op.getKind() == MatmulOp::Kind::Integer;
+    if (!options.tensorCores || (!isInt && op.getKind() != MatmulOp::Kind::Float8) ||
+        options.smVersion < (isInt ? 80 : 89))
+      return rewriter.notifyMatchFailure(op, "no integer/FP8 tensor-core matmul");
     SchemeAttr scheme = op.getRhsScheme(), lhsScheme = op.getLhsSchemeAttr();
     auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
     RankedTensorType rhsType = op.getRhs().getType();
@@ -1193,57 +1196,20 @@ struct IntegerMatmulToMma : OpRewritePattern<MatmulOp> {
         lhsType.isDynamicDim(1))
       return rewriter.notifyMatchFailure(op, "4-bit codes or dynamic K");
     MmaSpec spec;
-    spec.kind = MmaKind::Int8;
+    spec.kind = isInt ? MmaKind::Int8 : MmaKind::Fp8;
     spec.scheme = scheme;
     spec.lhsScheme = lhsScheme;
     spec.n = rhsType.getDimSize(0);
     spec.k = rhsType.getDimSize(1);
     spec.group = spec.k;
-    spec.lhsElt = spec.rhsElt = rewriter.getI8Type();
-    spec.resElt = rewriter.getI32Type();
+    spec.lhsElt = isInt ? rewriter.getI8Type() : lhsType.getElementType();
+    spec.rhsElt = isInt ? rewriter.getI8Type() : rhsType.getElementType();
+    Type accElt = isInt ? Type(rewriter.getI32Type()) : Type(rewriter.getF32Type());
+    spec.resElt = accElt;
     if (spec.k % spec.kBlock() != 0 || !fitTiles(spec, options))
       return rewriter.notifyMatchFailure(op, "K or N does not fit the tiles");
     auto accType = RankedTensorType::get(
-        cast<RankedTensorType>(op.getResult().getType()).getShape(), rewriter.getI32Type());
-    Value acc = launchMma(rewriter, op, spec, {op.getLhs(), op.getRhs()}, accType);
-    rewriter.replaceOp(op, buildMatmulEpilogue(rewriter, op.getLoc(), op, acc));
-    return success();
-  }
-
-  GPUMatmulKernelOptions options;
-};
-
-/// FP8 x FP8 quantx.matmul: the f32 accumulator of the raw codes from
-/// mma.sync m16n8k32 (E4M3/E5M2, sm_89 and newer; products of FP8 values
-/// are exact in f32), then the reference epilogue (scales, requantization).
-/// On older chips asking for tensor cores is an error.
-struct Float8MatmulToMma : OpRewritePattern<MatmulOp> {
-  Float8MatmulToMma(MLIRContext *ctx, const GPUMatmulKernelOptions &options)
-      : OpRewritePattern(ctx, /*benefit=*/2), options(options) {}
-
-  LogicalResult matchAndRewrite(MatmulOp op, PatternRewriter &rewriter) const override {
-    if (!options.tensorCores || op.getKind() != MatmulOp::Kind::Float8)
-      return rewriter.notifyMatchFailure(op, "not an FP8 matmul");
-    if (options.smVersion < 89)
-      return rewriter.notifyMatchFailure(op, "no FP8 tensor cores (diagnosed by the pass)");
-    auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
-    RankedTensorType rhsType = op.getRhs().getType();
-    if (!rhsType.hasStaticShape() || lhsType.isDynamicDim(1))
-      return rewriter.notifyMatchFailure(op, "dynamic K or weights");
-    MmaSpec spec;
-    spec.kind = MmaKind::Fp8;
-    spec.scheme = op.getRhsScheme();
-    spec.lhsScheme = op.getLhsSchemeAttr();
-    spec.n = rhsType.getDimSize(0);
-    spec.k = rhsType.getDimSize(1);
-    spec.group = spec.k;
-    spec.lhsElt = lhsType.getElementType();
-    spec.rhsElt = rhsType.getElementType();
-    spec.resElt = rewriter.getF32Type();
-    if (spec.k % spec.kBlock() != 0 || !fitTiles(spec, options))
-      return rewriter.notifyMatchFailure(op, "K or N does not fit the tiles");
-    auto accType = RankedTensorType::get(
-        cast<RankedTensorType>(op.getResult().getType()).getShape(), rewriter.getF32Type());
+        cast<RankedTensorType>(op.getResult().getType()).getShape(), accElt);
     Value acc = launchMma(rewriter, op, spec, {op.getLhs(), op.getRhs()}, accType);
     rewriter.replaceOp(op, buildMatmulEpilogue(rewriter, op.getLoc(), op, acc));
     return success();
@@ -1284,6 +1250,6 @@ void mlir::quantx::registerGPULaunchMemoryEffects(DialectRegistry &registry) {
 
 void mlir::quantx::populateGPUMatmulKernelPatterns(RewritePatternSet &patterns,
                                                    const GPUMatmulKernelOptions &options) {
-  patterns.add<WeightOnlyMatmulToGemv, WeightOnlyMatmulToMma, IntegerMatmulToMma,
-               Float8MatmulToMma>(patterns.getContext(), options);
+  patterns.add<WeightOnlyMatmulToGemv, WeightOnlyMatmulToMma, RawCodesMatmulToMma>(
+      patterns.getContext(), options);
 }
