@@ -40,7 +40,8 @@ if [ "$target" = cpu ]; then
   runtime=("$root/examples/gpu/host_shim.c")
 else
   "$llvm/llc" -O2 -filetype=obj -relocation-model=pic "$tmp/model.ll" -o "$tmp/model.o"
-  runtime=("$build/lib/libquantx_cuda_runtime.a" -lstdc++ -ldl)
+  # The runtime needs only the C library (it opens the driver itself).
+  runtime=("$build/lib/libquantx_cuda_runtime.a" -ldl -lpthread)
 fi
 "$llvm/clang" -O2 -std=gnu11 -I"$root/examples/gpu" ${CFLAGS:-} "$harness" "$tmp/model.o" \
   "${runtime[@]}" -lm -o "$out"

@@ -24,16 +24,15 @@
 //
 //===----------------------------------------------------------------------===//
 
+// Only the C library is used (no libstdc++), so an executable linking this
+// statically runs on GPU machines with older C++ runtimes.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
-#include <map>
-#include <mutex>
-#include <string>
-#include <utility>
-#include <vector>
+#include <pthread.h>
+#include <type_traits>
 
 namespace {
 
@@ -96,10 +95,12 @@ struct Driver {
   std::exit(1);
 }
 
-Driver &driver() {
-  static Driver d;
-  static std::once_flag once;
-  std::call_once(once, [] {
+Driver theDriver;
+pthread_once_t driverOnce = PTHREAD_ONCE_INIT;
+
+void loadDriver() {
+  Driver &d = theDriver;
+  {
     void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_GLOBAL);
     if (!lib)
       fatal("cannot load the CUDA driver (libcuda.so.1); is an NVIDIA driver "
@@ -141,8 +142,12 @@ Driver &driver() {
     bind(d.cuMemHostUnregister, "cuMemHostUnregister");
     bind(d.cuGetErrorName, "cuGetErrorName");
     bind(d.cuGetErrorString, "cuGetErrorString");
-  });
-  return d;
+  }
+}
+
+Driver &driver() {
+  pthread_once(&driverOnce, loadDriver);
+  return theDriver;
 }
 
 void check(CUresult result, const char *call) {
@@ -159,63 +164,89 @@ void check(CUresult result, const char *call) {
 #define CHECK(call) check(driver().call, #call)
 
 int defaultDevice = -1; // QUANTX_CUDA_DEVICE, or 0
+CUdevice theDevice;
+CUcontext theContext;
+pthread_once_t contextOnce = PTHREAD_ONCE_INIT;
+
+void initContext() {
+  CHECK(cuInit(0));
+  int count = 0;
+  CHECK(cuDeviceGetCount(&count));
+  int ordinal = defaultDevice;
+  if (ordinal < 0) {
+    const char *env = std::getenv("QUANTX_CUDA_DEVICE");
+    ordinal = env ? std::atoi(env) : 0;
+  }
+  if (count == 0)
+    fatal("no CUDA device found", nullptr);
+  if (ordinal < 0 || ordinal >= count)
+    fatal("QUANTX_CUDA_DEVICE is out of range", nullptr);
+  CHECK(cuDeviceGet(&theDevice, ordinal));
+  CHECK(cuDevicePrimaryCtxRetain(&theContext, theDevice));
+}
 
 CUdevice device() {
-  static CUdevice dev;
-  static std::once_flag once;
-  std::call_once(once, [] {
-    CHECK(cuInit(0));
-    int count = 0;
-    CHECK(cuDeviceGetCount(&count));
-    int ordinal = defaultDevice;
-    if (ordinal < 0) {
-      const char *env = std::getenv("QUANTX_CUDA_DEVICE");
-      ordinal = env ? std::atoi(env) : 0;
-    }
-    if (count == 0)
-      fatal("no CUDA device found", nullptr);
-    if (ordinal < 0 || ordinal >= count)
-      fatal("QUANTX_CUDA_DEVICE is out of range", nullptr);
-    CHECK(cuDeviceGet(&dev, ordinal));
-  });
-  return dev;
+  pthread_once(&contextOnce, initContext);
+  return theDevice;
 }
 
 /// Makes the device's primary context current on this thread.
 void useContext() {
-  static CUcontext ctx;
-  static std::once_flag once;
-  std::call_once(once, [] { CHECK(cuDevicePrimaryCtxRetain(&ctx, device())); });
-  CHECK(cuCtxSetCurrent(ctx));
+  pthread_once(&contextOnce, initContext);
+  CHECK(cuCtxSetCurrent(theContext));
 }
 
-/// Freed device blocks by size, and idle streams, for reuse.
+/// A growable array of plain values (malloc/realloc).
+template <typename T> struct Array {
+  T *data = nullptr;
+  size_t size = 0, capacity = 0;
+  void push(const T &v) {
+    if (size == capacity) {
+      capacity = capacity ? 2 * capacity : 16;
+      data = static_cast<T *>(std::realloc(data, capacity * sizeof(T)));
+      if (!data)
+        fatal("out of host memory", nullptr);
+    }
+    data[size++] = v;
+  }
+  void removeAt(size_t i) { data[i] = data[--size]; }
+};
+
+struct Block {
+  CUdeviceptr ptr;
+  uint64_t size;
+};
+
+/// Freed device blocks (reused for the same size), live blocks, and idle
+/// streams.
 struct Caches {
-  std::mutex mutex;
-  std::multimap<uint64_t, CUdeviceptr> freeBlocks;
-  std::map<CUdeviceptr, uint64_t> liveBlocks;
-  std::vector<CUstream> idleStreams;
+  pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
+  Array<Block> freeBlocks, liveBlocks;
+  Array<CUstream> idleStreams;
   bool enabled = !std::getenv("QUANTX_GPU_NO_CACHE");
 };
 
-Caches &caches() {
-  static Caches *c = new Caches(); // never destroyed: used until exit
-  return *c;
-}
+Caches theCaches;
+Caches &caches() { return theCaches; }
 
 /// Launch timing (quantx_gpu_profile).
 struct Profile {
-  std::mutex mutex;
+  pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
   bool enabled = false;
-  std::vector<std::pair<CUevent, CUevent>> pending;
+  Array<CUevent> pending; // start, end, start, end, ...
   double totalMs = 0;
   int64_t launches = 0;
 };
 
-Profile &profile() {
-  static Profile *p = new Profile();
-  return *p;
-}
+Profile theProfile;
+Profile &profile() { return theProfile; }
+
+/// Holds a pthread mutex for a scope.
+struct Lock {
+  explicit Lock(pthread_mutex_t &m) : m(m) { pthread_mutex_lock(&m); }
+  ~Lock() { pthread_mutex_unlock(&m); }
+  pthread_mutex_t &m;
+};
 
 } // namespace
 
@@ -266,8 +297,9 @@ void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY, intptr_t g
                        stream, params, extra));
   if (prof.enabled) {
     CHECK(cuEventRecord(end, stream));
-    std::lock_guard<std::mutex> lock(prof.mutex);
-    prof.pending.emplace_back(start, end);
+    Lock lock(prof.mutex);
+    prof.pending.push(start);
+    prof.pending.push(end);
   }
 }
 
@@ -275,12 +307,9 @@ void *mgpuStreamCreate() {
   useContext();
   {
     Caches &c = caches();
-    std::lock_guard<std::mutex> lock(c.mutex);
-    if (!c.idleStreams.empty()) {
-      CUstream stream = c.idleStreams.back();
-      c.idleStreams.pop_back();
-      return stream;
-    }
+    Lock lock(c.mutex);
+    if (c.idleStreams.size)
+      return c.idleStreams.data[--c.idleStreams.size];
   }
   CUstream stream = nullptr;
   CHECK(cuStreamCreate(&stream, kStreamNonBlocking));
@@ -292,8 +321,8 @@ void mgpuStreamDestroy(void *stream) {
   Caches &c = caches();
   if (c.enabled) {
     // Work queued on it still completes; a later user waits on it anyway.
-    std::lock_guard<std::mutex> lock(c.mutex);
-    c.idleStreams.push_back(stream);
+    Lock lock(c.mutex);
+    c.idleStreams.push(stream);
     return;
   }
   CHECK(cuStreamDestroy(stream));
@@ -342,29 +371,29 @@ void *mgpuMemAlloc(uint64_t sizeBytes, void *stream, bool isHostShared) {
   }
   Caches &c = caches();
   if (c.enabled) {
-    std::lock_guard<std::mutex> lock(c.mutex);
-    auto it = c.freeBlocks.find(sizeBytes);
-    if (it != c.freeBlocks.end()) {
-      ptr = it->second;
-      c.freeBlocks.erase(it);
-      c.liveBlocks[ptr] = sizeBytes;
-      return reinterpret_cast<void *>(ptr);
-    }
+    Lock lock(c.mutex);
+    for (size_t i = 0; i < c.freeBlocks.size; ++i)
+      if (c.freeBlocks.data[i].size == sizeBytes) {
+        Block block = c.freeBlocks.data[i];
+        c.freeBlocks.removeAt(i);
+        c.liveBlocks.push(block);
+        return reinterpret_cast<void *>(block.ptr);
+      }
   }
   CUresult result = driver().cuMemAlloc(&ptr, sizeBytes);
   if (result != 0 && c.enabled) {
     // Out of memory with blocks cached: release them and try again.
     CHECK(cuCtxSynchronize());
-    std::lock_guard<std::mutex> lock(c.mutex);
-    for (auto &[size, block] : c.freeBlocks)
-      CHECK(cuMemFree(block));
-    c.freeBlocks.clear();
+    Lock lock(c.mutex);
+    for (size_t i = 0; i < c.freeBlocks.size; ++i)
+      CHECK(cuMemFree(c.freeBlocks.data[i].ptr));
+    c.freeBlocks.size = 0;
     result = driver().cuMemAlloc(&ptr, sizeBytes);
   }
   check(result, "cuMemAlloc");
   if (c.enabled) {
-    std::lock_guard<std::mutex> lock(c.mutex);
-    c.liveBlocks[ptr] = sizeBytes;
+    Lock lock(c.mutex);
+    c.liveBlocks.push(Block{ptr, sizeBytes});
   }
   return reinterpret_cast<void *>(ptr);
 }
@@ -380,13 +409,13 @@ void mgpuMemFree(void *ptr, void *stream) {
     // stream), so any later allocation may reuse it at once.
     if (stream)
       CHECK(cuStreamSynchronize(stream));
-    std::lock_guard<std::mutex> lock(c.mutex);
-    auto it = c.liveBlocks.find(dptr);
-    if (it != c.liveBlocks.end()) {
-      c.freeBlocks.emplace(it->second, dptr);
-      c.liveBlocks.erase(it);
-      return;
-    }
+    Lock lock(c.mutex);
+    for (size_t i = 0; i < c.liveBlocks.size; ++i)
+      if (c.liveBlocks.data[i].ptr == dptr) {
+        c.freeBlocks.push(c.liveBlocks.data[i]);
+        c.liveBlocks.removeAt(i);
+        return;
+      }
   }
   if (stream)
     CHECK(cuStreamSynchronize(stream));
@@ -451,13 +480,11 @@ float quantx_gpu_elapsed_ms(void *start, void *end) {
 /// clears the recorded time.
 void quantx_gpu_profile(int enable) {
   Profile &prof = profile();
-  std::lock_guard<std::mutex> lock(prof.mutex);
+  Lock lock(prof.mutex);
   prof.enabled = enable != 0;
-  for (auto &[start, end] : prof.pending) {
-    CHECK(cuEventDestroy(start));
-    CHECK(cuEventDestroy(end));
-  }
-  prof.pending.clear();
+  for (size_t i = 0; i < prof.pending.size; ++i)
+    CHECK(cuEventDestroy(prof.pending.data[i]));
+  prof.pending.size = 0;
   prof.totalMs = 0;
   prof.launches = 0;
 }
@@ -467,8 +494,9 @@ void quantx_gpu_profile(int enable) {
 double quantx_gpu_profile_ms(int64_t *launches) {
   useContext();
   Profile &prof = profile();
-  std::lock_guard<std::mutex> lock(prof.mutex);
-  for (auto &[start, end] : prof.pending) {
+  Lock lock(prof.mutex);
+  for (size_t i = 0; i + 1 < prof.pending.size; i += 2) {
+    CUevent start = prof.pending.data[i], end = prof.pending.data[i + 1];
     CHECK(cuEventSynchronize(end));
     float ms = 0;
     CHECK(cuEventElapsedTime(&ms, start, end));
@@ -477,7 +505,7 @@ double quantx_gpu_profile_ms(int64_t *launches) {
     CHECK(cuEventDestroy(start));
     CHECK(cuEventDestroy(end));
   }
-  prof.pending.clear();
+  prof.pending.size = 0;
   if (launches)
     *launches = prof.launches;
   return prof.totalMs;
