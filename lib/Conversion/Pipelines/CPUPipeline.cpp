@@ -164,8 +164,9 @@ void mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
     // several blocks once its loops become control flow.
     pm.addPass(createCanonicalizerPass());
   }
-  pm.addPass(createLowerAffinePass());
+  // Reshapes of dynamic shapes expand to affine.apply: lower those too.
   pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   arith::ArithExpandOpsPassOptions expand;
   expand.includeBf16 = true;
@@ -195,7 +196,7 @@ void mlir::quantx::registerQuantOptPasses() {
   PassPipelineRegistration<GPUPipelineOptions>(
       "quantx-gpu-pipeline",
       "Lower quantx + linalg on tensors to NVIDIA GPU kernels (gpu.binary with "
-      "cubins made by ptxas) and host code in the LLVM dialect; a first, "
-      "naive mapping (one thread per output element)",
+      "cubins made by ptxas; GEMV and mma.sync kernels for quantized matmuls) "
+      "and host code in the LLVM dialect, buffers in GPU memory",
       buildQuantXGPUPipeline);
 }
