@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Writes LLM-shaped decoder layers with random weights, for performance
+runs (default: Llama-7B dimensions, hidden 4096, MLP 11008, 32 heads).
+
+  python3 examples/llm_layer/gen_layer.py OUT.mlir [--layers 1] [--dim 4096]
+      [--ff 11008] [--heads 32] [--tokens 1] [--seed 0]
+
+@layers(%x: tensor<TOKENS x DIM x f32>) -> (tensor<TOKENS x DIM x f32>,
+tensor<TOKENS x HEADS x f32>) runs LAYERS Llama-style layers for tokens at
+the first position of an empty KV cache: RMSNorm, q/k/v/o projections,
+attention (over the single key of its own position: the softmax weight is
+1, so the output is v; the q.k logits are returned so q and k are
+computed), residual, RMSNorm, SiLU-gated MLP (gate, up, down), residual.
+All seven linear layers per layer are linalg.matmul ops in the Linear
+(N x K) layout named layers.<i>.self_attn.{q,k,v,o}_proj and
+layers.<i>.mlp.{gate,up,down}_proj, with weights as dense_resource blobs
+(Gaussian, std 0.02; a 1M-value block rotated per matrix, so writing a
+7B-sized layer takes seconds). Standard library only.
+"""
+import argparse
+import random
+import struct
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('out')
+    ap.add_argument('--layers', type=int, default=1)
+    ap.add_argument('--dim', type=int, default=4096)
+    ap.add_argument('--ff', type=int, default=11008)
+    ap.add_argument('--heads', type=int, default=32)
+    ap.add_argument('--tokens', type=int, default=1)
+    ap.add_argument('--seed', type=int, default=0)
+    a = ap.parse_args()
+    d, ff, h, t = a.dim, a.ff, a.heads, a.tokens
+    hd = d // h
+    rng = random.Random(a.seed)
+    block = struct.pack('<%df' % (1 << 20), *[rng.gauss(0, 0.02) for _ in range(1 << 20)])
+    mats = []  # (name, symbol, n, k)
+    L = []
+    w = L.append
+    w('#lhs = affine_map<(m, n, k) -> (m, k)>')
+    w('#rhs = affine_map<(m, n, k) -> (n, k)>')
+    w('#out = affine_map<(m, n, k) -> (m, n)>')
+    w('#id = affine_map<(m, c) -> (m, c)>')
+    w('#rowmap = affine_map<(m, c) -> (m)>')
+    w(f'func.func @layers(%x: tensor<{t}x{d}xf32>) -> (tensor<{t}x{d}xf32>, tensor<{t}x{h}xf32>) {{')
+    w('  %zero = arith.constant 0.0 : f32')
+    w('  %one = arith.constant 1.0 : f32')
+    w(f'  %invd = arith.constant {1.0 / d:e} : f32')
+    w('  %eps = arith.constant 1.0e-05 : f32')
+    w(f'  %scale = arith.constant {1.0 / hd ** 0.5:e} : f32')
+    cnt = [0]
+
+    def v(p):
+        cnt[0] += 1
+        return f'%{p}{cnt[0]}'
+
+    def rmsnorm(x):
+        e, i, ss, y, ye = v('e'), v('i'), v('ss'), v('rms'), v('ye')
+        w(f'  {e} = tensor.empty() : tensor<{t}xf32>')
+        w(f'  {i} = linalg.fill ins(%zero : f32) outs({e} : tensor<{t}xf32>) -> tensor<{t}xf32>')
+        w(f'  {ss} = linalg.generic {{indexing_maps = [#id, #rowmap], iterator_types = ["parallel", "reduction"]}} '
+          f'ins({x} : tensor<{t}x{d}xf32>) outs({i} : tensor<{t}xf32>) {{')
+        w('  ^bb0(%a: f32, %acc: f32):')
+        w('    %q = arith.mulf %a, %a : f32')
+        w('    %r = arith.addf %acc, %q : f32')
+        w('    linalg.yield %r : f32')
+        w(f'  }} -> tensor<{t}xf32>')
+        w(f'  {ye} = tensor.empty() : tensor<{t}x{d}xf32>')
+        w(f'  {y} = linalg.generic {{indexing_maps = [#id, #rowmap, #id], iterator_types = ["parallel", "parallel"]}} '
+          f'ins({x}, {ss} : tensor<{t}x{d}xf32>, tensor<{t}xf32>) outs({ye} : tensor<{t}x{d}xf32>) {{')
+        w('  ^bb0(%a: f32, %s: f32, %o: f32):')
+        w('    %m = arith.mulf %s, %invd : f32')
+        w('    %me = arith.addf %m, %eps : f32')
+        w('    %rs = math.rsqrt %me : f32')
+        w('    %r = arith.mulf %a, %rs : f32')
+        w('    linalg.yield %r : f32')
+        w(f'  }} -> tensor<{t}x{d}xf32>')
+        return y
+
+    def linear(x, k, n, name):
+        sym = f'w{len(mats)}'
+        mats.append((name, sym, n, k))
+        e, i, y = v('le'), v('li'), v('lin')
+        w(f'  %{sym} = arith.constant dense_resource<{sym}> : tensor<{n}x{k}xf32>')
+        w(f'  {e} = tensor.empty() : tensor<{t}x{n}xf32>')
+        w(f'  {i} = linalg.fill ins(%zero : f32) outs({e} : tensor<{t}x{n}xf32>) -> tensor<{t}x{n}xf32>')
+        w(f'  {y} = linalg.matmul indexing_maps = [#lhs, #rhs, #out] ins({x}, %{sym} : tensor<{t}x{k}xf32>, '
+          f'tensor<{n}x{k}xf32>) outs({i} : tensor<{t}x{n}xf32>) -> tensor<{t}x{n}xf32> loc("{name}")')
+        return y
+
+    def elementwise(a, b, cols, body):
+        e, y = v('ee'), v('ew')
+        w(f'  {e} = tensor.empty() : tensor<{t}x{cols}xf32>')
+        w(f'  {y} = linalg.generic {{indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}} '
+          f'ins({a}, {b} : tensor<{t}x{cols}xf32>, tensor<{t}x{cols}xf32>) outs({e} : tensor<{t}x{cols}xf32>) {{')
+        w('  ^bb0(%p: f32, %q: f32, %o: f32):')
+        for line in body:
+            w('    ' + line)
+        w(f'  }} -> tensor<{t}x{cols}xf32>')
+        return y
+
+    x = '%x'
+    logits = None
+    for i in range(a.layers):
+        p = f'layers.{i}'
+        n1 = rmsnorm(x)
+        q = linear(n1, d, d, f'{p}.self_attn.q_proj')
+        k = linear(n1, d, d, f'{p}.self_attn.k_proj')
+        vv = linear(n1, d, d, f'{p}.self_attn.v_proj')
+        # q.k logits per head (the single key of the token's own position).
+        qe, qh, kh, le, li, lg = v('qe'), v('qh'), v('kh'), v('lge'), v('lgi'), v('logit')
+        w(f'  {qh} = tensor.expand_shape {q} [[0], [1, 2]] output_shape [{t}, {h}, {hd}] : tensor<{t}x{d}xf32> into tensor<{t}x{h}x{hd}xf32>')
+        w(f'  {kh} = tensor.expand_shape {k} [[0], [1, 2]] output_shape [{t}, {h}, {hd}] : tensor<{t}x{d}xf32> into tensor<{t}x{h}x{hd}xf32>')
+        w(f'  {le} = tensor.empty() : tensor<{t}x{h}xf32>')
+        w(f'  {li} = linalg.fill ins(%zero : f32) outs({le} : tensor<{t}x{h}xf32>) -> tensor<{t}x{h}xf32>')
+        w(f'  {lg} = linalg.generic {{indexing_maps = [affine_map<(m, j, c) -> (m, j, c)>, affine_map<(m, j, c) -> (m, j, c)>, '
+          f'affine_map<(m, j, c) -> (m, j)>], iterator_types = ["parallel", "parallel", "reduction"]}} '
+          f'ins({qh}, {kh} : tensor<{t}x{h}x{hd}xf32>, tensor<{t}x{h}x{hd}xf32>) outs({li} : tensor<{t}x{h}xf32>) {{')
+        w('  ^bb0(%p: f32, %q: f32, %acc: f32):')
+        w('    %m = arith.mulf %p, %q : f32')
+        w('    %ms = arith.mulf %m, %scale : f32')
+        w('    %r = arith.addf %acc, %ms : f32')
+        w('    linalg.yield %r : f32')
+        w(f'  }} -> tensor<{t}x{h}xf32>')
+        logits = lg if logits is None else elementwise(logits, lg, h, ['%r = arith.addf %p, %q : f32', 'linalg.yield %r : f32'])
+        o = linear(vv, d, d, f'{p}.self_attn.o_proj')
+        x = elementwise(x, o, d, ['%r = arith.addf %p, %q : f32', 'linalg.yield %r : f32'])
+        n2 = rmsnorm(x)
+        g = linear(n2, d, ff, f'{p}.mlp.gate_proj')
+        u = linear(n2, d, ff, f'{p}.mlp.up_proj')
+        act = elementwise(g, u, ff, ['%ng = arith.negf %p : f32', '%ex = math.exp %ng : f32',
+                                     '%den = arith.addf %ex, %one : f32', '%sg = arith.divf %p, %den : f32',
+                                     '%r = arith.mulf %sg, %q : f32', 'linalg.yield %r : f32'])
+        dn = linear(act, ff, d, f'{p}.mlp.down_proj')
+        x = elementwise(x, dn, d, ['%r = arith.addf %p, %q : f32', 'linalg.yield %r : f32'])
+    w(f'  return {x}, {logits} : tensor<{t}x{d}xf32>, tensor<{t}x{h}xf32>')
+    w('}')
+    with open(a.out, 'w') as f:
+        f.write('\n'.join(L) + '\n{-#\n  dialect_resources: { builtin: {\n')
+        for idx, (_, sym, n, k) in enumerate(mats):
+            size = n * k * 4
+            shift = (idx * 4099 * 4) % len(block)
+            rot = block[shift:] + block[:shift]
+            data = (rot * (size // len(rot) + 1))[:size]
+            f.write(f'    {sym}: "0x04000000{data.hex().upper()}"{"," if idx + 1 < len(mats) else ""}\n')
+        f.write('  } }\n#-}\n')
+
+
+if __name__ == '__main__':
+    main()
