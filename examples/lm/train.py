@@ -121,7 +121,7 @@ def main():
     ap.add_argument('--ff', type=int, default=1024)
     ap.add_argument('--layers', type=int, default=2)
     ap.add_argument('--ctx', type=int, default=128)
-    ap.add_argument('--batch', type=int, default=32)
+    ap.add_argument("--batch", type=int, default=16)
     args = ap.parse_args()
     torch.manual_seed(0)
     torch.set_num_threads(os.cpu_count() or 2)
@@ -141,7 +141,7 @@ def main():
     step = 0
     budget = args.minutes * 60
     while time.time() - start < budget:
-        lr = 1e-3 * min(1.0, (step + 1) / 200) * (0.1 + 0.9 * max(0.0, 1 - (time.time() - start) / budget))
+        lr = 2e-3 * min(1.0, (step + 1) / 50) * (0.1 + 0.9 * max(0.0, 1 - (time.time() - start) / budget))
         for group in opt.param_groups:
             group['lr'] = lr
         ix = torch.randint(0, len(train_ids) - args.ctx - 1, (args.batch,))
