@@ -6,8 +6,10 @@
 // bytes (8 bytes = 16 codes per row and step) and split in registers: no
 // unpacked copy of the weight exists.
 // CHECK-LABEL: func @w4a16
-//       CHECK:   %[[A:.*]] = bufferization.to_buffer %arg0 read_only : tensor<?x64xf32> to memref<?x64xf32>
-//       CHECK:   %[[W:.*]] = bufferization.to_buffer %arg1 read_only : tensor<8x32xi8> to memref<8x32xi8>
+// Each operand buffer is marked (unique per function) so CSE cannot merge it
+// with an earlier one of the same tensor.
+//       CHECK:   %[[A:.*]] = bufferization.to_buffer %arg0 read_only {quantx.kernel_operand = {{[0-9]+}} : i64} : tensor<?x64xf32> to memref<?x64xf32>
+//       CHECK:   %[[W:.*]] = bufferization.to_buffer %arg1 read_only {quantx.kernel_operand = {{[0-9]+}} : i64} : tensor<8x32xi8> to memref<8x32xi8>
 //       CHECK:   %[[OUT:.*]] = memref.alloc(%{{.*}}) : memref<?x8xf32>
 //       CHECK:   call @[[K:__quantx_kernel_i4_n8_k64_g32[^(]*]](%[[A]], %[[W]], %{{.*}}, %[[OUT]])
 //       CHECK:   bufferization.to_tensor %[[OUT]] restrict writable

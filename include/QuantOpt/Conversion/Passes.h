@@ -58,6 +58,15 @@ struct MatmulKernelOptions {
 void populateMatmulKernelPatterns(RewritePatternSet &patterns,
                                   const MatmulKernelOptions &options);
 
+/// Marks a bufferization.to_buffer whose buffer a kernel call or launch
+/// reads with a number unique in its function (`quantx.kernel_operand`)
+/// and returns it. The kernel reads the buffer right after the to_buffer;
+/// CSE could otherwise merge two to_buffer ops of one tensor into the
+/// first, and one-shot bufferization, which sees only the tensor-level read
+/// at the to_buffer, could then let an in-place write between the two
+/// clobber what the later kernel reads.
+Value markKernelOperand(bufferization::ToBufferOp op);
+
 /// Options of the NVIDIA GPU matmul kernels (see --quantx-gpu-matmul-kernels).
 struct GPUMatmulKernelOptions {
   int64_t warps = 4;    ///< warps (output channels) per block

@@ -32,6 +32,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -493,9 +494,9 @@ struct WeightOnlyMatmulToGemv : OpRewritePattern<MatmulOp> {
     Location loc = op.getLoc();
     auto toBuffer = [&](Value v) -> Value {
       auto t = cast<RankedTensorType>(v.getType());
-      return bufferization::ToBufferOp::create(
+      return markKernelOperand(bufferization::ToBufferOp::create(
           rewriter, loc, MemRefType::get(t.getShape(), t.getElementType()), v,
-          /*read_only=*/true);
+          /*read_only=*/true));
     };
     auto castTo = [&](Value buf, Type type) -> Value {
       return buf.getType() == type ? buf : memref::CastOp::create(rewriter, loc, type, buf);
@@ -1050,8 +1051,8 @@ gpu::GPUFuncOp buildMmaKernel(gpu::GPUModuleOp gm, const MmaSpec &spec) {
 /// bufferization.to_buffer of `v` cast to `type`.
 Value bufferAs(PatternRewriter &rewriter, Location loc, Value v, Type type) {
   auto t = cast<RankedTensorType>(v.getType());
-  Value buf = bufferization::ToBufferOp::create(
-      rewriter, loc, MemRefType::get(t.getShape(), t.getElementType()), v, /*read_only=*/true);
+  Value buf = markKernelOperand(bufferization::ToBufferOp::create(
+      rewriter, loc, MemRefType::get(t.getShape(), t.getElementType()), v, /*read_only=*/true));
   return buf.getType() == type ? buf : memref::CastOp::create(rewriter, loc, type, buf);
 }
 

@@ -693,9 +693,9 @@ Value callKernel(PatternRewriter &rewriter, Operation *op, const KernelSpec &spe
   };
   SmallVector<Value> args;
   for (auto [v, type] : llvm::zip(operands, kernelTypes))
-    args.push_back(castTo(bufferization::ToBufferOp::create(
+    args.push_back(castTo(markKernelOperand(bufferization::ToBufferOp::create(
                               rewriter, loc, bufferType(v.getType()), v,
-                              /*read_only=*/true),
+                              /*read_only=*/true)),
                           type));
   SmallVector<Value> dynamic;
   if (resultType.isDynamicDim(0))
@@ -1114,6 +1114,18 @@ struct PairProductsToX86MaddWd : OpRewritePattern<arith::AddIOp> {
 };
 
 } // namespace
+
+Value mlir::quantx::markKernelOperand(bufferization::ToBufferOp op) {
+  constexpr StringLiteral kAttr = "quantx.kernel_operand";
+  int64_t next = 0;
+  if (auto fn = op->getParentOfType<FunctionOpInterface>())
+    fn->walk([&](bufferization::ToBufferOp t) {
+      if (auto a = t->getAttrOfType<IntegerAttr>(kAttr))
+        next = std::max(next, a.getInt() + 1);
+    });
+  op->setAttr(kAttr, IntegerAttr::get(IntegerType::get(op.getContext(), 64), next));
+  return op;
+}
 
 void mlir::quantx::populateMatmulKernelPatterns(RewritePatternSet &patterns,
                                                 const MatmulKernelOptions &options) {

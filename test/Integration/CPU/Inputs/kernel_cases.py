@@ -208,6 +208,40 @@ def case_fp8(name, m, n, k, storage="f8E4M3FN", per_channel=False, out=None, nan
     return name, text, m, k, "f8"
 
 
+def case_shared_input(name, m, n, k):
+    """One f32 tensor (computed, so its buffer is writable) read by a float kernel, an FP8 x FP8 kernel (whose
+    input decoding may be bufferized in place) and another float kernel
+    after it: every kernel must see the input unchanged (regression: the
+    buffers of kernel operands were taken in the caller, where CSE merged
+    them, and a later in-place write clobbered the input)."""
+    w1, wty = dense([rng.gauss(0, 1) for _ in range(n * k)], (n, k), "f32")
+    w3, _ = dense([rng.gauss(0, 1) for _ in range(n * k)], (n, k), "f32")
+    w2, w2ty = dense(fp8_codes(n * k, "f8E4M3FN"), (n, k), "i8")
+    xty, yty = "tensor<%dx%dxf32>" % (m, k), "tensor<%dx%dxf32>" % (m, n)
+    mm = ("linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, "
+          "affine_map<(m, n, k) -> (m, n)>] ins(%%x2, %s : %s, %s) outs(%%i : %s) -> %s")
+    text = f"""func.func @mm(%x: {xty}) -> {yty} {{
+  %w1 = {w1}
+  %w3 = {w3}
+  %w2i = {w2}
+  %w2 = arith.bitcast %w2i : {w2ty} to tensor<{n}x{k}xf8E4M3FN>
+  %s = arith.constant dense<0.05> : tensor<f32>
+  %z = arith.constant 0.0 : f32
+  %x2 = arith.addf %x, %x : {xty}
+  %e = tensor.empty() : {yty}
+  %i = linalg.fill ins(%z : f32) outs(%e : {yty}) -> {yty}
+  %y1 = {mm % ("%w1", xty, wty, yty, yty)}
+  %q = quantx.quantize %x2 as #quantx.scheme<f8E4M3FN> scale(%s : tensor<f32>) : {xty} -> tensor<{m}x{k}xf8E4M3FN>
+  %y2 = quantx.matmul %q, %w2 weight(#quantx.scheme<f8E4M3FN> scale %s) input(#quantx.scheme<f8E4M3FN> scale %s) : (tensor<{m}x{k}xf8E4M3FN>, tensor<{n}x{k}xf8E4M3FN>, tensor<f32>, tensor<f32>) -> {yty}
+  %y3 = {mm % ("%w3", xty, wty, yty, yty)}
+  %a = arith.addf %y1, %y2 : {yty}
+  %r = arith.addf %a, %y3 : {yty}
+  return %r : {yty}
+}}
+"""
+    return name, text, m, k, "f32"
+
+
 def case_float(name, m, n, k):
     wtext, wty = dense([rng.gauss(0, 1) for _ in range(n * k)], (n, k), "f32")
     xty, yty = "tensor<%dx%dxf32>" % (m, k), "tensor<%dx%dxf32>" % (m, n)
@@ -256,6 +290,8 @@ CASES = [
     case_fp8("fp8_e5m2", 2, 4, 16, storage="f8E5M2"),
     case_fp8("fp8_requant_e4m3", 4, 4, 32, out="f8E4M3FN"),
     case_fp8("fp8_e4m3_m17_panel_nan", 17, 4, 32, per_channel=True, nan_every=41),
+    case_fp8("fp8_e4m3_layer_shaped", 40, 64, 256, per_channel=True),
+    case_shared_input("shared_input_fp8_between", 20, 16, 64),
     case_float("f32_linear", 2, 7, 64),
     case_float("f32_linear_k20_fallback", 2, 3, 20),
 ]
