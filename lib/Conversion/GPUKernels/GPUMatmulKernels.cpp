@@ -422,6 +422,31 @@ gpu::GPUFuncOp buildSplitKFinishKernel(gpu::GPUModuleOp gm, const GemvSpec &spec
   return func;
 }
 
+/// How a weight-only matmul's scales are laid out for the GPU kernels:
+/// per tensor, per output channel, or in groups along K that are a
+/// multiple of `quantum` codes; nullopt when the kernels cannot take them.
+std::optional<std::pair<ScaleKind, int64_t>> scaleLayout(SchemeAttr scheme, int64_t k,
+                                                         int64_t quantum) {
+  if (scheme.isPerTensor())
+    return std::make_pair(ScaleKind::PerTensor, k);
+  if (scheme.isPerChannel() && *scheme.getAxis() == 0)
+    return std::make_pair(ScaleKind::PerRow, k);
+  if (scheme.isGrouped() && *scheme.getAxis() == 1 && *scheme.getGroupSize() % quantum == 0)
+    return std::make_pair(ScaleKind::Grouped, int64_t(*scheme.getGroupSize()));
+  return std::nullopt;
+}
+
+/// The kernel operands of a weight-only matmul: lhs, rhs, scale, [zero
+/// point], [bias].
+SmallVector<Value> weightOnlyOperands(MatmulOp op) {
+  SmallVector<Value> operands{op.getLhs(), op.getRhs(), op.getRhsScale()};
+  if (Value zp = op.getRhsZeroPoint())
+    operands.push_back(zp);
+  if (Value bias = op.getBias())
+    operands.push_back(bias);
+  return operands;
+}
+
 bool isFloatElt(Type t) { return t.isF32() || t.isF16() || t.isBF16(); }
 
 Value ceilDiv(OpBuilder &b, Location loc, Value v, int64_t d) {
@@ -448,18 +473,10 @@ struct WeightOnlyMatmulToGemv : OpRewritePattern<MatmulOp> {
     spec.k = lhsType.getDimSize(1);
     if (spec.k % spec.chunkCodes() != 0)
       return rewriter.notifyMatchFailure(op, "K is not a multiple of the 16-byte chunk");
-    spec.group = spec.k;
-    if (scheme.isPerTensor()) {
-      spec.scaleKind = ScaleKind::PerTensor;
-    } else if (scheme.isPerChannel() && *scheme.getAxis() == 0) {
-      spec.scaleKind = ScaleKind::PerRow;
-    } else if (scheme.isGrouped() && *scheme.getAxis() == 1 &&
-               *scheme.getGroupSize() % spec.chunkCodes() == 0) {
-      spec.scaleKind = ScaleKind::Grouped;
-      spec.group = *scheme.getGroupSize();
-    } else {
+    auto layout = scaleLayout(scheme, spec.k, spec.chunkCodes());
+    if (!layout)
       return rewriter.notifyMatchFailure(op, "scale layout has no GPU kernel");
-    }
+    std::tie(spec.scaleKind, spec.group) = *layout;
     Value scale = op.getRhsScale(), zp = op.getRhsZeroPoint(), bias = op.getBias();
     if (cast<RankedTensorType>(scale.getType()).getShape() != ArrayRef(scaleShape(spec)))
       return rewriter.notifyMatchFailure(op, "unexpected scale shape");
@@ -501,11 +518,7 @@ struct WeightOnlyMatmulToGemv : OpRewritePattern<MatmulOp> {
     auto castTo = [&](Value buf, Type type) -> Value {
       return buf.getType() == type ? buf : memref::CastOp::create(rewriter, loc, type, buf);
     };
-    SmallVector<Value> operands{op.getLhs(), op.getRhs(), scale};
-    if (zp)
-      operands.push_back(zp);
-    if (bias)
-      operands.push_back(bias);
+    SmallVector<Value> operands = weightOnlyOperands(op);
     ArrayRef<Type> kernelTypes = gemv.getFunctionType().getInputs();
     SmallVector<Value> args;
     for (auto [v, type] : llvm::zip(operands, kernelTypes))
@@ -1140,18 +1153,10 @@ struct WeightOnlyMatmulToMma : OpRewritePattern<MatmulOp> {
     spec.k = lhsType.getDimSize(1);
     if (spec.k % spec.kBlock() != 0 || !fitTiles(spec, options))
       return rewriter.notifyMatchFailure(op, "K or N does not fit the tiles");
-    spec.group = spec.k;
-    if (scheme.isPerTensor()) {
-      spec.scaleKind = ScaleKind::PerTensor;
-    } else if (scheme.isPerChannel() && *scheme.getAxis() == 0) {
-      spec.scaleKind = ScaleKind::PerRow;
-    } else if (scheme.isGrouped() && *scheme.getAxis() == 1 &&
-               *scheme.getGroupSize() % spec.kBlock() == 0) {
-      spec.scaleKind = ScaleKind::Grouped;
-      spec.group = *scheme.getGroupSize();
-    } else {
+    auto layout = scaleLayout(scheme, spec.k, spec.kBlock());
+    if (!layout)
       return rewriter.notifyMatchFailure(op, "scale layout has no tensor-core kernel");
-    }
+    std::tie(spec.scaleKind, spec.group) = *layout;
     Value scale = op.getRhsScale(), zp = op.getRhsZeroPoint(), bias = op.getBias();
     spec.lhsElt = lhsElt;
     spec.resElt = resType.getElementType();
@@ -1162,12 +1167,7 @@ struct WeightOnlyMatmulToMma : OpRewritePattern<MatmulOp> {
     if (!isFloatElt(spec.resElt) || !isFloatElt(spec.scaleElt) ||
         (bias && !isFloatElt(spec.biasElt)))
       return rewriter.notifyMatchFailure(op, "unsupported element types");
-    SmallVector<Value> operands{op.getLhs(), op.getRhs(), scale};
-    if (zp)
-      operands.push_back(zp);
-    if (bias)
-      operands.push_back(bias);
-    rewriter.replaceOp(op, launchMma(rewriter, op, spec, operands, resType));
+    rewriter.replaceOp(op, launchMma(rewriter, op, spec, weightOnlyOperands(op), resType));
     return success();
   }
 
