@@ -29,3 +29,10 @@ void quantx_gpu_device_info(char *name, int size, int *smCount, int *capability)
   *smCount = 0;
   *capability = 0;
 }
+/* No kernel launches on the host: the profiler records nothing. */
+void quantx_gpu_profile(int enable) { (void)enable; }
+double quantx_gpu_profile_ms(int64_t *launches) {
+  if (launches)
+    *launches = 0;
+  return 0.0;
+}
