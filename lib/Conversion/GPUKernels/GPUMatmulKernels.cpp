@@ -62,6 +62,16 @@ constexpr StringLiteral kGPUModuleName = "__quantx_gpu_kernels";
 
 enum class ScaleKind { PerTensor, PerRow, Grouped };
 
+/// Appends "_<type>" for each non-null type (kernel names).
+void printTypes(llvm::raw_ostream &os, ArrayRef<Type> types) {
+  for (Type t : types) {
+    if (!t)
+      continue;
+    os << "_";
+    t.print(os);
+  }
+}
+
 /// Everything that determines a GEMV kernel's code.
 struct GemvSpec {
   SchemeAttr scheme;
@@ -82,16 +92,8 @@ struct GemvSpec {
     os << "gemv_" << stringifyStorageKind(scheme.getStorage()) << "_n" << n
        << "_k" << k << "_g" << group << "_s" << int(scaleKind)
        << (zpElt ? "_zp" : "") << (biasElt ? "_b" : "") << "_w" << warps
-       << "_r" << rows << "_sk" << splitK << "_";
-    lhsElt.print(os);
-    os << "_";
-    resElt.print(os);
-    os << "_";
-    scaleElt.print(os);
-    if (biasElt) {
-      os << "_";
-      biasElt.print(os);
-    }
+       << "_r" << rows << "_sk" << splitK;
+    printTypes(os, {lhsElt, resElt, scaleElt, biasElt});
     return s;
   }
 
@@ -705,18 +707,8 @@ struct MmaSpec {
        << (lhsScheme ? stringifyStorageKind(lhsScheme.getStorage()).str() + "x" : "")
        << stringifyStorageKind(scheme.getStorage()) << "_n" << n << "_k" << k << "_g" << group
        << "_s" << int(scaleKind) << (zpElt ? "_zp" : "") << (biasElt ? "_b" : "") << "_w"
-       << warps << "_mt" << mTiles << "_nt" << nTiles << (stageA ? "_sa" : "") << "_";
-    lhsElt.print(os);
-    os << "_";
-    resElt.print(os);
-    if (scaleElt) {
-      os << "_";
-      scaleElt.print(os);
-    }
-    if (biasElt) {
-      os << "_";
-      biasElt.print(os);
-    }
+       << warps << "_mt" << mTiles << "_nt" << nTiles << (stageA ? "_sa" : "");
+    printTypes(os, {lhsElt, resElt, scaleElt, biasElt});
     return s;
   }
 };
