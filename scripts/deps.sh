@@ -6,7 +6,7 @@ set -euo pipefail
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 for pkg in libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools clang-22 lld-22 \
-           libomp-22-dev cmake ninja-build python3 git; do
+           libomp-22-dev cmake ninja-build python3 python3-numpy git; do
   have_pkg "$pkg" || need+=("$pkg")
 done
 

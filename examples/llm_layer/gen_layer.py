@@ -4,6 +4,7 @@ runs (default: Llama-7B dimensions, hidden 4096, MLP 11008, 32 heads).
 
   python3 examples/llm_layer/gen_layer.py OUT.mlir [--layers 1] [--dim 4096]
       [--ff 11008] [--heads 32] [--tokens 1] [--seed 0]
+      [--checkpoint DIR]
 
 @layers(%x: tensor<TOKENS x DIM x f32>) -> (tensor<TOKENS x DIM x f32>,
 tensor<TOKENS x HEADS x f32>) runs LAYERS Llama-style layers for tokens at
@@ -16,7 +17,20 @@ All seven linear layers per layer are linalg.matmul ops in the Linear
 layers.<i>.mlp.{gate,up,down}_proj, with weights as dense_resource blobs
 (Gaussian, std 0.02; a 1M-value block rotated per matrix, so writing a
 7B-sized layer takes seconds). Standard library only.
+
+With --checkpoint DIR (a Hugging Face Llama checkpoint: config.json and
+model.safetensors.index.json, e.g. from examples/llama/gen_checkpoint.py)
+the dimensions come from config.json and the model reads its weights from
+the checkpoint by name: every weight (q/k/v/o, gate/up/down and the two
+RMSNorm gains per layer) is an `ml_program.global` parameter named as in the
+checkpoint (model.layers.I.self_attn.q_proj.weight, ...) in the checkpoint's
+dtype, the matmuls take the bf16/f16 weights directly (linalg.matmul
+extends them to f32), the norms multiply by their gains, and the module's
+quantx.parameters attribute names the index file. Only checkpoints whose
+key/value heads equal their attention heads are supported here.
 """
+import json
+import os
 import argparse
 import random
 import struct
@@ -31,7 +45,19 @@ def main():
     ap.add_argument('--heads', type=int, default=32)
     ap.add_argument('--tokens', type=int, default=1)
     ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--checkpoint', help='read weights by name from this checkpoint')
     a = ap.parse_args()
+    params = {}  # checkpoint key -> (symbol, type) of its parameter global
+    wdtype = 'f32'
+    if a.checkpoint:
+        with open(os.path.join(a.checkpoint, 'config.json')) as f:
+            cfg = json.load(f)
+        if cfg.get('num_key_value_heads', cfg['num_attention_heads']) != cfg['num_attention_heads']:
+            raise SystemExit('gen_layer: grouped-query attention (num_key_value_heads < '
+                             'num_attention_heads) is not supported')
+        a.dim, a.ff, a.heads = cfg['hidden_size'], cfg['intermediate_size'], cfg['num_attention_heads']
+        a.layers = min(a.layers, cfg['num_hidden_layers'])
+        wdtype = {'bfloat16': 'bf16', 'float16': 'f16', 'float32': 'f32'}[cfg.get('torch_dtype', 'float32')]
     d, ff, h, t = a.dim, a.ff, a.heads, a.tokens
     hd = d // h
     rng = random.Random(a.seed)
@@ -44,6 +70,7 @@ def main():
     w('#out = affine_map<(m, n, k) -> (m, n)>')
     w('#id = affine_map<(m, c) -> (m, c)>')
     w('#rowmap = affine_map<(m, c) -> (m)>')
+    w('#colmap = affine_map<(m, c) -> (c)>')
     w(f'func.func @layers(%x: tensor<{t}x{d}xf32>) -> (tensor<{t}x{d}xf32>, tensor<{t}x{h}xf32>) {{')
     w('  %zero = arith.constant 0.0 : f32')
     w('  %one = arith.constant 1.0 : f32')
@@ -56,7 +83,15 @@ def main():
         cnt[0] += 1
         return f'%{p}{cnt[0]}'
 
-    def rmsnorm(x):
+    def param(key, shape):
+        """A load of the checkpoint tensor `key`."""
+        ty = f'tensor<{"x".join(map(str, shape))}x{wdtype}>'
+        params[key] = ty
+        val = v('p')
+        w(f'  {val} = ml_program.global_load_const @"{key}" : {ty}')
+        return val, ty
+
+    def rmsnorm(x, gain_key=None):
         e, i, ss, y, ye = v('e'), v('i'), v('ss'), v('rms'), v('ye')
         w(f'  {e} = tensor.empty() : tensor<{t}xf32>')
         w(f'  {i} = linalg.fill ins(%zero : f32) outs({e} : tensor<{t}xf32>) -> tensor<{t}xf32>')
@@ -68,26 +103,41 @@ def main():
         w('    linalg.yield %r : f32')
         w(f'  }} -> tensor<{t}xf32>')
         w(f'  {ye} = tensor.empty() : tensor<{t}x{d}xf32>')
-        w(f'  {y} = linalg.generic {{indexing_maps = [#id, #rowmap, #id], iterator_types = ["parallel", "parallel"]}} '
-          f'ins({x}, {ss} : tensor<{t}x{d}xf32>, tensor<{t}xf32>) outs({ye} : tensor<{t}x{d}xf32>) {{')
-        w('  ^bb0(%a: f32, %s: f32, %o: f32):')
+        if gain_key is None:
+            w(f'  {y} = linalg.generic {{indexing_maps = [#id, #rowmap, #id], iterator_types = ["parallel", "parallel"]}} '
+              f'ins({x}, {ss} : tensor<{t}x{d}xf32>, tensor<{t}xf32>) outs({ye} : tensor<{t}x{d}xf32>) {{')
+            w('  ^bb0(%a: f32, %s: f32, %o: f32):')
+        else:
+            gain, gty = param(gain_key, [d])
+            w(f'  {y} = linalg.generic {{indexing_maps = [#id, #rowmap, #colmap, #id], iterator_types = ["parallel", "parallel"]}} '
+              f'ins({x}, {ss}, {gain} : tensor<{t}x{d}xf32>, tensor<{t}xf32>, {gty}) outs({ye} : tensor<{t}x{d}xf32>) {{')
+            w(f'  ^bb0(%a: f32, %s: f32, %gw: {wdtype}, %o: f32):')
         w('    %m = arith.mulf %s, %invd : f32')
         w('    %me = arith.addf %m, %eps : f32')
         w('    %rs = math.rsqrt %me : f32')
-        w('    %r = arith.mulf %a, %rs : f32')
+        if gain_key is None:
+            w('    %r = arith.mulf %a, %rs : f32')
+        else:
+            w('    %an = arith.mulf %a, %rs : f32')
+            w(f'    %g = arith.extf %gw : {wdtype} to f32' if wdtype != 'f32' else '    %g = arith.addf %gw, %zero : f32')
+            w('    %r = arith.mulf %an, %g : f32')
         w('    linalg.yield %r : f32')
         w(f'  }} -> tensor<{t}x{d}xf32>')
         return y
 
     def linear(x, k, n, name):
-        sym = f'w{len(mats)}'
-        mats.append((name, sym, n, k))
+        if a.checkpoint:
+            wv, wty = param(f'model.{name}.weight', [n, k])
+        else:
+            sym = f'w{len(mats)}'
+            mats.append((name, sym, n, k))
+            wv, wty = f'%{sym}', f'tensor<{n}x{k}xf32>'
+            w(f'  {wv} = arith.constant dense_resource<{sym}> : {wty}')
         e, i, y = v('le'), v('li'), v('lin')
-        w(f'  %{sym} = arith.constant dense_resource<{sym}> : tensor<{n}x{k}xf32>')
         w(f'  {e} = tensor.empty() : tensor<{t}x{n}xf32>')
         w(f'  {i} = linalg.fill ins(%zero : f32) outs({e} : tensor<{t}x{n}xf32>) -> tensor<{t}x{n}xf32>')
-        w(f'  {y} = linalg.matmul indexing_maps = [#lhs, #rhs, #out] ins({x}, %{sym} : tensor<{t}x{k}xf32>, '
-          f'tensor<{n}x{k}xf32>) outs({i} : tensor<{t}x{n}xf32>) -> tensor<{t}x{n}xf32> loc("{name}")')
+        w(f'  {y} = linalg.matmul indexing_maps = [#lhs, #rhs, #out] ins({x}, {wv} : tensor<{t}x{k}xf32>, '
+          f'{wty}) outs({i} : tensor<{t}x{n}xf32>) -> tensor<{t}x{n}xf32> loc("{name}")')
         return y
 
     def elementwise(a, b, cols, body):
@@ -105,7 +155,7 @@ def main():
     logits = None
     for i in range(a.layers):
         p = f'layers.{i}'
-        n1 = rmsnorm(x)
+        n1 = rmsnorm(x, f'model.{p}.input_layernorm.weight' if a.checkpoint else None)
         q = linear(n1, d, d, f'{p}.self_attn.q_proj')
         k = linear(n1, d, d, f'{p}.self_attn.k_proj')
         vv = linear(n1, d, d, f'{p}.self_attn.v_proj')
@@ -127,7 +177,7 @@ def main():
         logits = lg if logits is None else elementwise(logits, lg, h, ['%r = arith.addf %p, %q : f32', 'linalg.yield %r : f32'])
         o = linear(vv, d, d, f'{p}.self_attn.o_proj')
         x = elementwise(x, o, d, ['%r = arith.addf %p, %q : f32', 'linalg.yield %r : f32'])
-        n2 = rmsnorm(x)
+        n2 = rmsnorm(x, f'model.{p}.post_attention_layernorm.weight' if a.checkpoint else None)
         g = linear(n2, d, ff, f'{p}.mlp.gate_proj')
         u = linear(n2, d, ff, f'{p}.mlp.up_proj')
         act = elementwise(g, u, ff, ['%ng = arith.negf %p : f32', '%ex = math.exp %ng : f32',
@@ -137,6 +187,15 @@ def main():
         x = elementwise(x, dn, d, ['%r = arith.addf %p, %q : f32', 'linalg.yield %r : f32'])
     w(f'  return {x}, {logits} : tensor<{t}x{d}xf32>, tensor<{t}x{h}xf32>')
     w('}')
+    if a.checkpoint:
+        index = os.path.join(a.checkpoint, 'model.safetensors.index.json')
+        with open(a.out, 'w') as f:
+            f.write('\n'.join(L[:6]) + '\n')  # attribute aliases precede the module
+            f.write(f'module attributes {{quantx.parameters = "{index}"}} {{\n')
+            for key, ty in params.items():
+                f.write(f'ml_program.global private @"{key}"(#ml_program.extern : {ty}) : {ty}\n')
+            f.write('\n'.join(L[6:]) + '\n}\n')
+        return
     with open(a.out, 'w') as f:
         f.write('\n'.join(L) + '\n{-#\n  dialect_resources: { builtin: {\n')
         for idx, (_, sym, n, k) in enumerate(mats):

@@ -4,6 +4,7 @@
 
 #include "QuantOpt/Conversion/Passes.h"
 #include "QuantOpt/InitAll.h"
+#include "QuantOpt/Params/ParameterGlobals.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -116,6 +117,12 @@ JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
           func.setArgAttr(i, "bufferization.writable",
                           BoolAttr::get(module->getContext(), false));
 
+  // Parameters named in the IR are bound to the mapped file's tensors.
+  llvm::StringMap<void *> symbols = options.symbols;
+  if (llvm::Error err = bindParameters(*module, options.parameterFile,
+                                       model->parameters, symbols))
+    return std::move(err);
+
   MLIRContext *context = module->getContext();
   std::string diagnostics;
   llvm::raw_string_ostream os(diagnostics);
@@ -158,7 +165,6 @@ JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
                      llvm::toString(engine.takeError()));
   // Host functions (e.g. the calibration observers) are resolved lazily,
   // at the first call.
-  const llvm::StringMap<void *> &symbols = options.symbols;
   (*engine)->registerSymbols([&symbols](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap map;
     for (auto &entry : symbols)
@@ -169,6 +175,45 @@ JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
   });
   model->engine = std::move(*engine);
   return model;
+}
+
+llvm::Error mlir::quantx::bindParameters(ModuleOp module, llvm::StringRef file,
+                                        std::unique_ptr<params::ParameterSet> &set,
+                                        llvm::StringMap<void *> &symbols) {
+  SmallVector<ml_program::GlobalOp> globals;
+  for (auto global : module.getOps<ml_program::GlobalOp>())
+    if (isParameterGlobal(global))
+      globals.push_back(global);
+  if (globals.empty())
+    return llvm::Error::success();
+  std::string path = file.str();
+  if (path.empty())
+    if (auto attr = module->getAttrOfType<StringAttr>(kParameterFileAttr))
+      path = attr.str();
+  if (path.empty())
+    return makeError("the model reads " + llvm::Twine(globals.size()) +
+                     " parameter(s) from a file (e.g. '" +
+                     getParameterKey(globals.front()) +
+                     "') but none was given: pass --params FILE");
+  auto opened = params::ParameterSet::open(path);
+  if (!opened)
+    return opened.takeError();
+  set = std::move(*opened);
+  for (ml_program::GlobalOp global : globals) {
+    auto type = cast<RankedTensorType>(global.getType());
+    std::string key = getParameterKey(global);
+    std::optional<params::DType> dtype = toParamDType(type.getElementType());
+    if (!dtype)
+      return makeError("parameter '" + key + "' has element type " +
+                       llvm::Twine(typeString(type.getElementType())) +
+                       ", which parameter files cannot hold");
+    auto tensor = set->lookup(key, *dtype, type.getShape());
+    if (!tensor)
+      return tensor.takeError();
+    symbols[getParameterSymbol(key)] =
+        const_cast<void *>(set->getAlignedData(**tensor));
+  }
+  return llvm::Error::success();
 }
 
 llvm::Expected<std::vector<NpyArray>>

@@ -181,35 +181,12 @@ struct FormQuantizedMatmul : OpInterfaceRewritePattern<linalg::LinalgOp> {
 
   LogicalResult matchAndRewrite(linalg::LinalgOp op,
                                 PatternRewriter &rewriter) const override {
-    if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 ||
-        op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op))
-      return rewriter.notifyMatchFailure(op, "not a matmul-like op");
-    FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(op);
-    if (failed(dims) || !dims->batch.empty() || dims->m.size() != 1 ||
-        dims->n.size() != 1 || dims->k.size() != 1 || op.getNumLoops() != 3)
-      return rewriter.notifyMatchFailure(op, "not a plain 2-D matmul");
-    MLIRContext *ctx = op.getContext();
-    AffineExpr m = getAffineDimExpr(dims->m[0], ctx),
-               n = getAffineDimExpr(dims->n[0], ctx),
-               k = getAffineDimExpr(dims->k[0], ctx);
-    OpOperand *lhs = op.getDpsInputOperand(0), *rhs = op.getDpsInputOperand(1);
-    OpOperand *out = op.getDpsInitOperand(0);
-    if (op.getMatchingIndexingMap(lhs).getResults() != ArrayRef<AffineExpr>{m, k} ||
-        op.getMatchingIndexingMap(out).getResults() != ArrayRef<AffineExpr>{m, n})
-      return rewriter.notifyMatchFailure(op, "unsupported operand layout");
-    ArrayRef<AffineExpr> rhsExprs = op.getMatchingIndexingMap(rhs).getResults();
-    bool transposed;
-    if (rhsExprs == ArrayRef<AffineExpr>{n, k})
-      transposed = false;
-    else if (rhsExprs == ArrayRef<AffineExpr>{k, n})
-      transposed = true;
-    else
-      return rewriter.notifyMatchFailure(op, "unsupported weight layout");
-
-    // Only a zero accumulator: quantx.matmul computes a fresh product.
-    auto fill = out->get().getDefiningOp<linalg::FillOp>();
-    if (!fill || !matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))
-      return rewriter.notifyMatchFailure(op, "accumulator is not zero-filled");
+    FailureOr<PlainMatmul> plain = matchPlainMatmul(op);
+    if (failed(plain))
+      return rewriter.notifyMatchFailure(op, "not a plain 2-D matmul with a "
+                                             "zero-filled accumulator");
+    OpOperand *lhs = plain->lhs, *rhs = plain->rhs;
+    bool transposed = plain->transposed;
 
     auto weightFq = rhs->get().getDefiningOp<FakeQuantOp>();
     auto weightDq = rhs->get().getDefiningOp<DequantizeOp>();

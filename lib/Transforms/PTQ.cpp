@@ -48,6 +48,13 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
       return signalPassFailure();
     }
     OpPassManager pm(ModuleOp::getOperationName());
+    // Weights in a parameter file are quantized from it first (nothing
+    // happens for models without parameter globals).
+    auto fromFile = recipeOptions<QuantXQuantizeParametersOptions>();
+    fromFile.params = params;
+    fromFile.output = paramsOut;
+    fromFile.progress = progress;
+    pm.addPass(createQuantXQuantizeParameters(fromFile));
     pm.addPass(createQuantXRaiseDequantization());
     if (algorithm == "smoothquant") {
       QuantXSmoothQuantOptions smooth;

@@ -204,3 +204,31 @@ mlir::quantx::loadSecondMomentStats(Operation *errorAt, llvm::StringRef path,
   }
   return loadStatsByName(errorAt, path);
 }
+
+FailureOr<mlir::quantx::PlainMatmul> mlir::quantx::matchPlainMatmul(linalg::LinalgOp op) {
+  if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || !linalg::isaContractionOpInterface(op))
+    return failure();
+  FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(op);
+  if (failed(dims) || !dims->batch.empty() || dims->m.size() != 1 ||
+      dims->n.size() != 1 || dims->k.size() != 1 || op.getNumLoops() != 3)
+    return failure();
+  MLIRContext *ctx = op.getContext();
+  AffineExpr m = getAffineDimExpr(dims->m[0], ctx), n = getAffineDimExpr(dims->n[0], ctx),
+             k = getAffineDimExpr(dims->k[0], ctx);
+  PlainMatmul p{op.getDpsInputOperand(0), op.getDpsInputOperand(1),
+                op.getDpsInitOperand(0), false};
+  if (op.getMatchingIndexingMap(p.lhs).getResults() != ArrayRef<AffineExpr>{m, k} ||
+      op.getMatchingIndexingMap(p.out).getResults() != ArrayRef<AffineExpr>{m, n})
+    return failure();
+  ArrayRef<AffineExpr> rhsExprs = op.getMatchingIndexingMap(p.rhs).getResults();
+  if (rhsExprs == ArrayRef<AffineExpr>{k, n})
+    p.transposed = true;
+  else if (rhsExprs != ArrayRef<AffineExpr>{n, k})
+    return failure();
+  // Only a zero accumulator: quantx.matmul computes a fresh product.
+  auto fill = p.out->get().getDefiningOp<linalg::FillOp>();
+  if (!fill || !matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))
+    return failure();
+  return p;
+}

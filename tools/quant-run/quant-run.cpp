@@ -48,6 +48,12 @@ static cl::opt<std::string> pipelineOptions(
     cl::desc("Options of --quantx-cpu-pipeline, e.g. \"kernels=false\" for the "
              "reference lowering"),
     cl::value_desc("options"), cl::cat(category));
+static cl::opt<std::string> paramsPath(
+    "params",
+    cl::desc("Parameter file of the model's parameter globals: a .safetensors "
+             "file or a sharded checkpoint's .index.json (default: the "
+             "module's quantx.parameters attribute)"),
+    cl::value_desc("file"), cl::cat(category));
 static cl::list<std::string> sharedLibs("shared-libs",
                                         cl::desc("Extra libraries for the JIT to load"),
                                         cl::CommaSeparated, cl::cat(category));
@@ -86,6 +92,7 @@ int main(int argc, char **argv) {
   JitOptions options;
   options.optLevel = std::min(3u, unsigned(optLevel));
   options.pipelineOptions = pipelineOptions;
+  options.parameterFile = paramsPath;
   options.sharedLibs.assign(sharedLibs.begin(), sharedLibs.end());
   auto model = JitModel::compile(std::move(*module), options);
   if (!model)

@@ -338,4 +338,41 @@ def QuantXInstrumentObservers
   ];
 }
 
+def QuantXLowerParameters
+    : Pass<"quantx-lower-parameters", "::mlir::ModuleOp"> {
+  let summary = "Lower parameter globals (ml_program) to memref globals that "
+                "the runtime binds to a parameter file";
+  let description = [{
+    A model refers to a tensor of a parameter file (safetensors) by name
+    with an immutable `ml_program.global` whose value is
+    `#ml_program.extern`, read by `ml_program.global_load_const`. This pass
+    makes such a model bufferizable: each parameter global becomes an
+    external `memref.global` declaration named `quantx.param:<key>` (the key
+    is the global's `quantx.parameter` attribute, else its symbol), which
+    `quant-run` and `quant-calibrate` bind to the memory-mapped tensor when
+    they JIT the model; each load becomes `memref.get_global` and a
+    read-only `bufferization.to_tensor`, so writes into it make a copy.
+    Immutable globals with an inline elements value become private constant
+    `memref.global`s. Mutable globals are left alone (an error names them if
+    they reach this pass with loads).
+
+    ```mlir
+    ml_program.global private @"w"(#ml_program.extern : tensor<8x4xbf16>) : tensor<8x4xbf16>
+    %w = ml_program.global_load_const @"w" : tensor<8x4xbf16>
+    ```
+
+    becomes
+
+    ```mlir
+    memref.global "public" constant @"quantx.param:w" : memref<8x4xbf16>
+    %0 = memref.get_global @"quantx.param:w" : memref<8x4xbf16>
+    %w = bufferization.to_tensor %0 restrict : memref<8x4xbf16> to tensor<8x4xbf16>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::memref::MemRefDialect"
+  ];
+}
+
 #endif // QUANTOPT_CONVERSION_PASSES

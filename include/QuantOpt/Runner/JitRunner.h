@@ -18,6 +18,9 @@
 
 namespace mlir {
 class ExecutionEngine;
+namespace quantx::params {
+class ParameterSet;
+} // namespace quantx::params
 class MLIRContext;
 
 namespace quantx {
@@ -32,6 +35,10 @@ struct JitOptions {
   /// Options of --quantx-cpu-pipeline, as on the command line
   /// (e.g. "kernels=false").
   std::string pipelineOptions;
+  /// The parameter file (safetensors or a sharded checkpoint's index.json)
+  /// of a model whose weights are parameter globals; empty: the module's
+  /// `quantx.parameters` attribute, if any.
+  std::string parameterFile;
 };
 
 /// A model compiled for the host CPU.
@@ -61,6 +68,8 @@ private:
   struct Signature {
     std::vector<RankedTensorType> inputs, results;
   };
+  /// The mapped parameter file the JIT code reads (outlives the engine).
+  std::unique_ptr<params::ParameterSet> parameters;
   std::unique_ptr<ExecutionEngine> engine;
   llvm::StringMap<Signature> signatures;
   std::vector<std::string> functionNames;
@@ -70,6 +79,15 @@ private:
 /// translation quant-opt knows), with errors as llvm::Error.
 llvm::Expected<OwningOpRef<ModuleOp>> parseModelFile(MLIRContext &context,
                                                      llvm::StringRef path);
+
+/// Opens the parameter file of `module`'s parameter globals (`file`, else
+/// the module's `quantx.parameters` attribute) into `set` and adds each
+/// global's lowered symbol, bound to the tensor's data, to `symbols`; checks
+/// every tensor's dtype and shape against the IR. Nothing to do without
+/// parameter globals.
+llvm::Error bindParameters(ModuleOp module, llvm::StringRef file,
+                           std::unique_ptr<params::ParameterSet> &set,
+                           llvm::StringMap<void *> &symbols);
 
 /// Prepares `context` for parsing, lowering and JIT-compiling models.
 void prepareJitContext(MLIRContext &context);

@@ -334,6 +334,55 @@ def QuantXAWQ : Pass<"quantx-awq", "::mlir::ModuleOp"> {
   ];
 }
 
+def QuantXQuantizeParameters
+    : Pass<"quantx-quantize-parameters", "::mlir::ModuleOp"> {
+  let summary = "Quantize weights held in a parameter file, one matmul at a "
+                "time, into a new parameter file";
+  let description = [{
+    For models whose weights live in a parameter file (safetensors, single
+    or sharded) and are named in the IR by `ml_program.global` /
+    `ml_program.global_load_const` (see docs/Parameters.md). Every
+    matmul-like op whose weight is such a parameter and whose recipe choice
+    is a weight-only scheme (`w8a16`, `w8a16-group`, `w4a16`, `w4a16-nf4`,
+    `w4a16-nf4-dq`) becomes a weight-only `quantx.matmul` whose packed codes,
+    scales and double-quantized scales are new parameters written to
+    `output`, with the numerics of `--quantx-ptq` (bit-identical codes and
+    scales). Weights are read from the memory-mapped file one at a time and
+    their pages released after use, and the output is streamed to disk, so
+    memory stays near one weight matrix in f32 whatever the model's size.
+    Parameters the model still reads in their original form (norms,
+    embeddings, weights kept in float) are copied to `output`, which is then
+    the model's only parameter file: the module's `quantx.parameters`
+    attribute names it. The output is written to a temporary name and
+    renamed when complete.
+
+    Ops the path cannot take (other schemes, weights that are not
+    parameters, layouts quantx.matmul lacks) are left for the rest of
+    `--quantx-ptq`, with a remark when their weight is a parameter.
+
+    ```sh
+    quant-opt model.mlir --quantx-quantize-parameters="params=model.safetensors.index.json output=model.w4.safetensors scheme=w4a16" -o model.w4.mlir
+    ```
+  }];
+  let options = !listconcat(RecipeOptions, [
+    Option<"params", "params", "std::string", "\"\"",
+           "Input parameter file: .safetensors or a sharded checkpoint's "
+           ".index.json (default: the module's quantx.parameters attribute)">,
+    Option<"output", "output", "std::string", "\"\"",
+           "Output parameter file (.safetensors) for the quantized weights">,
+    Option<"progress", "progress", "bool", "false",
+           "Print one line per quantized weight to stderr (name, shape, time)">
+  ]);
+  let dependentDialects = [
+    "::mlir::ml_program::MLProgramDialect",
+    "::mlir::quantx::QuantXDialect"
+  ];
+  let statistics = [
+    Statistic<"numQuantized", "quantized-weights", "Parameter weights quantized">,
+    Statistic<"numCopied", "copied-parameters", "Parameters copied unchanged">
+  ];
+}
+
 def QuantXPTQ : Pass<"quantx-ptq", "::mlir::ModuleOp"> {
   let summary = "Post-training quantization in one step: recipe, "
                 "calibrated scales, quantized weights, fused matmuls";
@@ -365,7 +414,16 @@ def QuantXPTQ : Pass<"quantx-ptq", "::mlir::ModuleOp"> {
            "Format of the report: text or json">,
     Option<"foldRequantize", "fold-requantize", "bool", "true",
            "Let integer matmuls requantize directly for the next layer "
-           "(see --quantx-form-quantized-matmul)">
+           "(see --quantx-form-quantized-matmul)">,
+    Option<"params", "params", "std::string", "\"\"",
+           "Parameter file of a model whose weights are parameter globals "
+           "(default: the module's quantx.parameters attribute)">,
+    Option<"paramsOut", "params-out", "std::string", "\"\"",
+           "Write the quantized parameters to this file: runs "
+           "--quantx-quantize-parameters first (needed when weights are "
+           "parameter globals)">,
+    Option<"progress", "progress", "bool", "false",
+           "Print one line per quantized parameter weight to stderr">
   ]);
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

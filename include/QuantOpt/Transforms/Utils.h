@@ -5,6 +5,7 @@
 #include "QuantOpt/Calibration/Statistics.h"
 #include "QuantOpt/Dialect/QuantX/IR/QuantX.h"
 #include "QuantOpt/Transforms/Recipe.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/StringMap.h"
 
@@ -80,6 +81,15 @@ struct WeightOnlyFormat {
   bool grouped;
 };
 std::optional<WeightOnlyFormat> getWeightOnlyFormat(QuantScheme scheme);
+
+/// The operands of a plain 2-D matmul on tensors that quantx.matmul can
+/// replace: input M x K, weight N x K (or K x N: `transposed`), result
+/// M x N accumulated from a zero fill.
+struct PlainMatmul {
+  OpOperand *lhs, *rhs, *out;
+  bool transposed;
+};
+FailureOr<PlainMatmul> matchPlainMatmul(linalg::LinalgOp op);
 
 } // namespace mlir::quantx
 

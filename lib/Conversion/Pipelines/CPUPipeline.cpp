@@ -93,6 +93,7 @@ std::unique_ptr<Pass> mlir::quantx::createQuantXEmitCInterfacePass() {
 }
 
 void mlir::quantx::addReferenceLoweringAndBufferization(OpPassManager &pm) {
+  pm.addPass(createQuantXLowerParameters());
   pm.addPass(createQuantXLowerToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
