@@ -23,7 +23,8 @@ model.safetensors.index.json, e.g. from examples/llama/gen_checkpoint.py)
 the dimensions come from config.json and the model reads its weights from
 the checkpoint by name: every weight (q/k/v/o, gate/up/down and the two
 RMSNorm gains per layer) is an `ml_program.global` parameter named as in the
-checkpoint (model.layers.I.self_attn.q_proj.weight, ...) in the checkpoint's
+checkpoint (model.layers.I.self_attn.q_proj.weight, ...; with --head also
+model.norm.weight and lm_head.weight) in the checkpoint's
 dtype, the matmuls take the bf16/f16 weights directly (linalg.matmul
 extends them to f32), the norms multiply by their gains, and the module's
 quantx.parameters attribute names the index file. Only checkpoints whose
@@ -46,6 +47,9 @@ def main():
     ap.add_argument('--tokens', type=int, default=1)
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--checkpoint', help='read weights by name from this checkpoint')
+    ap.add_argument('--head', action='store_true',
+                    help='with --checkpoint: also the final norm and lm_head (a third '
+                         'result, the TOKENS x VOCAB logits)')
     a = ap.parse_args()
     params = {}  # checkpoint key -> (symbol, type) of its parameter global
     wdtype = 'f32'
@@ -71,7 +75,10 @@ def main():
     w('#id = affine_map<(m, c) -> (m, c)>')
     w('#rowmap = affine_map<(m, c) -> (m)>')
     w('#colmap = affine_map<(m, c) -> (c)>')
-    w(f'func.func @layers(%x: tensor<{t}x{d}xf32>) -> (tensor<{t}x{d}xf32>, tensor<{t}x{h}xf32>) {{')
+    head = a.checkpoint and a.head
+    vocab = cfg['vocab_size'] if head else 0
+    results = f'tensor<{t}x{d}xf32>, tensor<{t}x{h}xf32>' + (f', tensor<{t}x{vocab}xf32>' if head else '')
+    w(f'func.func @layers(%x: tensor<{t}x{d}xf32>) -> ({results}) {{')
     w('  %zero = arith.constant 0.0 : f32')
     w('  %one = arith.constant 1.0 : f32')
     w(f'  %invd = arith.constant {1.0 / d:e} : f32')
@@ -125,9 +132,9 @@ def main():
         w(f'  }} -> tensor<{t}x{d}xf32>')
         return y
 
-    def linear(x, k, n, name):
+    def linear(x, k, n, name, key=None):
         if a.checkpoint:
-            wv, wty = param(f'model.{name}.weight', [n, k])
+            wv, wty = param(key or f'model.{name}.weight', [n, k])
         else:
             sym = f'w{len(mats)}'
             mats.append((name, sym, n, k))
@@ -185,7 +192,11 @@ def main():
                                      '%r = arith.mulf %sg, %q : f32', 'linalg.yield %r : f32'])
         dn = linear(act, ff, d, f'{p}.mlp.down_proj')
         x = elementwise(x, dn, d, ['%r = arith.addf %p, %q : f32', 'linalg.yield %r : f32'])
-    w(f'  return {x}, {logits} : tensor<{t}x{d}xf32>, tensor<{t}x{h}xf32>')
+    if head:
+        out = linear(rmsnorm(x, 'model.norm.weight'), d, vocab, 'lm_head', key='lm_head.weight')
+        w(f'  return {x}, {logits}, {out} : {results}')
+    else:
+        w(f'  return {x}, {logits} : {results}')
     w('}')
     if a.checkpoint:
         index = os.path.join(a.checkpoint, 'model.safetensors.index.json')

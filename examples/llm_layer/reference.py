@@ -12,6 +12,7 @@ with weights read from the checkpoint (safetensors parsed here) and, for
 
   python3 reference.py --checkpoint DIR --layers N --input x.npy
       [--scheme float|w4a16|w8a16] [--group 128] --out y.npy --out-logits l.npy
+      [--out-head lm_logits.npy]
 """
 import argparse
 import json
@@ -66,6 +67,7 @@ def main():
     ap.add_argument('--group', type=int, default=128)
     ap.add_argument('--out', required=True)
     ap.add_argument('--out-logits', required=True)
+    ap.add_argument('--out-head', help='also the final norm and lm_head: write the logits here')
     a = ap.parse_args()
     cfg = json.load(open(os.path.join(a.checkpoint, 'config.json')))
     W = load_checkpoint(a.checkpoint)
@@ -80,7 +82,8 @@ def main():
         return v * rms * W[key]
 
     def lin(v, name):
-        return v @ rtn(W[f'model.{name}.weight'], a.scheme, a.group).astype(np.float64).T
+        key = 'lm_head.weight' if name == 'lm_head' else f'model.{name}.weight'
+        return v @ rtn(W[key], a.scheme, a.group).astype(np.float64).T
 
     logits = np.zeros((t, h))
     for i in range(a.layers):
@@ -92,6 +95,8 @@ def main():
         n2 = norm(x, f'model.{p}.post_attention_layernorm.weight')
         g, u = lin(n2, f'{p}.mlp.gate_proj'), lin(n2, f'{p}.mlp.up_proj')
         x = x + lin(g / (1.0 + np.exp(-g)) * u, f'{p}.mlp.down_proj')
+    if a.out_head:
+        np.save(a.out_head, lin(norm(x, 'model.norm.weight'), 'lm_head').astype(np.float32))
     np.save(a.out, x.astype(np.float32))
     np.save(a.out_logits, logits.astype(np.float32))
 
