@@ -42,6 +42,12 @@ static cl::opt<int64_t> batch(
     cl::desc("Feed the inputs in slices of this many rows along dimension 0 "
              "(0: whole arrays in one call)"),
     cl::init(0), cl::cat(category));
+static cl::opt<std::string> paramsPath(
+    "params",
+    cl::desc("Parameter file of the model's parameter globals: a .safetensors "
+             "file or a sharded checkpoint's .index.json (default: the "
+             "module's quantx.parameters attribute)"),
+    cl::value_desc("file"), cl::cat(category));
 static cl::opt<std::string> outputPath("o", cl::desc("Statistics file (JSON)"),
                                        cl::value_desc("stats.json"),
                                        cl::cat(category));
@@ -229,6 +235,7 @@ int main(int argc, char **argv) {
   }
 
   JitOptions options;
+  options.parameterFile = paramsPath;
   options.symbols["_mlir_ciface_" + kObserveFunction.str()] =
       reinterpret_cast<void *>(&quantxObserve);
   auto model = JitModel::compile(std::move(*module), options);
