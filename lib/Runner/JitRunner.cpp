@@ -69,6 +69,8 @@ static std::optional<NpyDType> dtypeFor(Type type) {
   if (type.isF32()) return NpyDType::F32;
   if (type.isF64()) return NpyDType::F64;
   if (type.isF16()) return NpyDType::F16;
+  if (type.isBF16()) return NpyDType::BF16;
+  if (type.isUnsignedInteger(8)) return NpyDType::U8;
   if (type.isInteger(8)) return NpyDType::I8;
   if (type.isInteger(16)) return NpyDType::I16;
   if (type.isInteger(32)) return NpyDType::I32;
@@ -86,6 +88,7 @@ JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
   (void)targetsReady;
 
   std::unique_ptr<JitModel> model(new JitModel());
+  model->convertInputs = options.convertInputs;
   for (auto func : module->getOps<func::FuncOp>()) {
     if (func.isExternal() || func.isPrivate())
       continue;
@@ -232,15 +235,36 @@ JitModel::call(llvm::StringRef function, llvm::ArrayRef<NpyArray> inputs) {
   // Memref descriptors in LLVM's expanded calling convention: allocated
   // pointer, aligned pointer, offset, sizes, strides.
   std::vector<std::vector<int64_t>> descriptors;
+  // Float arrays converted to their argument's type live here during the call.
+  std::vector<NpyArray> converted;
+  converted.reserve(inputs.size());
   for (auto [i, pair] : llvm::enumerate(llvm::zip(inputs, sig.inputs))) {
-    auto [array, type] = pair;
+    auto [given, type] = pair;
+    const NpyArray *arrayPtr = &given;
     NpyDType want = *dtypeFor(type.getElementType());
+    if (given.dtype != want && isFloatDType(given.dtype) && isFloatDType(want)) {
+      bool widening64 = given.dtype == NpyDType::F64 && want == NpyDType::F32;
+      if (convertInputs || widening64) {
+        if (!convertInputs && !warnedFloat64) {
+          llvm::errs() << "warning: argument " << i << " of '" << function
+                       << "' is float64; converting float64 inputs to float32\n";
+          warnedFloat64 = true;
+        }
+        converted.push_back(given.convertFloat(want));
+        arrayPtr = &converted.back();
+      }
+    }
+    const NpyArray &array = *arrayPtr;
     bool dtypeOk = array.dtype == want ||
-                   (want == NpyDType::I8 && array.dtype == NpyDType::U8);
+                   (want == NpyDType::I8 && array.dtype == NpyDType::U8) ||
+                   (want == NpyDType::U8 && array.dtype == NpyDType::I8);
     if (!dtypeOk)
       return makeError("argument " + llvm::Twine(i) + " of '" + function +
                        "' needs dtype " + npyDescr(want) + ", got " +
-                       npyDescr(array.dtype));
+                       npyDescr(array.dtype) +
+                       (isFloatDType(array.dtype) && isFloatDType(want)
+                            ? " (--convert-inputs converts float arrays)"
+                            : ""));
     bool shapeOk = int64_t(array.shape.size()) == type.getRank();
     for (int64_t d = 0; shapeOk && d < type.getRank(); ++d)
       shapeOk = type.isDynamicDim(d) || type.getDimSize(d) == array.shape[d];

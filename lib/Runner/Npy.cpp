@@ -2,6 +2,8 @@
 
 #include "QuantOpt/Runner/Npy.h"
 
+#include "llvm/ADT/APFloat.h"
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -19,6 +21,7 @@ StringRef mlir::quantx::npyDescr(NpyDType dtype) {
   case NpyDType::F32: return "<f4";
   case NpyDType::F64: return "<f8";
   case NpyDType::F16: return "<f2";
+  case NpyDType::BF16: return "<V2";
   case NpyDType::I8: return "|i1";
   case NpyDType::U8: return "|u1";
   case NpyDType::I16: return "<i2";
@@ -35,6 +38,7 @@ unsigned mlir::quantx::npyElementSize(NpyDType dtype) {
   case NpyDType::F32:
   case NpyDType::I32: return 4;
   case NpyDType::F16:
+  case NpyDType::BF16:
   case NpyDType::I16: return 2;
   case NpyDType::I8:
   case NpyDType::U8: return 1;
@@ -71,6 +75,12 @@ double NpyArray::getAsDouble(int64_t i) const {
   case NpyDType::F32: return load(float());
   case NpyDType::F64: return load(double());
   case NpyDType::F16: return halfToDouble(load(uint16_t()));
+  case NpyDType::BF16: {
+    uint32_t bits = uint32_t(load(uint16_t())) << 16;
+    float f;
+    std::memcpy(&f, &bits, 4);
+    return f;
+  }
   case NpyDType::I8: return load(int8_t());
   case NpyDType::U8: return load(uint8_t());
   case NpyDType::I16: return load(int16_t());
@@ -94,6 +104,31 @@ static StringRef headerValue(StringRef header, StringRef key) {
   if (rest.starts_with("(")) // shape tuple
     return rest.take_until([](char c) { return c == ')'; }).drop_front();
   return rest.take_until([](char c) { return c == ',' || c == '}'; }).trim();
+}
+
+bool mlir::quantx::isFloatDType(NpyDType dtype) {
+  return dtype == NpyDType::F32 || dtype == NpyDType::F64 || dtype == NpyDType::F16 ||
+         dtype == NpyDType::BF16;
+}
+
+NpyArray NpyArray::convertFloat(NpyDType to) const {
+  NpyArray out;
+  out.dtype = to;
+  out.shape = shape;
+  unsigned size = npyElementSize(to);
+  out.data.resize(numElements() * size);
+  const llvm::fltSemantics &sem = to == NpyDType::F16    ? llvm::APFloat::IEEEhalf()
+                                  : to == NpyDType::BF16 ? llvm::APFloat::BFloat()
+                                  : to == NpyDType::F32  ? llvm::APFloat::IEEEsingle()
+                                                         : llvm::APFloat::IEEEdouble();
+  for (int64_t i = 0; i < numElements(); ++i) {
+    llvm::APFloat v(getAsDouble(i));
+    bool lost;
+    v.convert(sem, llvm::APFloat::rmNearestTiesToEven, &lost);
+    uint64_t bits = v.bitcastToAPInt().getZExtValue();
+    std::memcpy(out.data.data() + i * size, &bits, size); // little endian
+  }
+  return out;
 }
 
 llvm::Expected<NpyArray> mlir::quantx::parseNpy(StringRef bytes,
@@ -125,7 +160,7 @@ llvm::Expected<NpyArray> mlir::quantx::parseNpy(StringRef bytes,
       {"<f4", NpyDType::F32}, {"<f8", NpyDType::F64}, {"<f2", NpyDType::F16},
       {"|i1", NpyDType::I8},  {"<i1", NpyDType::I8},  {"|u1", NpyDType::U8},
       {"<u1", NpyDType::U8},  {"<i2", NpyDType::I16}, {"<i4", NpyDType::I32},
-      {"<i8", NpyDType::I64}};
+      {"<i8", NpyDType::I64}, {"<V2", NpyDType::BF16}, {"|V2", NpyDType::BF16}};
   bool known = false;
   for (auto [d, k] : kinds)
     if (descr == d) {
@@ -134,8 +169,8 @@ llvm::Expected<NpyArray> mlir::quantx::parseNpy(StringRef bytes,
     }
   if (!known)
     return npyError(name, "unsupported dtype '" + descr +
-                              "' (supported: f4, f8, f2, i1, u1, i2, i4, i8, "
-                              "little endian)");
+                              "' (supported: f4, f8, f2, V2 as bfloat16, i1, u1, "
+                              "i2, i4, i8, little endian)");
   if (headerValue(header, "fortran_order") != "False")
     return npyError(name, "Fortran-order arrays are not supported");
   if (header.find("'shape'") == StringRef::npos)

@@ -54,6 +54,13 @@ static cl::opt<std::string> paramsPath(
              "file or a sharded checkpoint's .index.json (default: the "
              "module's quantx.parameters attribute)"),
     cl::value_desc("file"), cl::cat(category));
+static cl::opt<bool> convertInputs(
+    "convert-inputs",
+    cl::desc("Convert float arrays to each argument's float type (f32, f16, "
+             "bf16; round to nearest even). bf16 arrays are 2-byte void "
+             "('<V2', as ml_dtypes' bfloat16 saves); float64 arrays for f32 "
+             "arguments are always converted, with a warning"),
+    cl::init(false), cl::cat(category));
 static cl::list<std::string> sharedLibs("shared-libs",
                                         cl::desc("Extra libraries for the JIT to load"),
                                         cl::CommaSeparated, cl::cat(category));
@@ -93,6 +100,7 @@ int main(int argc, char **argv) {
   options.optLevel = std::min(3u, unsigned(optLevel));
   options.pipelineOptions = pipelineOptions;
   options.parameterFile = paramsPath;
+  options.convertInputs = convertInputs;
   options.sharedLibs.assign(sharedLibs.begin(), sharedLibs.end());
   auto model = JitModel::compile(std::move(*module), options);
   if (!model)

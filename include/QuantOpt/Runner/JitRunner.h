@@ -39,6 +39,10 @@ struct JitOptions {
   /// of a model whose weights are parameter globals; empty: the module's
   /// `quantx.parameters` attribute, if any.
   std::string parameterFile;
+  /// Convert float arrays to the float type each argument has (f32, f16,
+  /// bf16; rounding to nearest even). Without it, only float64 arrays for
+  /// f32 arguments are converted (with a warning).
+  bool convertInputs = false;
 };
 
 /// A model compiled for the host CPU.
@@ -71,6 +75,7 @@ private:
   /// The mapped parameter file the JIT code reads (outlives the engine).
   std::unique_ptr<params::ParameterSet> parameters;
   std::unique_ptr<ExecutionEngine> engine;
+  bool convertInputs = false, warnedFloat64 = false;
   llvm::StringMap<Signature> signatures;
   std::vector<std::string> functionNames;
 };

@@ -18,7 +18,12 @@
 namespace mlir::quantx {
 
 /// Element kinds an array can hold.
-enum class NpyDType { F32, F64, F16, I8, U8, I16, I32, I64 };
+/// BF16 is stored as 2-byte void elements (descr '<V2'), the convention of
+/// ml_dtypes' bfloat16 arrays saved with numpy.
+enum class NpyDType { F32, F64, F16, BF16, I8, U8, I16, I32, I64 };
+
+/// True for the floating-point kinds.
+bool isFloatDType(NpyDType dtype);
 
 /// The .npy descriptor (e.g. "<f4") of `dtype`.
 llvm::StringRef npyDescr(NpyDType dtype);
@@ -34,6 +39,9 @@ struct NpyArray {
   int64_t numElements() const;
   /// Element `i` converted to double.
   double getAsDouble(int64_t i) const;
+  /// This float array converted to the float kind `dtype`, rounding to
+  /// nearest even (overflow becomes infinity, as numpy's astype does).
+  NpyArray convertFloat(NpyDType dtype) const;
 };
 
 /// Reads a .npy file; fails with a message naming the file and the problem.

@@ -26,6 +26,9 @@ good = {'w': {'dtype': 'F32', 'shape': [2, 4], 'data_offsets': [0, 32]},
         'b': {'dtype': 'F32', 'shape': [2], 'data_offsets': [32, 40]},
         '__metadata__': {'format': 'pt'}}
 st('good.safetensors', good, w + bias)
+# The same weight in bf16 (every value is exact in bf16).
+wb = b''.join(struct.pack('<f', v)[2:] for v in [0.5, -1.0, 2.0, 0.25, 1.5, -0.75, 3.0, -2.5])
+st('good-bf16.safetensors', {'w': {'dtype': 'BF16', 'shape': [2, 4], 'data_offsets': [0, 16]}}, wb)
 st('truncated.safetensors', good, (w + bias)[:36])
 st('past-end.safetensors', {'w': {'dtype': 'F32', 'shape': [2, 4], 'data_offsets': [8, 40]}}, w)
 st('overlap.safetensors', {'w': {'dtype': 'F32', 'shape': [2, 4], 'data_offsets': [0, 32]},
