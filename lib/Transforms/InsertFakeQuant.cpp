@@ -343,7 +343,8 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
   bool grouped = s == QuantScheme::W4A16 || s == QuantScheme::W4A16Asym ||
                  s == QuantScheme::W4A16NF4 || doubleQuant ||
                  s == QuantScheme::W8A16Group;
-  StorageKind storage = s == QuantScheme::FP8         ? StorageKind::f8E4M3FN
+  StorageKind storage = s == QuantScheme::FP8 || s == QuantScheme::W8A16FP8
+                            ? StorageKind::f8E4M3FN
                         : s == QuantScheme::W4A16     ? StorageKind::i4
                         : s == QuantScheme::W4A16Asym ? StorageKind::u4
                         : s == QuantScheme::W4A16NF4 || doubleQuant

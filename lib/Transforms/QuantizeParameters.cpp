@@ -171,7 +171,7 @@ LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef 
   if (!format || format->storage == StorageKind::u4)
     return keep("scheme '" + stringifyQuantScheme(choice.scheme) +
                 "' is not a symmetric weight-only scheme (w8a16, w8a16-group, w4a16, "
-                "w4a16-nf4, w4a16-nf4-dq)");
+                "w4a16-nf4, w4a16-nf4-dq, w8a16-fp8)");
   auto wType = cast<RankedTensorType>(global.getType());
   int64_t rows = wType.getDimSize(0), cols = wType.getDimSize(1);
   bool transposed = plain->transposed;
@@ -225,7 +225,9 @@ LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef 
     return success();
   };
   bool packed = scheme.isSubByte();
-  DType codeType = format->storage == StorageKind::i8 ? DType::I8 : DType::U8;
+  DType codeType = format->storage == StorageKind::i8         ? DType::I8
+                    : format->storage == StorageKind::f8E4M3FN ? DType::F8_E4M3
+                                                               : DType::U8;
   SmallVector<int64_t> scaleShape{N};
   if (h->scaleCols)
     scaleShape.push_back(h->scaleCols);
@@ -245,6 +247,7 @@ LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef 
                           {"layout", packed ? "N x K/2 bytes, two codes per byte, "
                                               "low nibble first"
                                             : "N x K"},
+                          {"code_dtype", params::dtypeName(codeType)},
                           {"source", key},
                           {"scale", doubleQuant ? "u8 codes x f32 per block of " +
                                                       std::to_string(*h->scaleScheme.getGroupSize())
@@ -260,7 +263,8 @@ LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef 
   Location loc = op.getLoc();
   Type i8 = b.getI8Type();
   Value codes = load(b, loc, (base + ".qweight").str(),
-                     RankedTensorType::get({N, h->codeCols}, i8));
+                     RankedTensorType::get({N, h->codeCols},
+                                           packed ? i8 : scheme.getStorageElementType()));
   auto scaleType = RankedTensorType::get(scaleShape, b.getF32Type());
   Value scale;
   if (doubleQuant) {

@@ -20,6 +20,7 @@ static const std::pair<StringRef, QuantScheme> kSchemes[] = {
     {"w4a16-asym", QuantScheme::W4A16Asym},
     {"w4a16-nf4", QuantScheme::W4A16NF4},
     {"w4a16-nf4-dq", QuantScheme::W4A16NF4DQ},
+    {"w8a16-fp8", QuantScheme::W8A16FP8},
     {"fp8", QuantScheme::FP8}};
 
 std::optional<QuantScheme> mlir::quantx::parseQuantScheme(StringRef name) {
@@ -38,7 +39,7 @@ StringRef mlir::quantx::stringifyQuantScheme(QuantScheme scheme) {
 
 StringRef mlir::quantx::quantSchemeNames() {
   return "float, w8a8, w8a8-dynamic, w8a8-dynamic-row, w8a16, w8a16-group, "
-         "w4a16, w4a16-asym, w4a16-nf4, w4a16-nf4-dq, fp8";
+         "w4a16, w4a16-asym, w4a16-nf4, w4a16-nf4-dq, w8a16-fp8, fp8";
 }
 
 /// Full-match of `pattern` (an extended regular expression) against `text`.

@@ -173,6 +173,8 @@ mlir::quantx::getWeightOnlyFormat(QuantScheme scheme) {
     return WeightOnlyFormat{StorageKind::u4, 7.0, true};
   case QuantScheme::W4A16NF4:
     return WeightOnlyFormat{StorageKind::nf4, 1.0, true};
+  case QuantScheme::W8A16FP8:
+    return WeightOnlyFormat{StorageKind::f8E4M3FN, 448.0, false};
   default:
     return std::nullopt;
   }

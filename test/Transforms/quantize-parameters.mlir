@@ -27,7 +27,7 @@
 // FILE-NEXT: w.qweight U8 [2, 2] 4
 // FILE-NEXT: w.scales F32 [2, 2] 16
 // FILE: metadata format = quantx
-// FILE-NEXT: metadata w = {"group_size":2,{{.*}}"scheme":"w4a16","source":"w","storage":"i4"}
+// FILE-NEXT: metadata w = {"code_dtype":"U8","group_size":2,{{.*}}"scheme":"w4a16","source":"w","storage":"i4"}
 
 // EXEC: result 0: <f4 (1, 2)
 // EXEC-NEXT: [5.69643, -2]

@@ -9,7 +9,7 @@ defvar RecipeOptions = [
     Option<"scheme", "scheme", "std::string", "\"w8a8\"",
            "Scheme for every matmul-like op: float, w8a8, w8a8-dynamic, "
            "w8a8-dynamic-row, w8a16, w8a16-group, w4a16, w4a16-asym, w4a16-nf4, "
-           "w4a16-nf4-dq, fp8">,
+           "w4a16-nf4-dq, w8a16-fp8 (FP8 E4M3 weights, float activations), fp8">,
     Option<"groupSize", "group-size", "int64_t", "128",
            "Group size along the reduction dimension for w8a16-group, w4a16, "
            "w4a16-asym and w4a16-nf4">,
@@ -344,7 +344,7 @@ def QuantXQuantizeParameters
     `ml_program.global_load_const` (see docs/Parameters.md). Every
     matmul-like op whose weight is such a parameter and whose recipe choice
     is a weight-only scheme (`w8a16`, `w8a16-group`, `w4a16`, `w4a16-nf4`,
-    `w4a16-nf4-dq`) becomes a weight-only `quantx.matmul` whose packed codes,
+    `w4a16-nf4-dq`, `w8a16-fp8`) becomes a weight-only `quantx.matmul` whose packed codes,
     scales and double-quantized scales are new parameters written to
     `output`, with the numerics of `--quantx-ptq` (bit-identical codes and
     scales). Weights are read from the memory-mapped file one at a time and

@@ -42,6 +42,7 @@ enum class QuantScheme {
   W4A16Asym,
   W4A16NF4,
   W4A16NF4DQ,
+  W8A16FP8,
   FP8
 };
 
