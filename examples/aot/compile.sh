@@ -8,13 +8,16 @@
 #   examples/aot/compile.sh MODEL.mlir OUT.so [PIPELINE-OPTIONS]
 #
 # Every public function f gets a C entry point `_mlir_ciface_f` taking
-# pointers to memref descriptors (the result first), see main.c. Default
-# pipeline options: "emit-c-interface openmp=true"; the CPU is the host's
+# pointers to memref descriptors (the result first), see main.c. Models
+# whose weights are parameter globals (docs/Parameters.md) export
+# quantx_bind_parameters, to call with libquantx_params' lookup before
+# anything else (layers_main.c). Default pipeline options:
+# "emit-c-interface openmp=true parameter-binding=function"; the CPU is the host's
 # (llc -mcpu=native); set MCPU=znver5 (or another -mcpu) to cross-compile.
 set -euo pipefail
 model="$1"
 out="$2"
-opts="${3:-emit-c-interface openmp=true}"
+opts="${3:-emit-c-interface openmp=true parameter-binding=function}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bin="${BUILD_DIR:-$root/build}/bin"
 llvm=/usr/lib/llvm-22/bin

@@ -165,6 +165,14 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("OpenMP threads per parallel loop (0: the OpenMP "
                      "default, OMP_NUM_THREADS or all cores)"),
       llvm::cl::init(0)};
+  PassOptions::Option<std::string> parameterBinding{
+      *this, "parameter-binding",
+      llvm::cl::desc("How parameter globals find their data: 'symbols' "
+                     "(external symbols quantx.param:<key> that the JIT "
+                     "binds) or 'function' (for ahead-of-time builds: the "
+                     "program exports quantx_bind_parameters, see "
+                     "--quantx-parameter-bind-function)"),
+      llvm::cl::init("symbols")};
 };
 
 /// Adds the reference lowering of quantx, cleanup, elementwise-to-linalg,

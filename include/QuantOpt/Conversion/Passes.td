@@ -375,4 +375,38 @@ def QuantXLowerParameters
   ];
 }
 
+def QuantXParameterBindFunction
+    : Pass<"quantx-parameter-bind-function", "::mlir::ModuleOp"> {
+  let summary = "Bind parameters at run time through an exported function "
+                "(ahead-of-time builds)";
+  let description = [{
+    Runs on the LLVM dialect, after `--quantx-lower-parameters` and the
+    conversion to LLVM. Each external parameter global
+    `quantx.param:<key>` (whose address the JIT would bind) becomes an
+    internal pointer, null until bound, and every use of its address loads
+    that pointer instead. The module gets
+
+    ```c
+    int32_t quantx_bind_parameters(
+        const void *(*lookup)(void *ctx, const char *key, int64_t bytes),
+        void *ctx);
+    ```
+
+    which calls `lookup` once per parameter with its key and its size in
+    bytes, stores the returned address, and returns the number of
+    parameters for which `lookup` returned null (0: all bound). Programs
+    call it once before any other entry point; `examples/aot` shows it with
+    quant-opt's parameter-file C API (`QuantOpt/Params/CAPI.h`).
+
+    With `mode=symbols` the pass does nothing (the JIT binds the symbols);
+    the CPU pipeline runs it with its `parameter-binding` option.
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", "\"function\"",
+           "function (export quantx_bind_parameters) or symbols (leave the "
+           "external symbols for the JIT)">
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // QUANTOPT_CONVERSION_PASSES

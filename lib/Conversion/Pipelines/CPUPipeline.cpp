@@ -184,6 +184,9 @@ void mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
     pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  QuantXParameterBindFunctionOptions binding;
+  binding.mode = options.parameterBinding;
+  pm.addPass(createQuantXParameterBindFunction(binding));
   pm.addPass(createCanonicalizerPass());
 }
 
