@@ -2,6 +2,11 @@
 
 #include "QuantOpt/Calibration/Statistics.h"
 
+#include "QuantOpt/Params/Safetensors.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+#include <cstring>
+
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <algorithm>
@@ -319,7 +324,7 @@ mlir::quantx::chooseQuantParams(const ObserverStats &s, ScaleMethod method,
 //===----------------------------------------------------------------------===//
 
 llvm::json::Value mlir::quantx::toJSON(const std::vector<ObserverStats> &stats,
-                                       uint64_t samples) {
+                                       uint64_t samples, bool secondMomentValues) {
   llvm::json::Array observers;
   for (const ObserverStats &s : stats) {
     llvm::json::Object o{{"name", s.name},
@@ -331,10 +336,14 @@ llvm::json::Value mlir::quantx::toJSON(const std::vector<ObserverStats> &stats,
       o["channel_min"] = llvm::json::Array(s.channelMin);
       o["channel_max"] = llvm::json::Array(s.channelMax);
     }
-    if (!s.secondMoment.empty())
-      o["second_moment"] = llvm::json::Object{
-          {"rows", int64_t(s.secondMomentRows)},
-          {"values", llvm::json::Array(s.secondMoment)}};
+    if (!s.secondMoment.empty()) {
+      llvm::json::Object m{{"rows", int64_t(s.secondMomentRows)}};
+      if (secondMomentValues)
+        m["values"] = llvm::json::Array(s.secondMoment);
+      else
+        m["tensor"] = s.name + ".second_moment";
+      o["second_moment"] = std::move(m);
+    }
     if (!s.histogram.empty()) {
       llvm::json::Array counts;
       for (uint64_t c : s.histogram)
@@ -351,12 +360,58 @@ llvm::json::Value mlir::quantx::toJSON(const std::vector<ObserverStats> &stats,
                             {"observers", std::move(observers)}};
 }
 
+llvm::Error mlir::quantx::writeStatsFile(StringRef path,
+                                         const std::vector<ObserverStats> &stats,
+                                         uint64_t samples) {
+  if (!path.ends_with(".safetensors")) {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(path, ec);
+    if (ec)
+      return statsError(path + ": " + ec.message());
+    os << llvm::formatv("{0:2}", toJSON(stats, samples)) << "\n";
+    return llvm::Error::success();
+  }
+  auto writer = params::SafetensorsWriter::create(path);
+  if (!writer)
+    return writer.takeError();
+  for (const ObserverStats &s : stats) {
+    if (s.secondMoment.empty())
+      continue;
+    int64_t c = int64_t(s.channelMax.size());
+    llvm::ArrayRef<uint8_t> bytes(reinterpret_cast<const uint8_t *>(s.secondMoment.data()),
+                                  s.secondMoment.size() * sizeof(double));
+    if (llvm::Error err = (*writer)->add(s.name + ".second_moment", params::DType::F64,
+                                         {c, c}, bytes))
+      return err;
+  }
+  std::string text;
+  llvm::raw_string_ostream(text) << toJSON(stats, samples, /*secondMomentValues=*/false);
+  (*writer)->setMetadata("quant-opt-calibration", text);
+  return (*writer)->finish();
+}
+
 llvm::Expected<std::vector<ObserverStats>>
 mlir::quantx::readStatsFile(StringRef path) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
-  if (!buffer)
-    return statsError(path + ": " + buffer.getError().message());
-  auto json = llvm::json::parse((*buffer)->getBuffer());
+  // Binary statistics: the JSON in the metadata, second moments as tensors.
+  std::unique_ptr<params::SafetensorsFile> binary;
+  std::string text;
+  if (path.ends_with(".safetensors")) {
+    auto file = params::SafetensorsFile::open(path);
+    if (!file)
+      return file.takeError();
+    binary = std::move(*file);
+    auto it = binary->getMetadata().find("quant-opt-calibration");
+    if (it == binary->getMetadata().end())
+      return statsError(path + ": not a quant-opt calibration file (no "
+                               "\"quant-opt-calibration\" metadata)");
+    text = it->second;
+  } else {
+    auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+    if (!buffer)
+      return statsError(path + ": " + buffer.getError().message());
+    text = (*buffer)->getBuffer().str();
+  }
+  auto json = llvm::json::parse(text);
   if (!json)
     return statsError(path + ": " + llvm::toString(json.takeError()));
   auto fail = [&](const llvm::Twine &msg) {
@@ -405,17 +460,34 @@ mlir::quantx::readStatsFile(StringRef path) {
                   "': channel_min and channel_max differ in length");
     if (const llvm::json::Object *m = o->getObject("second_moment")) {
       const llvm::json::Array *values = m->getArray("values");
+      std::optional<StringRef> tensorName = m->getString("tensor");
       size_t c = s.channelMax.size();
-      if (!values || values->size() != c * c || !m->getInteger("rows"))
-        return fail("observer '" + s.name + "': second_moment needs \"rows\" and " +
-                    llvm::Twine(c * c) + " \"values\" (channels squared)");
+      if (!m->getInteger("rows"))
+        return fail("observer '" + s.name + "': second_moment needs \"rows\"");
       s.secondMomentRows = uint64_t(std::max<int64_t>(0, *m->getInteger("rows")));
-      for (const llvm::json::Value &x : *values) {
-        std::optional<double> d = x.getAsNumber();
-        if (!d || !std::isfinite(*d))
-          return fail("observer '" + s.name +
-                      "': second_moment must hold finite numbers");
-        s.secondMoment.push_back(*d);
+      if (binary && tensorName) {
+        const params::TensorView *t = binary->lookup(*tensorName);
+        if (!t || t->dtype != params::DType::F64 || t->shape.size() != 2 ||
+            uint64_t(t->shape[0]) != c || uint64_t(t->shape[1]) != c)
+          return fail("observer '" + s.name + "': second_moment tensor '" + *tensorName +
+                      "' is missing or not F64 [" + llvm::Twine(c) + ", " + llvm::Twine(c) +
+                      "]");
+        s.secondMoment.resize(c * c);
+        std::memcpy(s.secondMoment.data(), t->data, t->size);
+        for (double d : s.secondMoment)
+          if (!std::isfinite(d))
+            return fail("observer '" + s.name + "': second_moment must hold finite numbers");
+      } else {
+        if (!values || values->size() != c * c)
+          return fail("observer '" + s.name + "': second_moment needs \"rows\" and " +
+                      llvm::Twine(c * c) + " \"values\" (channels squared)");
+        for (const llvm::json::Value &x : *values) {
+          std::optional<double> d = x.getAsNumber();
+          if (!d || !std::isfinite(*d))
+            return fail("observer '" + s.name +
+                        "': second_moment must hold finite numbers");
+          s.secondMoment.push_back(*d);
+        }
       }
     }
     if (const llvm::json::Object *h = o->getObject("histogram")) {

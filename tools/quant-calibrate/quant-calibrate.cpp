@@ -48,7 +48,8 @@ static cl::opt<std::string> paramsPath(
              "file or a sharded checkpoint's .index.json (default: the "
              "module's quantx.parameters attribute)"),
     cl::value_desc("file"), cl::cat(category));
-static cl::opt<std::string> outputPath("o", cl::desc("Statistics file (JSON)"),
+static cl::opt<std::string> outputPath("o", cl::desc("Statistics file: JSON, or binary for a .safetensors name "
+                                                      "(second moments as F64 tensors)"),
                                        cl::value_desc("stats.json"),
                                        cl::cat(category));
 static cl::list<std::string> printScales(
@@ -284,7 +285,10 @@ int main(int argc, char **argv) {
                    << " NaN or infinite values; they are ignored\n";
   }
 
-  if (!outputPath.empty()) {
+  if (StringRef(outputPath).ends_with(".safetensors")) {
+    if (llvm::Error err = writeStatsFile(outputPath, calibrator.stats, samples))
+      return fail(llvm::toString(std::move(err)));
+  } else if (!outputPath.empty()) {
     std::string error;
     auto out = openOutputFile(outputPath, &error);
     if (!out)

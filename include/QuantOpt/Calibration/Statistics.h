@@ -89,9 +89,18 @@ llvm::Expected<QuantChoice> chooseQuantParams(const ObserverStats &stats,
 /// to contain 0, as every framework does, so that 0 is exact).
 QuantChoice paramsForRange(double lo, double hi, const QuantGrid &grid);
 
-/// JSON (de)serialization of a statistics file.
+/// JSON (de)serialization of a statistics file. Without
+/// `secondMomentValues`, second moments name a tensor instead of listing
+/// their values (the binary format).
 llvm::json::Value toJSON(const std::vector<ObserverStats> &stats,
-                         uint64_t samples);
+                         uint64_t samples, bool secondMomentValues = true);
+/// Writes `stats` to `path`: JSON, or for a `.safetensors` path the same
+/// JSON as the file's "quant-opt-calibration" metadata with every second
+/// moment as an F64 [C, C] tensor `<observer>.second_moment` (what
+/// C x C matrices of LLM-sized layers need).
+llvm::Error writeStatsFile(llvm::StringRef path, const std::vector<ObserverStats> &stats,
+                           uint64_t samples);
+/// Reads either format.
 llvm::Expected<std::vector<ObserverStats>> readStatsFile(llvm::StringRef path);
 
 } // namespace mlir::quantx
