@@ -5,6 +5,7 @@
 #include "QuantOpt/Calibration/Statistics.h"
 #include "QuantOpt/Transforms/Recipe.h"
 #include "QuantOpt/Transforms/Utils.h"
+#include "QuantOpt/Params/ParameterGlobals.h"
 #include "QuantOpt/Dialect/QuantX/Utils/HostNumerics.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -395,6 +396,11 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
       weightScale = doubleQuantizeScales(b, loc, weightScale, *kAxis);
   } else if (!grouped) {
     weightScale = buildAbsMaxScale(b, loc, weight, *nAxis, qmax);
+  } else if (getLoadedParameter(weight)) {
+    // A weight in a parameter file is quantized from the file by
+    // --quantx-quantize-parameters; its input is still observed (GPTQ's
+    // second moments).
+    weightDone = true;
   } else {
     return keepFloat("group-wise weights must be constants (this weight is "
                      "computed at run time)");

@@ -54,6 +54,9 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
     fromFile.params = params;
     fromFile.output = paramsOut;
     fromFile.progress = progress;
+    if (algorithm == "gptq") {
+      fromFile.algorithm = "gptq";
+    }
     pm.addPass(createQuantXQuantizeParameters(fromFile));
     pm.addPass(createQuantXRaiseDequantization());
     if (algorithm == "smoothquant") {

@@ -14,6 +14,7 @@
 #include "QuantOpt/Params/ParameterGlobals.h"
 #include "QuantOpt/Transforms/Recipe.h"
 #include "QuantOpt/Transforms/Utils.h"
+#include "GPTQSolver.h"
 
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/Threading.h"
@@ -48,6 +49,26 @@ struct HostWeight {
   int64_t outerCols = 0;
   SchemeAttr scaleScheme;
 };
+
+/// Fills `h.codes` with the codes of `w` (N x K, row-major) for `scheme`
+/// and the scales already in `h.scales` (packing 4-bit codes).
+template <typename T>
+void encodeWithScales(MLIRContext *ctx, SchemeAttr scheme, ArrayRef<T> w, int64_t N,
+                      int64_t K, HostWeight &h) {
+  int64_t group = scheme.isGrouped() ? *scheme.getGroupSize() : K, G = K / group;
+  bool packed = scheme.isSubByte();
+  h.codeCols = packed ? K / 2 : K;
+  h.codes.assign(N * h.codeCols, 0);
+  parallelFor(ctx, 0, N, [&](int64_t n) {
+    for (int64_t k = 0; k < K; ++k) {
+      uint8_t c = hostQuantize(scheme, float(w[n * K + k]), h.scales[n * G + k / group], 0);
+      if (packed)
+        h.codes[n * h.codeCols + k / 2] |= uint8_t((c & 0xF) << (4 * (k % 2)));
+      else
+        h.codes[n * K + k] = c;
+    }
+  });
+}
 
 /// Quantizes `w` (N x K, row-major) for `scheme` (per channel along axis 0
 /// or groups along axis 1, symmetric). Block scales come from
@@ -104,18 +125,7 @@ FailureOr<HostWeight> quantizeOnHost(MLIRContext *ctx, SchemeAttr scheme, double
         }
       }
   }
-  bool packed = scheme.isSubByte();
-  h.codeCols = packed ? K / 2 : K;
-  h.codes.assign(N * h.codeCols, 0);
-  parallelFor(ctx, 0, N, [&](int64_t n) {
-    for (int64_t k = 0; k < K; ++k) {
-      uint8_t c = hostQuantize(scheme, w[n * K + k], h.scales[n * G + k / group], 0);
-      if (packed)
-        h.codes[n * h.codeCols + k / 2] |= uint8_t((c & 0xF) << (4 * (k % 2)));
-      else
-        h.codes[n * K + k] = c;
-    }
-  });
+  encodeWithScales(ctx, scheme, w, N, K, h);
   return h;
 }
 
@@ -138,6 +148,11 @@ struct QuantizeParametersPass
   ModuleOp module;
   std::shared_ptr<params::ParameterSet> input;
   std::shared_ptr<params::SafetensorsWriter> writer;
+  /// Second moments by observer (algorithm=gptq).
+  std::shared_ptr<llvm::StringMap<ObserverStats>> moments;
+  /// The last GPTQ inverse factor and the second moment it came from.
+  const std::vector<double> *cachedMoment = nullptr;
+  std::vector<double> cachedFactor;
   /// Keys written to the output, with their globals.
   llvm::StringMap<ml_program::GlobalOp> written;
   int64_t index = 0, total = 0;
@@ -192,6 +207,22 @@ LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef 
     return failure();
   }
   auto start = std::chrono::steady_clock::now();
+  SchemeAttr scheme =
+      format->grouped ? SchemeAttr::get(ctx, format->storage, 1, choice.groupSize, false)
+                      : SchemeAttr::get(ctx, format->storage, 0, std::nullopt, false);
+  // GPTQ needs the second moment of the op's input.
+  const std::vector<double> *moment = nullptr;
+  if (algorithm == "gptq") {
+    auto it = moments->find((name + ".input").str());
+    if (it == moments->end() || it->second.secondMoment.size() != size_t(K * K))
+      op->emitRemark() << "'" << name << "' quantized with RTN: no second moment of its "
+                          "input in the statistics (quant-calibrate --second-moments)";
+    else if (doubleQuant)
+      op->emitRemark() << "'" << name << "' quantized with RTN: GPTQ does not combine "
+                          "with double-quantized scales";
+    else
+      moment = &it->second.secondMoment;
+  }
   // The weight in f32, N x K.
   std::vector<float> w(N * K);
   const params::TensorView *t = *tensor;
@@ -205,14 +236,44 @@ LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef 
     }
   });
   input->release(*t);
-  SchemeAttr scheme =
-      format->grouped ? SchemeAttr::get(ctx, format->storage, 1, choice.groupSize, false)
-                      : SchemeAttr::get(ctx, format->storage, 0, std::nullopt, false);
-  FailureOr<HostWeight> h =
-      quantizeOnHost(ctx, scheme, format->qmax, doubleQuant, w, N, K);
-  if (failed(h))
+  if (llvm::any_of(w, [](float v) { return !std::isfinite(v); }))
     return keep("the weight has NaN or infinite values");
-  w = {};
+  FailureOr<HostWeight> h = failure();
+  if (moment) {
+    // GPTQ: the inverse factor of the input's Hessian (shared by the ops
+    // reading the same input, e.g. q/k/v), then column-by-column
+    // quantization with error feedback; the codes are those of the grid
+    // values it leaves, with its scales.
+    std::vector<double> wd(w.begin(), w.end());
+    w = {};
+    if (!cachedMoment || *cachedMoment != *moment) {
+      FailureOr<std::vector<double>> u =
+          gptqInverseFactor(ctx, *moment, K, damp, wd.data(), N);
+      if (failed(u))
+        return op->emitError() << "'" << name
+                               << "': the second moment of its input is not positive "
+                                  "definite (GPTQ); raise damp=";
+      cachedMoment = moment;
+      cachedFactor = std::move(*u);
+    } else {
+      for (int64_t k = 0; k < K; ++k)
+        if ((*moment)[k * K + k] == 0)
+          for (int64_t n = 0; n < N; ++n)
+            wd[n * K + k] = 0;
+    }
+    HostWeight g;
+    std::vector<int32_t> zeroPoints;
+    gptqQuantize(ctx, scheme, format->qmax, format->grouped ? choice.groupSize : K, wd.data(),
+                 N, K, cachedFactor, g.scales, zeroPoints);
+    g.scaleCols = format->grouped ? K / choice.groupSize : 0;
+    encodeWithScales(ctx, scheme, ArrayRef<double>(wd), N, K, g);
+    h = std::move(g);
+  } else {
+    h = quantizeOnHost(ctx, scheme, format->qmax, doubleQuant, w, N, K);
+    if (failed(h))
+      return keep("the weight has NaN or infinite values");
+    w = {};
+  }
 
   StringRef base = StringRef(key).ends_with(".weight") ? StringRef(key).drop_back(7)
                                                        : StringRef(key);
@@ -290,6 +351,7 @@ LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef 
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     llvm::errs() << llvm::format("[%lld/%lld] ", (long long)index, (long long)total) << key
                  << " " << N << "x" << K << " -> " << stringifyQuantScheme(choice.scheme)
+                 << (moment ? " (GPTQ)" : "")
                  << llvm::format(" %.2f s\n", s);
   }
   return success();
@@ -325,6 +387,18 @@ void QuantizeParametersPass::runOnOperation() {
   }
   writer = std::move(*created);
 
+  if (algorithm != "rtn" && algorithm != "gptq") {
+    module.emitError() << "unknown algorithm '" << algorithm
+                       << "' for parameter weights; expected rtn or gptq";
+    return signalPassFailure();
+  }
+  if (algorithm == "gptq") {
+    FailureOr<llvm::StringMap<ObserverStats>> loaded =
+        loadSecondMomentStats(module, stats, "GPTQ");
+    if (failed(loaded))
+      return signalPassFailure();
+    moments = std::make_shared<llvm::StringMap<ObserverStats>>(std::move(*loaded));
+  }
   auto recipeRules = Recipe::fromOptions(recipe, scheme, groupSize, skipFirst, skipLast);
   if (!recipeRules) {
     module.emitError() << llvm::toString(recipeRules.takeError());

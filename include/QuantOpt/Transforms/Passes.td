@@ -371,7 +371,15 @@ def QuantXQuantizeParameters
     Option<"output", "output", "std::string", "\"\"",
            "Output parameter file (.safetensors) for the quantized weights">,
     Option<"progress", "progress", "bool", "false",
-           "Print one line per quantized weight to stderr (name, shape, time)">
+           "Print one line per quantized weight to stderr (name, shape, time)">,
+    Option<"algorithm", "algorithm", "std::string", "\"rtn\"",
+           "rtn (round to nearest) or gptq (needs stats=FILE with second "
+           "moments, JSON or .safetensors from quant-calibrate "
+           "--second-moments; ops without them fall back to rtn with a "
+           "remark)">,
+    Option<"damp", "damp", "double", "0.01",
+           "GPTQ dampening: this times the mean diagonal is added to the "
+           "Hessian's diagonal">
   ]);
   let dependentDialects = [
     "::mlir::ml_program::MLProgramDialect",
