@@ -324,7 +324,8 @@ mlir::quantx::chooseQuantParams(const ObserverStats &s, ScaleMethod method,
 //===----------------------------------------------------------------------===//
 
 llvm::json::Value mlir::quantx::toJSON(const std::vector<ObserverStats> &stats,
-                                       uint64_t samples, bool secondMomentValues) {
+                                       uint64_t samples, bool secondMomentValues,
+                                       const ObserverAliases &aliases) {
   llvm::json::Array observers;
   for (const ObserverStats &s : stats) {
     llvm::json::Object o{{"name", s.name},
@@ -354,21 +355,28 @@ llvm::json::Value mlir::quantx::toJSON(const std::vector<ObserverStats> &stats,
     }
     observers.push_back(std::move(o));
   }
-  return llvm::json::Object{{"format", "quant-opt-calibration"},
-                            {"version", 1},
-                            {"samples", int64_t(samples)},
-                            {"observers", std::move(observers)}};
+  llvm::json::Object root{{"format", "quant-opt-calibration"},
+                          {"version", 1},
+                          {"samples", int64_t(samples)},
+                          {"observers", std::move(observers)}};
+  if (!aliases.empty()) {
+    llvm::json::Object a;
+    for (const auto &[alias, canonical] : aliases)
+      a[alias] = canonical;
+    root["aliases"] = std::move(a);
+  }
+  return root;
 }
 
 llvm::Error mlir::quantx::writeStatsFile(StringRef path,
                                          const std::vector<ObserverStats> &stats,
-                                         uint64_t samples) {
+                                         uint64_t samples, const ObserverAliases &aliases) {
   if (!path.ends_with(".safetensors")) {
     std::error_code ec;
     llvm::raw_fd_ostream os(path, ec);
     if (ec)
       return statsError(path + ": " + ec.message());
-    os << llvm::formatv("{0:2}", toJSON(stats, samples)) << "\n";
+    os << llvm::formatv("{0:2}", toJSON(stats, samples, true, aliases)) << "\n";
     return llvm::Error::success();
   }
   auto writer = params::SafetensorsWriter::create(path);
@@ -385,7 +393,8 @@ llvm::Error mlir::quantx::writeStatsFile(StringRef path,
       return err;
   }
   std::string text;
-  llvm::raw_string_ostream(text) << toJSON(stats, samples, /*secondMomentValues=*/false);
+  llvm::raw_string_ostream(text) << toJSON(stats, samples, /*secondMomentValues=*/false,
+                                          aliases);
   (*writer)->setMetadata("quant-opt-calibration", text);
   return (*writer)->finish();
 }
@@ -512,5 +521,17 @@ mlir::quantx::readStatsFile(StringRef path) {
     }
     result.push_back(std::move(s));
   }
+  if (const llvm::json::Object *aliases = root->getObject("aliases"))
+    for (const auto &kv : *aliases) {
+      std::optional<StringRef> target = kv.second.getAsString();
+      auto it = llvm::find_if(result, [&](const ObserverStats &s) {
+        return target && s.name == *target;
+      });
+      if (it == result.end())
+        return fail("alias '" + StringRef(kv.first) + "' names no observer");
+      ObserverStats copy = *it;
+      copy.name = kv.first.str();
+      result.push_back(std::move(copy));
+    }
   return result;
 }

@@ -237,6 +237,10 @@ struct InsertFakeQuantPass
   ScaleMethod scaleMethod = ScaleMethod::MinMax;
   /// The NVIDIA compute capability of the target (e.g. 80), if a GPU.
   std::optional<int64_t> targetSM;
+  /// Observers of op inputs by (value, channel axis), and the names that
+  /// alias them.
+  llvm::DenseMap<std::pair<Value, int64_t>, ObserveOp> observedInputs;
+  SmallVector<NamedAttribute> observerAliases;
 };
 
 void InsertFakeQuantPass::runOnOperation() {
@@ -287,6 +291,8 @@ void InsertFakeQuantPass::runOnOperation() {
   std::vector<Candidate> candidates;
   for (const MatmulSite &site : collectMatmulSites(module))
     candidates.push_back({cast<linalg::LinalgOp>(site.op), site.name, site.function});
+  observedInputs.clear();
+  observerAliases.clear();
   for (auto [i, c] : llvm::enumerate(candidates)) {
     OpSite site{c.op->getName().getStringRef(), c.function, c.name, int64_t(i),
                 int64_t(candidates.size())};
@@ -301,6 +307,12 @@ void InsertFakeQuantPass::runOnOperation() {
       ++numQuantized;
     else
       ++numFloat;
+  }
+  if (!observerAliases.empty()) {
+    SmallVector<NamedAttribute> all(observerAliases);
+    if (auto old = module->getAttrOfType<DictionaryAttr>(kObserverAliasesAttr))
+      llvm::append_range(all, old.getValue());
+    module->setAttr(kObserverAliasesAttr, DictionaryAttr::get(&getContext(), all));
   }
 }
 
@@ -420,8 +432,21 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
   if (!quantizeAct && observeInputs && !actDone && !existingObserver) {
     std::optional<unsigned> kPos = op.getMatchingIndexingMap(lhsOperand)
                                        .getResultPosition(getAffineDimExpr(dims->k[0], ctx));
-    actFq = ObserveOp::create(b, loc, actType, b.getStringAttr(c.name + ".input"),
-                              act, kPos ? b.getI64IntegerAttr(*kPos) : IntegerAttr());
+    // An input several ops read (q/k/v, gate/up) is observed once; the
+    // other ops' observer names become aliases of that observer.
+    int64_t axis = kPos ? int64_t(*kPos) : -1;
+    auto it = observedInputs.find({act, axis});
+    if (it != observedInputs.end() && it->second->getBlock() == op->getBlock() &&
+        it->second->isBeforeInBlock(op)) {
+      actFq = it->second.getResult();
+      observerAliases.push_back(
+          {b.getStringAttr(c.name + ".input"), it->second.getNameAttr()});
+    } else {
+      auto observer = ObserveOp::create(b, loc, actType, b.getStringAttr(c.name + ".input"),
+                                        act, kPos ? b.getI64IntegerAttr(*kPos) : IntegerAttr());
+      observedInputs[{act, axis}] = observer;
+      actFq = observer;
+    }
   }
   if (quantizeAct && !actDone) {
     SchemeAttr actScheme = SchemeAttr::get(

@@ -10,6 +10,7 @@
 #include "QuantOpt/Calibration/Statistics.h"
 #include "QuantOpt/Conversion/Passes.h"
 #include "QuantOpt/Runner/JitRunner.h"
+#include "QuantOpt/Transforms/Passes.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
@@ -216,6 +217,12 @@ int main(int argc, char **argv) {
       calibrator.stats.emplace_back();
       calibrator.stats.back().name = cast<StringAttr>(name).str();
     }
+  // Names of ops whose input another op's observer records.
+  ObserverAliases aliases;
+  if (auto dict = (**module)->getAttrOfType<DictionaryAttr>(kObserverAliasesAttr))
+    for (NamedAttribute a : dict)
+      if (auto target = dyn_cast<StringAttr>(a.getValue()))
+        aliases.push_back({a.getName().str(), target.str()});
   if (calibrator.stats.empty())
     return fail("the model has no quantx.observe ops to calibrate; insert "
                 "them with --quantx-insert-fake-quant or by hand");
@@ -286,14 +293,14 @@ int main(int argc, char **argv) {
   }
 
   if (StringRef(outputPath).ends_with(".safetensors")) {
-    if (llvm::Error err = writeStatsFile(outputPath, calibrator.stats, samples))
+    if (llvm::Error err = writeStatsFile(outputPath, calibrator.stats, samples, aliases))
       return fail(llvm::toString(std::move(err)));
   } else if (!outputPath.empty()) {
     std::string error;
     auto out = openOutputFile(outputPath, &error);
     if (!out)
       return fail(error);
-    out->os() << llvm::formatv("{0:2}", toJSON(calibrator.stats, samples)) << "\n";
+    out->os() << llvm::formatv("{0:2}", toJSON(calibrator.stats, samples, true, aliases)) << "\n";
     out->keep();
   }
   for (const ObserverStats &s : calibrator.stats)

@@ -92,15 +92,20 @@ QuantChoice paramsForRange(double lo, double hi, const QuantGrid &grid);
 /// JSON (de)serialization of a statistics file. Without
 /// `secondMomentValues`, second moments name a tensor instead of listing
 /// their values (the binary format).
+/// `aliases` maps observer names that share another observer's statistics
+/// to that observer's name (written as "aliases").
+using ObserverAliases = std::vector<std::pair<std::string, std::string>>;
 llvm::json::Value toJSON(const std::vector<ObserverStats> &stats,
-                         uint64_t samples, bool secondMomentValues = true);
+                         uint64_t samples, bool secondMomentValues = true,
+                         const ObserverAliases &aliases = {});
 /// Writes `stats` to `path`: JSON, or for a `.safetensors` path the same
 /// JSON as the file's "quant-opt-calibration" metadata with every second
 /// moment as an F64 [C, C] tensor `<observer>.second_moment` (what
 /// C x C matrices of LLM-sized layers need).
 llvm::Error writeStatsFile(llvm::StringRef path, const std::vector<ObserverStats> &stats,
-                           uint64_t samples);
-/// Reads either format.
+                           uint64_t samples, const ObserverAliases &aliases = {});
+/// Reads either format. Aliased observers come back as copies of the
+/// observer they alias, under their own names.
 llvm::Expected<std::vector<ObserverStats>> readStatsFile(llvm::StringRef path);
 
 } // namespace mlir::quantx

@@ -26,6 +26,9 @@ namespace mlir::quantx {
 /// Discardable attribute that --quantx-insert-fake-quant puts on matmul-like
 /// ops it leaves in float, saying why (read by --quantx-report).
 inline constexpr llvm::StringLiteral kKeptFloatAttr = "quantx.kept_float";
+/// Module attribute: observer names that share another observer (an input
+/// several ops read is observed once), as {alias = canonical}.
+inline constexpr llvm::StringLiteral kObserverAliasesAttr = "quantx.observer_aliases";
 
 /// Attribute SmoothQuant leaves on a matmul-like op: the per-input-channel
 /// factors s its activation was divided by (and its weight multiplied by).
