@@ -14,6 +14,22 @@ from npytool import read_values, write_rows  # noqa: E402
 K, N = 64, 16
 
 
+def layer_mlir(rows, n, k):
+    """@layer(x: ?xK) = x W^T for the N x K weight given as dense rows text."""
+    return """func.func @layer(%%x: tensor<?x%dxf32>) -> tensor<?x%dxf32> {
+  %%w = arith.constant dense<[%s]> : tensor<%dx%dxf32>
+  %%z = arith.constant 0.0 : f32
+  %%c0 = arith.constant 0 : index
+  %%m = tensor.dim %%x, %%c0 : tensor<?x%dxf32>
+  %%e = tensor.empty(%%m) : tensor<?x%dxf32>
+  %%i = linalg.fill ins(%%z : f32) outs(%%e : tensor<?x%dxf32>) -> tensor<?x%dxf32>
+  %%y = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+       ins(%%x, %%w : tensor<?x%dxf32>, tensor<%dx%dxf32>) outs(%%i : tensor<?x%dxf32>) -> tensor<?x%dxf32> loc("proj")
+  return %%y : tensor<?x%dxf32>
+}
+""" % (k, n, rows, n, k, k, n, n, n, k, n, k, n, n, n)
+
+
 def gen(d):
     rng = random.Random(3)
     w = [[rng.gauss(0, 1) for _ in range(K)] for _ in range(N)]
@@ -25,18 +41,7 @@ def gen(d):
         z = [rng.gauss(0, 1) for _ in range(8)]
         return [sum(z[f] * mix[f][k] for f in range(8)) + 0.1 * rng.gauss(0, 1) for k in range(K)]
     rows = ", ".join("[" + ", ".join(repr(v) for v in r) + "]" for r in w)
-    open(d + "/model.mlir", "w").write("""func.func @layer(%%x: tensor<?x%dxf32>) -> tensor<?x%dxf32> {
-  %%w = arith.constant dense<[%s]> : tensor<%dx%dxf32>
-  %%z = arith.constant 0.0 : f32
-  %%c0 = arith.constant 0 : index
-  %%m = tensor.dim %%x, %%c0 : tensor<?x%dxf32>
-  %%e = tensor.empty(%%m) : tensor<?x%dxf32>
-  %%i = linalg.fill ins(%%z : f32) outs(%%e : tensor<?x%dxf32>) -> tensor<?x%dxf32>
-  %%y = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
-       ins(%%x, %%w : tensor<?x%dxf32>, tensor<%dx%dxf32>) outs(%%i : tensor<?x%dxf32>) -> tensor<?x%dxf32> loc("proj")
-  return %%y : tensor<?x%dxf32>
-}
-""" % (K, N, rows, N, K, K, N, N, N, K, N, K, N, N, N))
+    open(d + "/model.mlir", "w").write(layer_mlir(rows, N, K))
     write_rows(d + "/calib.npy", [sample() for _ in range(256)])
     write_rows(d + "/test.npy", [sample() for _ in range(128)])
 

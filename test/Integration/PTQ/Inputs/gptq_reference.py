@@ -8,9 +8,13 @@ and 64; groups of 64).
                                        test @ W_gptq^T (W_gptq from STATS)
 """
 import json
+import os
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gptq_layer import layer_mlir  # noqa: E402
 
 K, N, G = 320, 24, 64
 
@@ -23,18 +27,7 @@ def gen(d):
     def sample(n):
         return (rng.standard_normal((n, 12)) @ mix + 0.1 * rng.standard_normal((n, K))).astype(np.float32)
     rows = ", ".join("[" + ", ".join(repr(float(v)) for v in r) + "]" for r in w)
-    open(d + "/model.mlir", "w").write("""func.func @layer(%%x: tensor<?x%dxf32>) -> tensor<?x%dxf32> {
-  %%w = arith.constant dense<[%s]> : tensor<%dx%dxf32>
-  %%z = arith.constant 0.0 : f32
-  %%c0 = arith.constant 0 : index
-  %%m = tensor.dim %%x, %%c0 : tensor<?x%dxf32>
-  %%e = tensor.empty(%%m) : tensor<?x%dxf32>
-  %%i = linalg.fill ins(%%z : f32) outs(%%e : tensor<?x%dxf32>) -> tensor<?x%dxf32>
-  %%y = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
-       ins(%%x, %%w : tensor<?x%dxf32>, tensor<%dx%dxf32>) outs(%%i : tensor<?x%dxf32>) -> tensor<?x%dxf32> loc("proj")
-  return %%y : tensor<?x%dxf32>
-}
-""" % (K, N, rows, N, K, K, N, N, N, K, N, K, N, N, N))
+    open(d + "/model.mlir", "w").write(layer_mlir(rows, N, K))
     np.save(d + "/calib.npy", sample(512))
     np.save(d + "/test.npy", sample(64))
     np.save(d + "/w.npy", w)
