@@ -9,12 +9,15 @@ with weights read from the checkpoint (safetensors parsed here) and, for
   w4a16 (groups of G along K): s = max(|w|) / 7 over each group (at least
       2^-23, in float32), q = clip(round_half_even(w / s), -8, 7), w' = q * s
   w8a16 (per output channel):   s = max(|w|) / 127, q = clip(..., -128, 127)
+  w4a16-asym (groups of G): over each group's range [lo, hi] widened to
+      contain 0, s = (hi - lo) / 15, z = clip(-round(lo / s), 0, 15),
+      q = clip(round_half_even(w / s) + z, 0, 15), w' = (q - z) * s
   w8a16-fp8 (per output channel): s = max(|w|) / 448, q = w / s rounded to
       the nearest FP8 E4M3 value (ties to even; 3 mantissa bits, exponents
       from -6, subnormal steps of 2^-9, saturating at +-448)
 
   python3 reference.py --checkpoint DIR --layers N --input x.npy
-      [--scheme float|w4a16|w8a16|w8a16-fp8] [--group 128] --out y.npy --out-logits l.npy
+      [--scheme float|w4a16|w4a16-asym|w8a16|w8a16-fp8] [--group 128] --out y.npy --out-logits l.npy
       [--out-head lm_logits.npy]
 """
 import argparse
@@ -54,6 +57,14 @@ def rtn(w, scheme, group):
         s = np.maximum(np.abs(g).max(axis=2, keepdims=True) / 7.0, 2.0 ** -23).astype(np.float32)
         q = np.clip(np.rint(g.astype(np.float32) / s), -8, 7)
         return (q * s).astype(np.float32).reshape(n, k)
+    if scheme == 'w4a16-asym':
+        g = w.reshape(n, k // group, group).astype(np.float64)
+        lo = np.minimum(g.min(axis=2, keepdims=True), 0.0)
+        hi = np.maximum(g.max(axis=2, keepdims=True), 0.0)
+        s = np.maximum((hi - lo) / 15.0, 2.0 ** -23).astype(np.float32)
+        z = np.clip(-np.rint(lo / s.astype(np.float64)), 0, 15)
+        q = np.clip(np.rint(g.astype(np.float32) / s) + z, 0, 15)
+        return ((q - z) * s).astype(np.float32).reshape(n, k)
     if scheme == 'w8a16-fp8':
         s = np.maximum(np.abs(w.astype(np.float64)).max(axis=1, keepdims=True) / 448.0, 2.0 ** -23).astype(np.float32)
         v = (w / s).astype(np.float32).astype(np.float64)
@@ -73,7 +84,7 @@ def main():
     ap.add_argument('--checkpoint', required=True)
     ap.add_argument('--layers', type=int, default=1)
     ap.add_argument('--input', required=True)
-    ap.add_argument('--scheme', default='float', choices=['float', 'w4a16', 'w8a16', 'w8a16-fp8'])
+    ap.add_argument('--scheme', default='float', choices=['float', 'w4a16', 'w4a16-asym', 'w8a16', 'w8a16-fp8'])
     ap.add_argument('--group', type=int, default=128)
     ap.add_argument('--out', required=True)
     ap.add_argument('--out-logits', required=True)

@@ -42,6 +42,7 @@ struct HostWeight {
   std::vector<uint8_t> codes; ///< N x K codes, or N x K/2 bytes (low nibble first)
   int64_t codeCols;
   std::vector<float> scales;  ///< N (per channel) or N x K/group
+  std::vector<uint8_t> zeroPoints; ///< like scales; unsigned schemes only
   int64_t scaleCols;          ///< 0 for per channel
   // Double quantization of the scales: u8 codes and f32 block scales.
   std::vector<uint8_t> scaleCodes;
@@ -61,7 +62,9 @@ void encodeWithScales(MLIRContext *ctx, SchemeAttr scheme, ArrayRef<T> w, int64_
   h.codes.assign(N * h.codeCols, 0);
   parallelFor(ctx, 0, N, [&](int64_t n) {
     for (int64_t k = 0; k < K; ++k) {
-      uint8_t c = hostQuantize(scheme, float(w[n * K + k]), h.scales[n * G + k / group], 0);
+      int64_t slot = n * G + k / group;
+      int32_t zp = h.zeroPoints.empty() ? 0 : h.zeroPoints[slot];
+      uint8_t c = hostQuantize(scheme, float(w[n * K + k]), h.scales[slot], zp);
       if (packed)
         h.codes[n * h.codeCols + k / 2] |= uint8_t((c & 0xF) << (4 * (k % 2)));
       else
@@ -84,6 +87,8 @@ FailureOr<HostWeight> quantizeOnHost(MLIRContext *ctx, SchemeAttr scheme, double
   int64_t G = K / group;
   h.scaleCols = scheme.isGrouped() ? G : 0;
   h.scales.resize(N * G);
+  if (scheme.isUnsigned())
+    h.zeroPoints.resize(N * G);
   std::atomic<bool> nonFinite(false);
   parallelFor(ctx, 0, N, [&](int64_t n) {
     for (int64_t g = 0; g < G; ++g) {
@@ -95,7 +100,10 @@ FailureOr<HostWeight> quantizeOnHost(MLIRContext *ctx, SchemeAttr scheme, double
         lo = std::min(lo, v);
         hi = std::max(hi, v);
       }
-      h.scales[n * G + g] = computeBlockParams(scheme, lo, hi, qmax).scale;
+      BlockParams p = computeBlockParams(scheme, lo, hi, qmax);
+      h.scales[n * G + g] = p.scale;
+      if (scheme.isUnsigned())
+        h.zeroPoints[n * G + g] = uint8_t(p.zeroPoint);
     }
   });
   if (nonFinite)
@@ -183,9 +191,9 @@ LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef 
   bool doubleQuant = choice.scheme == QuantScheme::W4A16NF4DQ;
   std::optional<WeightOnlyFormat> format =
       getWeightOnlyFormat(doubleQuant ? QuantScheme::W4A16NF4 : choice.scheme);
-  if (!format || format->storage == StorageKind::u4)
+  if (!format)
     return keep("scheme '" + stringifyQuantScheme(choice.scheme) +
-                "' is not a symmetric weight-only scheme (w8a16, w8a16-group, w4a16, "
+                "' is not a weight-only scheme (w8a16, w8a16-group, w4a16, w4a16-asym, "
                 "w4a16-nf4, w4a16-nf4-dq, w8a16-fp8)");
   auto wType = cast<RankedTensorType>(global.getType());
   int64_t rows = wType.getDimSize(0), cols = wType.getDimSize(1);
@@ -265,6 +273,8 @@ LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef 
     std::vector<int32_t> zeroPoints;
     gptqQuantize(ctx, scheme, format->qmax, format->grouped ? choice.groupSize : K, wd.data(),
                  N, K, cachedFactor, g.scales, zeroPoints);
+    if (scheme.isUnsigned())
+      g.zeroPoints.assign(zeroPoints.begin(), zeroPoints.end());
     g.scaleCols = format->grouped ? K / choice.groupSize : 0;
     encodeWithScales(ctx, scheme, ArrayRef<double>(wd), N, K, g);
     h = std::move(g);
@@ -301,6 +311,8 @@ LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef 
   } else if (failed(add(".scales", DType::F32, scaleShape, bytesOf(h->scales)))) {
     return failure();
   }
+  if (!h->zeroPoints.empty() && failed(add(".zeros", DType::U8, scaleShape, h->zeroPoints)))
+    return failure();
 
   // Metadata another reader can interpret the tensors with.
   llvm::json::Object meta{{"scheme", stringifyQuantScheme(choice.scheme)},
@@ -337,8 +349,16 @@ LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef 
   } else {
     scale = load(b, loc, (base + ".scales").str(), scaleType);
   }
+  // Zero points are stored one per byte; the scheme's type (i4 for u4) is
+  // recovered in the IR.
+  Value zeroPoint;
+  if (!h->zeroPoints.empty()) {
+    Value bytes = load(b, loc, (base + ".zeros").str(), scaleType.clone(i8));
+    zeroPoint = arith::TruncIOp::create(b, loc, scaleType.clone(scheme.getStorageElementType()),
+                                        bytes);
+  }
   auto mm = MatmulOp::create(b, loc, op->getResult(0).getType(), plain->lhs->get(), codes,
-                             scale, Value(), Value(), Value(), Value(), Value(), Value(),
+                             scale, zeroPoint, Value(), Value(), Value(), Value(), Value(),
                              scheme, SchemeAttr(), SchemeAttr());
   Operation *weightLoad = plain->rhs->get().getDefiningOp();
   op->getResult(0).replaceAllUsesWith(mm.getResult());

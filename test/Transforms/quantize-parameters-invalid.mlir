@@ -11,7 +11,7 @@
 // remark, for the rest of --quantx-ptq.
 // (The later cases still fail: their tensors are missing or mismatched.)
 // RUN: not quant-opt %s --split-input-file --quantx-quantize-parameters="params=%t/good.safetensors output=%t/w8a8.safetensors scheme=w8a8" 2>&1 | FileCheck %s --check-prefix=REMARK
-// REMARK: remark: {{.*}} not quantized from the parameter file: scheme 'w8a8' is not a symmetric weight-only scheme
+// REMARK: remark: {{.*}} not quantized from the parameter file: scheme 'w8a8' is not a weight-only scheme
 
 #lhs = affine_map<(m, n, k) -> (m, k)>
 #rhs = affine_map<(m, n, k) -> (n, k)>

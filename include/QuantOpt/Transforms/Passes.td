@@ -343,11 +343,11 @@ def QuantXQuantizeParameters
     or sharded) and are named in the IR by `ml_program.global` /
     `ml_program.global_load_const` (see docs/Parameters.md). Every
     matmul-like op whose weight is such a parameter and whose recipe choice
-    is a weight-only scheme (`w8a16`, `w8a16-group`, `w4a16`, `w4a16-nf4`,
-    `w4a16-nf4-dq`, `w8a16-fp8`) becomes a weight-only `quantx.matmul` whose packed codes,
+    is a weight-only scheme (`w8a16`, `w8a16-group`, `w4a16`, `w4a16-asym`,
+    `w4a16-nf4`, `w4a16-nf4-dq`, `w8a16-fp8`) becomes a weight-only `quantx.matmul` whose packed codes,
     scales and double-quantized scales are new parameters written to
-    `output`, with the numerics of `--quantx-ptq` (bit-identical codes and
-    scales). Weights are read from the memory-mapped file one at a time and
+    `output`, with the numerics of `--quantx-ptq` (bit-identical codes,
+    scales and zero points). Weights are read from the memory-mapped file one at a time and
     their pages released after use, and the output is streamed to disk, so
     memory stays near one weight matrix in f32 whatever the model's size.
     Parameters the model still reads in their original form (norms,
@@ -382,6 +382,7 @@ def QuantXQuantizeParameters
            "Hessian's diagonal">
   ]);
   let dependentDialects = [
+    "::mlir::arith::ArithDialect",
     "::mlir::ml_program::MLProgramDialect",
     "::mlir::quantx::QuantXDialect"
   ];
