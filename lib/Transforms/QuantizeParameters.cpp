@@ -18,6 +18,7 @@
 
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/Threading.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
@@ -153,6 +154,18 @@ struct QuantizeParametersPass
                            const SchemeChoice &choice, bool &done);
   Value load(OpBuilder &b, Location loc, StringRef key, RankedTensorType type);
 
+  /// What was written for one quantized weight: enough to read it again.
+  struct Written {
+    std::string base;
+    SchemeAttr scheme;
+    int64_t n, codeCols, outerCols;
+    SmallVector<int64_t> scaleShape;
+    bool doubleQuant, zeros;
+    SchemeAttr scaleScheme;
+  };
+  /// Replaces `op` by a weight-only quantx.matmul reading `w`'s tensors.
+  void emitMatmul(linalg::LinalgOp op, const PlainMatmul &plain, const Written &w);
+
   ModuleOp module;
   std::shared_ptr<params::ParameterSet> input;
   std::shared_ptr<params::SafetensorsWriter> writer;
@@ -163,6 +176,9 @@ struct QuantizeParametersPass
   std::vector<double> cachedFactor;
   /// Keys written to the output, with their globals.
   llvm::StringMap<ml_program::GlobalOp> written;
+  /// Quantized weights by key, scheme and group size; base names in use.
+  llvm::StringMap<Written> quantizedWeights;
+  llvm::StringSet<> usedBases;
   int64_t index = 0, total = 0;
 };
 
@@ -173,6 +189,44 @@ Value QuantizeParametersPass::load(OpBuilder &b, Location loc, StringRef key,
     global = createParameterGlobal(module, key, type);
   return ml_program::GlobalLoadConstOp::create(
       b, loc, type, FlatSymbolRefAttr::get(global.getSymNameAttr()));
+}
+
+void QuantizeParametersPass::emitMatmul(linalg::LinalgOp op, const PlainMatmul &plain,
+                                        const Written &w) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  Type i8 = b.getI8Type();
+  SchemeAttr scheme = w.scheme;
+  Value codes = load(b, loc, w.base + ".qweight",
+                     RankedTensorType::get({w.n, w.codeCols}, scheme.isSubByte()
+                                                                  ? i8
+                                                                  : scheme.getStorageElementType()));
+  auto scaleType = RankedTensorType::get(w.scaleShape, b.getF32Type());
+  Value scale;
+  if (w.doubleQuant) {
+    Value scaleCodes = load(b, loc, w.base + ".scales.codes", scaleType.clone(i8));
+    Value outer = load(b, loc, w.base + ".scales.scale",
+                       RankedTensorType::get({w.n, w.outerCols}, b.getF32Type()));
+    scale = DequantizeOp::create(b, loc, scaleType, scaleCodes, outer, Value(), w.scaleScheme);
+  } else {
+    scale = load(b, loc, w.base + ".scales", scaleType);
+  }
+  // Zero points are stored one per byte; the scheme's type (i4 for u4) is
+  // recovered in the IR.
+  Value zeroPoint;
+  if (w.zeros) {
+    Value bytes = load(b, loc, w.base + ".zeros", scaleType.clone(i8));
+    zeroPoint =
+        arith::TruncIOp::create(b, loc, scaleType.clone(scheme.getStorageElementType()), bytes);
+  }
+  auto mm = MatmulOp::create(b, loc, op->getResult(0).getType(), plain.lhs->get(), codes, scale,
+                             zeroPoint, Value(), Value(), Value(), Value(), Value(), scheme,
+                             SchemeAttr(), SchemeAttr());
+  Operation *weightLoad = plain.rhs->get().getDefiningOp();
+  op->getResult(0).replaceAllUsesWith(mm.getResult());
+  op->erase();
+  if (weightLoad->use_empty())
+    weightLoad->erase();
 }
 
 LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef name,
@@ -218,6 +272,15 @@ LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef 
   SchemeAttr scheme =
       format->grouped ? SchemeAttr::get(ctx, format->storage, 1, choice.groupSize, false)
                       : SchemeAttr::get(ctx, format->storage, 0, std::nullopt, false);
+  // A weight several ops read (e.g. by the prefill and decode functions)
+  // is quantized once per scheme.
+  std::string signature = key + "|" + stringifyQuantScheme(choice.scheme).str() + "|" +
+                          std::to_string(choice.groupSize);
+  if (auto it = quantizedWeights.find(signature); it != quantizedWeights.end()) {
+    emitMatmul(op, *plain, it->second);
+    done = true;
+    return success();
+  }
   // GPTQ needs the second moment of the op's input.
   const std::vector<double> *moment = nullptr;
   if (algorithm == "gptq") {
@@ -285,8 +348,14 @@ LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef 
     w = {};
   }
 
-  StringRef base = StringRef(key).ends_with(".weight") ? StringRef(key).drop_back(7)
-                                                       : StringRef(key);
+  // Names of the new tensors: the key without ".weight", made unique if
+  // the same weight is also quantized with another scheme.
+  std::string baseName = StringRef(key).ends_with(".weight") ? key.substr(0, key.size() - 7) : key;
+  if (usedBases.contains(baseName))
+    baseName += "." + stringifyQuantScheme(choice.scheme).str() + "-g" +
+                std::to_string(format->grouped ? choice.groupSize : K);
+  usedBases.insert(baseName);
+  StringRef base = baseName;
   auto add = [&](StringRef suffix, DType d, ArrayRef<int64_t> shape,
                  ArrayRef<uint8_t> bytes) -> LogicalResult {
     if (llvm::Error err = writer->add((base + suffix).str(), d, shape, bytes)) {
@@ -331,40 +400,10 @@ LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef 
   llvm::raw_string_ostream(metaText) << llvm::json::Value(std::move(meta));
   writer->setMetadata(base, metaText);
 
-  // The quantx.matmul reading the new parameters.
-  OpBuilder b(op);
-  Location loc = op.getLoc();
-  Type i8 = b.getI8Type();
-  Value codes = load(b, loc, (base + ".qweight").str(),
-                     RankedTensorType::get({N, h->codeCols},
-                                           packed ? i8 : scheme.getStorageElementType()));
-  auto scaleType = RankedTensorType::get(scaleShape, b.getF32Type());
-  Value scale;
-  if (doubleQuant) {
-    Value scaleCodes = load(b, loc, (base + ".scales.codes").str(), scaleType.clone(i8));
-    Value outer = load(b, loc, (base + ".scales.scale").str(),
-                       RankedTensorType::get({N, h->outerCols}, b.getF32Type()));
-    scale = DequantizeOp::create(b, loc, scaleType, scaleCodes, outer, Value(),
-                                 h->scaleScheme);
-  } else {
-    scale = load(b, loc, (base + ".scales").str(), scaleType);
-  }
-  // Zero points are stored one per byte; the scheme's type (i4 for u4) is
-  // recovered in the IR.
-  Value zeroPoint;
-  if (!h->zeroPoints.empty()) {
-    Value bytes = load(b, loc, (base + ".zeros").str(), scaleType.clone(i8));
-    zeroPoint = arith::TruncIOp::create(b, loc, scaleType.clone(scheme.getStorageElementType()),
-                                        bytes);
-  }
-  auto mm = MatmulOp::create(b, loc, op->getResult(0).getType(), plain->lhs->get(), codes,
-                             scale, zeroPoint, Value(), Value(), Value(), Value(), Value(),
-                             scheme, SchemeAttr(), SchemeAttr());
-  Operation *weightLoad = plain->rhs->get().getDefiningOp();
-  op->getResult(0).replaceAllUsesWith(mm.getResult());
-  op->erase();
-  if (weightLoad->use_empty())
-    weightLoad->erase();
+  Written entry{base.str(), scheme, N, h->codeCols, h->outerCols, scaleShape, doubleQuant,
+                !h->zeroPoints.empty(), h->scaleScheme};
+  emitMatmul(op, *plain, entry);
+  quantizedWeights[signature] = std::move(entry);
   done = true;
   ++numQuantized;
   if (progress) {

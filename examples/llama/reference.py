@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""NumPy reference of the Llama-architecture decoder that gen_model.py
+writes, from the model's definition (Hugging Face's LlamaForCausalLM
+semantics: RMSNorm, rotate-half rotary embeddings with rope_theta,
+grouped-query attention, SiLU-gated MLP), independent of quant-opt.
+
+  python3 examples/llama/reference.py CHECKPOINT_DIR --tokens 1,2,3,... OUT.npy
+
+writes the logits of a full causal forward pass over the tokens (positions
+0..n-1), n x vocab, f32. Needs numpy.
+"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'llm_layer'))
+from reference import load_checkpoint  # noqa: E402
+
+
+def forward(W, cfg, tokens):
+    d = cfg['hidden_size']
+    H = cfg['num_attention_heads']
+    KVH = cfg.get('num_key_value_heads', H)
+    hd = d // H
+    group = H // KVH
+    theta = cfg.get('rope_theta', 10000.0)
+    eps = cfg.get('rms_norm_eps', 1e-5)
+    n = len(tokens)
+    x = W['model.embed_tokens.weight'][np.array(tokens)].astype(np.float64)
+
+    def norm(v, key):
+        return v / np.sqrt((v * v).mean(axis=1, keepdims=True) + eps) * W[key]
+
+    def lin(v, key):
+        return v @ W[key].astype(np.float64).T
+
+    inv = theta ** (-np.arange(0, hd, 2) / hd)
+    ang = np.arange(n)[:, None] * inv[None, :]
+    cos = np.concatenate([np.cos(ang), np.cos(ang)], axis=1)[:, None, :]
+    sin = np.concatenate([np.sin(ang), np.sin(ang)], axis=1)[:, None, :]
+
+    def rope(v, heads):
+        v = v.reshape(n, heads, hd)
+        rot = np.concatenate([-v[..., hd // 2:], v[..., :hd // 2]], axis=-1)
+        return v * cos + rot * sin
+
+    mask = np.triu(np.full((n, n), -np.inf), 1)
+    for l in range(cfg['num_hidden_layers']):
+        p = f'model.layers.{l}.'
+        h1 = norm(x, p + 'input_layernorm.weight')
+        q = rope(lin(h1, p + 'self_attn.q_proj.weight'), H)
+        k = rope(lin(h1, p + 'self_attn.k_proj.weight'), KVH)
+        v = lin(h1, p + 'self_attn.v_proj.weight').reshape(n, KVH, hd)
+        out = np.zeros((n, H, hd))
+        for h in range(H):
+            s = q[:, h] @ k[:, h // group].T / np.sqrt(hd) + mask
+            s = np.exp(s - s.max(axis=1, keepdims=True))
+            out[:, h] = (s / s.sum(axis=1, keepdims=True)) @ v[:, h // group]
+        x = x + lin(out.reshape(n, d), p + 'self_attn.o_proj.weight')
+        h2 = norm(x, p + 'post_attention_layernorm.weight')
+        g, u = lin(h2, p + 'mlp.gate_proj.weight'), lin(h2, p + 'mlp.up_proj.weight')
+        x = x + lin(g / (1 + np.exp(-g)) * u, p + 'mlp.down_proj.weight')
+    head = 'model.embed_tokens.weight' if cfg.get('tie_word_embeddings') else 'lm_head.weight'
+    return lin(norm(x, 'model.norm.weight'), head)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('checkpoint')
+    ap.add_argument('--tokens', required=True)
+    ap.add_argument('out')
+    a = ap.parse_args()
+    cfg = json.load(open(os.path.join(a.checkpoint, 'config.json')))
+    W = load_checkpoint(a.checkpoint)
+    np.save(a.out, forward(W, cfg, [int(t) for t in a.tokens.split(',')]).astype(np.float32))
+
+
+if __name__ == '__main__':
+    main()
