@@ -7,7 +7,8 @@ grouped-query attention, SiLU-gated MLP), independent of quant-opt.
   python3 examples/llama/reference.py CHECKPOINT_DIR --tokens 1,2,3,... OUT.npy
 
 writes the logits of a full causal forward pass over the tokens (positions
-0..n-1), n x vocab, f32. Needs numpy.
+0..n-1), n x vocab, f32; with --greedy N, prints the ids of N tokens
+generated greedily after them. Needs numpy.
 """
 import argparse
 import json
@@ -71,11 +72,20 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('checkpoint')
     ap.add_argument('--tokens', required=True)
-    ap.add_argument('out')
-    a = ap.parse_args()
+    ap.add_argument('--greedy', type=int, default=0,
+                    help='instead: print the ids of this many greedily generated tokens')
+    ap.add_argument('out', nargs='?')
+    a = ap.parse_intermixed_args()
     cfg = json.load(open(os.path.join(a.checkpoint, 'config.json')))
     W = load_checkpoint(a.checkpoint)
-    np.save(a.out, forward(W, cfg, [int(t) for t in a.tokens.split(',')]).astype(np.float32))
+    tokens = [int(t) for t in a.tokens.split(',')]
+    if a.greedy:
+        out = []
+        for _ in range(a.greedy):
+            out.append(int(forward(W, cfg, tokens + out)[-1].argmax()))
+        print(' '.join(map(str, out)))
+        return
+    np.save(a.out, forward(W, cfg, tokens).astype(np.float32))
 
 
 if __name__ == '__main__':

@@ -67,6 +67,16 @@ public:
   /// The names of the module's public functions.
   llvm::ArrayRef<std::string> getFunctionNames() const { return functionNames; }
 
+  /// The tensor types of `function`'s arguments (first) and results
+  /// (second); both empty when there is no such callable function.
+  std::pair<llvm::ArrayRef<RankedTensorType>, llvm::ArrayRef<RankedTensorType>>
+  getSignature(llvm::StringRef function) const {
+    auto it = signatures.find(function);
+    if (it == signatures.end())
+      return {};
+    return {it->second.inputs, it->second.results};
+  }
+
 private:
   JitModel() = default;
   struct Signature {
