@@ -71,13 +71,32 @@ def forward(W, cfg, tokens):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('checkpoint')
-    ap.add_argument('--tokens', required=True)
+    ap.add_argument('--tokens', help='comma-separated token ids')
+    ap.add_argument('--perplexity', metavar='TEXT',
+                    help='instead: perplexity of TEXT (needs vocab.json in the checkpoint) '
+                         'in windows of --window tokens, the first --limit tokens')
+    ap.add_argument('--window', type=int, default=128)
+    ap.add_argument('--limit', type=int, default=2048)
     ap.add_argument('--greedy', type=int, default=0,
                     help='instead: print the ids of this many greedily generated tokens')
     ap.add_argument('out', nargs='?')
     a = ap.parse_intermixed_args()
     cfg = json.load(open(os.path.join(a.checkpoint, 'config.json')))
     W = load_checkpoint(a.checkpoint)
+    if a.perplexity:
+        voc = json.load(open(os.path.join(a.checkpoint, 'vocab.json')))
+        index = {c: i for i, c in enumerate(voc)}
+        ids = [index[c] for c in open(a.perplexity).read() if c in index][:a.limit + 1]
+        nll, n = 0.0, 0
+        for w in range(0, len(ids) - 1, a.window):
+            length = min(a.window, len(ids) - 1 - w)
+            logits = forward(W, cfg, ids[w:w + length])
+            m = logits.max(axis=1, keepdims=True)
+            lse = np.log(np.exp(logits - m).sum(axis=1)) + m[:, 0]
+            nll += float((lse - logits[np.arange(length), ids[w + 1:w + length + 1]]).sum())
+            n += length
+        print('perplexity %.4f over %d tokens (windows of %d)' % (np.exp(nll / n), n, a.window))
+        return
     tokens = [int(t) for t in a.tokens.split(',')]
     if a.greedy:
         out = []
