@@ -37,6 +37,10 @@ tool_dirs = [config.quant_opt_tools_dir, config.llvm_tools_dir]
 tools = ["quant-opt", "quant-run", "quant-calibrate", "quant-params", "quant-generate", "mlir-opt", "mlir-runner", "mlir-translate", "llc", "clang", "not", "FileCheck", "count"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
+# PyTorch (Debian's python3-torch) for the tests that compare with it.
+if subprocess.run(["/usr/bin/python3", "-c", "import torch"], capture_output=True).returncode == 0:
+    config.available_features.add("torch")
+
 # Features gating hardware-dependent tests.
 if config.ptxas and os.path.exists(config.ptxas):
     config.available_features.add("ptxas")
