@@ -29,7 +29,14 @@ import numpy as np
 
 
 def load_checkpoint(path):
-    index = json.load(open(os.path.join(path, 'model.safetensors.index.json')))
+    index_path = os.path.join(path, 'model.safetensors.index.json')
+    if os.path.exists(index_path):
+        index = json.load(open(index_path))
+    else:  # a single-file checkpoint
+        raw = open(os.path.join(path, 'model.safetensors'), 'rb').read(8)
+        n = struct.unpack('<Q', raw)[0]
+        header = json.loads(open(os.path.join(path, 'model.safetensors'), 'rb').read(8 + n)[8:])
+        index = {'weight_map': {k: 'model.safetensors' for k in header if k != '__metadata__'}}
     cache, out = {}, {}
 
     def shard(name):
