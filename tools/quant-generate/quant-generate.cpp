@@ -178,6 +178,8 @@ int main(int argc, char **argv) {
     std::vector<int64_t> ids;
     encode((*buffer)->getBuffer(), ids);
     ids.resize(std::min<size_t>(ids.size(), evalLimit + 1));
+    if (ids.size() < 2)
+      return fail(evalPath + ": fewer than two tokens of the vocabulary to score");
     double nll = 0;
     int64_t scored = 0;
     auto t0 = std::chrono::steady_clock::now();
