@@ -37,7 +37,7 @@ struct AWQPass : quantx::impl::QuantXAWQBase<AWQPass> {
       return signalPassFailure();
     }
     if (grid < 1) {
-      module.emitError() << "grid must be at least 1, got " << grid;
+      module.emitError() << "grid must be at least 1, got " << int64_t(grid);
       return signalPassFailure();
     }
     FailureOr<llvm::StringMap<ObserverStats>> byName =

@@ -8,6 +8,9 @@
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/DenseSet.h"
 
+#include <algorithm>
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::quantx;
 
@@ -26,6 +29,13 @@ std::optional<int64_t> mlir::quantx::position(AffineMap map, unsigned d) {
   return std::nullopt;
 }
 
+
+double mlir::quantx::smoothQuantFactor(double xMax, double wMax, double alpha) {
+  double f = 1.0;
+  if (xMax > 0 && wMax > 0)
+    f = std::pow(xMax, alpha) / std::pow(wMax, 1.0 - alpha);
+  return std::clamp(std::isfinite(f) ? f : 1.0, 1e-5, 1e5);
+}
 
 /// Multiplies the slices of a constant along `axis` by `factors`.
 void mlir::quantx::rescale(ScaledConstant c, ArrayRef<double> factors) {

@@ -26,6 +26,11 @@ struct ScaledConstant {
 /// Position of loop dimension `d` among `map`'s results.
 std::optional<int64_t> position(AffineMap map, unsigned d);
 
+/// SmoothQuant's factor for a channel whose input reaches |x| <= xMax and
+/// whose weights reach |w| <= wMax: xMax^alpha / wMax^(1 - alpha), 1 when
+/// either is zero, clamped to [1e-5, 1e5].
+double smoothQuantFactor(double xMax, double wMax, double alpha);
+
 /// Multiplies the slices of a constant along its axis by `factors`.
 void rescale(ScaledConstant c, ArrayRef<double> factors);
 

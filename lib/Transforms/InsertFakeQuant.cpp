@@ -470,10 +470,10 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
       actScale = buildAbsMaxScale(b, loc, act, std::nullopt, actMax);
     } else {
       std::string obsName = c.name + ".input";
-      auto it = statsByName.find(obsName);
-      if (it == statsByName.end() && existingObserver) {
+      const ObserverStats *found = findInputStats(statsByName, c.name);
+      if (!found && existingObserver) {
         // Already observed; nothing to add until statistics exist.
-      } else if (it == statsByName.end()) {
+      } else if (!found) {
         // No statistics yet: observe the activation for calibration.
         // Per-channel along the reduction dimension, for SmoothQuant; the
         // per-tensor range is recorded too.
@@ -487,7 +487,7 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
         if (auto smooth = op->getAttrOfType<DenseFPElementsAttr>(kSmoothAttr)) {
           // SmoothQuant divided channel j by s_j: the smoothed range is the
           // largest per-channel |range| / s_j (min-max on channel ranges).
-          const ObserverStats &st = it->second;
+          const ObserverStats &st = *found;
           if (st.channelMax.size() != size_t(smooth.getNumElements()))
             return op->emitError() << "'" << c.name << "': smoothed op needs "
                                       "per-channel statistics of its input";
@@ -501,7 +501,7 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
           ScaleMethod opMethod = choice.method
                                      ? *parseScaleMethod(*choice.method)
                                      : scaleMethod;
-          auto q = chooseQuantParams(it->second, opMethod,
+          auto q = chooseQuantParams(*found, opMethod,
                                      QuantGrid{-128, 127, true}, percentile);
           if (!q)
             return op->emitError() << "'" << c.name << "': "

@@ -54,9 +54,9 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
     fromFile.params = params;
     fromFile.output = paramsOut;
     fromFile.progress = progress;
-    if (algorithm == "gptq") {
-      fromFile.algorithm = "gptq";
-    }
+    if (algorithm != "rtn")
+      fromFile.algorithm = algorithm;
+    fromFile.alpha = alpha;
     pm.addPass(createQuantXQuantizeParameters(fromFile));
     pm.addPass(createQuantXRaiseDequantization());
     if (algorithm == "smoothquant") {

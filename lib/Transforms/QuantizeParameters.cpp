@@ -15,11 +15,15 @@
 #include "QuantOpt/Transforms/Recipe.h"
 #include "QuantOpt/Transforms/Utils.h"
 #include "GPTQSolver.h"
+#include "ChannelScaling.h"
+#include "ParameterScaling.h"
 
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/Threading.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -78,11 +82,11 @@ void encodeWithScales(MLIRContext *ctx, SchemeAttr scheme, ArrayRef<T> w, int64_
 /// or groups along axis 1, symmetric). Block scales come from
 /// computeBlockParams; with `doubleQuant` they become u8 codes over blocks
 /// of up to 256 scales per row (scale max / 255, codes at least 1) and the
-/// weight is quantized with the dequantized scales. Fails on non-finite
-/// weights.
+/// weight is quantized with the dequantized scales. `clip` (N x K/group,
+/// optional) shrinks each block's range first. Fails on non-finite weights.
 FailureOr<HostWeight> quantizeOnHost(MLIRContext *ctx, SchemeAttr scheme, double qmax,
                                      bool doubleQuant, ArrayRef<float> w, int64_t N,
-                                     int64_t K) {
+                                     int64_t K, ArrayRef<float> clip = {}) {
   HostWeight h;
   int64_t group = scheme.isGrouped() ? *scheme.getGroupSize() : K;
   int64_t G = K / group;
@@ -100,6 +104,10 @@ FailureOr<HostWeight> quantizeOnHost(MLIRContext *ctx, SchemeAttr scheme, double
           nonFinite = true;
         lo = std::min(lo, v);
         hi = std::max(hi, v);
+      }
+      if (!clip.empty()) {
+        lo *= clip[n * G + g];
+        hi *= clip[n * G + g];
       }
       BlockParams p = computeBlockParams(scheme, lo, hi, qmax);
       h.scales[n * G + g] = p.scale;
@@ -138,6 +146,31 @@ FailureOr<HostWeight> quantizeOnHost(MLIRContext *ctx, SchemeAttr scheme, double
   return h;
 }
 
+/// How the weight of `scheme` is stored: weight-only schemes as their
+/// quantx.matmul reads them; schemes that also quantize activations (w8a8,
+/// w8a8-dynamic, w8a8-dynamic-row, fp8) per output channel, i8 or FP8
+/// E4M3, as the integer or FP8 matmul of --quantx-form-quantized-matmul
+/// reads them (`activations` is set). Nullopt for float.
+std::optional<WeightOnlyFormat> storedFormat(QuantScheme scheme, bool &activations) {
+  activations = false;
+  if (scheme == QuantScheme::W4A16NF4DQ)
+    return getWeightOnlyFormat(QuantScheme::W4A16NF4);
+  if (std::optional<WeightOnlyFormat> format = getWeightOnlyFormat(scheme))
+    return format;
+  switch (scheme) {
+  case QuantScheme::W8A8:
+  case QuantScheme::W8A8Dynamic:
+  case QuantScheme::W8A8DynamicRow:
+    activations = true;
+    return WeightOnlyFormat{StorageKind::i8, 127.0, false};
+  case QuantScheme::FP8:
+    activations = true;
+    return WeightOnlyFormat{StorageKind::f8E4M3FN, 448.0, false};
+  default:
+    return std::nullopt;
+  }
+}
+
 ArrayRef<uint8_t> bytesOf(ArrayRef<float> v) {
   return ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(v.data()), v.size() * 4);
 }
@@ -147,6 +180,43 @@ struct QuantizeParametersPass
   using Base::Base;
 
   void runOnOperation() override;
+
+  /// A matmul-like op whose weight is a parameter, with its recipe choice.
+  struct Planned {
+    linalg::LinalgOp op;
+    std::string name;
+    SchemeChoice choice;
+    PlainMatmul plain;
+    ml_program::GlobalOp weight;
+  };
+  /// Whether quantizeOp would quantize `p` (weight-only scheme, layout).
+  bool canQuantize(const Planned &p) const;
+  /// The weight of `global` (N x K, or K x N when `transposed`) as N x K
+  /// f32, its pages released after reading.
+  FailureOr<std::vector<float>> readWeight(ml_program::GlobalOp global, bool transposed,
+                                           Operation *errorAt);
+  /// AWQ: chooses the input-channel scales of the weights that read one
+  /// normalization's output and the new gain of that normalization.
+  LogicalResult planAWQ(ArrayRef<Planned> sites);
+  LogicalResult scaleGroup(ml_program::GlobalOp source, ArrayRef<const Planned *> group,
+                           const llvm::StringMap<SmallVector<const Planned *>> &byWeight,
+                           const DenseMap<Operation *, const Planned *> &siteOf,
+                           std::string &why);
+  /// One weight of a scaling group, N x K in f32, with its stored format.
+  struct GroupWeight {
+    const Planned *p;
+    std::vector<float> w;
+    int64_t n;
+    SchemeAttr scheme;
+    double qmax;
+  };
+  /// AWQ's grid search over alpha for the group's shared scales; fails
+  /// when no alpha beats round-to-nearest.
+  LogicalResult searchAWQScales(ArrayRef<double> moment, ArrayRef<GroupWeight> weights,
+                                int64_t K, std::vector<double> &s, std::string &summary);
+  /// Divides the gain parameter by `s` (into replacedParameters) and sets
+  /// `s` to the scales that keep the model's function exact.
+  LogicalResult divideGain(ml_program::GlobalOp gain, std::vector<double> &s);
 
   /// Quantizes the weight of `op` (a parameter) with `choice`; false (with
   /// a remark) when the op stays for the rest of the pipeline.
@@ -165,11 +235,14 @@ struct QuantizeParametersPass
   };
   /// Replaces `op` by a weight-only quantx.matmul reading `w`'s tensors.
   void emitMatmul(linalg::LinalgOp op, const PlainMatmul &plain, const Written &w);
+  /// Rebuilds the linalg.matmul `op` on a quantx.dequantize of `w`'s codes
+  /// and per-channel scales, for --quantx-form-quantized-matmul.
+  void emitDequantizedWeight(linalg::LinalgOp op, const PlainMatmul &plain, const Written &w);
 
   ModuleOp module;
   std::shared_ptr<params::ParameterSet> input;
   std::shared_ptr<params::SafetensorsWriter> writer;
-  /// Second moments by observer (algorithm=gptq).
+  /// Calibration statistics by observer (second moments for gptq and awq).
   std::shared_ptr<llvm::StringMap<ObserverStats>> moments;
   /// The last GPTQ inverse factor and the second moment it came from.
   const std::vector<double> *cachedMoment = nullptr;
@@ -180,6 +253,10 @@ struct QuantizeParametersPass
   llvm::StringMap<Written> quantizedWeights;
   llvm::StringSet<> usedBases;
   int64_t index = 0, total = 0;
+  /// AWQ: column scales of weights by key, new contents of gains by key.
+  llvm::StringMap<std::vector<double>> columnScales, rowScales;
+  llvm::StringMap<std::string> scaledThrough;
+  llvm::StringMap<std::vector<uint8_t>> replacedParameters;
 };
 
 Value QuantizeParametersPass::load(OpBuilder &b, Location loc, StringRef key,
@@ -229,6 +306,26 @@ void QuantizeParametersPass::emitMatmul(linalg::LinalgOp op, const PlainMatmul &
     weightLoad->erase();
 }
 
+void QuantizeParametersPass::emitDequantizedWeight(linalg::LinalgOp op,
+                                                   const PlainMatmul &plain, const Written &w) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  Value codes = load(b, loc, w.base + ".qweight",
+                     RankedTensorType::get({w.n, w.codeCols}, w.scheme.getStorageElementType()));
+  Value scale = load(b, loc, w.base + ".scales", RankedTensorType::get({w.n}, b.getF32Type()));
+  Value weight =
+      DequantizeOp::create(b, loc, RankedTensorType::get({w.n, w.codeCols}, b.getF32Type()),
+                           codes, scale, Value(), w.scheme);
+  auto mm = linalg::MatmulOp::create(b, loc, TypeRange{op->getResult(0).getType()},
+                                     ValueRange{plain.lhs->get(), weight},
+                                     ValueRange{plain.out->get()}, op->getAttrs());
+  Operation *weightLoad = plain.rhs->get().getDefiningOp();
+  op->getResult(0).replaceAllUsesWith(mm->getResult(0));
+  op->erase();
+  if (weightLoad->use_empty())
+    weightLoad->erase();
+}
+
 LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef name,
                                                  const SchemeChoice &choice, bool &done) {
   MLIRContext *ctx = &getContext();
@@ -242,16 +339,19 @@ LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef 
   ml_program::GlobalOp global = getLoadedParameter(plain->rhs->get());
   if (!global)
     return success(); // not a parameter weight: not this pass's business
-  bool doubleQuant = choice.scheme == QuantScheme::W4A16NF4DQ;
-  std::optional<WeightOnlyFormat> format =
-      getWeightOnlyFormat(doubleQuant ? QuantScheme::W4A16NF4 : choice.scheme);
+  bool doubleQuant = choice.scheme == QuantScheme::W4A16NF4DQ, activations;
+  std::optional<WeightOnlyFormat> format = storedFormat(choice.scheme, activations);
   if (!format)
-    return keep("scheme '" + stringifyQuantScheme(choice.scheme) +
-                "' is not a weight-only scheme (w8a16, w8a16-group, w4a16, w4a16-asym, "
-                "w4a16-nf4, w4a16-nf4-dq, w8a16-fp8)");
+    return keep("scheme '" + stringifyQuantScheme(choice.scheme) + "' stores no weight");
   auto wType = cast<RankedTensorType>(global.getType());
   int64_t rows = wType.getDimSize(0), cols = wType.getDimSize(1);
   bool transposed = plain->transposed;
+  // The matmul keeps reading a float weight (the dequantized codes), so it
+  // is rebuilt for the new element type: a linalg.matmul in the Linear
+  // layout.
+  if (activations && (transposed || !isa<linalg::MatmulOp>(op)))
+    return keep("weights of schemes that quantize activations are read from a parameter "
+                "file for linalg.matmul with the weight in the Linear (N x K) layout");
   int64_t N = transposed ? cols : rows, K = transposed ? rows : cols;
   if (format->grouped && K % choice.groupSize != 0)
     return op->emitError() << "'" << name << "': group size " << choice.groupSize
@@ -263,11 +363,6 @@ LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef 
   std::optional<DType> dtype = toParamDType(wType.getElementType());
   if (!dtype || !isa<FloatType>(wType.getElementType()))
     return keep("the weight is not a float tensor");
-  auto tensor = input->lookup(key, *dtype, wType.getShape());
-  if (!tensor) {
-    op->emitError() << llvm::toString(tensor.takeError());
-    return failure();
-  }
   auto start = std::chrono::steady_clock::now();
   SchemeAttr scheme =
       format->grouped ? SchemeAttr::get(ctx, format->storage, 1, choice.groupSize, false)
@@ -277,36 +372,43 @@ LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef 
   std::string signature = key + "|" + stringifyQuantScheme(choice.scheme).str() + "|" +
                           std::to_string(choice.groupSize);
   if (auto it = quantizedWeights.find(signature); it != quantizedWeights.end()) {
-    emitMatmul(op, *plain, it->second);
+    if (activations)
+      emitDequantizedWeight(op, *plain, it->second);
+    else
+      emitMatmul(op, *plain, it->second);
     done = true;
     return success();
   }
-  // GPTQ needs the second moment of the op's input.
-  const std::vector<double> *moment = nullptr;
-  if (algorithm == "gptq") {
-    auto it = moments->find((name + ".input").str());
-    if (it == moments->end() || it->second.secondMoment.size() != size_t(K * K))
+  // GPTQ and AWQ's clipping need the second moment of the op's input.
+  const std::vector<double> *moment = nullptr, *awqMoment = nullptr;
+  if (algorithm == "awq" && !activations) {
+    const ObserverStats *found = findInputStats(*moments, name);
+    if (found && found->secondMoment.size() == size_t(K * K))
+      awqMoment = &found->secondMoment;
+  }
+  if (algorithm == "gptq" && !activations) {
+    const ObserverStats *found = findInputStats(*moments, name);
+    if (!found || found->secondMoment.size() != size_t(K * K))
       op->emitRemark() << "'" << name << "' quantized with RTN: no second moment of its "
                           "input in the statistics (quant-calibrate --second-moments)";
     else if (doubleQuant)
       op->emitRemark() << "'" << name << "' quantized with RTN: GPTQ does not combine "
                           "with double-quantized scales";
     else
-      moment = &it->second.secondMoment;
+      moment = &found->secondMoment;
   }
-  // The weight in f32, N x K.
-  std::vector<float> w(N * K);
-  const params::TensorView *t = *tensor;
-  parallelFor(ctx, 0, rows, [&](int64_t i) {
-    for (int64_t j = 0; j < cols; ++j) {
-      float v = t->getAsFloat(i * cols + j);
-      if (transposed)
-        w[j * K + i] = v;
-      else
-        w[i * K + j] = v;
-    }
-  });
-  input->release(*t);
+  FailureOr<std::vector<float>> read = readWeight(global, transposed, op);
+  if (failed(read))
+    return failure();
+  std::vector<float> w = std::move(*read);
+  auto colsIt = columnScales.find(key), rowsIt = rowScales.find(key);
+  if (colsIt != columnScales.end() || rowsIt != rowScales.end())
+    parallelFor(ctx, 0, N, [&](int64_t n) {
+      double r = rowsIt != rowScales.end() ? rowsIt->second[n] : 1.0;
+      for (int64_t k = 0; k < K; ++k)
+        w[n * K + k] = float(double(w[n * K + k]) * r *
+                             (colsIt != columnScales.end() ? colsIt->second[k] : 1.0));
+    });
   if (llvm::any_of(w, [](float v) { return !std::isfinite(v); }))
     return keep("the weight has NaN or infinite values");
   FailureOr<HostWeight> h = failure();
@@ -342,7 +444,21 @@ LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef 
     encodeWithScales(ctx, scheme, ArrayRef<double>(wd), N, K, g);
     h = std::move(g);
   } else {
-    h = quantizeOnHost(ctx, scheme, format->qmax, doubleQuant, w, N, K);
+    // AWQ also shrinks each block's range where that lowers the error on
+    // its input's second moment (of the input divided by the column scales
+    // when the weight was scaled: E[(x/s)(x/s)^T]).
+    std::vector<float> clip;
+    if (awqMoment && colsIt != columnScales.end()) {
+      const std::vector<double> &sc = colsIt->second;
+      std::vector<double> scaled(K * K);
+      for (int64_t i = 0; i < K; ++i)
+        for (int64_t j = 0; j < K; ++j)
+          scaled[i * K + j] = (*awqMoment)[i * K + j] / (sc[i] * sc[j]);
+      clip = searchClipRatios(ctx, scheme, format->qmax, w, N, K, scaled);
+    } else if (awqMoment) {
+      clip = searchClipRatios(ctx, scheme, format->qmax, w, N, K, *awqMoment);
+    }
+    h = quantizeOnHost(ctx, scheme, format->qmax, doubleQuant, w, N, K, clip);
     if (failed(h))
       return keep("the weight has NaN or infinite values");
     w = {};
@@ -396,13 +512,22 @@ LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef 
                                                 : std::string("f32")}};
   if (format->grouped)
     meta["group_size"] = choice.groupSize;
+  if (auto it = scaledThrough.find(key); it != scaledThrough.end() && colsIt != columnScales.end())
+    meta["input_scaling"] = "AWQ: input channels multiplied by per-channel scales, "
+                            "divided out of '" + it->second + "'";
+  if (auto it = scaledThrough.find(key); it != scaledThrough.end() && rowsIt != rowScales.end())
+    meta["output_scaling"] = "AWQ: output channels divided by per-channel scales, "
+                             "multiplied into the input channels of " + it->second;
   std::string metaText;
   llvm::raw_string_ostream(metaText) << llvm::json::Value(std::move(meta));
   writer->setMetadata(base, metaText);
 
   Written entry{base.str(), scheme, N, h->codeCols, h->outerCols, scaleShape, doubleQuant,
                 !h->zeroPoints.empty(), h->scaleScheme};
-  emitMatmul(op, *plain, entry);
+  if (activations)
+    emitDequantizedWeight(op, *plain, entry);
+  else
+    emitMatmul(op, *plain, entry);
   quantizedWeights[signature] = std::move(entry);
   done = true;
   ++numQuantized;
@@ -410,9 +535,323 @@ LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef 
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     llvm::errs() << llvm::format("[%lld/%lld] ", (long long)index, (long long)total) << key
                  << " " << N << "x" << K << " -> " << stringifyQuantScheme(choice.scheme)
-                 << (moment ? " (GPTQ)" : "")
+                 << (moment                  ? " (GPTQ)"
+                     : colsIt != columnScales.end() || rowsIt != rowScales.end()
+                         ? " (AWQ scales and clipping)"
+                     : awqMoment               ? " (AWQ clipping)"
+                                               : "")
                  << llvm::format(" %.2f s\n", s);
   }
+  return success();
+}
+
+FailureOr<std::vector<float>>
+QuantizeParametersPass::readWeight(ml_program::GlobalOp global, bool transposed,
+                                   Operation *errorAt) {
+  auto wType = cast<RankedTensorType>(global.getType());
+  std::optional<DType> dtype = toParamDType(wType.getElementType());
+  auto tensor = input->lookup(getParameterKey(global), *dtype, wType.getShape());
+  if (!tensor) {
+    errorAt->emitError() << llvm::toString(tensor.takeError());
+    return failure();
+  }
+  int64_t rows = wType.getDimSize(0), cols = wType.getDimSize(1);
+  int64_t K = transposed ? rows : cols;
+  std::vector<float> w(rows * cols);
+  const params::TensorView *t = *tensor;
+  parallelFor(&getContext(), 0, rows, [&](int64_t i) {
+    for (int64_t j = 0; j < cols; ++j) {
+      float v = t->getAsFloat(i * cols + j);
+      if (transposed)
+        w[j * K + i] = v;
+      else
+        w[i * K + j] = v;
+    }
+  });
+  input->release(*t);
+  return w;
+}
+
+bool QuantizeParametersPass::canQuantize(const Planned &p) const {
+  bool activations;
+  std::optional<WeightOnlyFormat> format = storedFormat(p.choice.scheme, activations);
+  auto wType = cast<RankedTensorType>(ml_program::GlobalOp(p.weight).getType());
+  int64_t K = wType.getDimSize(p.plain.transposed ? 0 : 1);
+  if (activations && (p.plain.transposed || !isa<linalg::MatmulOp>(p.op)))
+    return false;
+  return format && (!format->grouped || K % p.choice.groupSize == 0) &&
+         (format->storage == StorageKind::i8 || K % 2 == 0) &&
+         isa<FloatType>(wType.getElementType()) && toParamDType(wType.getElementType());
+}
+
+LogicalResult QuantizeParametersPass::planAWQ(ArrayRef<Planned> sites) {
+  // The ops reading each weight, and the ops whose input has each source
+  // (a norm's gain, or the linear layer it is multiplied with).
+  llvm::StringMap<SmallVector<const Planned *>> byWeight;
+  DenseMap<Operation *, const Planned *> siteOf;
+  llvm::MapVector<Operation *, SmallVector<const Planned *>> bySource;
+  llvm::StringMap<std::string> whyNot;
+  for (const Planned &p : sites) {
+    std::string key = getParameterKey(p.weight);
+    byWeight[key].push_back(&p);
+    siteOf[p.op] = &p;
+    if (std::optional<ScaleSource> source = matchScaleSource(p.plain.lhs->get(), 1))
+      bySource[source->global].push_back(&p);
+    else
+      whyNot.try_emplace(key, "its input is neither a normalization with a gain parameter nor "
+                              "a product with a linear layer's output (scales are folded into "
+                              "RMSNorm/LayerNorm gains and into up_proj's rows; an attention "
+                              "output is left alone)");
+  }
+  for (auto &[source, group] : bySource) {
+    std::string why;
+    if (failed(scaleGroup(cast<ml_program::GlobalOp>(source), group, byWeight, siteOf, why)))
+      return failure();
+    if (!why.empty())
+      for (const Planned *p : group)
+        whyNot[getParameterKey(p->weight)] = why; // more specific than the above
+  }
+  // One remark per weight left unscaled, at its first reader.
+  for (const Planned &p : sites) {
+    std::string key = getParameterKey(p.weight);
+    auto it = whyNot.find(key);
+    if (it == whyNot.end() || columnScales.count(key) || rowScales.count(key) ||
+        byWeight[key].front() != &p)
+      continue;
+    p.op->emitRemark() << "'" << p.name << "' not scaled by "
+                       << (algorithm == "awq" ? "AWQ" : "SmoothQuant") << ": " << it->second;
+  }
+  return success();
+}
+
+LogicalResult QuantizeParametersPass::scaleGroup(
+    ml_program::GlobalOp source, ArrayRef<const Planned *> group,
+    const llvm::StringMap<SmallVector<const Planned *>> &byWeight,
+    const DenseMap<Operation *, const Planned *> &siteOf, std::string &why) {
+  MLIRContext *ctx = &getContext();
+  std::string sourceKey = getParameterKey(source);
+  bool isGain = cast<ShapedType>(source.getType()).getRank() == 1;
+  // Scaling the source changes every op that reads its elementwise op: all
+  // of them must be weights of this group, quantized here, and those
+  // weights must not be read through another input.
+  llvm::SmallPtrSet<Operation *, 16> members;
+  for (const Planned *p : group)
+    members.insert(p->op);
+  auto feedsGroup = [&](Operation *elementwise) {
+    std::optional<ScaleSource> s =
+        elementwise->getNumResults() == 1 ? matchScaleSource(elementwise->getResult(0), 1)
+                                          : std::nullopt;
+    return s && s->global == source &&
+           llvm::all_of(elementwise->getResult(0).getUsers(),
+                        [&](Operation *user) { return members.contains(user); });
+  };
+  std::optional<SymbolTable::UseRange> uses = SymbolTable::getSymbolUses(source, module);
+  for (const SymbolTable::SymbolUse &use : *uses) {
+    for (Operation *reader : use.getUser()->getUsers()) {
+      bool ok;
+      if (isGain) {
+        ok = feedsGroup(reader);
+      } else {
+        // The producing matmul: quantized here, feeding only the group.
+        auto it = siteOf.find(reader);
+        ok = it != siteOf.end() && canQuantize(*it->second) &&
+             llvm::all_of(reader->getResult(0).getUsers(), feedsGroup);
+      }
+      if (!ok) {
+        why = "'" + sourceKey + "', which its scales would be folded into, is also read by "
+              "ops that are not weight-only matmuls quantized here";
+        return success();
+      }
+    }
+  }
+  for (const Planned *p : group) {
+    if (!canQuantize(*p)) {
+      why = "'" + p->name + "', which reads the same input, is not quantized weight-only from "
+            "the parameter file";
+      return success();
+    }
+    for (const Planned *other : byWeight.lookup(getParameterKey(p->weight)))
+      if (!members.contains(other->op)) {
+        why = "'" + other->name + "' reads the same weight from another input";
+        return success();
+      }
+  }
+  // AWQ shapes weight-only weights; SmoothQuant moves activation range
+  // into weights whose activations are quantized too.
+  bool smooth = algorithm == "smoothquant";
+  for (const Planned *p : group) {
+    bool activations;
+    storedFormat(p->choice.scheme, activations);
+    if (activations != smooth) {
+      why = smooth ? "SmoothQuant is for schemes that quantize activations (w8a8, fp8); '" +
+                         p->name + "' is weight-only"
+                   : "AWQ is for weight-only schemes; '" + p->name + "' quantizes activations";
+      return success();
+    }
+  }
+  // The statistics of the shared input (any reader's observer name): the
+  // second moment for AWQ, per-channel ranges for SmoothQuant.
+  auto firstType =
+      cast<RankedTensorType>(ml_program::GlobalOp(group.front()->weight).getType());
+  int64_t K = firstType.getDimSize(group.front()->plain.transposed ? 0 : 1);
+  const ObserverStats *stats = nullptr;
+  for (const Planned *p : group) {
+    const ObserverStats *found = findInputStats(*moments, p->name);
+    if (found && (smooth ? found->channelMax.size() == size_t(K)
+                         : found->secondMoment.size() == size_t(K * K))) {
+      stats = found;
+      break;
+    }
+  }
+  if (!stats) {
+    why = smooth ? "no per-channel statistics of its input"
+                 : "no second moment of its input in the statistics (quant-calibrate "
+                   "--second-moments)";
+    return success();
+  }
+
+  // The weights (first reader of each).
+  std::vector<GroupWeight> weights;
+  llvm::StringSet<> seen;
+  for (const Planned *p : group) {
+    if (!seen.insert(getParameterKey(p->weight)).second)
+      continue;
+    FailureOr<std::vector<float>> w = readWeight(p->weight, p->plain.transposed, p->op);
+    if (failed(w))
+      return failure();
+    if (llvm::any_of(*w, [](float v) { return !std::isfinite(v); })) {
+      why = "the weight of '" + p->name + "' has NaN or infinite values";
+      return success();
+    }
+    bool activations;
+    WeightOnlyFormat format = *storedFormat(p->choice.scheme, activations);
+    SchemeAttr scheme =
+        format.grouped ? SchemeAttr::get(ctx, format.storage, 1, p->choice.groupSize, false)
+                       : SchemeAttr::get(ctx, format.storage, 0, std::nullopt, false);
+    int64_t n = int64_t(w->size()) / K;
+    weights.push_back({p, std::move(*w), n, scheme, format.qmax});
+  }
+  std::vector<double> s;
+  std::string summary;
+  if (smooth) {
+    // max |W[:, j]| over the group's weights.
+    std::vector<double> wMax(K, 0.0);
+    for (const GroupWeight &m : weights)
+      for (int64_t n = 0; n < m.n; ++n)
+        for (int64_t j = 0; j < K; ++j)
+          wMax[j] = std::max(wMax[j], double(std::fabs(m.w[n * K + j])));
+    s.resize(K);
+    for (int64_t j = 0; j < K; ++j)
+      s[j] = smoothQuantFactor(std::max(-stats->channelMin[j], stats->channelMax[j]), wMax[j],
+                               alpha);
+    summary = llvm::formatv(": alpha {0:f2}", double(alpha)).str();
+  } else if (failed(searchAWQScales(stats->secondMoment, weights, K, s, summary))) {
+    why = "no scaling beats round-to-nearest on the calibration data";
+    return success();
+  }
+
+  if (isGain) {
+    if (failed(divideGain(source, s)))
+      return failure();
+  } else {
+    std::vector<double> &rows = rowScales[sourceKey];
+    rows.resize(K);
+    for (int64_t j = 0; j < K; ++j)
+      rows[j] = 1.0 / s[j];
+  }
+  std::string names;
+  for (const GroupWeight &m : weights) {
+    std::string key = getParameterKey(m.p->weight);
+    columnScales[key] = s;
+    scaledThrough[key] = sourceKey;
+    names += (names.empty() ? "" : ", ") + m.p->name;
+  }
+  if (!isGain)
+    scaledThrough[sourceKey] = names;
+  // Static activation scales come from the smoothed ranges (range / s).
+  if (smooth) {
+    SmallVector<float> factors(s.begin(), s.end());
+    auto attr = DenseElementsAttr::get(
+        RankedTensorType::get({K}, Float32Type::get(ctx)), ArrayRef<float>(factors));
+    for (const Planned *p : group)
+      p->op->setAttr(kSmoothAttr, attr);
+  }
+  if (progress)
+    llvm::errs() << (smooth ? "SmoothQuant " : "AWQ ") << sourceKey
+                 << (isGain ? "" : " (rows)") << summary << " (" << names << ")\n";
+  return success();
+}
+
+LogicalResult QuantizeParametersPass::searchAWQScales(ArrayRef<double> moment,
+                                                      ArrayRef<GroupWeight> weights, int64_t K,
+                                                      std::vector<double> &s,
+                                                      std::string &summary) {
+  MLIRContext *ctx = &getContext();
+  std::vector<double> rms(K);
+  for (int64_t j = 0; j < K; ++j)
+    rms[j] = std::sqrt(std::max(moment[j * K + j], 0.0));
+  auto errorOf = [&](ArrayRef<double> scales) {
+    double total = 0;
+    for (const GroupWeight &m : weights) {
+      // Evaluate about 2^30 multiply-adds per weight: every row of small
+      // weights, an even sample of the rows of large ones.
+      int64_t step = std::max<int64_t>(1, (m.n * K * K) >> 30);
+      total += scaledQuantizationError(ctx, m.scheme, m.qmax, m.w, m.n, K, scales, moment, step);
+    }
+    return total;
+  };
+  double bestAlpha = 0, rtnError = errorOf(std::vector<double>(K, 1.0)), bestError = rtnError;
+  for (int64_t step = 1; step <= grid; ++step) {
+    double a = double(step) / double(grid);
+    double err = errorOf(awqScales(rms, a));
+    if (err < bestError) {
+      bestError = err;
+      bestAlpha = a;
+    }
+  }
+  if (bestAlpha == 0)
+    return failure();
+  s = awqScales(rms, bestAlpha);
+  summary = llvm::formatv(": alpha {0:f2}, output error x{1:f3} of RTN", bestAlpha,
+                          bestError / rtnError)
+                .str();
+  return success();
+}
+
+LogicalResult QuantizeParametersPass::divideGain(ml_program::GlobalOp gain,
+                                                 std::vector<double> &s) {
+  // The new gain g / s is stored in the gain's own type; the weights are
+  // scaled by the old gain over the stored new one, so the product is
+  // unchanged exactly. A zero gain keeps its channel unscaled.
+  std::string key = getParameterKey(gain);
+  auto type = cast<RankedTensorType>(gain.getType());
+  auto fType = cast<FloatType>(type.getElementType());
+  auto tensor = input->lookup(key, *toParamDType(fType), type.getShape());
+  if (!tensor) {
+    gain.emitError() << llvm::toString(tensor.takeError());
+    return failure();
+  }
+  unsigned bytes = fType.getWidth() / 8;
+  std::vector<uint8_t> stored(s.size() * bytes);
+  for (size_t j = 0; j < s.size(); ++j) {
+    double g = (*tensor)->getAsFloat(j);
+    bool lost;
+    APFloat v(g / s[j]);
+    v.convert(fType.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+    double kept = v.convertToDouble();
+    if (g == 0 || kept == 0 || !std::isfinite(kept)) {
+      v = APFloat(g);
+      v.convert(fType.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+      s[j] = 1.0;
+    } else {
+      s[j] = g / kept;
+    }
+    APInt bits = v.bitcastToAPInt();
+    for (unsigned b = 0; b < bytes; ++b)
+      stored[j * bytes + b] = uint8_t(bits.extractBitsAsZExtValue(8, 8 * b));
+  }
+  input->release(**tensor);
+  replacedParameters[key] = std::move(stored);
   return success();
 }
 
@@ -446,14 +885,30 @@ void QuantizeParametersPass::runOnOperation() {
   }
   writer = std::move(*created);
 
-  if (algorithm != "rtn" && algorithm != "gptq") {
+  if (algorithm != "rtn" && algorithm != "gptq" && algorithm != "awq" &&
+      algorithm != "smoothquant") {
     module.emitError() << "unknown algorithm '" << algorithm
-                       << "' for parameter weights; expected rtn or gptq";
+                       << "' for parameter weights; expected rtn, gptq, awq or smoothquant";
     return signalPassFailure();
   }
-  if (algorithm == "gptq") {
+  if (algorithm == "awq" && grid < 1) {
+    module.emitError() << "grid must be at least 1, got " << int64_t(grid);
+    return signalPassFailure();
+  }
+  if (algorithm == "smoothquant" && !(alpha >= 0 && alpha <= 1)) {
+    module.emitError() << "alpha must be in [0, 1], got " << double(alpha);
+    return signalPassFailure();
+  }
+  if (algorithm == "smoothquant" && stats.empty()) {
+    module.emitError() << "SmoothQuant needs calibration statistics: pass stats=FILE from "
+                          "quant-calibrate";
+    return signalPassFailure();
+  }
+  if (algorithm != "rtn") {
     FailureOr<llvm::StringMap<ObserverStats>> loaded =
-        loadSecondMomentStats(module, stats, "GPTQ");
+        algorithm == "smoothquant"
+            ? loadStatsByName(module, stats)
+            : loadSecondMomentStats(module, stats, algorithm == "gptq" ? "GPTQ" : "AWQ");
     if (failed(loaded))
       return signalPassFailure();
     moments = std::make_shared<llvm::StringMap<ObserverStats>>(std::move(*loaded));
@@ -463,23 +918,35 @@ void QuantizeParametersPass::runOnOperation() {
     module.emitError() << llvm::toString(recipeRules.takeError());
     return signalPassFailure();
   }
-  std::vector<MatmulSite> sites = collectMatmulSites(module);
-  total = 0;
-  for (const MatmulSite &site : sites)
-    total += getLoadedParameter(
-                 cast<linalg::LinalgOp>(site.op).getDpsInputOperand(1)->get()) != nullptr;
-  for (const MatmulSite &site : sites) {
+  std::vector<Planned> planned;
+  for (const MatmulSite &site : collectMatmulSites(module)) {
     auto op = cast<linalg::LinalgOp>(site.op);
     if (op.getNumDpsInputs() < 2 || !getLoadedParameter(op.getDpsInputOperand(1)->get()))
       continue;
-    ++index;
     OpSite opSite{site.op->getName().getStringRef(), site.function, site.name, site.index,
                   site.count};
-    SchemeChoice choice = recipeRules->choose(opSite);
-    if (choice.scheme == QuantScheme::Float)
+    Planned p{op, site.name, recipeRules->choose(opSite), {}, {}};
+    if (FailureOr<PlainMatmul> plain = matchPlainMatmul(op); succeeded(plain)) {
+      p.plain = *plain;
+      p.weight = getLoadedParameter(plain->rhs->get());
+    }
+    planned.push_back(std::move(p));
+  }
+  total = planned.size();
+  if (algorithm == "awq" || algorithm == "smoothquant") {
+    SmallVector<Planned> scalable;
+    for (const Planned &p : planned)
+      if (p.weight)
+        scalable.push_back(p);
+    if (failed(planAWQ(scalable)))
+      return signalPassFailure();
+  }
+  for (const Planned &p : planned) {
+    ++index;
+    if (p.choice.scheme == QuantScheme::Float)
       continue;
     bool done = false;
-    if (failed(quantizeOp(op, site.name, choice, done)))
+    if (failed(quantizeOp(p.op, p.name, p.choice, done)))
       return signalPassFailure();
   }
 
@@ -504,8 +971,10 @@ void QuantizeParametersPass::runOnOperation() {
       global.emitError() << llvm::toString(tensor.takeError());
       return signalPassFailure();
     }
-    if (llvm::Error err = writer->add(key, (*tensor)->dtype, (*tensor)->shape,
-                                      ArrayRef<uint8_t>((*tensor)->data, (*tensor)->size))) {
+    ArrayRef<uint8_t> bytes((*tensor)->data, (*tensor)->size);
+    if (auto it = replacedParameters.find(key); it != replacedParameters.end())
+      bytes = it->second; // a gain AWQ divided
+    if (llvm::Error err = writer->add(key, (*tensor)->dtype, (*tensor)->shape, bytes)) {
       global.emitError() << llvm::toString(std::move(err));
       return signalPassFailure();
     }

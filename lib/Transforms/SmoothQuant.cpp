@@ -53,10 +53,10 @@ struct SmoothQuantPass
     auto skip = [&](const Twine &why) {
       op->emitRemark() << "'" << name << "' not smoothed: " << why;
     };
-    auto it = byName.find((name + ".input").str());
-    if (it == byName.end() || it->second.channelMax.empty())
+    const ObserverStats *found = findInputStats(byName, name);
+    if (!found || found->channelMax.empty())
       return skip("no per-channel statistics for its input");
-    const ObserverStats &st = it->second;
+    const ObserverStats &st = *found;
     FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(op);
     if (failed(dims) || dims->k.size() != 1 || !dims->batch.empty())
       return skip("not a plain matmul");
@@ -87,12 +87,8 @@ struct SmoothQuantPass
     }
     std::vector<double> s(channels), inv(channels);
     for (int64_t j = 0; j < channels; ++j) {
-      double xMax = std::max(-st.channelMin[j], st.channelMax[j]);
-      double f = 1.0;
-      if (xMax > 0 && wMax[j] > 0)
-        f = std::pow(xMax, double(alpha)) / std::pow(wMax[j], 1.0 - alpha);
-      // Keep factors in a sane range (and finite).
-      f = std::clamp(std::isfinite(f) ? f : 1.0, 1e-5, 1e5);
+      double f = smoothQuantFactor(std::max(-st.channelMin[j], st.channelMax[j]), wMax[j],
+                                   alpha);
       s[j] = f;
       inv[j] = 1.0 / f;
     }

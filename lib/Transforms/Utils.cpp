@@ -234,3 +234,17 @@ FailureOr<mlir::quantx::PlainMatmul> mlir::quantx::matchPlainMatmul(linalg::Lina
     return failure();
   return p;
 }
+
+const mlir::quantx::ObserverStats *
+mlir::quantx::findInputStats(const llvm::StringMap<mlir::quantx::ObserverStats> &byName,
+                             llvm::StringRef opName) {
+  auto it = byName.find((opName + ".input").str());
+  if (it != byName.end())
+    return &it->second;
+  auto [base, occurrence] = opName.rsplit('#');
+  unsigned k;
+  if (occurrence.empty() || occurrence.getAsInteger(10, k))
+    return nullptr;
+  it = byName.find((base + ".input").str());
+  return it == byName.end() ? nullptr : &it->second;
+}

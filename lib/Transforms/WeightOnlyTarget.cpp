@@ -42,8 +42,8 @@ mlir::quantx::analyzeWeightOnlyTarget(linalg::LinalgOp op, StringRef name,
     return none;
   }
   int64_t K = wType.getDimSize(*kW), N = wType.getDimSize(*nW);
-  auto it = byName.find((name + ".input").str());
-  if (it == byName.end() || it->second.secondMoment.size() != size_t(K * K)) {
+  const ObserverStats *found = findInputStats(byName, name);
+  if (!found || found->secondMoment.size() != size_t(K * K)) {
     why = "no second moment of its input in the statistics "
           "(quant-calibrate --second-moments)";
     return none;
@@ -56,5 +56,5 @@ mlir::quantx::analyzeWeightOnlyTarget(linalg::LinalgOp op, StringRef name,
                               "size " << K;
   return std::optional<WeightOnlyTarget>(WeightOnlyTarget{
       weight, std::move(*values), N, K, *nW, *kW, *kAct, *kW == 0, group,
-      *format, &it->second.secondMoment});
+      *format, &found->secondMoment});
 }

@@ -7,12 +7,6 @@
 // RUN: not quant-opt %s --split-input-file --quantx-quantize-parameters="params=%t/good.safetensors" 2>&1 | FileCheck %s --check-prefix=NOOUT
 // NOOUT: error: the model's weights are in a parameter file: give the input (params=FILE, or the module's quantx.parameters attribute) and output=FILE
 
-// Schemes other than symmetric weight-only leave the op in float, with a
-// remark, for the rest of --quantx-ptq.
-// (The later cases still fail: their tensors are missing or mismatched.)
-// RUN: not quant-opt %s --split-input-file --quantx-quantize-parameters="params=%t/good.safetensors output=%t/w8a8.safetensors scheme=w8a8" 2>&1 | FileCheck %s --check-prefix=REMARK
-// REMARK: remark: {{.*}} not quantized from the parameter file: scheme 'w8a8' is not a weight-only scheme
-
 #lhs = affine_map<(m, n, k) -> (m, k)>
 #rhs = affine_map<(m, n, k) -> (n, k)>
 #out = affine_map<(m, n, k) -> (m, n)>

@@ -41,7 +41,8 @@ static cl::list<std::string>
 static cl::opt<int64_t> batch(
     "batch",
     cl::desc("Feed the inputs in slices of this many rows along dimension 0 "
-             "(0: whole arrays in one call)"),
+             "(0: whole arrays in one call); an input already shaped as its "
+             "argument is passed whole to every call"),
     cl::init(0), cl::cat(category));
 static cl::opt<std::string> paramsPath(
     "params",
@@ -231,17 +232,6 @@ int main(int argc, char **argv) {
   if (!read)
     return fail(llvm::toString(read.takeError()));
   std::vector<NpyArray> arrays = std::move(*read);
-  int64_t rows = 1;
-  if (batch > 0) {
-    if (arrays.empty() || arrays[0].shape.empty())
-      return fail("--batch needs inputs with a leading dimension");
-    rows = arrays[0].shape[0];
-    for (const NpyArray &a : arrays)
-      if (a.shape.empty() || a.shape[0] != rows)
-        return fail("--batch needs every input to have the same leading "
-                    "dimension");
-  }
-
   JitOptions options;
   options.parameterFile = paramsPath;
   options.symbols["_mlir_ciface_" + kObserveFunction.str()] =
@@ -253,6 +243,34 @@ int main(int argc, char **argv) {
   if (!resolved)
     return fail(llvm::toString(resolved.takeError()));
   std::string function = *resolved;
+
+  // With --batch, inputs are sliced along their leading dimension; an
+  // input that already has exactly the shape its argument takes (a start
+  // position, a zero KV cache) is passed whole to every call.
+  int64_t rows = 1;
+  std::vector<bool> whole(arrays.size(), batch <= 0);
+  if (batch > 0) {
+    ArrayRef<RankedTensorType> argTypes = (*model)->getSignature(function).first;
+    bool anySliced = false;
+    for (size_t i = 0; i < arrays.size(); ++i) {
+      const NpyArray &a = arrays[i];
+      whole[i] = i < argTypes.size() && argTypes[i].hasStaticShape() &&
+                 llvm::equal(argTypes[i].getShape(), a.shape);
+      if (whole[i])
+        continue;
+      if (a.shape.empty())
+        return fail("--batch needs inputs with a leading dimension (input " +
+                    std::to_string(i + 1) + " is a scalar)");
+      if (anySliced && a.shape[0] != rows)
+        return fail("--batch needs every sliced input to have the same leading "
+                    "dimension (input " + std::to_string(i + 1) + " has " +
+                    std::to_string(a.shape[0]) + ", the first " + std::to_string(rows) + ")");
+      rows = a.shape[0];
+      anySliced = true;
+    }
+    if (!anySliced)
+      rows = 1;
+  }
 
   calibrator.collectSecondMoments = secondMoments;
   activeCalibrator = &calibrator;
@@ -267,8 +285,8 @@ int main(int argc, char **argv) {
       std::vector<NpyArray> args;
       if (batch > 0) {
         int64_t end = std::min<int64_t>(begin + batch, rows);
-        for (const NpyArray &a : arrays)
-          args.push_back(sliceRows(a, begin, end));
+        for (size_t i = 0; i < arrays.size(); ++i)
+          args.push_back(whole[i] ? arrays[i] : sliceRows(arrays[i], begin, end));
         samples += end - begin;
       } else {
         args = arrays;

@@ -356,6 +356,38 @@ def QuantXQuantizeParameters
     attribute names it. The output is written to a temporary name and
     renamed when complete.
 
+    `algorithm=gptq` quantizes each weight with GPTQ's error feedback on
+    the second moment of its input (`stats=`). `algorithm=awq` first
+    scales the input channels of the weights that read one normalization's
+    output (q/k/v, gate/up of a pre-norm transformer) by one shared vector
+    `s`, chosen on a grid of `alpha` as the input's per-channel RMS to the
+    power alpha to minimize the sum of the weights' output errors
+    `d^T H d`, and divides `s` out of the normalization's gain parameter
+    (an elementwise `linalg.generic` yielding a product with a 1-D
+    parameter along the channel): the new gain is written to `output` in
+    its own dtype and the weights are scaled by the old gain over the
+    stored new one, so the model's function is unchanged before rounding.
+    Weights whose input is not such a normalization's output (o_proj,
+    down_proj), whose gain is read elsewhere, or without statistics are
+    quantized with RTN and a remark.
+
+    `algorithm=smoothquant` does the same with SmoothQuant's factors
+    `s_j = max|x_j|^alpha / max|W_:,j|^(1 - alpha)` (the maximum over the
+    group's weights, `x_j`'s range from `stats=`) for schemes that quantize
+    activations, and marks the matmuls with `quantx.smooth` so that static
+    activation scales come from the smoothed ranges.
+
+    Schemes that quantize activations too (`w8a8`, `w8a8-dynamic`,
+    `w8a8-dynamic-row`, `fp8`) store their weight codes per output channel
+    (i8 or FP8 E4M3, symmetric) with f32 scales; the `linalg.matmul` then
+    reads a `quantx.dequantize` of them, which the rest of `--quantx-ptq`
+    turns into an integer (or FP8) matmul on the stored codes. This needs a
+    `linalg.matmul` with the weight in the Linear (N x K) layout.
+
+    Statistics are looked up by op name; an op named `NAME#k` (the same
+    layer in another function, e.g. `@decode` beside `@prefill`) uses
+    `NAME`'s when it has none of its own.
+
     Ops the path cannot take (other schemes, weights that are not
     parameters, layouts quantx.matmul lacks) are left for the rest of
     `--quantx-ptq`, with a remark when their weight is a parameter.
@@ -373,10 +405,15 @@ def QuantXQuantizeParameters
     Option<"progress", "progress", "bool", "false",
            "Print one line per quantized weight to stderr (name, shape, time)">,
     Option<"algorithm", "algorithm", "std::string", "\"rtn\"",
-           "rtn (round to nearest) or gptq (needs stats=FILE with second "
-           "moments, JSON or .safetensors from quant-calibrate "
+           "rtn (round to nearest), gptq or awq (both need stats=FILE with "
+           "second moments, JSON or .safetensors from quant-calibrate "
            "--second-moments; ops without them fall back to rtn with a "
-           "remark)">,
+           "remark), or smoothquant (w8a8/fp8 schemes; needs stats=FILE "
+           "with per-channel input ranges)">,
+    Option<"grid", "grid", "int64_t", "20",
+           "AWQ: number of steps of the alpha search over [0, 1]">,
+    Option<"alpha", "alpha", "double", "0.5",
+           "SmoothQuant migration strength in [0, 1]">,
     Option<"damp", "damp", "double", "0.01",
            "GPTQ dampening: this times the mean diagonal is added to the "
            "Hessian's diagonal">

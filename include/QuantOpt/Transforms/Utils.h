@@ -59,6 +59,13 @@ std::vector<MatmulSite> collectMatmulSites(Operation *module);
 FailureOr<llvm::StringMap<ObserverStats>> loadStatsByName(Operation *errorAt,
                                                           llvm::StringRef path);
 
+/// The statistics of the input of the op named `opName` (the observer
+/// `opName.input`). An op whose name repeats an earlier one's, `NAME#k`
+/// (the same layer in another function, e.g. decode beside prefill), uses
+/// `NAME.input` when it has no statistics of its own. Null when none.
+const ObserverStats *findInputStats(const llvm::StringMap<ObserverStats> &byName,
+                                    llvm::StringRef opName);
+
 /// Calls `fn` on every matmul-like op of `module` with the recipe's choice
 /// for it, stopping at the first failure.
 LogicalResult forEachRecipeChoice(
