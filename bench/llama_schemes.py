@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """Perplexity, memory and speed of a Llama-architecture checkpoint in every
-weight-only scheme, through the prefill + KV-cache decode path:
+scheme, through the prefill + KV-cache decode path:
 
   bench/llama_schemes.py CHECKPOINT WORK_DIR [--eval-tokens 2048]
       [--prompt "..."] [--tokens 64] [--schemes float,w8a16,...]
+      [--calib-sequences 16]
 
-For each scheme: quantize from the checkpoint (--quantx-ptq params-out),
-the parameter file's size, held-out perplexity (quant-generate --eval on
+Schemes that need calibration (static activation scales, SmoothQuant, AWQ,
+GPTQ) use statistics from examples/llama/calibrate.py on
+CHECKPOINT/calib.txt (windows of 128 tokens), computed once. For each
+scheme: quantize from the checkpoint (--quantx-ptq params-out), the
+parameter file's size, held-out perplexity (quant-generate --eval on
 CHECKPOINT/heldout.txt, windows of the cache length) and greedy generation
 speed (quant-generate: prefill and decode tokens/s, peak RSS). Prints a
 Markdown table.
@@ -23,7 +27,13 @@ SCHEMES = {
     'float': None,
     'w8a16': 'scheme=w8a16',
     'w8a16-fp8': 'scheme=w8a16-fp8',
+    'w8a8 dynamic': 'scheme=w8a8-dynamic',
+    'w8a8 static': 'scheme=w8a8 stats={stats}',
+    'w8a8 static + SmoothQuant': 'scheme=w8a8 algorithm=smoothquant stats={stats}',
+    'fp8 static': 'scheme=fp8 stats={stats}',
     'w4a16 g128': 'scheme=w4a16 group-size=128',
+    'w4a16 g128 AWQ': 'scheme=w4a16 group-size=128 algorithm=awq stats={stats}',
+    'w4a16 g128 GPTQ': 'scheme=w4a16 group-size=128 algorithm=gptq stats={stats}',
     'w4a16-asym g128': 'scheme=w4a16-asym group-size=128',
     'nf4 g64 + dq': 'scheme=w4a16-nf4-dq group-size=64',
 }
@@ -45,6 +55,8 @@ def main():
     ap.add_argument('--tokens', type=int, default=64)
     ap.add_argument('--schemes', default=','.join(SCHEMES))
     ap.add_argument('--max-len', type=int, default=128)
+    ap.add_argument('--calib-sequences', type=int, default=16,
+                    help='windows of 128 tokens of CHECKPOINT/calib.txt for the statistics')
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     model = os.path.join(a.work, 'model.mlir')
@@ -55,8 +67,15 @@ def main():
     files = [f for f in os.listdir(a.checkpoint) if f.endswith('.safetensors')]
     float_bytes = sum(os.path.getsize(os.path.join(a.checkpoint, f)) for f in files)
     rows = []
+    stats = os.path.join(a.work, 'stats.safetensors')
     for name in a.schemes.split(','):
         opts = SCHEMES[name]
+        if opts and '{stats}' in opts:
+            if not os.path.exists(stats):
+                run([sys.executable, os.path.join(ROOT, 'examples', 'llama', 'calibrate.py'),
+                     a.checkpoint, os.path.join(a.checkpoint, 'calib.txt'), stats,
+                     '--sequences', str(a.calib_sequences), '--length', '128'])
+            opts = opts.format(stats=stats)
         m, size = model, float_bytes
         if opts:
             tag = re.sub(r'[^a-z0-9]+', '-', name)

@@ -15,6 +15,10 @@ returned (f32, L x 2 x S x kv_heads*head_dim; index 0 keys, 1 values):
   @decode(token: tensor<1 x i64>, start: tensor<1 x i64>, cache)
       -> (logits: tensor<1 x V x f32>, cache)
 
+The cache argument is marked {bufferization.writable = true}: the keys and
+values are written into its buffer in place and the returned cache is that
+buffer (quant-generate passes it from call to call without copying it).
+
 Tokens are placed at positions start, start + 1, ...: their keys and values
 are written into the cache there and each attends to the cached positions
 up to its own (causal). The model: token embedding, per layer RMSNorm,
@@ -77,7 +81,7 @@ def main():
     def function(name, T):
         counter[0] = 0
         tt = f'tensor<{T}x{d}xf32>'
-        w(f'func.func @{name}(%tokens: tensor<{T}xi64>, %start_t: tensor<1xi64>, %cache: {cache_t}) '
+        w(f'func.func @{name}(%tokens: tensor<{T}xi64>, %start_t: tensor<1xi64>, %cache: {cache_t} {{bufferization.writable = true}}) '
           f'-> (tensor<{T}x{V}xf32>, {cache_t}) {{')
         w('  %zero = arith.constant 0.0 : f32')
         w('  %one = arith.constant 1.0 : f32')

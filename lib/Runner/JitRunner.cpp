@@ -7,6 +7,7 @@
 #include "QuantOpt/Params/ParameterGlobals.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
@@ -107,18 +108,30 @@ JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
     if (!collect(func.getArgumentTypes(), sig.inputs) ||
         !collect(func.getResultTypes(), sig.results))
       continue;
+    sig.writable.assign(sig.inputs.size(), false);
+    sig.inPlace.assign(sig.results.size(), -1);
     model->signatures[func.getSymName()] = std::move(sig);
     model->functionNames.push_back(func.getSymName().str());
   }
 
   // Arrays are passed in by the caller and reused across calls: the model
-  // must not write into them (bufferization copies where it would).
-  for (auto func : module->getOps<func::FuncOp>())
-    if (!func.isExternal() && func.isPublic())
-      for (unsigned i = 0; i < func.getNumArguments(); ++i)
-        if (isa<TensorType>(func.getArgumentTypes()[i]))
-          func.setArgAttr(i, "bufferization.writable",
-                          BoolAttr::get(module->getContext(), false));
+  // must not write into them (bufferization copies where it would), except
+  // into arguments it marks writable itself (updated in place).
+  for (auto func : module->getOps<func::FuncOp>()) {
+    if (func.isExternal() || !func.isPublic())
+      continue;
+    auto sig = model->signatures.find(func.getSymName());
+    for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+      if (!isa<TensorType>(func.getArgumentTypes()[i]))
+        continue;
+      auto writable = func.getArgAttrOfType<BoolAttr>(i, "bufferization.writable");
+      if (!writable)
+        func.setArgAttr(i, "bufferization.writable",
+                        BoolAttr::get(module->getContext(), false));
+      if (sig != model->signatures.end())
+        sig->second.writable[i] = writable && writable.getValue();
+    }
+  }
 
   // Parameters named in the IR are bound to the mapped file's tensors.
   llvm::StringMap<void *> symbols = options.symbols;
@@ -146,6 +159,16 @@ JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
   if (failed(pm.run(*module)))
     return makeError("lowering with --quantx-cpu-pipeline failed:\n" +
                      diagnostics);
+
+  // Results the lowered functions no longer return: the argument holds them.
+  for (auto &[name, sig] : model->signatures) {
+    auto lowered = module->lookupSymbol<LLVM::LLVMFuncOp>(name);
+    auto attr = lowered ? lowered->getAttrOfType<ArrayAttr>(kInPlaceResultsAttr) : ArrayAttr();
+    if (!attr || attr.size() != sig.results.size())
+      continue;
+    for (auto [i, a] : llvm::enumerate(attr.getAsRange<IntegerAttr>()))
+      sig.inPlace[i] = a.getInt();
+  }
 
   ExecutionEngineOptions engineOptions;
   auto transformer = makeOptimizingTransformer(
@@ -221,6 +244,32 @@ llvm::Error mlir::quantx::bindParameters(ModuleOp module, llvm::StringRef file,
 
 llvm::Expected<std::vector<NpyArray>>
 JitModel::call(llvm::StringRef function, llvm::ArrayRef<NpyArray> inputs) {
+  // Arguments the model writes into get a copy; the others are only read.
+  auto it = signatures.find(function);
+  std::vector<NpyArray> copies;
+  copies.reserve(inputs.size());
+  std::vector<NpyArray *> arrays;
+  for (auto [i, array] : llvm::enumerate(inputs)) {
+    if (it != signatures.end() && i < it->second.writable.size() && it->second.writable[i]) {
+      copies.push_back(array);
+      arrays.push_back(&copies.back());
+    } else {
+      arrays.push_back(const_cast<NpyArray *>(&array));
+    }
+  }
+  return invoke(function, arrays);
+}
+
+llvm::Expected<std::vector<NpyArray>>
+JitModel::callInPlace(llvm::StringRef function, llvm::MutableArrayRef<NpyArray> inputs) {
+  std::vector<NpyArray *> arrays;
+  for (NpyArray &array : inputs)
+    arrays.push_back(&array);
+  return invoke(function, arrays);
+}
+
+llvm::Expected<std::vector<NpyArray>>
+JitModel::invoke(llvm::StringRef function, llvm::ArrayRef<NpyArray *> inputs) {
   auto it = signatures.find(function);
   if (it == signatures.end())
     return makeError("no public function '" + function +
@@ -238,9 +287,12 @@ JitModel::call(llvm::StringRef function, llvm::ArrayRef<NpyArray> inputs) {
   // Float arrays converted to their argument's type live here during the call.
   std::vector<NpyArray> converted;
   converted.reserve(inputs.size());
+  // The array each argument is passed as (the input, or its conversion).
+  std::vector<NpyArray *> passed;
   for (auto [i, pair] : llvm::enumerate(llvm::zip(inputs, sig.inputs))) {
-    auto [given, type] = pair;
-    const NpyArray *arrayPtr = &given;
+    auto [givenPtr, type] = pair;
+    NpyArray &given = *givenPtr;
+    NpyArray *arrayPtr = &given;
     NpyDType want = *dtypeFor(type.getElementType());
     if (given.dtype != want && isFloatDType(given.dtype) && isFloatDType(want)) {
       bool widening64 = given.dtype == NpyDType::F64 && want == NpyDType::F32;
@@ -254,6 +306,7 @@ JitModel::call(llvm::StringRef function, llvm::ArrayRef<NpyArray> inputs) {
         arrayPtr = &converted.back();
       }
     }
+    passed.push_back(arrayPtr);
     const NpyArray &array = *arrayPtr;
     bool dtypeOk = array.dtype == want ||
                    (want == NpyDType::I8 && array.dtype == NpyDType::U8) ||
@@ -296,8 +349,9 @@ JitModel::call(llvm::StringRef function, llvm::ArrayRef<NpyArray> inputs) {
     for (int64_t &word : desc)
       args.push_back(&word);
   size_t resultWords = 0;
-  for (RankedTensorType t : sig.results)
-    resultWords += 3 + 2 * t.getRank();
+  for (auto [t, holder] : llvm::zip(sig.results, sig.inPlace))
+    if (holder < 0)
+      resultWords += 3 + 2 * t.getRank();
   std::vector<int64_t> resultStorage(resultWords);
   if (resultWords)
     args.push_back(resultStorage.data());
@@ -308,7 +362,17 @@ JitModel::call(llvm::StringRef function, llvm::ArrayRef<NpyArray> inputs) {
   std::vector<NpyArray> results;
   std::vector<int64_t> freed;
   size_t pos = 0;
-  for (RankedTensorType type : sig.results) {
+  for (auto [type, holder] : llvm::zip(sig.results, sig.inPlace)) {
+    if (holder >= 0) {
+      // The argument holds the result: moved out of an array the model
+      // wrote into (each only once), else copied.
+      NpyArray &held = *passed[holder];
+      bool movable = sig.writable[holder] &&
+                     llvm::count(sig.inPlace, holder) == 1;
+      results.push_back(movable ? std::move(held) : held);
+      results.back().dtype = *dtypeFor(type.getElementType()); // i8 for u8 data
+      continue;
+    }
     int64_t rank = type.getRank();
     auto *allocated = reinterpret_cast<uint8_t *>(resultStorage[pos]);
     auto *aligned = reinterpret_cast<uint8_t *>(resultStorage[pos + 1]);

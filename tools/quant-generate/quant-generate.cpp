@@ -150,8 +150,13 @@ int main(int argc, char **argv) {
       bool full = ids.size() - i >= size_t(chunk);
       llvm::StringRef fn = full ? "prefill" : "decode";
       size_t n = full ? size_t(chunk) : 1;
-      std::vector<NpyArray> args = {i64Array(ids.slice(i, n)), i64Array({pos}), cache};
-      auto r = model.call(fn, args);
+      // The cache moves in and out: a model that updates it in place
+      // ({bufferization.writable = true}) is not copied at all.
+      std::vector<NpyArray> args;
+      args.push_back(i64Array(ids.slice(i, n)));
+      args.push_back(i64Array({pos}));
+      args.push_back(std::move(cache));
+      auto r = model.callInPlace(fn, args);
       if (!r)
         return r.takeError();
       for (size_t t = 0; t < n; ++t) {

@@ -114,6 +114,10 @@ void populateQuantXToQuantPatterns(RewritePatternSet &patterns);
 inline constexpr llvm::StringLiteral kObserveFunction = "quantx_observe";
 inline constexpr llvm::StringLiteral kObserversAttr = "quantx.observers";
 
+/// Function attribute of --quantx-drop-in-place-results: per original
+/// result, the argument that holds it (updated in place), or -1.
+inline constexpr llvm::StringLiteral kInPlaceResultsAttr = "quantx.in_place_results";
+
 /// Options of the `quantx-cpu-pipeline`.
 struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<bool> emitCInterface{

@@ -338,6 +338,31 @@ def QuantXInstrumentObservers
   ];
 }
 
+def QuantXDropInPlaceResults
+    : Pass<"quantx-drop-in-place-results", "::mlir::ModuleOp"> {
+  let summary = "After bufferization, stop returning arguments that a "
+                "function updated in place, and record which they were";
+  let description = [{
+    A function that updates a tensor argument and returns it (a KV cache
+    passed in and out, `@decode(token, start, cache) -> (logits, cache)`)
+    bufferizes in place when the argument is marked
+    `{bufferization.writable = true}`: the returned buffer *is* the
+    argument's. Returning it anyway would make the deallocation pipeline
+    copy the whole buffer on every call (a public function's caller owns
+    its results). This pass, run between one-shot bufferization and
+    deallocation, removes every result that is one of the function's own
+    arguments (possibly through `memref.cast`) from the function and its
+    callers, and records the mapping in the function attribute
+    `quantx.in_place_results`: one entry per original result, the index of
+    the argument that holds it, or -1 for results still returned. It
+    reaches the lowered `llvm.func`, where `quant-run` and the JIT runner
+    read it: the argument's array is the result, with no copy.
+    Ahead-of-time callers of such a function read the updated argument
+    instead of a result.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def QuantXLowerParameters
     : Pass<"quantx-lower-parameters", "::mlir::ModuleOp"> {
   let summary = "Lower parameter globals (ml_program) to memref globals that "

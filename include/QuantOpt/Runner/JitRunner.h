@@ -57,8 +57,17 @@ public:
 
   /// Calls `function` with `inputs` (one array per tensor argument, dtype and
   /// shape checked against the signature) and returns its tensor results.
+  /// The inputs are left as they were: an argument the model updates in
+  /// place (`{bufferization.writable = true}`) gets a copy.
   llvm::Expected<std::vector<NpyArray>> call(llvm::StringRef function,
                                              llvm::ArrayRef<NpyArray> inputs);
+
+  /// Like call, without copies: arguments marked
+  /// `{bufferization.writable = true}` are updated in place in `inputs`, and
+  /// a result that is such an argument (a KV cache passed in and out) is
+  /// moved out of `inputs` into the results.
+  llvm::Expected<std::vector<NpyArray>> callInPlace(llvm::StringRef function,
+                                                    llvm::MutableArrayRef<NpyArray> inputs);
 
   /// `requested`, or, when it is empty, the module's only callable
   /// function (an error names the choice when there are several).
@@ -79,8 +88,16 @@ public:
 
 private:
   JitModel() = default;
+  /// Calls `function` on the arrays `inputs` point to; see callInPlace.
+  llvm::Expected<std::vector<NpyArray>> invoke(llvm::StringRef function,
+                                               llvm::ArrayRef<NpyArray *> inputs);
   struct Signature {
     std::vector<RankedTensorType> inputs, results;
+    /// Per argument: the model may write into it.
+    std::vector<bool> writable;
+    /// Per result: the argument that holds it after the call, or -1
+    /// (quantx.in_place_results of the lowered function).
+    std::vector<int64_t> inPlace;
   };
   /// The mapped parameter file the JIT code reads (outlives the engine).
   std::unique_ptr<params::ParameterSet> parameters;

@@ -106,6 +106,9 @@ void mlir::quantx::addReferenceLoweringAndBufferization(OpPassManager &pm) {
   // Tensors carried by loops (e.g. a model's layer loop) may be reallocated.
   bufferize.allowReturnAllocsFromLoops = true;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Arguments updated in place (a KV cache) are not returned again: that
+  // would make deallocation copy them.
+  pm.addPass(createQuantXDropInPlaceResults());
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   pm.addPass(createConvertBufferizationToMemRefPass());
