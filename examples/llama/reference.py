@@ -8,7 +8,9 @@ grouped-query attention, SiLU-gated MLP), independent of quant-opt.
 
 writes the logits of a full causal forward pass over the tokens (positions
 0..n-1), n x vocab, f32; with --greedy N, prints the ids of N tokens
-generated greedily after them. Needs numpy.
+generated greedily after them. --lora DIR adds a LoRA adapter in the PEFT
+layout (each adapted weight W becomes W + lora_alpha / r * B A, in f64).
+Needs numpy.
 """
 import argparse
 import json
@@ -19,6 +21,24 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'llm_layer'))
 from reference import load_checkpoint  # noqa: E402
+
+
+def add_lora(W, directory):
+    """Merges the PEFT-layout adapter in `directory` into the weights W."""
+    cfg = json.load(open(os.path.join(directory, 'adapter_config.json')))
+    scale = cfg['lora_alpha'] / (np.sqrt(cfg['r']) if cfg.get('use_rslora') else cfg['r'])
+    raw = open(os.path.join(directory, 'adapter_model.safetensors'), 'rb').read()
+    n = int.from_bytes(raw[:8], 'little')
+    header = json.loads(raw[8:8 + n])
+
+    def tensor(name):
+        b, e = header[name]['data_offsets']
+        return np.frombuffer(raw[8 + n + b:8 + n + e], '<f4').reshape(header[name]['shape'])
+    for name in header:
+        if name.endswith('.lora_A.weight'):
+            base = name[len('base_model.model.'):-len('.lora_A.weight')]
+            a, b = tensor(name).astype(np.float64), tensor(name.replace('lora_A', 'lora_B')).astype(np.float64)
+            W[base + '.weight'] = (W[base + '.weight'] + scale * b @ a).astype(np.float32)
 
 
 def forward(W, cfg, tokens):
@@ -79,10 +99,13 @@ def main():
     ap.add_argument('--limit', type=int, default=2048)
     ap.add_argument('--greedy', type=int, default=0,
                     help='instead: print the ids of this many greedily generated tokens')
+    ap.add_argument('--lora', metavar='DIR', help='LoRA adapter (PEFT layout) to add')
     ap.add_argument('out', nargs='?')
     a = ap.parse_intermixed_args()
     cfg = json.load(open(os.path.join(a.checkpoint, 'config.json')))
     W = load_checkpoint(a.checkpoint)
+    if a.lora:
+        add_lora(W, a.lora)
     if a.perplexity:
         voc = json.load(open(os.path.join(a.checkpoint, 'vocab.json')))
         index = {c: i for i, c in enumerate(voc)}

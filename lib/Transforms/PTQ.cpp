@@ -2,6 +2,8 @@
 
 #include "QuantOpt/Transforms/Passes.h"
 
+#include "QuantOpt/Params/ParameterGlobals.h"
+
 #include "QuantOpt/Transforms/Recipe.h"
 
 #include "mlir/Pass/PassManager.h"
@@ -57,6 +59,17 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
     if (algorithm != "rtn")
       fromFile.algorithm = algorithm;
     fromFile.alpha = alpha;
+    if (!lora.empty() && loraMerge) {
+      bool anyParameter = false;
+      for (auto global : module.getOps<ml_program::GlobalOp>())
+        anyParameter |= isParameterGlobal(global);
+      if (!anyParameter) {
+        module.emitError() << "lora-merge=true merges the adapter into weights read from a "
+                              "parameter file, and this model has none; use lora-merge=false";
+        return signalPassFailure();
+      }
+      fromFile.lora = lora;
+    }
     pm.addPass(createQuantXQuantizeParameters(fromFile));
     pm.addPass(createQuantXRaiseDequantization());
     if (algorithm == "smoothquant") {
@@ -108,6 +121,12 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
     fold.addPass(createQuantXFormQuantizedMatmul(form));
     fold.addPass(createCanonicalizerPass());
     fold.addPass(createCSEPass());
+    if (!lora.empty() && !loraMerge) {
+      // Adapters over the quantized layers, in float (QLoRA inference).
+      QuantXApplyLoRAOptions apply;
+      apply.adapter = lora;
+      fold.addPass(createQuantXApplyLoRA(apply));
+    }
     if (failed(runPipeline(fold, module)))
       return signalPassFailure();
   }

@@ -15,6 +15,7 @@
 #include "QuantOpt/Transforms/Recipe.h"
 #include "QuantOpt/Transforms/Utils.h"
 #include "GPTQSolver.h"
+#include "LoRA.h"
 #include "ChannelScaling.h"
 #include "ParameterScaling.h"
 
@@ -257,6 +258,8 @@ struct QuantizeParametersPass
   llvm::StringMap<std::vector<double>> columnScales, rowScales;
   llvm::StringMap<std::string> scaledThrough;
   llvm::StringMap<std::vector<uint8_t>> replacedParameters;
+  /// LoRA adapter merged into the weights as they are read (lora=DIR).
+  std::shared_ptr<LoRAAdapter> loraAdapter;
 };
 
 Value QuantizeParametersPass::load(OpBuilder &b, Location loc, StringRef key,
@@ -569,6 +572,22 @@ QuantizeParametersPass::readWeight(ml_program::GlobalOp global, bool transposed,
     }
   });
   input->release(*t);
+  // A LoRA adapter's update scale B A is merged before anything else.
+  if (loraAdapter) {
+    std::string key = getParameterKey(global);
+    if (const LoRAAdapter::Layer *layer = loraAdapter->find(key)) {
+      int64_t N = int64_t(w.size()) / K;
+      if (layer->n != N || layer->k != K) {
+        errorAt->emitError() << loraAdapter->path << ": adapter of '" << key << "' is "
+                             << layer->n << " x " << layer->k << ", the weight " << N << " x "
+                             << K;
+        return failure();
+      }
+      std::vector<float> delta = loraAdapter->delta(*layer);
+      for (size_t i = 0; i < w.size(); ++i)
+        w[i] += delta[i];
+    }
+  }
   return w;
 }
 
@@ -918,6 +937,14 @@ void QuantizeParametersPass::runOnOperation() {
     module.emitError() << llvm::toString(recipeRules.takeError());
     return signalPassFailure();
   }
+  if (!lora.empty()) {
+    auto adapter = LoRAAdapter::open(lora);
+    if (!adapter) {
+      module.emitError() << llvm::toString(adapter.takeError());
+      return signalPassFailure();
+    }
+    loraAdapter = std::move(*adapter);
+  }
   std::vector<Planned> planned;
   for (const MatmulSite &site : collectMatmulSites(module)) {
     auto op = cast<linalg::LinalgOp>(site.op);
@@ -933,6 +960,16 @@ void QuantizeParametersPass::runOnOperation() {
     planned.push_back(std::move(p));
   }
   total = planned.size();
+  if (loraAdapter)
+    for (const std::string &name : loraAdapter->layerNames())
+      if (llvm::none_of(planned, [&](const Planned &p) {
+            return p.weight && getParameterKey(p.weight) == name + ".weight";
+          })) {
+        module.emitError() << loraAdapter->path << ": adapter layer '" << name
+                           << "' matches no matmul whose weight is the parameter '" << name
+                           << ".weight'";
+        return signalPassFailure();
+      }
   if (algorithm == "awq" || algorithm == "smoothquant") {
     SmallVector<Planned> scalable;
     for (const Planned &p : planned)
@@ -962,6 +999,13 @@ void QuantizeParametersPass::runOnOperation() {
     if (SymbolTable::symbolKnownUseEmpty(global, module)) {
       global.erase();
       continue;
+    }
+    if (loraAdapter && loraAdapter->find(key)) {
+      global.emitError() << "'" << key << "' has a LoRA adapter but is not quantized from "
+                            "the parameter file, so the adapter cannot be merged into it "
+                            "(apply it unmerged: --quantx-apply-lora, or --quantx-ptq "
+                            "lora-merge=false)";
+      return signalPassFailure();
     }
     auto type = cast<RankedTensorType>(global.getType());
     std::optional<DType> dtype = toParamDType(type.getElementType());

@@ -1,6 +1,7 @@
 //===- Utils.cpp - helpers shared by the quant-opt transforms -------------===//
 
 #include "QuantOpt/Transforms/Utils.h"
+#include "QuantOpt/Transforms/Passes.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 
@@ -136,7 +137,7 @@ std::vector<mlir::quantx::MatmulSite> mlir::quantx::collectMatmulSites(Operation
   std::vector<MatmulSite> sites;
   llvm::StringMap<int64_t> counters;
   module->walk([&](Operation *op) {
-    if (!isMatmulLike(op))
+    if (!isMatmulLike(op) || op->hasAttr(kLoRAAttr))
       return;
     auto func = op->getParentOfType<FunctionOpInterface>();
     sites.push_back({op, nameMatmulLikeOp(op, counters),

@@ -33,6 +33,9 @@ inline constexpr llvm::StringLiteral kObserverAliasesAttr = "quantx.observer_ali
 /// Attribute SmoothQuant leaves on a matmul-like op: the per-input-channel
 /// factors s its activation was divided by (and its weight multiplied by).
 inline constexpr llvm::StringLiteral kSmoothAttr = "quantx.smooth";
+/// Marks the matmuls of LoRA adapters (--quantx-apply-lora): they stay in
+/// float and are not sites of the quantization passes.
+inline constexpr llvm::StringLiteral kLoRAAttr = "quantx.lora";
 
 /// Patterns forming quantx.matmul from fake-quantized matmul-like ops.
 void populateFormQuantizedMatmulPatterns(RewritePatternSet &patterns);

@@ -305,6 +305,41 @@ def QuantXGPTQ : Pass<"quantx-gptq", "::mlir::ModuleOp"> {
   ];
 }
 
+def QuantXApplyLoRA : Pass<"quantx-apply-lora", "::mlir::ModuleOp"> {
+  let summary = "Add LoRA adapters (PEFT layout) to the linear layers they "
+                "adapt, unmerged, over float or quantized weights";
+  let description = [{
+    Reads an adapter directory as PEFT saves it (`adapter_config.json` with
+    `r`, `lora_alpha`, optionally `use_rslora`; `adapter_model.safetensors`
+    with `base_model.model.<layer>.lora_A.weight`, r x K, and
+    `...lora_B.weight`, N x r) and adds to every matmul whose weight is the
+    parameter `<layer>.weight` (in float, dequantized, or the
+    `<layer>.qweight` codes of a weight-only `quantx.matmul`)
+
+        y = x W^T + (x (s A)^T) B^T,   s = lora_alpha / r (alpha / sqrt(r) with use_rslora)
+
+    as two f32 `linalg.matmul`s on inline constants and a `linalg.add`: the
+    base weights stay as they are (NF4, int4, int8: QLoRA inference). The
+    adapter matmuls carry `quantx.lora` and are never quantized. Run it
+    after quantization (`--quantx-ptq lora=DIR` does); to merge the update
+    into the weights before quantization instead, use `--quantx-ptq
+    lora=DIR lora-merge=true`. An adapter layer that matches no matmul, or
+    whose shapes differ from the layer's, is an error; a layer whose
+    activation is quantized (integer matmul) is left without its adapter,
+    with a remark.
+  }];
+  let options = [
+    Option<"adapter", "adapter", "std::string", "\"\"",
+           "Adapter directory (adapter_config.json, adapter_model.safetensors)">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+  let statistics = [
+    Statistic<"numAdapted", "layers-adapted", "Linear layers given their adapter">
+  ];
+}
+
 def QuantXAWQ : Pass<"quantx-awq", "::mlir::ModuleOp"> {
   let summary = "AWQ: activation-aware per-channel weight scaling";
   let description = [{
@@ -414,6 +449,9 @@ def QuantXQuantizeParameters
            "AWQ: number of steps of the alpha search over [0, 1]">,
     Option<"alpha", "alpha", "double", "0.5",
            "SmoothQuant migration strength in [0, 1]">,
+    Option<"lora", "lora", "std::string", "\"\"",
+           "LoRA adapter directory (PEFT layout) to merge into the weights "
+           "before they are quantized">,
     Option<"damp", "damp", "double", "0.01",
            "GPTQ dampening: this times the mean diagonal is added to the "
            "Hessian's diagonal">
@@ -469,7 +507,14 @@ def QuantXPTQ : Pass<"quantx-ptq", "::mlir::ModuleOp"> {
            "--quantx-quantize-parameters first (needed when weights are "
            "parameter globals)">,
     Option<"progress", "progress", "bool", "false",
-           "Print one line per quantized parameter weight to stderr">
+           "Print one line per quantized parameter weight to stderr">,
+    Option<"lora", "lora", "std::string", "\"\"",
+           "LoRA adapter directory (PEFT layout): applied unmerged over the "
+           "quantized layers (--quantx-apply-lora) after quantization, or "
+           "merged into the weights before it with lora-merge=true">,
+    Option<"loraMerge", "lora-merge", "bool", "false",
+           "Merge the LoRA adapter into the float weights before they are "
+           "quantized (weights in a parameter file)">
   ]);
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
