@@ -46,6 +46,65 @@ def run(cmd):
     return p
 
 
+def measure(checkpoint, work, schemes, eval_tokens=2048, prompt='The meaning of life is ',
+            tokens=64, max_len=128, calib_sequences=16, bin_dir=BIN, log=sys.stderr):
+    """One dict per scheme: scheme, params_bytes, perplexity, prefill_tps,
+    decode_tps, peak_rss_mb, sample."""
+    os.makedirs(work, exist_ok=True)
+    model = os.path.join(work, 'model.mlir')
+    run([sys.executable, os.path.join(ROOT, 'examples', 'llama', 'gen_model.py'), checkpoint, model,
+         '--prefill', '16', '--max-len', str(max_len)])
+    vocab = os.path.join(checkpoint, 'vocab.json')
+    heldout = os.path.join(checkpoint, 'heldout.txt')
+    files = [f for f in os.listdir(checkpoint) if f.endswith('.safetensors')]
+    float_bytes = sum(os.path.getsize(os.path.join(checkpoint, f)) for f in files)
+    rows = []
+    stats = os.path.join(work, 'stats.safetensors')
+    for name in schemes:
+        opts = SCHEMES[name]
+        if opts and '{stats}' in opts:
+            if not os.path.exists(stats):
+                run([sys.executable, os.path.join(ROOT, 'examples', 'llama', 'calibrate.py'),
+                     checkpoint, os.path.join(checkpoint, 'calib.txt'), stats,
+                     '--sequences', str(calib_sequences), '--length', '128'])
+            opts = opts.format(stats=stats)
+        m, size = model, float_bytes
+        if opts:
+            tag = re.sub(r'[^a-z0-9]+', '-', name)
+            out = os.path.join(work, tag + '.safetensors')
+            m = os.path.join(work, tag + '.mlir')
+            run([os.path.join(bin_dir, 'quant-opt'), model, f'--quantx-ptq={opts} params-out={out}', '-o', m])
+            size = os.path.getsize(out)
+        ev = run([os.path.join(bin_dir, 'quant-generate'), m, '--vocab', vocab, '--eval', heldout,
+                  '--eval-tokens', str(eval_tokens), '--progress', '0'])
+        ppl = float(re.search(r'perplexity ([0-9.]+)', ev.stdout).group(1))
+        gen = run([os.path.join(bin_dir, 'quant-generate'), m, '--vocab', vocab, '--prompt', prompt,
+                   '--tokens', str(tokens), '--progress', '0'])
+        st = re.search(r'prefill \d+ tokens ([0-9.]+) tokens/s; decode \d+ tokens ([0-9.]+) tokens/s; '
+                       r'peak RSS ([0-9.]+) MB', gen.stderr)
+        rows.append({'scheme': name, 'params_bytes': size, 'perplexity': ppl,
+                     'prefill_tps': float(st.group(1)), 'decode_tps': float(st.group(2)),
+                     'peak_rss_mb': float(st.group(3)),
+                     'sample': gen.stdout.strip().replace('\n', ' ')[:60]})
+        if log:
+            print(f'{name}: ppl {ppl:.4f}', file=log)
+    return rows
+
+
+def markdown(rows):
+    """The rows as a Markdown table (perplexity change against 'float')."""
+    base = next((r['perplexity'] for r in rows if r['scheme'] == 'float'), None)
+    out = ['| scheme | parameters file | held-out perplexity | prefill tokens/s | decode tokens/s '
+           '| peak RSS | greedy sample |', '|---|---|---|---|---|---|---|']
+    for r in rows:
+        delta = (f' ({(r["perplexity"] / base - 1) * 100:+.1f}%)'
+                 if base and r['scheme'] != 'float' else '')
+        out.append(f'| {r["scheme"]} | {r["params_bytes"] / 1e6:.2f} MB | {r["perplexity"]:.4f}{delta} '
+                   f'| {r["prefill_tps"]:.0f} | {r["decode_tps"]:.0f} | {r["peak_rss_mb"]:.0f} MB '
+                   f'| `{r["sample"]}` |')
+    return '\n'.join(out)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('checkpoint')
@@ -58,47 +117,9 @@ def main():
     ap.add_argument('--calib-sequences', type=int, default=16,
                     help='windows of 128 tokens of CHECKPOINT/calib.txt for the statistics')
     a = ap.parse_args()
-    os.makedirs(a.work, exist_ok=True)
-    model = os.path.join(a.work, 'model.mlir')
-    run([sys.executable, os.path.join(ROOT, 'examples', 'llama', 'gen_model.py'), a.checkpoint, model,
-         '--prefill', '16', '--max-len', str(a.max_len)])
-    vocab = os.path.join(a.checkpoint, 'vocab.json')
-    heldout = os.path.join(a.checkpoint, 'heldout.txt')
-    files = [f for f in os.listdir(a.checkpoint) if f.endswith('.safetensors')]
-    float_bytes = sum(os.path.getsize(os.path.join(a.checkpoint, f)) for f in files)
-    rows = []
-    stats = os.path.join(a.work, 'stats.safetensors')
-    for name in a.schemes.split(','):
-        opts = SCHEMES[name]
-        if opts and '{stats}' in opts:
-            if not os.path.exists(stats):
-                run([sys.executable, os.path.join(ROOT, 'examples', 'llama', 'calibrate.py'),
-                     a.checkpoint, os.path.join(a.checkpoint, 'calib.txt'), stats,
-                     '--sequences', str(a.calib_sequences), '--length', '128'])
-            opts = opts.format(stats=stats)
-        m, size = model, float_bytes
-        if opts:
-            tag = re.sub(r'[^a-z0-9]+', '-', name)
-            out = os.path.join(a.work, tag + '.safetensors')
-            m = os.path.join(a.work, tag + '.mlir')
-            run([os.path.join(BIN, 'quant-opt'), model, f'--quantx-ptq={opts} params-out={out}', '-o', m])
-            size = os.path.getsize(out)
-        ev = run([os.path.join(BIN, 'quant-generate'), m, '--vocab', vocab, '--eval', heldout,
-                  '--eval-tokens', str(a.eval_tokens), '--progress', '0'])
-        ppl = float(re.search(r'perplexity ([0-9.]+)', ev.stdout).group(1))
-        gen = run([os.path.join(BIN, 'quant-generate'), m, '--vocab', vocab, '--prompt', a.prompt,
-                   '--tokens', str(a.tokens), '--progress', '0'])
-        st = re.search(r'prefill \d+ tokens ([0-9.]+) tokens/s; decode \d+ tokens ([0-9.]+) tokens/s; '
-                       r'peak RSS ([0-9.]+) MB', gen.stderr)
-        rows.append((name, size, ppl, float(st.group(1)), float(st.group(2)), float(st.group(3)),
-                     gen.stdout.strip().replace('\n', ' ')[:60]))
-        print(f'{name}: ppl {ppl:.4f}', file=sys.stderr)
-    base = rows[0][2] if rows and rows[0][0] == 'float' else None
-    print('| scheme | parameters file | held-out perplexity | prefill tokens/s | decode tokens/s | peak RSS | greedy sample |')
-    print('|---|---|---|---|---|---|---|')
-    for name, size, ppl, pre, dec, rss, text in rows:
-        delta = f' ({(ppl / base - 1) * 100:+.1f}%)' if base and name != 'float' else ''
-        print(f'| {name} | {size / 1e6:.2f} MB | {ppl:.4f}{delta} | {pre:.0f} | {dec:.0f} | {rss:.0f} MB | `{text}` |')
+    rows = measure(a.checkpoint, a.work, a.schemes.split(','), a.eval_tokens, a.prompt, a.tokens,
+                   a.max_len, a.calib_sequences)
+    print(markdown(rows))
 
 
 if __name__ == '__main__':

@@ -181,6 +181,13 @@ struct QuantizeParametersPass
   using Base::Base;
 
   void runOnOperation() override;
+  /// Opens the input parameter file and creates the output.
+  LogicalResult openFiles();
+  /// Checks the algorithm's options; loads its statistics and LoRA adapter.
+  LogicalResult loadAlgorithmInputs();
+  /// Copies the parameters still read in their original form (or as AWQ
+  /// and SmoothQuant rescaled them) to the output; drops unread ones.
+  LogicalResult copyRemainingParameters();
 
   /// A matmul-like op whose weight is a parameter, with its recipe choice.
   struct Planned {
@@ -190,6 +197,8 @@ struct QuantizeParametersPass
     PlainMatmul plain;
     ml_program::GlobalOp weight;
   };
+  /// The matmul-like ops with a parameter weight, with their choices.
+  FailureOr<std::vector<Planned>> planSites(const Recipe &rules);
   /// Whether quantizeOp would quantize `p` (weight-only scheme, layout).
   bool canQuantize(const Planned &p) const;
   /// The weight of `global` (N x K, or K x N when `transposed`) as N x K
@@ -199,6 +208,12 @@ struct QuantizeParametersPass
   /// AWQ: chooses the input-channel scales of the weights that read one
   /// normalization's output and the new gain of that normalization.
   LogicalResult planAWQ(ArrayRef<Planned> sites);
+  /// Whether the group's scales can be folded into `source`: everything
+  /// reading it is in the group and quantized here, and the group's weights
+  /// are read nowhere else. Sets `why` when not.
+  bool validateGroup(ml_program::GlobalOp source, ArrayRef<const Planned *> group,
+                     const llvm::StringMap<SmallVector<const Planned *>> &byWeight,
+                     const DenseMap<Operation *, const Planned *> &siteOf, std::string &why);
   LogicalResult scaleGroup(ml_program::GlobalOp source, ArrayRef<const Planned *> group,
                            const llvm::StringMap<SmallVector<const Planned *>> &byWeight,
                            const DenseMap<Operation *, const Planned *> &siteOf,
@@ -211,6 +226,16 @@ struct QuantizeParametersPass
     SchemeAttr scheme;
     double qmax;
   };
+  /// The group's weights (first reader of each key), N x K in f32; empty
+  /// with `why` set when one has NaN or infinite values.
+  FailureOr<std::vector<GroupWeight>> readGroupWeights(ArrayRef<const Planned *> group,
+                                                       int64_t K, std::string &why);
+  /// Folds the group's scales `s`: divides them out of the source (a gain,
+  /// or up_proj's rows), multiplies them into the weights' columns, and
+  /// marks the matmuls for SmoothQuant.
+  LogicalResult foldScales(ml_program::GlobalOp source, ArrayRef<const Planned *> group,
+                           ArrayRef<GroupWeight> weights, std::vector<double> s,
+                           StringRef summary);
   /// AWQ's grid search over alpha for the group's shared scales; fails
   /// when no alpha beats round-to-nearest.
   LogicalResult searchAWQScales(ArrayRef<double> moment, ArrayRef<GroupWeight> weights,
@@ -225,6 +250,18 @@ struct QuantizeParametersPass
                            const SchemeChoice &choice, bool &done);
   Value load(OpBuilder &b, Location loc, StringRef key, RankedTensorType type);
 
+  /// One weight to quantize, as quantizeOp decided.
+  struct WeightJob {
+    ml_program::GlobalOp global;
+    std::string key;
+    SchemeAttr scheme;
+    WeightOnlyFormat format;
+    SchemeChoice choice;
+    bool doubleQuant, activations, transposed;
+    int64_t n, k;
+    std::string how = ""; ///< the algorithm used, for the progress line
+  };
+
   /// What was written for one quantized weight: enough to read it again.
   struct Written {
     std::string base;
@@ -234,6 +271,14 @@ struct QuantizeParametersPass
     bool doubleQuant, zeros;
     SchemeAttr scaleScheme;
   };
+  /// Reads, transforms (AWQ/SmoothQuant scales, LoRA) and quantizes the
+  /// weight (GPTQ, or round to nearest with AWQ's clipping); nullopt (with
+  /// a remark) when it stays in float.
+  FailureOr<std::optional<HostWeight>> quantizeWeight(linalg::LinalgOp op, StringRef name,
+                                                      WeightJob &job);
+  /// Writes the quantized tensors and their metadata to the output file.
+  FailureOr<Written> writeWeight(linalg::LinalgOp op, const WeightJob &job,
+                                 const HostWeight &h);
   /// Replaces `op` by a weight-only quantx.matmul reading `w`'s tensors.
   void emitMatmul(linalg::LinalgOp op, const PlainMatmul &plain, const Written &w);
   /// Rebuilds the linalg.matmul `op` on a quantx.dequantize of `w`'s codes
@@ -256,6 +301,8 @@ struct QuantizeParametersPass
   int64_t index = 0, total = 0;
   /// AWQ: column scales of weights by key, new contents of gains by key.
   llvm::StringMap<std::vector<double>> columnScales, rowScales;
+  /// AWQ: the second moment of each grouped weight's shared input.
+  llvm::StringMap<const std::vector<double> *> groupMoments;
   llvm::StringMap<std::string> scaledThrough;
   llvm::StringMap<std::vector<uint8_t>> replacedParameters;
   /// LoRA adapter merged into the weights as they are read (lora=DIR).
@@ -329,6 +376,190 @@ void QuantizeParametersPass::emitDequantizedWeight(linalg::LinalgOp op,
     weightLoad->erase();
 }
 
+FailureOr<std::optional<HostWeight>>
+QuantizeParametersPass::quantizeWeight(linalg::LinalgOp op, StringRef name, WeightJob &job) {
+  MLIRContext *ctx = &getContext();
+  auto keep = [&](const Twine &why) -> FailureOr<std::optional<HostWeight>> {
+    op->emitRemark() << "'" << name << "' not quantized from the parameter file: " << why;
+    return std::optional<HostWeight>();
+  };
+  const std::string &key = job.key;
+  SchemeAttr scheme = job.scheme;
+  const WeightOnlyFormat *format = &job.format;
+  const SchemeChoice &choice = job.choice;
+  bool doubleQuant = job.doubleQuant, activations = job.activations;
+  int64_t N = job.n, K = job.k;
+  // GPTQ and AWQ's clipping need the second moment of the op's input.
+  const std::vector<double> *moment = nullptr, *awqMoment = nullptr;
+  if (algorithm == "awq" && !activations) {
+    // The op's own statistics, else its group's (q/k/v share one observer).
+    const ObserverStats *found = findInputStats(*moments, name);
+    if (found && found->secondMoment.size() == size_t(K * K))
+      awqMoment = &found->secondMoment;
+    else if (auto it = groupMoments.find(key); it != groupMoments.end())
+      awqMoment = it->second;
+  }
+  if (algorithm == "gptq" && !activations) {
+    const ObserverStats *found = findInputStats(*moments, name);
+    if (!found || found->secondMoment.size() != size_t(K * K))
+      op->emitRemark() << "'" << name << "' quantized with RTN: no second moment of its "
+                          "input in the statistics (quant-calibrate --second-moments)";
+    else if (doubleQuant)
+      op->emitRemark() << "'" << name << "' quantized with RTN: GPTQ does not combine "
+                          "with double-quantized scales";
+    else
+      moment = &found->secondMoment;
+  }
+  FailureOr<std::vector<float>> read = readWeight(job.global, job.transposed, op);
+  if (failed(read))
+    return failure();
+  std::vector<float> w = std::move(*read);
+  auto colsIt = columnScales.find(key), rowsIt = rowScales.find(key);
+  if (colsIt != columnScales.end() || rowsIt != rowScales.end())
+    parallelFor(ctx, 0, N, [&](int64_t n) {
+      double r = rowsIt != rowScales.end() ? rowsIt->second[n] : 1.0;
+      for (int64_t k = 0; k < K; ++k)
+        w[n * K + k] = float(double(w[n * K + k]) * r *
+                             (colsIt != columnScales.end() ? colsIt->second[k] : 1.0));
+    });
+  if (llvm::any_of(w, [](float v) { return !std::isfinite(v); }))
+    return keep("the weight has NaN or infinite values");
+  if (moment) {
+    // GPTQ: the inverse factor of the input's Hessian (shared by the ops
+    // reading the same input, e.g. q/k/v), then column-by-column
+    // quantization with error feedback; the codes are those of the grid
+    // values it leaves, with its scales.
+    std::vector<double> wd(w.begin(), w.end());
+    w = {};
+    if (!cachedMoment || *cachedMoment != *moment) {
+      FailureOr<std::vector<double>> u =
+          gptqInverseFactor(ctx, *moment, K, damp, wd.data(), N);
+      if (failed(u))
+        return op->emitError() << "'" << name
+                               << "': the second moment of its input is not positive "
+                                  "definite (GPTQ); raise damp=";
+      cachedMoment = moment;
+      cachedFactor = std::move(*u);
+    } else {
+      for (int64_t k = 0; k < K; ++k)
+        if ((*moment)[k * K + k] == 0)
+          for (int64_t n = 0; n < N; ++n)
+            wd[n * K + k] = 0;
+    }
+    HostWeight g;
+    std::vector<int32_t> zeroPoints;
+    gptqQuantize(ctx, scheme, format->qmax, format->grouped ? choice.groupSize : K, wd.data(),
+                 N, K, cachedFactor, g.scales, zeroPoints);
+    if (scheme.isUnsigned())
+      g.zeroPoints.assign(zeroPoints.begin(), zeroPoints.end());
+    g.scaleCols = format->grouped ? K / choice.groupSize : 0;
+    encodeWithScales(ctx, scheme, ArrayRef<double>(wd), N, K, g);
+    job.how = " (GPTQ)";
+    return std::optional<HostWeight>(std::move(g));
+  }
+  {
+    // AWQ also shrinks each block's range where that lowers the error on
+    // its input's second moment (of the input divided by the column scales
+    // when the weight was scaled: E[(x/s)(x/s)^T]).
+    std::vector<float> clip;
+    if (awqMoment && colsIt != columnScales.end()) {
+      const std::vector<double> &sc = colsIt->second;
+      std::vector<double> scaled(K * K);
+      for (int64_t i = 0; i < K; ++i)
+        for (int64_t j = 0; j < K; ++j)
+          scaled[i * K + j] = (*awqMoment)[i * K + j] / (sc[i] * sc[j]);
+      clip = searchClipRatios(ctx, scheme, format->qmax, w, N, K, scaled);
+    } else if (awqMoment) {
+      clip = searchClipRatios(ctx, scheme, format->qmax, w, N, K, *awqMoment);
+    }
+    FailureOr<HostWeight> h = quantizeOnHost(ctx, scheme, format->qmax, doubleQuant, w, N, K, clip);
+    if (failed(h))
+      return keep("the weight has NaN or infinite values");
+    bool scaled = colsIt != columnScales.end() || rowsIt != rowScales.end();
+    StringRef method = algorithm == "smoothquant" ? "SmoothQuant" : "AWQ";
+    if (scaled || awqMoment)
+      job.how = (" (" + method + (scaled && awqMoment ? " scales and clipping)"
+                                  : scaled             ? " scales)"
+                                                       : " clipping)"))
+                    .str();
+    return std::optional<HostWeight>(std::move(*h));
+  }
+}
+
+FailureOr<QuantizeParametersPass::Written>
+QuantizeParametersPass::writeWeight(linalg::LinalgOp op, const WeightJob &job,
+                                    const HostWeight &hw) {
+  const HostWeight *h = &hw;
+  const std::string &key = job.key;
+  SchemeAttr scheme = job.scheme;
+  const WeightOnlyFormat *format = &job.format;
+  const SchemeChoice &choice = job.choice;
+  bool doubleQuant = job.doubleQuant;
+  int64_t N = job.n, K = job.k;
+  auto colsIt = columnScales.find(key), rowsIt = rowScales.find(key);
+  StringRef method = algorithm == "smoothquant" ? "SmoothQuant" : "AWQ";
+  // Names of the new tensors: the key without ".weight", made unique if
+  // the same weight is also quantized with another scheme.
+  std::string baseName = StringRef(key).ends_with(".weight") ? key.substr(0, key.size() - 7) : key;
+  if (usedBases.contains(baseName))
+    baseName += "." + stringifyQuantScheme(choice.scheme).str() + "-g" +
+                std::to_string(format->grouped ? choice.groupSize : K);
+  usedBases.insert(baseName);
+  StringRef base = baseName;
+  auto add = [&](StringRef suffix, DType d, ArrayRef<int64_t> shape,
+                 ArrayRef<uint8_t> bytes) -> LogicalResult {
+    if (llvm::Error err = writer->add((base + suffix).str(), d, shape, bytes)) {
+      op->emitError() << llvm::toString(std::move(err));
+      return failure();
+    }
+    return success();
+  };
+  bool packed = scheme.isSubByte();
+  DType codeType = format->storage == StorageKind::i8         ? DType::I8
+                    : format->storage == StorageKind::f8E4M3FN ? DType::F8_E4M3
+                                                               : DType::U8;
+  SmallVector<int64_t> scaleShape{N};
+  if (h->scaleCols)
+    scaleShape.push_back(h->scaleCols);
+  if (failed(add(".qweight", codeType, {N, h->codeCols}, h->codes)))
+    return failure();
+  if (doubleQuant) {
+    if (failed(add(".scales.codes", DType::U8, scaleShape, h->scaleCodes)) ||
+        failed(add(".scales.scale", DType::F32, {N, h->outerCols}, bytesOf(h->outerScales))))
+      return failure();
+  } else if (failed(add(".scales", DType::F32, scaleShape, bytesOf(h->scales)))) {
+    return failure();
+  }
+  if (!h->zeroPoints.empty() && failed(add(".zeros", DType::U8, scaleShape, h->zeroPoints)))
+    return failure();
+
+  // Metadata another reader can interpret the tensors with.
+  llvm::json::Object meta{{"scheme", stringifyQuantScheme(choice.scheme)},
+                          {"storage", stringifyStorageKind(format->storage)},
+                          {"layout", packed ? "N x K/2 bytes, two codes per byte, "
+                                              "low nibble first"
+                                            : "N x K"},
+                          {"code_dtype", params::dtypeName(codeType)},
+                          {"source", key},
+                          {"scale", doubleQuant ? "u8 codes x f32 per block of " +
+                                                      std::to_string(*h->scaleScheme.getGroupSize())
+                                                : std::string("f32")}};
+  if (format->grouped)
+    meta["group_size"] = choice.groupSize;
+  if (auto it = scaledThrough.find(key); it != scaledThrough.end() && colsIt != columnScales.end())
+    meta["input_scaling"] = method.str() + ": input channels multiplied by per-channel "
+                            "scales, divided out of '" + it->second + "'";
+  if (auto it = scaledThrough.find(key); it != scaledThrough.end() && rowsIt != rowScales.end())
+    meta["output_scaling"] = method.str() + ": output channels divided by per-channel "
+                             "scales, multiplied into the input channels of " + it->second;
+  std::string metaText;
+  llvm::raw_string_ostream(metaText) << llvm::json::Value(std::move(meta));
+  writer->setMetadata(base, metaText);
+
+  return Written{base.str(), scheme, N, h->codeCols, h->outerCols, scaleShape, doubleQuant,
+                 !h->zeroPoints.empty(), h->scaleScheme};
+}
+
 LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef name,
                                                  const SchemeChoice &choice, bool &done) {
   MLIRContext *ctx = &getContext();
@@ -382,167 +613,27 @@ LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef 
     done = true;
     return success();
   }
-  // GPTQ and AWQ's clipping need the second moment of the op's input.
-  const std::vector<double> *moment = nullptr, *awqMoment = nullptr;
-  if (algorithm == "awq" && !activations) {
-    const ObserverStats *found = findInputStats(*moments, name);
-    if (found && found->secondMoment.size() == size_t(K * K))
-      awqMoment = &found->secondMoment;
-  }
-  if (algorithm == "gptq" && !activations) {
-    const ObserverStats *found = findInputStats(*moments, name);
-    if (!found || found->secondMoment.size() != size_t(K * K))
-      op->emitRemark() << "'" << name << "' quantized with RTN: no second moment of its "
-                          "input in the statistics (quant-calibrate --second-moments)";
-    else if (doubleQuant)
-      op->emitRemark() << "'" << name << "' quantized with RTN: GPTQ does not combine "
-                          "with double-quantized scales";
-    else
-      moment = &found->secondMoment;
-  }
-  FailureOr<std::vector<float>> read = readWeight(global, transposed, op);
-  if (failed(read))
+  WeightJob job{global, key, scheme, *format, choice, doubleQuant, activations, transposed, N, K};
+  FailureOr<std::optional<HostWeight>> h = quantizeWeight(op, name, job);
+  if (failed(h))
     return failure();
-  std::vector<float> w = std::move(*read);
-  auto colsIt = columnScales.find(key), rowsIt = rowScales.find(key);
-  if (colsIt != columnScales.end() || rowsIt != rowScales.end())
-    parallelFor(ctx, 0, N, [&](int64_t n) {
-      double r = rowsIt != rowScales.end() ? rowsIt->second[n] : 1.0;
-      for (int64_t k = 0; k < K; ++k)
-        w[n * K + k] = float(double(w[n * K + k]) * r *
-                             (colsIt != columnScales.end() ? colsIt->second[k] : 1.0));
-    });
-  if (llvm::any_of(w, [](float v) { return !std::isfinite(v); }))
-    return keep("the weight has NaN or infinite values");
-  FailureOr<HostWeight> h = failure();
-  if (moment) {
-    // GPTQ: the inverse factor of the input's Hessian (shared by the ops
-    // reading the same input, e.g. q/k/v), then column-by-column
-    // quantization with error feedback; the codes are those of the grid
-    // values it leaves, with its scales.
-    std::vector<double> wd(w.begin(), w.end());
-    w = {};
-    if (!cachedMoment || *cachedMoment != *moment) {
-      FailureOr<std::vector<double>> u =
-          gptqInverseFactor(ctx, *moment, K, damp, wd.data(), N);
-      if (failed(u))
-        return op->emitError() << "'" << name
-                               << "': the second moment of its input is not positive "
-                                  "definite (GPTQ); raise damp=";
-      cachedMoment = moment;
-      cachedFactor = std::move(*u);
-    } else {
-      for (int64_t k = 0; k < K; ++k)
-        if ((*moment)[k * K + k] == 0)
-          for (int64_t n = 0; n < N; ++n)
-            wd[n * K + k] = 0;
-    }
-    HostWeight g;
-    std::vector<int32_t> zeroPoints;
-    gptqQuantize(ctx, scheme, format->qmax, format->grouped ? choice.groupSize : K, wd.data(),
-                 N, K, cachedFactor, g.scales, zeroPoints);
-    if (scheme.isUnsigned())
-      g.zeroPoints.assign(zeroPoints.begin(), zeroPoints.end());
-    g.scaleCols = format->grouped ? K / choice.groupSize : 0;
-    encodeWithScales(ctx, scheme, ArrayRef<double>(wd), N, K, g);
-    h = std::move(g);
-  } else {
-    // AWQ also shrinks each block's range where that lowers the error on
-    // its input's second moment (of the input divided by the column scales
-    // when the weight was scaled: E[(x/s)(x/s)^T]).
-    std::vector<float> clip;
-    if (awqMoment && colsIt != columnScales.end()) {
-      const std::vector<double> &sc = colsIt->second;
-      std::vector<double> scaled(K * K);
-      for (int64_t i = 0; i < K; ++i)
-        for (int64_t j = 0; j < K; ++j)
-          scaled[i * K + j] = (*awqMoment)[i * K + j] / (sc[i] * sc[j]);
-      clip = searchClipRatios(ctx, scheme, format->qmax, w, N, K, scaled);
-    } else if (awqMoment) {
-      clip = searchClipRatios(ctx, scheme, format->qmax, w, N, K, *awqMoment);
-    }
-    h = quantizeOnHost(ctx, scheme, format->qmax, doubleQuant, w, N, K, clip);
-    if (failed(h))
-      return keep("the weight has NaN or infinite values");
-    w = {};
-  }
-
-  // Names of the new tensors: the key without ".weight", made unique if
-  // the same weight is also quantized with another scheme.
-  std::string baseName = StringRef(key).ends_with(".weight") ? key.substr(0, key.size() - 7) : key;
-  if (usedBases.contains(baseName))
-    baseName += "." + stringifyQuantScheme(choice.scheme).str() + "-g" +
-                std::to_string(format->grouped ? choice.groupSize : K);
-  usedBases.insert(baseName);
-  StringRef base = baseName;
-  auto add = [&](StringRef suffix, DType d, ArrayRef<int64_t> shape,
-                 ArrayRef<uint8_t> bytes) -> LogicalResult {
-    if (llvm::Error err = writer->add((base + suffix).str(), d, shape, bytes)) {
-      op->emitError() << llvm::toString(std::move(err));
-      return failure();
-    }
-    return success();
-  };
-  bool packed = scheme.isSubByte();
-  DType codeType = format->storage == StorageKind::i8         ? DType::I8
-                    : format->storage == StorageKind::f8E4M3FN ? DType::F8_E4M3
-                                                               : DType::U8;
-  SmallVector<int64_t> scaleShape{N};
-  if (h->scaleCols)
-    scaleShape.push_back(h->scaleCols);
-  if (failed(add(".qweight", codeType, {N, h->codeCols}, h->codes)))
+  if (!*h)
+    return success(); // kept in float, with a remark
+  FailureOr<Written> entry = writeWeight(op, job, **h);
+  if (failed(entry))
     return failure();
-  if (doubleQuant) {
-    if (failed(add(".scales.codes", DType::U8, scaleShape, h->scaleCodes)) ||
-        failed(add(".scales.scale", DType::F32, {N, h->outerCols}, bytesOf(h->outerScales))))
-      return failure();
-  } else if (failed(add(".scales", DType::F32, scaleShape, bytesOf(h->scales)))) {
-    return failure();
-  }
-  if (!h->zeroPoints.empty() && failed(add(".zeros", DType::U8, scaleShape, h->zeroPoints)))
-    return failure();
-
-  // Metadata another reader can interpret the tensors with.
-  llvm::json::Object meta{{"scheme", stringifyQuantScheme(choice.scheme)},
-                          {"storage", stringifyStorageKind(format->storage)},
-                          {"layout", packed ? "N x K/2 bytes, two codes per byte, "
-                                              "low nibble first"
-                                            : "N x K"},
-                          {"code_dtype", params::dtypeName(codeType)},
-                          {"source", key},
-                          {"scale", doubleQuant ? "u8 codes x f32 per block of " +
-                                                      std::to_string(*h->scaleScheme.getGroupSize())
-                                                : std::string("f32")}};
-  if (format->grouped)
-    meta["group_size"] = choice.groupSize;
-  if (auto it = scaledThrough.find(key); it != scaledThrough.end() && colsIt != columnScales.end())
-    meta["input_scaling"] = "AWQ: input channels multiplied by per-channel scales, "
-                            "divided out of '" + it->second + "'";
-  if (auto it = scaledThrough.find(key); it != scaledThrough.end() && rowsIt != rowScales.end())
-    meta["output_scaling"] = "AWQ: output channels divided by per-channel scales, "
-                             "multiplied into the input channels of " + it->second;
-  std::string metaText;
-  llvm::raw_string_ostream(metaText) << llvm::json::Value(std::move(meta));
-  writer->setMetadata(base, metaText);
-
-  Written entry{base.str(), scheme, N, h->codeCols, h->outerCols, scaleShape, doubleQuant,
-                !h->zeroPoints.empty(), h->scaleScheme};
   if (activations)
-    emitDequantizedWeight(op, *plain, entry);
+    emitDequantizedWeight(op, *plain, *entry);
   else
-    emitMatmul(op, *plain, entry);
-  quantizedWeights[signature] = std::move(entry);
+    emitMatmul(op, *plain, *entry);
+  quantizedWeights[signature] = std::move(*entry);
   done = true;
   ++numQuantized;
   if (progress) {
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     llvm::errs() << llvm::format("[%lld/%lld] ", (long long)index, (long long)total) << key
                  << " " << N << "x" << K << " -> " << stringifyQuantScheme(choice.scheme)
-                 << (moment                  ? " (GPTQ)"
-                     : colsIt != columnScales.end() || rowsIt != rowScales.end()
-                         ? " (AWQ scales and clipping)"
-                     : awqMoment               ? " (AWQ clipping)"
-                                               : "")
+                 << job.how
                  << llvm::format(" %.2f s\n", s);
   }
   return success();
@@ -643,11 +734,10 @@ LogicalResult QuantizeParametersPass::planAWQ(ArrayRef<Planned> sites) {
   return success();
 }
 
-LogicalResult QuantizeParametersPass::scaleGroup(
+bool QuantizeParametersPass::validateGroup(
     ml_program::GlobalOp source, ArrayRef<const Planned *> group,
     const llvm::StringMap<SmallVector<const Planned *>> &byWeight,
     const DenseMap<Operation *, const Planned *> &siteOf, std::string &why) {
-  MLIRContext *ctx = &getContext();
   std::string sourceKey = getParameterKey(source);
   bool isGain = cast<ShapedType>(source.getType()).getRank() == 1;
   // Scaling the source changes every op that reads its elementwise op: all
@@ -679,7 +769,7 @@ LogicalResult QuantizeParametersPass::scaleGroup(
       if (!ok) {
         why = "'" + sourceKey + "', which its scales would be folded into, is also read by "
               "ops that are not weight-only matmuls quantized here";
-        return success();
+        return false;
       }
     }
   }
@@ -687,14 +777,92 @@ LogicalResult QuantizeParametersPass::scaleGroup(
     if (!canQuantize(*p)) {
       why = "'" + p->name + "', which reads the same input, is not quantized weight-only from "
             "the parameter file";
-      return success();
+      return false;
     }
     for (const Planned *other : byWeight.lookup(getParameterKey(p->weight)))
       if (!members.contains(other->op)) {
         why = "'" + other->name + "' reads the same weight from another input";
-        return success();
+        return false;
       }
   }
+  return true;
+}
+
+FailureOr<std::vector<QuantizeParametersPass::GroupWeight>>
+QuantizeParametersPass::readGroupWeights(ArrayRef<const Planned *> group, int64_t K,
+                                         std::string &why) {
+  MLIRContext *ctx = &getContext();
+  // The weights (first reader of each).
+  std::vector<GroupWeight> weights;
+  llvm::StringSet<> seen;
+  for (const Planned *p : group) {
+    if (!seen.insert(getParameterKey(p->weight)).second)
+      continue;
+    FailureOr<std::vector<float>> w = readWeight(p->weight, p->plain.transposed, p->op);
+    if (failed(w))
+      return failure();
+    if (llvm::any_of(*w, [](float v) { return !std::isfinite(v); })) {
+      why = "the weight of '" + p->name + "' has NaN or infinite values";
+      return std::vector<GroupWeight>();
+    }
+    bool activations;
+    WeightOnlyFormat format = *storedFormat(p->choice.scheme, activations);
+    SchemeAttr scheme =
+        format.grouped ? SchemeAttr::get(ctx, format.storage, 1, p->choice.groupSize, false)
+                       : SchemeAttr::get(ctx, format.storage, 0, std::nullopt, false);
+    int64_t n = int64_t(w->size()) / K;
+    weights.push_back({p, std::move(*w), n, scheme, format.qmax});
+  }
+  return weights;
+}
+
+LogicalResult QuantizeParametersPass::foldScales(ml_program::GlobalOp source,
+                                                 ArrayRef<const Planned *> group,
+                                                 ArrayRef<GroupWeight> weights,
+                                                 std::vector<double> s, StringRef summary) {
+  MLIRContext *ctx = &getContext();
+  std::string sourceKey = getParameterKey(source);
+  bool isGain = cast<ShapedType>(source.getType()).getRank() == 1;
+  bool smooth = algorithm == "smoothquant";
+  int64_t K = int64_t(s.size());
+  if (isGain) {
+    if (failed(divideGain(source, s)))
+      return failure();
+  } else {
+    std::vector<double> &rows = rowScales[sourceKey];
+    rows.resize(K);
+    for (int64_t j = 0; j < K; ++j)
+      rows[j] = 1.0 / s[j];
+  }
+  std::string names;
+  for (const GroupWeight &m : weights) {
+    std::string key = getParameterKey(m.p->weight);
+    columnScales[key] = s;
+    scaledThrough[key] = sourceKey;
+    names += (names.empty() ? "" : ", ") + m.p->name;
+  }
+  if (!isGain)
+    scaledThrough[sourceKey] = names;
+  // Static activation scales come from the smoothed ranges (range / s).
+  if (smooth) {
+    SmallVector<float> factors(s.begin(), s.end());
+    auto attr = DenseElementsAttr::get(
+        RankedTensorType::get({K}, Float32Type::get(ctx)), ArrayRef<float>(factors));
+    for (const Planned *p : group)
+      p->op->setAttr(kSmoothAttr, attr);
+  }
+  if (progress)
+    llvm::errs() << (smooth ? "SmoothQuant " : "AWQ ") << sourceKey
+                 << (isGain ? "" : " (rows)") << summary << " (" << names << ")\n";
+  return success();
+}
+
+LogicalResult QuantizeParametersPass::scaleGroup(
+    ml_program::GlobalOp source, ArrayRef<const Planned *> group,
+    const llvm::StringMap<SmallVector<const Planned *>> &byWeight,
+    const DenseMap<Operation *, const Planned *> &siteOf, std::string &why) {
+  if (!validateGroup(source, group, byWeight, siteOf, why))
+    return success();
   // AWQ shapes weight-only weights; SmoothQuant moves activation range
   // into weights whose activations are quantized too.
   bool smooth = algorithm == "smoothquant";
@@ -729,27 +897,12 @@ LogicalResult QuantizeParametersPass::scaleGroup(
     return success();
   }
 
-  // The weights (first reader of each).
-  std::vector<GroupWeight> weights;
-  llvm::StringSet<> seen;
-  for (const Planned *p : group) {
-    if (!seen.insert(getParameterKey(p->weight)).second)
-      continue;
-    FailureOr<std::vector<float>> w = readWeight(p->weight, p->plain.transposed, p->op);
-    if (failed(w))
-      return failure();
-    if (llvm::any_of(*w, [](float v) { return !std::isfinite(v); })) {
-      why = "the weight of '" + p->name + "' has NaN or infinite values";
-      return success();
-    }
-    bool activations;
-    WeightOnlyFormat format = *storedFormat(p->choice.scheme, activations);
-    SchemeAttr scheme =
-        format.grouped ? SchemeAttr::get(ctx, format.storage, 1, p->choice.groupSize, false)
-                       : SchemeAttr::get(ctx, format.storage, 0, std::nullopt, false);
-    int64_t n = int64_t(w->size()) / K;
-    weights.push_back({p, std::move(*w), n, scheme, format.qmax});
-  }
+  FailureOr<std::vector<GroupWeight>> read = readGroupWeights(group, K, why);
+  if (failed(read))
+    return failure();
+  if (read->empty())
+    return success(); // `why` says
+  std::vector<GroupWeight> &weights = *read;
   std::vector<double> s;
   std::string summary;
   if (smooth) {
@@ -769,36 +922,10 @@ LogicalResult QuantizeParametersPass::scaleGroup(
     return success();
   }
 
-  if (isGain) {
-    if (failed(divideGain(source, s)))
-      return failure();
-  } else {
-    std::vector<double> &rows = rowScales[sourceKey];
-    rows.resize(K);
-    for (int64_t j = 0; j < K; ++j)
-      rows[j] = 1.0 / s[j];
-  }
-  std::string names;
-  for (const GroupWeight &m : weights) {
-    std::string key = getParameterKey(m.p->weight);
-    columnScales[key] = s;
-    scaledThrough[key] = sourceKey;
-    names += (names.empty() ? "" : ", ") + m.p->name;
-  }
-  if (!isGain)
-    scaledThrough[sourceKey] = names;
-  // Static activation scales come from the smoothed ranges (range / s).
-  if (smooth) {
-    SmallVector<float> factors(s.begin(), s.end());
-    auto attr = DenseElementsAttr::get(
-        RankedTensorType::get({K}, Float32Type::get(ctx)), ArrayRef<float>(factors));
-    for (const Planned *p : group)
-      p->op->setAttr(kSmoothAttr, attr);
-  }
-  if (progress)
-    llvm::errs() << (smooth ? "SmoothQuant " : "AWQ ") << sourceKey
-                 << (isGain ? "" : " (rows)") << summary << " (" << names << ")\n";
-  return success();
+  if (!smooth)
+    for (const GroupWeight &m : weights)
+      groupMoments[getParameterKey(m.p->weight)] = &stats->secondMoment;
+  return foldScales(source, group, weights, std::move(s), summary);
 }
 
 LogicalResult QuantizeParametersPass::searchAWQScales(ArrayRef<double> moment,
@@ -874,77 +1001,59 @@ LogicalResult QuantizeParametersPass::divideGain(ml_program::GlobalOp gain,
   return success();
 }
 
-void QuantizeParametersPass::runOnOperation() {
-  module = getOperation();
+LogicalResult QuantizeParametersPass::openFiles() {
   std::string inputPath = params;
   if (inputPath.empty())
     if (auto attr = module->getAttrOfType<StringAttr>(kParameterFileAttr))
       inputPath = attr.str();
-  bool anyParameter = false;
-  for (auto global : module.getOps<ml_program::GlobalOp>())
-    anyParameter |= isParameterGlobal(global);
-  if (!anyParameter)
-    return; // nothing here reads a parameter file
-  if (inputPath.empty() || output.empty()) {
-    module.emitError() << "the model's weights are in a parameter file: give "
-                          "the input (params=FILE, or the module's "
-                       << kParameterFileAttr << " attribute) and output=FILE";
-    return signalPassFailure();
-  }
+  if (inputPath.empty() || output.empty())
+    return module.emitError() << "the model's weights are in a parameter file: give "
+                                 "the input (params=FILE, or the module's "
+                              << kParameterFileAttr << " attribute) and output=FILE";
   auto opened = params::ParameterSet::open(inputPath);
-  if (!opened) {
-    module.emitError() << llvm::toString(opened.takeError());
-    return signalPassFailure();
-  }
+  if (!opened)
+    return module.emitError() << llvm::toString(opened.takeError());
   input = std::move(*opened);
   auto created = params::SafetensorsWriter::create(output);
-  if (!created) {
-    module.emitError() << llvm::toString(created.takeError());
-    return signalPassFailure();
-  }
+  if (!created)
+    return module.emitError() << llvm::toString(created.takeError());
   writer = std::move(*created);
+  return success();
+}
 
+LogicalResult QuantizeParametersPass::loadAlgorithmInputs() {
   if (algorithm != "rtn" && algorithm != "gptq" && algorithm != "awq" &&
-      algorithm != "smoothquant") {
-    module.emitError() << "unknown algorithm '" << algorithm
-                       << "' for parameter weights; expected rtn, gptq, awq or smoothquant";
-    return signalPassFailure();
-  }
-  if (algorithm == "awq" && grid < 1) {
-    module.emitError() << "grid must be at least 1, got " << int64_t(grid);
-    return signalPassFailure();
-  }
-  if (algorithm == "smoothquant" && !(alpha >= 0 && alpha <= 1)) {
-    module.emitError() << "alpha must be in [0, 1], got " << double(alpha);
-    return signalPassFailure();
-  }
-  if (algorithm == "smoothquant" && stats.empty()) {
-    module.emitError() << "SmoothQuant needs calibration statistics: pass stats=FILE from "
-                          "quant-calibrate";
-    return signalPassFailure();
-  }
+      algorithm != "smoothquant")
+    return module.emitError() << "unknown algorithm '" << algorithm
+                              << "' for parameter weights; expected rtn, gptq, awq or "
+                                 "smoothquant";
+  if (algorithm == "awq" && grid < 1)
+    return module.emitError() << "grid must be at least 1, got " << int64_t(grid);
+  if (algorithm == "smoothquant" && !(alpha >= 0 && alpha <= 1))
+    return module.emitError() << "alpha must be in [0, 1], got " << double(alpha);
+  if (algorithm == "smoothquant" && stats.empty())
+    return module.emitError() << "SmoothQuant needs calibration statistics: pass stats=FILE "
+                                 "from quant-calibrate";
   if (algorithm != "rtn") {
     FailureOr<llvm::StringMap<ObserverStats>> loaded =
         algorithm == "smoothquant"
             ? loadStatsByName(module, stats)
             : loadSecondMomentStats(module, stats, algorithm == "gptq" ? "GPTQ" : "AWQ");
     if (failed(loaded))
-      return signalPassFailure();
+      return failure();
     moments = std::make_shared<llvm::StringMap<ObserverStats>>(std::move(*loaded));
-  }
-  auto recipeRules = Recipe::fromOptions(recipe, scheme, groupSize, skipFirst, skipLast);
-  if (!recipeRules) {
-    module.emitError() << llvm::toString(recipeRules.takeError());
-    return signalPassFailure();
   }
   if (!lora.empty()) {
     auto adapter = LoRAAdapter::open(lora);
-    if (!adapter) {
-      module.emitError() << llvm::toString(adapter.takeError());
-      return signalPassFailure();
-    }
+    if (!adapter)
+      return module.emitError() << llvm::toString(adapter.takeError());
     loraAdapter = std::move(*adapter);
   }
+  return success();
+}
+
+FailureOr<std::vector<QuantizeParametersPass::Planned>>
+QuantizeParametersPass::planSites(const Recipe &rules) {
   std::vector<Planned> planned;
   for (const MatmulSite &site : collectMatmulSites(module)) {
     auto op = cast<linalg::LinalgOp>(site.op);
@@ -952,44 +1061,25 @@ void QuantizeParametersPass::runOnOperation() {
       continue;
     OpSite opSite{site.op->getName().getStringRef(), site.function, site.name, site.index,
                   site.count};
-    Planned p{op, site.name, recipeRules->choose(opSite), {}, {}};
+    Planned p{op, site.name, rules.choose(opSite), {}, {}};
     if (FailureOr<PlainMatmul> plain = matchPlainMatmul(op); succeeded(plain)) {
       p.plain = *plain;
       p.weight = getLoadedParameter(plain->rhs->get());
     }
     planned.push_back(std::move(p));
   }
-  total = planned.size();
   if (loraAdapter)
     for (const std::string &name : loraAdapter->layerNames())
       if (llvm::none_of(planned, [&](const Planned &p) {
             return p.weight && getParameterKey(p.weight) == name + ".weight";
-          })) {
-        module.emitError() << loraAdapter->path << ": adapter layer '" << name
-                           << "' matches no matmul whose weight is the parameter '" << name
-                           << ".weight'";
-        return signalPassFailure();
-      }
-  if (algorithm == "awq" || algorithm == "smoothquant") {
-    SmallVector<Planned> scalable;
-    for (const Planned &p : planned)
-      if (p.weight)
-        scalable.push_back(p);
-    if (failed(planAWQ(scalable)))
-      return signalPassFailure();
-  }
-  for (const Planned &p : planned) {
-    ++index;
-    if (p.choice.scheme == QuantScheme::Float)
-      continue;
-    bool done = false;
-    if (failed(quantizeOp(p.op, p.name, p.choice, done)))
-      return signalPassFailure();
-  }
+          }))
+        return module.emitError() << loraAdapter->path << ": adapter layer '" << name
+                                  << "' matches no matmul whose weight is the parameter '"
+                                  << name << ".weight'";
+  return planned;
+}
 
-  // The output is the model's parameter file from now on: parameters still
-  // read in their original form are copied into it; unread ones go away.
-  SymbolTable table(module);
+LogicalResult QuantizeParametersPass::copyRemainingParameters() {
   for (auto global : llvm::make_early_inc_range(module.getOps<ml_program::GlobalOp>())) {
     if (!isParameterGlobal(global))
       continue;
@@ -1000,32 +1090,64 @@ void QuantizeParametersPass::runOnOperation() {
       global.erase();
       continue;
     }
-    if (loraAdapter && loraAdapter->find(key)) {
-      global.emitError() << "'" << key << "' has a LoRA adapter but is not quantized from "
-                            "the parameter file, so the adapter cannot be merged into it "
-                            "(apply it unmerged: --quantx-apply-lora, or --quantx-ptq "
-                            "lora-merge=false)";
-      return signalPassFailure();
-    }
+    if (loraAdapter && loraAdapter->find(key))
+      return global.emitError() << "'" << key << "' has a LoRA adapter but is not quantized "
+                                   "from the parameter file, so the adapter cannot be merged "
+                                   "into it (apply it unmerged: --quantx-apply-lora, or "
+                                   "--quantx-ptq lora-merge=false)";
     auto type = cast<RankedTensorType>(global.getType());
     std::optional<DType> dtype = toParamDType(type.getElementType());
-    auto tensor = dtype ? input->lookup(key, *dtype, type.getShape())
-                        : input->lookup(key);
-    if (!tensor) {
-      global.emitError() << llvm::toString(tensor.takeError());
-      return signalPassFailure();
-    }
+    auto tensor = dtype ? input->lookup(key, *dtype, type.getShape()) : input->lookup(key);
+    if (!tensor)
+      return global.emitError() << llvm::toString(tensor.takeError());
     ArrayRef<uint8_t> bytes((*tensor)->data, (*tensor)->size);
     if (auto it = replacedParameters.find(key); it != replacedParameters.end())
-      bytes = it->second; // a gain AWQ divided
-    if (llvm::Error err = writer->add(key, (*tensor)->dtype, (*tensor)->shape, bytes)) {
-      global.emitError() << llvm::toString(std::move(err));
-      return signalPassFailure();
-    }
+      bytes = it->second; // a gain AWQ or SmoothQuant divided
+    if (llvm::Error err = writer->add(key, (*tensor)->dtype, (*tensor)->shape, bytes))
+      return global.emitError() << llvm::toString(std::move(err));
     input->release(**tensor);
     written[key] = global;
     ++numCopied;
   }
+  return success();
+}
+
+void QuantizeParametersPass::runOnOperation() {
+  module = getOperation();
+  if (llvm::none_of(module.getOps<ml_program::GlobalOp>(),
+                    [](ml_program::GlobalOp g) { return isParameterGlobal(g); }))
+    return; // nothing here reads a parameter file
+  if (failed(openFiles()) || failed(loadAlgorithmInputs()))
+    return signalPassFailure();
+  auto rules = Recipe::fromOptions(recipe, scheme, groupSize, skipFirst, skipLast);
+  if (!rules) {
+    module.emitError() << llvm::toString(rules.takeError());
+    return signalPassFailure();
+  }
+  FailureOr<std::vector<Planned>> planned = planSites(*rules);
+  if (failed(planned))
+    return signalPassFailure();
+  total = planned->size();
+  if (algorithm == "awq" || algorithm == "smoothquant") {
+    SmallVector<Planned> scalable;
+    for (const Planned &p : *planned)
+      if (p.weight)
+        scalable.push_back(p);
+    if (failed(planAWQ(scalable)))
+      return signalPassFailure();
+  }
+  for (const Planned &p : *planned) {
+    ++index;
+    if (p.choice.scheme == QuantScheme::Float)
+      continue;
+    bool done = false;
+    if (failed(quantizeOp(p.op, p.name, p.choice, done)))
+      return signalPassFailure();
+  }
+  // The output is the model's parameter file from now on: parameters still
+  // read in their original form are copied into it; unread ones go away.
+  if (failed(copyRemainingParameters()))
+    return signalPassFailure();
   writer->setMetadata("format", "quantx");
   if (llvm::Error err = writer->finish()) {
     module.emitError() << llvm::toString(std::move(err));
