@@ -363,6 +363,37 @@ def QuantXDropInPlaceResults
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def QuantXExportParameters
+    : Pass<"quantx-export-parameters", "::mlir::ModuleOp"> {
+  let summary = "Move a model's large inline constants into a parameter file";
+  let description = [{
+    Frontends (torch-mlir, ONNX importers, hand-written IR) often carry a
+    model's weights inline, as `dense` or `dense_resource` constants. This
+    pass writes every `arith.constant` tensor with at least
+    `minimum-elements` elements (splats excepted) to the safetensors file
+    `output` and replaces it with an `ml_program.global_load_const` of an
+    extern `ml_program.global`, the representation of docs/Parameters.md:
+    the model then goes through the parameter-file path (bounded-memory
+    PTQ; AWQ and SmoothQuant folded into normalization gains; LoRA) and
+    its IR no longer holds the bytes. Names: the `dense_resource` key, else
+    `<op name>.weight` / `.bias` for the weight / third operand of a named
+    op (its `loc("name")`), else `constant.<n>`; one constant used by
+    several ops is written once. The module's `quantx.parameters` names
+    the file. A model that already reads a parameter file is left alone
+    with an error (one file per model).
+  }];
+  let options = [
+    Option<"output", "output", "std::string", "\"\"",
+           "The parameter file to write (.safetensors)">,
+    Option<"minimumElements", "minimum-elements", "int64_t", "256",
+           "Constants with fewer elements stay inline">
+  ];
+  let dependentDialects = ["::mlir::ml_program::MLProgramDialect"];
+  let statistics = [
+    Statistic<"numExported", "exported-constants", "Constants moved to the file">
+  ];
+}
+
 def QuantXLowerParameters
     : Pass<"quantx-lower-parameters", "::mlir::ModuleOp"> {
   let summary = "Lower parameter globals (ml_program) to memref globals that "
