@@ -16,7 +16,12 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -65,6 +70,48 @@ struct InlineScalarResourcesPass
     });
   }
 };
+/// Linalg ops on buffers to loops: parallel loops (OpenMP threads) for ops
+/// with at least `minIterations` iterations (or dynamic sizes), sequential
+/// loops for the small ones, whose fork and join would cost more than they
+/// save (a decode step has hundreds of tiny elementwise ops).
+struct LinalgToLoopsBySizePass
+    : PassWrapper<LinalgToLoopsBySizePass, OperationPass<func::FuncOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(LinalgToLoopsBySizePass)
+  explicit LinalgToLoopsBySizePass(int64_t minIterations) : minIterations(minIterations) {}
+  StringRef getArgument() const override { return "quantx-linalg-to-loops-by-size"; }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<scf::SCFDialect, memref::MemRefDialect, affine::AffineDialect>();
+  }
+  void runOnOperation() override {
+    SmallVector<linalg::LinalgOp> ops;
+    getOperation().walk([&](linalg::LinalgOp op) { ops.push_back(op); });
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : ops) {
+      if (!op.hasPureBufferSemantics())
+        continue;
+      SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+      int64_t iterations = 1;
+      bool dynamic = false;
+      for (int64_t r : ranges) {
+        if (ShapedType::isDynamic(r))
+          dynamic = true;
+        else
+          iterations *= r;
+      }
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::LinalgLoops> loops =
+          dynamic || iterations >= minIterations ? linalg::linalgOpToParallelLoops(rewriter, op)
+                                                 : linalg::linalgOpToLoops(rewriter, op);
+      if (failed(loops)) {
+        op->emitError() << "cannot lower to loops";
+        return signalPassFailure();
+      }
+      rewriter.eraseOp(op);
+    }
+  }
+  int64_t minIterations;
+};
+
 /// x86 intrinsics for the kernels (table lookups, pair products), after
 /// deallocation: the intrinsic calls declare no memory effects.
 struct X86IntrinsicsPass
@@ -158,7 +205,10 @@ void mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
     pm.addPass(std::make_unique<X86IntrinsicsPass>(x86Lookups, x86Pairs));
 
   // Loops and scalar code; parallel loops on OpenMP threads if asked.
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  if (options.openmp)
+    pm.addNestedPass<func::FuncOp>(std::make_unique<LinalgToLoopsBySizePass>(1 << 16));
+  else
+    pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   if (options.openmp) {
     ConvertSCFToOpenMPPassOptions omp;
     omp.numThreads = options.threads;
