@@ -3,6 +3,7 @@
 #include "QuantOpt/Transforms/Passes.h"
 
 #include "ChannelScaling.h"
+#include "ParameterScaling.h"
 #include "WeightOnlyTarget.h"
 #include "QuantOpt/Calibration/Statistics.h"
 #include "QuantOpt/Dialect/QuantX/Utils/HostNumerics.h"
@@ -75,54 +76,20 @@ struct AWQPass : quantx::impl::QuantXAWQBase<AWQPass> {
     const std::vector<double> &h = *t.secondMoment;
     double qmax = t.format.qmax;
     auto wScheme = SchemeAttr::get(ctx, t.format.storage, int64_t(1), group, false);
-    auto at = [&](int64_t n, int64_t k) { return t.at(n, k); };
+    // The weight as N x K rows for the shared error measure.
+    std::vector<float> rowsNK(N * K);
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t k = 0; k < K; ++k)
+        rowsNK[n * K + k] = float(t.at(n, k));
 
     // Expected output error of quantizing W scaled by s (then unscaled).
     std::vector<double> rms(K);
     for (int64_t j = 0; j < K; ++j)
       rms[j] = std::sqrt(std::max(h[j * K + j], 0.0));
     auto errorFor = [&](ArrayRef<double> sc) {
-      double total = 0;
-      std::vector<double> delta(K);
-      for (int64_t n = 0; n < N; ++n) {
-        for (int64_t g = 0; g < K; g += group) {
-          double lo = 0, hi = 0;
-          for (int64_t k = g; k < g + group; ++k) {
-            lo = std::min(lo, at(n, k) * sc[k]);
-            hi = std::max(hi, at(n, k) * sc[k]);
-          }
-          BlockParams p = computeBlockParams(wScheme, lo, hi, qmax);
-          for (int64_t k = g; k < g + group; ++k) {
-            float ws = float(at(n, k) * sc[k]);
-            double q = hostDequantize(wScheme, hostQuantize(wScheme, ws, p.scale, p.zeroPoint),
-                                      p.scale, p.zeroPoint);
-            delta[k] = q / sc[k] - at(n, k);
-          }
-        }
-        for (int64_t i = 0; i < K; ++i) {
-          if (delta[i] == 0)
-            continue;
-          double row = 0;
-          for (int64_t j = 0; j < K; ++j)
-            row += h[i * K + j] * delta[j];
-          total += delta[i] * row;
-        }
-      }
-      return total;
+      return scaledQuantizationError(ctx, wScheme, qmax, rowsNK, N, K, sc, h);
     };
-    auto scalesFor = [&](double alpha) {
-      std::vector<double> sc(K, 1.0);
-      double mx = 0, mn = std::numeric_limits<double>::infinity();
-      for (int64_t j = 0; j < K; ++j) {
-        sc[j] = std::pow(std::max(rms[j], 1e-8), alpha);
-        mx = std::max(mx, sc[j]);
-        mn = std::min(mn, sc[j]);
-      }
-      double norm = std::sqrt(mx * mn);
-      for (double &v : sc)
-        v = std::clamp(v / norm, 1e-4, 1e4);
-      return sc;
-    };
+    auto scalesFor = [&](double alpha) { return awqScales(rms, alpha); };
     double bestAlpha = 0, bestError = errorFor(std::vector<double>(K, 1.0));
     for (int64_t step = 1; step <= grid; ++step) {
       double alpha = double(step) / double(grid);

@@ -240,8 +240,76 @@ struct InsertFakeQuantPass
   /// Observers of op inputs by (value, channel axis), and the names that
   /// alias them.
   llvm::DenseMap<std::pair<Value, int64_t>, ObserveOp> observedInputs;
+  /// The observer of `act` (reduction dimension `kPos`) for op `name`,
+  /// shared with earlier ops reading the same input.
+  Value observeInput(OpBuilder &b, Location loc, Operation *op, StringRef name, Value act,
+                     std::optional<unsigned> kPos);
+  /// A static activation scale from the statistics (SmoothQuant's smoothed
+  /// ranges, or the op's scale method), or an observer when there are none.
+  LogicalResult staticActivationScale(OpBuilder &b, Location loc, Operation *op,
+                                      StringRef name, const SchemeChoice &choice, Value act,
+                                      std::optional<unsigned> kPos, bool alreadyObserved,
+                                      double actMax, Value &actScale, Value &actFq);
   SmallVector<NamedAttribute> observerAliases;
 };
+
+Value InsertFakeQuantPass::observeInput(OpBuilder &b, Location loc, Operation *op,
+                                        StringRef name, Value act,
+                                        std::optional<unsigned> kPos) {
+  // An input several ops read (q/k/v, gate/up) is observed once; the
+  // other ops' observer names become aliases of that observer.
+  int64_t axis = kPos ? int64_t(*kPos) : -1;
+  auto it = observedInputs.find({act, axis});
+  if (it != observedInputs.end() && it->second->getBlock() == op->getBlock() &&
+      it->second->isBeforeInBlock(op)) {
+    observerAliases.push_back({b.getStringAttr(name + ".input"), it->second.getNameAttr()});
+    return it->second.getResult();
+  }
+  auto observer = ObserveOp::create(b, loc, act.getType(), b.getStringAttr(name + ".input"), act,
+                                    kPos ? b.getI64IntegerAttr(*kPos) : IntegerAttr());
+  observedInputs[{act, axis}] = observer;
+  return observer;
+}
+
+LogicalResult InsertFakeQuantPass::staticActivationScale(
+    OpBuilder &b, Location loc, Operation *op, StringRef name, const SchemeChoice &choice,
+    Value act, std::optional<unsigned> kPos, bool alreadyObserved, double actMax,
+    Value &actScale, Value &actFq) {
+  const ObserverStats *found = findInputStats(statsByName, name);
+  if (!found && alreadyObserved)
+    return success(); // nothing to add until statistics exist
+  if (!found) {
+    // No statistics yet: observe the activation for calibration, per
+    // channel along the reduction dimension (for SmoothQuant) and in all.
+    actFq = ObserveOp::create(b, loc, act.getType(), b.getStringAttr(name + ".input"), act,
+                              kPos ? b.getI64IntegerAttr(*kPos) : IntegerAttr());
+    return success();
+  }
+  double threshold;
+  if (auto smooth = op->getAttrOfType<DenseFPElementsAttr>(kSmoothAttr)) {
+    // SmoothQuant divided channel j by s_j: the smoothed range is the
+    // largest per-channel |range| / s_j (min-max on channel ranges).
+    if (found->channelMax.size() != size_t(smooth.getNumElements()))
+      return op->emitError() << "'" << name << "': smoothed op needs per-channel statistics "
+                                "of its input";
+    threshold = 0;
+    for (auto [j, f] : llvm::enumerate(smooth.getValues<APFloat>()))
+      threshold = std::max(threshold, std::max(-found->channelMin[j], found->channelMax[j]) /
+                                          f.convertToDouble());
+  } else {
+    // The recipe's method for this op, else the pass option.
+    ScaleMethod opMethod = choice.method ? *parseScaleMethod(*choice.method) : scaleMethod;
+    auto q = chooseQuantParams(*found, opMethod, QuantGrid{-128, 127, true}, percentile);
+    if (!q)
+      return op->emitError() << "'" << name << "': " << llvm::toString(q.takeError());
+    threshold = q->hi;
+  }
+  float scaleValue = float(std::max(threshold / actMax, kMinScale));
+  actScale = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
+                                     ArrayRef<float>(scaleValue)));
+  return success();
+}
 
 void InsertFakeQuantPass::runOnOperation() {
   ModuleOp module = getOperation();
@@ -351,22 +419,15 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
                            << ") needs FP8 tensor cores, which sm_" << *targetSM
                            << " lacks (sm_89 or newer); choose another scheme "
                               "for this target";
-  // Schemes with scales per group along the reduction dimension.
-  bool doubleQuant = s == QuantScheme::W4A16NF4DQ;
-  bool grouped = s == QuantScheme::W4A16 || s == QuantScheme::W4A16Asym ||
-                 s == QuantScheme::W4A16NF4 || doubleQuant ||
-                 s == QuantScheme::W8A16Group;
-  StorageKind storage = s == QuantScheme::FP8 || s == QuantScheme::W8A16FP8
-                            ? StorageKind::f8E4M3FN
-                        : s == QuantScheme::W4A16     ? StorageKind::i4
-                        : s == QuantScheme::W4A16Asym ? StorageKind::u4
-                        : s == QuantScheme::W4A16NF4 || doubleQuant
-                            ? StorageKind::nf4
-                            : StorageKind::i8;
-  double qmax = storage == StorageKind::f8E4M3FN ? 448.0
-                : storage == StorageKind::i4     ? 7.0
-                : storage == StorageKind::nf4    ? 1.0
-                                                 : 127.0;
+  // The weight's storage; scales per group along the reduction dimension
+  // for the grouped schemes.
+  bool doubleQuant = s == QuantScheme::W4A16NF4DQ, activations;
+  std::optional<WeightOnlyFormat> format = getWeightFormat(s, activations);
+  if (!format)
+    return keepFloat("its scheme quantizes nothing");
+  bool grouped = format->grouped;
+  StorageKind storage = format->storage;
+  double qmax = format->qmax;
   SchemeAttr weightScheme =
       grouped ? SchemeAttr::get(ctx, storage, int64_t(*kAxis), choice.groupSize, false)
               : SchemeAttr::get(ctx, storage, int64_t(*nAxis), std::nullopt, false);
@@ -426,28 +487,12 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
   if (existingObserver)
     act = existingObserver.getInput();
   auto actType = cast<RankedTensorType>(act.getType());
-  bool quantizeAct = s == QuantScheme::W8A8 || s == QuantScheme::W8A8Dynamic ||
-                     s == QuantScheme::W8A8DynamicRow || s == QuantScheme::FP8;
+  bool quantizeAct = activations;
   Value actFq;
-  if (!quantizeAct && observeInputs && !actDone && !existingObserver) {
-    std::optional<unsigned> kPos = op.getMatchingIndexingMap(lhsOperand)
-                                       .getResultPosition(getAffineDimExpr(dims->k[0], ctx));
-    // An input several ops read (q/k/v, gate/up) is observed once; the
-    // other ops' observer names become aliases of that observer.
-    int64_t axis = kPos ? int64_t(*kPos) : -1;
-    auto it = observedInputs.find({act, axis});
-    if (it != observedInputs.end() && it->second->getBlock() == op->getBlock() &&
-        it->second->isBeforeInBlock(op)) {
-      actFq = it->second.getResult();
-      observerAliases.push_back(
-          {b.getStringAttr(c.name + ".input"), it->second.getNameAttr()});
-    } else {
-      auto observer = ObserveOp::create(b, loc, actType, b.getStringAttr(c.name + ".input"),
-                                        act, kPos ? b.getI64IntegerAttr(*kPos) : IntegerAttr());
-      observedInputs[{act, axis}] = observer;
-      actFq = observer;
-    }
-  }
+  if (!quantizeAct && observeInputs && !actDone && !existingObserver)
+    actFq = observeInput(b, loc, op, c.name, act,
+                         op.getMatchingIndexingMap(lhsOperand)
+                             .getResultPosition(getAffineDimExpr(dims->k[0], ctx)));
   if (quantizeAct && !actDone) {
     SchemeAttr actScheme = SchemeAttr::get(
         ctx, s == QuantScheme::FP8 ? StorageKind::f8E4M3FN : StorageKind::i8,
@@ -468,51 +513,12 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
       actScale = buildAbsMaxScale(b, loc, act, *mAxis, actMax);
     } else if (s == QuantScheme::W8A8Dynamic) {
       actScale = buildAbsMaxScale(b, loc, act, std::nullopt, actMax);
-    } else {
-      std::string obsName = c.name + ".input";
-      const ObserverStats *found = findInputStats(statsByName, c.name);
-      if (!found && existingObserver) {
-        // Already observed; nothing to add until statistics exist.
-      } else if (!found) {
-        // No statistics yet: observe the activation for calibration.
-        // Per-channel along the reduction dimension, for SmoothQuant; the
-        // per-tensor range is recorded too.
-        std::optional<unsigned> kPos =
-            lhsMap.getResultPosition(getAffineDimExpr(dims->k[0], ctx));
-        actFq = ObserveOp::create(
-            b, loc, actType, b.getStringAttr(obsName), act,
-            kPos ? b.getI64IntegerAttr(*kPos) : IntegerAttr());
-      } else {
-        double threshold;
-        if (auto smooth = op->getAttrOfType<DenseFPElementsAttr>(kSmoothAttr)) {
-          // SmoothQuant divided channel j by s_j: the smoothed range is the
-          // largest per-channel |range| / s_j (min-max on channel ranges).
-          const ObserverStats &st = *found;
-          if (st.channelMax.size() != size_t(smooth.getNumElements()))
-            return op->emitError() << "'" << c.name << "': smoothed op needs "
-                                      "per-channel statistics of its input";
-          threshold = 0;
-          for (auto [j, f] : llvm::enumerate(smooth.getValues<APFloat>()))
-            threshold = std::max(threshold,
-                                 std::max(-st.channelMin[j], st.channelMax[j]) /
-                                     f.convertToDouble());
-        } else {
-          // The recipe's method for this op, else the pass option.
-          ScaleMethod opMethod = choice.method
-                                     ? *parseScaleMethod(*choice.method)
-                                     : scaleMethod;
-          auto q = chooseQuantParams(*found, opMethod,
-                                     QuantGrid{-128, 127, true}, percentile);
-          if (!q)
-            return op->emitError() << "'" << c.name << "': "
-                                   << llvm::toString(q.takeError());
-          threshold = q->hi;
-        }
-        float scaleValue = float(std::max(threshold / actMax, kMinScale));
-        actScale = arith::ConstantOp::create(
-            b, loc, DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
-                                           ArrayRef<float>(scaleValue)));
-      }
+    } else if (failed(staticActivationScale(b, loc, op, c.name, choice, act,
+                                            lhsMap.getResultPosition(
+                                                getAffineDimExpr(dims->k[0], ctx)),
+                                            existingObserver != nullptr, actMax, actScale,
+                                            actFq))) {
+      return failure();
     }
     if (actScale)
       actFq = FakeQuantOp::create(b, loc, actType, act, actScale, Value(), actScheme);

@@ -147,31 +147,6 @@ FailureOr<HostWeight> quantizeOnHost(MLIRContext *ctx, SchemeAttr scheme, double
   return h;
 }
 
-/// How the weight of `scheme` is stored: weight-only schemes as their
-/// quantx.matmul reads them; schemes that also quantize activations (w8a8,
-/// w8a8-dynamic, w8a8-dynamic-row, fp8) per output channel, i8 or FP8
-/// E4M3, as the integer or FP8 matmul of --quantx-form-quantized-matmul
-/// reads them (`activations` is set). Nullopt for float.
-std::optional<WeightOnlyFormat> storedFormat(QuantScheme scheme, bool &activations) {
-  activations = false;
-  if (scheme == QuantScheme::W4A16NF4DQ)
-    return getWeightOnlyFormat(QuantScheme::W4A16NF4);
-  if (std::optional<WeightOnlyFormat> format = getWeightOnlyFormat(scheme))
-    return format;
-  switch (scheme) {
-  case QuantScheme::W8A8:
-  case QuantScheme::W8A8Dynamic:
-  case QuantScheme::W8A8DynamicRow:
-    activations = true;
-    return WeightOnlyFormat{StorageKind::i8, 127.0, false};
-  case QuantScheme::FP8:
-    activations = true;
-    return WeightOnlyFormat{StorageKind::f8E4M3FN, 448.0, false};
-  default:
-    return std::nullopt;
-  }
-}
-
 ArrayRef<uint8_t> bytesOf(ArrayRef<float> v) {
   return ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(v.data()), v.size() * 4);
 }
@@ -574,7 +549,7 @@ LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef 
   if (!global)
     return success(); // not a parameter weight: not this pass's business
   bool doubleQuant = choice.scheme == QuantScheme::W4A16NF4DQ, activations;
-  std::optional<WeightOnlyFormat> format = storedFormat(choice.scheme, activations);
+  std::optional<WeightOnlyFormat> format = getWeightFormat(choice.scheme, activations);
   if (!format)
     return keep("scheme '" + stringifyQuantScheme(choice.scheme) + "' stores no weight");
   auto wType = cast<RankedTensorType>(global.getType());
@@ -684,7 +659,7 @@ QuantizeParametersPass::readWeight(ml_program::GlobalOp global, bool transposed,
 
 bool QuantizeParametersPass::canQuantize(const Planned &p) const {
   bool activations;
-  std::optional<WeightOnlyFormat> format = storedFormat(p.choice.scheme, activations);
+  std::optional<WeightOnlyFormat> format = getWeightFormat(p.choice.scheme, activations);
   auto wType = cast<RankedTensorType>(ml_program::GlobalOp(p.weight).getType());
   int64_t K = wType.getDimSize(p.plain.transposed ? 0 : 1);
   if (activations && (p.plain.transposed || !isa<linalg::MatmulOp>(p.op)))
@@ -806,7 +781,7 @@ QuantizeParametersPass::readGroupWeights(ArrayRef<const Planned *> group, int64_
       return std::vector<GroupWeight>();
     }
     bool activations;
-    WeightOnlyFormat format = *storedFormat(p->choice.scheme, activations);
+    WeightOnlyFormat format = *getWeightFormat(p->choice.scheme, activations);
     SchemeAttr scheme =
         format.grouped ? SchemeAttr::get(ctx, format.storage, 1, p->choice.groupSize, false)
                        : SchemeAttr::get(ctx, format.storage, 0, std::nullopt, false);
@@ -868,7 +843,7 @@ LogicalResult QuantizeParametersPass::scaleGroup(
   bool smooth = algorithm == "smoothquant";
   for (const Planned *p : group) {
     bool activations;
-    storedFormat(p->choice.scheme, activations);
+    getWeightFormat(p->choice.scheme, activations);
     if (activations != smooth) {
       why = smooth ? "SmoothQuant is for schemes that quantize activations (w8a8, fp8); '" +
                          p->name + "' is weight-only"

@@ -181,6 +181,27 @@ mlir::quantx::getWeightOnlyFormat(QuantScheme scheme) {
   }
 }
 
+std::optional<mlir::quantx::WeightOnlyFormat>
+mlir::quantx::getWeightFormat(QuantScheme scheme, bool &activations) {
+  activations = false;
+  if (scheme == QuantScheme::W4A16NF4DQ)
+    return getWeightOnlyFormat(QuantScheme::W4A16NF4);
+  if (std::optional<WeightOnlyFormat> format = getWeightOnlyFormat(scheme))
+    return format;
+  switch (scheme) {
+  case QuantScheme::W8A8:
+  case QuantScheme::W8A8Dynamic:
+  case QuantScheme::W8A8DynamicRow:
+    activations = true;
+    return WeightOnlyFormat{StorageKind::i8, 127.0, false};
+  case QuantScheme::FP8:
+    activations = true;
+    return WeightOnlyFormat{StorageKind::f8E4M3FN, 448.0, false};
+  default:
+    return std::nullopt;
+  }
+}
+
 LogicalResult mlir::quantx::forEachRecipeChoice(
     Operation *module, const Recipe &recipe,
     llvm::function_ref<LogicalResult(Operation *, llvm::StringRef,

@@ -181,6 +181,38 @@ static NpyArray sliceRows(const NpyArray &a, int64_t begin, int64_t end) {
   return s;
 }
 
+/// With --batch, inputs are sliced along their leading dimension; an input
+/// that already has exactly the shape its argument takes (a start position,
+/// a zero KV cache) is passed whole to every call. Returns the rows to slice
+/// and, per input, whether it is passed whole.
+static llvm::Expected<std::pair<int64_t, std::vector<bool>>>
+planBatches(llvm::ArrayRef<NpyArray> arrays, llvm::ArrayRef<RankedTensorType> argTypes) {
+  int64_t rows = 1;
+  std::vector<bool> whole(arrays.size(), batch <= 0);
+  if (batch <= 0)
+    return std::make_pair(rows, whole);
+  bool anySliced = false;
+  for (size_t i = 0; i < arrays.size(); ++i) {
+    const NpyArray &a = arrays[i];
+    whole[i] = i < argTypes.size() && argTypes[i].hasStaticShape() &&
+               llvm::equal(argTypes[i].getShape(), a.shape);
+    if (whole[i])
+      continue;
+    if (a.shape.empty())
+      return llvm::createStringError(
+          "--batch needs inputs with a leading dimension (input " + std::to_string(i + 1) +
+          " is a scalar)");
+    if (anySliced && a.shape[0] != rows)
+      return llvm::createStringError(
+          "--batch needs every sliced input to have the same leading dimension (input " +
+          std::to_string(i + 1) + " has " + std::to_string(a.shape[0]) + ", the first " +
+          std::to_string(rows) + ")");
+    rows = a.shape[0];
+    anySliced = true;
+  }
+  return std::make_pair(anySliced ? rows : int64_t(1), whole);
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
@@ -244,33 +276,10 @@ int main(int argc, char **argv) {
     return fail(llvm::toString(resolved.takeError()));
   std::string function = *resolved;
 
-  // With --batch, inputs are sliced along their leading dimension; an
-  // input that already has exactly the shape its argument takes (a start
-  // position, a zero KV cache) is passed whole to every call.
-  int64_t rows = 1;
-  std::vector<bool> whole(arrays.size(), batch <= 0);
-  if (batch > 0) {
-    ArrayRef<RankedTensorType> argTypes = (*model)->getSignature(function).first;
-    bool anySliced = false;
-    for (size_t i = 0; i < arrays.size(); ++i) {
-      const NpyArray &a = arrays[i];
-      whole[i] = i < argTypes.size() && argTypes[i].hasStaticShape() &&
-                 llvm::equal(argTypes[i].getShape(), a.shape);
-      if (whole[i])
-        continue;
-      if (a.shape.empty())
-        return fail("--batch needs inputs with a leading dimension (input " +
-                    std::to_string(i + 1) + " is a scalar)");
-      if (anySliced && a.shape[0] != rows)
-        return fail("--batch needs every sliced input to have the same leading "
-                    "dimension (input " + std::to_string(i + 1) + " has " +
-                    std::to_string(a.shape[0]) + ", the first " + std::to_string(rows) + ")");
-      rows = a.shape[0];
-      anySliced = true;
-    }
-    if (!anySliced)
-      rows = 1;
-  }
+  auto plan = planBatches(arrays, (*model)->getSignature(function).first);
+  if (!plan)
+    return fail(llvm::toString(plan.takeError()));
+  auto [rows, whole] = std::move(*plan);
 
   calibrator.collectSecondMoments = secondMoments;
   activeCalibrator = &calibrator;

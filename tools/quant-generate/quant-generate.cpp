@@ -79,6 +79,86 @@ static double seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
+using RunFn = llvm::function_ref<llvm::Error(llvm::ArrayRef<int64_t> ids, int64_t pos,
+                                               std::vector<std::vector<float>> &logits)>;
+
+static int64_t argmax(const std::vector<float> &row) {
+  return int64_t(std::max_element(row.begin(), row.end()) - row.begin());
+}
+
+/// Perplexity of `ids` (next-token predictions) in windows of `window`
+/// tokens, each run by `runWindow` from position 0; prints it.
+static int scorePerplexity(llvm::ArrayRef<int64_t> ids, int64_t window,
+                           llvm::function_ref<llvm::Error(llvm::ArrayRef<int64_t>,
+                                                          std::vector<std::vector<float>> &)>
+                               runWindow) {
+  double nll = 0;
+  int64_t scored = 0;
+  auto t0 = std::chrono::steady_clock::now();
+  for (size_t w = 0; w + 1 < ids.size(); w += size_t(window)) {
+    size_t len = std::min<size_t>(window, ids.size() - 1 - w);
+    std::vector<std::vector<float>> logits;
+    if (llvm::Error err = runWindow(ids.slice(w, len), logits))
+      return fail(llvm::toString(std::move(err)));
+    for (size_t t = 0; t < len; ++t) {
+      const std::vector<float> &row = logits[t];
+      float mx = *std::max_element(row.begin(), row.end());
+      double sum = 0;
+      for (float v : row)
+        sum += std::exp(double(v) - mx);
+      nll += std::log(sum) + mx - row[ids[w + t + 1]];
+      ++scored;
+    }
+    if (progressEvery)
+      llvm::errs() << llvm::format("quant-generate: %lld tokens scored, %.1f tokens/s\n",
+                                   (long long)scored, scored / seconds(t0));
+  }
+  llvm::outs() << llvm::format("perplexity %.4f over %lld tokens (windows of %lld)\n",
+                               std::exp(nll / double(scored)), (long long)scored,
+                               (long long)window);
+  return 0;
+}
+
+/// Greedy generation of --tokens tokens after `ids`, timed after one
+/// untimed pass (symbol resolution, page faults); prints the text and the
+/// speeds.
+static int generate(llvm::ArrayRef<int64_t> ids, llvm::ArrayRef<std::string> vocab,
+                    double compileSeconds, RunFn run, llvm::function_ref<void()> resetCache) {
+  std::vector<std::vector<float>> logits;
+  if (llvm::Error err = run(ids, 0, logits))
+    return fail(llvm::toString(std::move(err)));
+  logits.clear();
+  resetCache();
+  auto t0 = std::chrono::steady_clock::now();
+  if (llvm::Error err = run(ids, 0, logits))
+    return fail(llvm::toString(std::move(err)));
+  double prefillSeconds = seconds(t0);
+  std::vector<int64_t> generated = {argmax(logits.back())};
+  auto t1 = std::chrono::steady_clock::now();
+  for (unsigned i = 1; i < numTokens; ++i) {
+    logits.clear();
+    if (llvm::Error err = run({generated.back()}, int64_t(ids.size() + generated.size() - 1), logits))
+      return fail(llvm::toString(std::move(err)));
+    generated.push_back(argmax(logits.back()));
+    if (progressEvery && i % progressEvery == 0)
+      llvm::errs() << llvm::format("quant-generate: %u tokens, %.1f tokens/s\n", i + 1,
+                                   i / seconds(t1));
+  }
+  double decodeSeconds = seconds(t1);
+  std::string text;
+  for (int64_t id : generated)
+    text += vocab.empty() ? std::to_string(id) + " " : vocab[id];
+  llvm::outs() << text << "\n";
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  llvm::errs() << llvm::format(
+      "quant-generate: compile %.2f s; prefill %zu tokens %.1f tokens/s; decode %u tokens "
+      "%.1f tokens/s; peak RSS %.1f MB\n",
+      compileSeconds, ids.size(), ids.size() / prefillSeconds, unsigned(numTokens),
+      numTokens > 1 ? (numTokens - 1) / decodeSeconds : 0.0, usage.ru_maxrss / 1024.0);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
@@ -170,9 +250,6 @@ int main(int argc, char **argv) {
     }
     return llvm::Error::success();
   };
-  auto argmax = [](const std::vector<float> &row) {
-    return int64_t(std::max_element(row.begin(), row.end()) - row.begin());
-  };
 
   if (!evalPath.empty()) {
     if (vocab.empty())
@@ -185,33 +262,11 @@ int main(int argc, char **argv) {
     ids.resize(std::min<size_t>(ids.size(), evalLimit + 1));
     if (ids.size() < 2)
       return fail(evalPath + ": fewer than two tokens of the vocabulary to score");
-    double nll = 0;
-    int64_t scored = 0;
-    auto t0 = std::chrono::steady_clock::now();
-    // Windows of the cache length; each starts from an empty cache.
-    for (size_t w = 0; w + 1 < ids.size(); w += size_t(maxLen)) {
-      size_t len = std::min<size_t>(maxLen, ids.size() - 1 - w);
-      std::vector<std::vector<float>> logits;
-      cache = emptyCache;
-      if (llvm::Error err = run(llvm::ArrayRef<int64_t>(ids).slice(w, len), 0, logits))
-        return fail(llvm::toString(std::move(err)));
-      for (size_t t = 0; t < len; ++t) {
-        const std::vector<float> &row = logits[t];
-        float mx = *std::max_element(row.begin(), row.end());
-        double sum = 0;
-        for (float v : row)
-          sum += std::exp(double(v) - mx);
-        nll += std::log(sum) + mx - row[ids[w + t + 1]];
-        ++scored;
-      }
-      if (progressEvery)
-        llvm::errs() << llvm::format("quant-generate: %lld tokens scored, %.1f tokens/s\n",
-                                     (long long)scored, scored / seconds(t0));
-    }
-    llvm::outs() << llvm::format("perplexity %.4f over %lld tokens (windows of %lld)\n",
-                                 std::exp(nll / double(scored)), (long long)scored,
-                                 (long long)maxLen);
-    return 0;
+    return scorePerplexity(ids, maxLen, [&](llvm::ArrayRef<int64_t> window,
+                                            std::vector<std::vector<float>> &logits) {
+      cache = emptyCache; // each window starts from an empty cache
+      return run(window, 0, logits);
+    });
   }
 
   std::vector<int64_t> ids(promptIds.begin(), promptIds.end());
@@ -230,39 +285,5 @@ int main(int argc, char **argv) {
       return fail("token id " + llvm::Twine(id) + " is outside the vocabulary of " +
                   llvm::Twine(vocabSize));
 
-  std::vector<std::vector<float>> logits;
-  // One untimed pass first: the first calls of each entry point pay one-time
-  // costs (symbol resolution, page faults of the weights).
-  if (llvm::Error err = run(ids, 0, logits))
-    return fail(llvm::toString(std::move(err)));
-  logits.clear();
-  cache = emptyCache;
-  auto t0 = std::chrono::steady_clock::now();
-  if (llvm::Error err = run(ids, 0, logits))
-    return fail(llvm::toString(std::move(err)));
-  double prefillSeconds = seconds(t0);
-  std::vector<int64_t> generated = {argmax(logits.back())};
-  auto t1 = std::chrono::steady_clock::now();
-  for (unsigned i = 1; i < numTokens; ++i) {
-    logits.clear();
-    if (llvm::Error err = run({generated.back()}, int64_t(ids.size() + generated.size() - 1), logits))
-      return fail(llvm::toString(std::move(err)));
-    generated.push_back(argmax(logits.back()));
-    if (progressEvery && i % progressEvery == 0)
-      llvm::errs() << llvm::format("quant-generate: %u tokens, %.1f tokens/s\n", i + 1,
-                                   i / seconds(t1));
-  }
-  double decodeSeconds = seconds(t1);
-  std::string text;
-  for (int64_t id : generated)
-    text += vocab.empty() ? std::to_string(id) + " " : vocab[id];
-  llvm::outs() << text << "\n";
-  struct rusage usage;
-  getrusage(RUSAGE_SELF, &usage);
-  llvm::errs() << llvm::format(
-      "quant-generate: compile %.2f s; prefill %zu tokens %.1f tokens/s; decode %u tokens "
-      "%.1f tokens/s; peak RSS %.1f MB\n",
-      compileSeconds, ids.size(), ids.size() / prefillSeconds, unsigned(numTokens),
-      numTokens > 1 ? (numTokens - 1) / decodeSeconds : 0.0, usage.ru_maxrss / 1024.0);
-  return 0;
+  return generate(ids, vocab, compileSeconds, run, [&] { cache = emptyCache; });
 }

@@ -89,6 +89,12 @@ struct WeightOnlyFormat {
 };
 std::optional<WeightOnlyFormat> getWeightOnlyFormat(QuantScheme scheme);
 
+/// How the weight of any quantizing scheme is stored: the weight-only
+/// schemes as above (w4a16-nf4-dq as NF4), the schemes that also quantize
+/// activations (w8a8, w8a8-dynamic, w8a8-dynamic-row, fp8) per output
+/// channel in i8 or FP8 E4M3, with `activations` set. Nullopt for float.
+std::optional<WeightOnlyFormat> getWeightFormat(QuantScheme scheme, bool &activations);
+
 /// The operands of a plain 2-D matmul on tensors that quantx.matmul can
 /// replace: input M x K, weight N x K (or K x N: `transposed`), result
 /// M x N accumulated from a zero fill.
