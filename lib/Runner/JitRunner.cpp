@@ -155,7 +155,9 @@ JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
   if (failed(pipelineOptions.parseFromString(options.pipelineOptions)))
     return makeError("invalid --quantx-cpu-pipeline options '" +
                      options.pipelineOptions + "'");
-  buildQuantXCPUPipeline(pm, pipelineOptions);
+  if (std::string error = verifyCPUPipelineOptions(pipelineOptions); !error.empty())
+    return makeError("invalid --quantx-cpu-pipeline options: " + error);
+  (void)buildQuantXCPUPipeline(pm, pipelineOptions);
   if (failed(pm.run(*module)))
     return makeError("lowering with --quantx-cpu-pipeline failed:\n" +
                      diagnostics);

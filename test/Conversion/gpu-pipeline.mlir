@@ -7,6 +7,9 @@
 // RUN: quant-opt %s --quantx-gpu-pipeline="chip=sm_90 format=isa" | FileCheck %s --check-prefix=PTX
 // RUN: quant-opt %s --quantx-gpu-pipeline="chip=sm_90 format=isa kernels=false" | FileCheck %s --check-prefix=NAIVE
 // RUN: not quant-opt %s --quantx-gpu-pipeline="chip=sm_100" 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: not quant-opt %s --quantx-gpu-pipeline="chip=sm_60 kernels=false" 2>&1 | FileCheck %s --check-prefix=BAD60
+// RUN: not quant-opt %s --quantx-gpu-pipeline="mma-n-tiles=9" 2>&1 | FileCheck %s --check-prefix=TILES
+// RUN: not quant-opt %s --quantx-gpu-pipeline="format=elf" 2>&1 | FileCheck %s --check-prefix=FORMAT
 
 // SM80-DAG: gpu.binary @__quantx_gpu_kernels [#gpu.object<#nvvm.target<{{.*}}chip = "sm_80"
 // SM80-DAG: llvm.func @w4a16
@@ -27,6 +30,10 @@
 // NAIVE: gpu.binary @w4a16_kernel
 // NAIVE: ld.global.b8
 // BAD: error: quantx-gpu-pipeline: unsupported chip 'sm_100'; expected sm_70 to sm_90a
+// BAD-NOT: func.func
+// BAD60: error: quantx-gpu-pipeline: unsupported chip 'sm_60'
+// TILES: error: quantx-gpu-pipeline: mma-n-tiles must be in [1, 8], got 9
+// FORMAT: Cannot find option named 'elf'!
 func.func @w4a16(%a: tensor<4x64xf32>, %w: tensor<8x32xi8>, %s: tensor<8x2xf32>) -> tensor<4x8xf32> {
   %0 = quantx.matmul %a, %w weight(#quantx.scheme<i4, axis = 1, group = 32> scale %s) : (tensor<4x64xf32>, tensor<8x32xi8>, tensor<8x2xf32>) -> tensor<4x8xf32>
   return %0 : tensor<4x8xf32>

@@ -1,10 +1,35 @@
 // Bad options are located errors, not crashes.
 // RUN: not quant-opt %s --quantx-matmul-kernels="vector-width=6" 2>&1 | FileCheck %s --check-prefix=WIDTH
-// RUN: not quant-opt %s --quantx-matmul-kernels="rows=0" 2>&1 | FileCheck %s --check-prefix=ROWS
+// RUN: not quant-opt %s --quantx-matmul-kernels="m-rows=0" 2>&1 | FileCheck %s --check-prefix=MROWS
+// RUN: not quant-opt %s --quantx-matmul-kernels="rows=-2" 2>&1 | FileCheck %s --check-prefix=ROWS
+// RUN: not quant-opt %s --quantx-matmul-kernels="panel-min-m=-1" 2>&1 | FileCheck %s --check-prefix=PANEL
 // RUN: not quant-run %s --pipeline-options="vector-width=banana" 2>&1 | FileCheck %s --check-prefix=JIT
-// WIDTH: error: quantx-matmul-kernels: vector-width must be a power of two >= 2, rows and m-rows >= 1
-// ROWS: error: quantx-matmul-kernels: vector-width must be a power of two >= 2, rows and m-rows >= 1
+// WIDTH: error: quantx-matmul-kernels: vector-width must be a power of two from 2 to 64, got 6
+// WIDTH-NOT: func.func
+// MROWS: error: quantx-matmul-kernels: m-rows must be >= 1, got 0
+// ROWS: error: quantx-matmul-kernels: rows must be >= 1 (or 0: automatic), got -2
+// PANEL: error: quantx-matmul-kernels: panel-min-m must be >= 0, got -1
 // JIT: quant-run: error: invalid --quantx-cpu-pipeline options 'vector-width=banana'
+
+// The CPU pipeline checks its options before it runs: one line naming the
+// option, no module dump.
+// RUN: not quant-opt %s --quantx-cpu-pipeline="cpu-features=banana" 2>&1 | FileCheck %s --check-prefix=FEATURE
+// RUN: not quant-opt %s --quantx-cpu-pipeline="cpu-features=," 2>&1 | FileCheck %s --check-prefix=EMPTY
+// RUN: not quant-opt %s --quantx-cpu-pipeline="kernel-m-rows=-1" 2>&1 | FileCheck %s --check-prefix=PMROWS
+// RUN: not quant-opt %s --quantx-cpu-pipeline="vector-width=12" 2>&1 | FileCheck %s --check-prefix=PWIDTH
+// RUN: not quant-opt %s --quantx-cpu-pipeline="parallel-min-iterations=0" 2>&1 | FileCheck %s --check-prefix=PMIN
+// RUN: not quant-opt %s --quantx-cpu-pipeline="parameter-binding=bogus" 2>&1 | FileCheck %s --check-prefix=BIND
+// RUN: not quant-run %s --pipeline-options="cpu-features=banana" 2>&1 | FileCheck %s --check-prefix=JITFEATURE
+// RUN: quant-opt %s --quantx-cpu-pipeline="cpu-features=avx2,avx512f,avx512bw" | FileCheck %s --check-prefix=LIST
+// FEATURE: error: quantx-cpu-pipeline: unknown CPU feature 'banana' in cpu-features
+// FEATURE-NOT: func.func
+// EMPTY: error: quantx-cpu-pipeline: cpu-features must be 'host', 'none' or a comma-separated list
+// PMROWS: error: quantx-cpu-pipeline: vector-width, kernel-rows and kernel-m-rows must be >= 0
+// PWIDTH: error: quantx-cpu-pipeline: vector-width must be a power of two from 2 to 64, got 12
+// PMIN: error: quantx-cpu-pipeline: parallel-min-iterations must be >= 1
+// BIND: Cannot find option named 'bogus'
+// JITFEATURE: quant-run: error: invalid --quantx-cpu-pipeline options: unknown CPU feature 'banana'
+// LIST: llvm.func @f
 
 // Ops the kernels cannot take (a dynamic K here) are left for the
 // reference lowering without a diagnostic.

@@ -1,5 +1,5 @@
-// RUN: quant-opt %s -split-input-file --quantx-matmul-kernels | FileCheck %s
-// RUN: quant-opt %s -split-input-file --quantx-matmul-kernels="vector-width=16 rows=2 parallel=false include-float=false" | FileCheck %s --check-prefix=OPTS
+// RUN: quant-opt %s -split-input-file --quantx-matmul-kernels="rows=4 m-rows=2" | FileCheck %s
+// RUN: quant-opt %s -split-input-file --quantx-matmul-kernels="vector-width=16 rows=2 m-rows=2 parallel=false include-float=false" | FileCheck %s --check-prefix=OPTS
 
 // A W4A16 matmul becomes a call of a kernel on memrefs; two ops with the
 // same shape and scheme share one kernel. The packed weight is read as

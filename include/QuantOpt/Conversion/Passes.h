@@ -26,6 +26,20 @@ class RewritePatternSet;
 
 namespace quantx {
 
+/// How parameter globals find their data after the CPU pipeline (see
+/// --quantx-parameter-bind-function).
+enum class ParameterBinding {
+  Symbols,  ///< external symbols quantx.param:<key> that the JIT binds
+  Function, ///< an exported quantx_bind_parameters (ahead-of-time builds)
+};
+
+/// The format of the GPU pipeline's kernels.
+enum class GPUKernelFormat {
+  Isa,    ///< PTX text
+  Bin,    ///< cubin from ptxas
+  Fatbin, ///< fat binary
+};
+
 #define GEN_PASS_DECL
 #include "QuantOpt/Conversion/Passes.h.inc"
 
@@ -41,22 +55,33 @@ void populateQuantXToLinalgPatterns(RewritePatternSet &patterns);
 Value buildMatmulEpilogue(PatternRewriter &rewriter, Location loc, MatmulOp op,
                           Value acc);
 
-/// Options of the CPU matmul kernels (see --quantx-matmul-kernels).
-struct MatmulKernelOptions {
-  int64_t vectorWidth = 8; ///< f32 lanes per vector
-  int64_t rows = 4;        ///< weight rows per tile
-  int64_t mRows = 2;       ///< input rows sharing each decoded weight
-  bool x86Permute = false; ///< NF4 code-book lookups with vpermps
-  int64_t panelMinM = 16;  ///< decode weights into a panel from this M (0: never)
-  bool parallel = true;    ///< scf.parallel over tiles
-  bool includeFloat = true; ///< also f32 Linear-layout matmuls
-};
-
 /// Patterns replacing weight-only quantx.matmul (and, with includeFloat,
 /// f32 Linear-layout matmuls) with calls to vectorized kernel functions
 /// created in the enclosing module.
 void populateMatmulKernelPatterns(RewritePatternSet &patterns,
-                                  const MatmulKernelOptions &options);
+                                  const QuantXMatmulKernelsOptions &options);
+
+/// Why `options` of --quantx-matmul-kernels are invalid (one line naming
+/// the option), or "" if they are valid. The pass and the CPU pipeline
+/// check with it; populateMatmulKernelPatterns expects valid options.
+std::string verifyMatmulKernelsOptions(const QuantXMatmulKernelsOptions &options);
+
+/// Weight rows per kernel tile: `options.rows`, or for 0 the default for
+/// the vector width.
+int64_t resolvedKernelRows(const QuantXMatmulKernelsOptions &options);
+
+/// The x86 features that the CPU kernels use.
+struct KernelCPUFeatures {
+  bool avx2 = false;     ///< 8-lane vpermps and vpmaddwd
+  bool avx512f = false;  ///< 16-lane vectors and vpermps
+  bool avx512bw = false; ///< 16-lane vpmaddwd
+};
+
+/// Parses a `cpu-features` value: "host" (this machine's), "none", or a
+/// comma-separated list of x86 feature names as LLVM spells them ("avx2",
+/// "avx512f", ...; avx512f implies avx2). Fails with a one-line `error`
+/// on an unknown name.
+FailureOr<KernelCPUFeatures> parseCPUFeatures(StringRef spec, std::string &error);
 
 /// Marks a bufferization.to_buffer whose buffer a kernel call or launch
 /// reads with a number unique in its function (`quantx.kernel_operand`)
@@ -67,25 +92,20 @@ void populateMatmulKernelPatterns(RewritePatternSet &patterns,
 /// clobber what the later kernel reads.
 Value markKernelOperand(bufferization::ToBufferOp op);
 
-/// Options of the NVIDIA GPU matmul kernels (see --quantx-gpu-matmul-kernels).
-struct GPUMatmulKernelOptions {
-  int64_t warps = 4;    ///< warps (output channels) per block
-  int64_t rows = 4;     ///< input rows per block (accumulators per lane)
-  int64_t splitK = 0;   ///< K splits (0: chosen from the grid size)
-  int64_t smCount = 132; ///< streaming multiprocessors to fill (H100 SXM)
-  int64_t smVersion = 90; ///< target architecture (80 for sm_80, ...)
-  bool tensorCores = true; ///< mma.sync kernels from mmaMinM rows
-  int64_t mmaMinM = 17;   ///< static M from which weight-only uses mma.sync
-  int64_t mmaMTiles = 2;  ///< 16-row mma tiles per warp
-  int64_t mmaNTiles = 4;  ///< 8-column mma tiles per warp
-  bool mmaStageA = true;  ///< stage activations in shared memory (cp.async)
-};
-
 /// Patterns replacing weight-only quantx.matmul with launches of GPU
 /// matrix-vector / small-batch kernels built in a `gpu.module` of the
 /// enclosing module (which becomes a `gpu.container_module`).
 void populateGPUMatmulKernelPatterns(RewritePatternSet &patterns,
-                                     const GPUMatmulKernelOptions &options);
+                                     const QuantXGPUMatmulKernelsOptions &options);
+
+/// Why `options` of --quantx-gpu-matmul-kernels are invalid (one line
+/// naming the option), or "" if they are valid; populate expects valid
+/// options.
+std::string verifyGPUMatmulKernelsOptions(const QuantXGPUMatmulKernelsOptions &options);
+
+/// The SM version of an NVIDIA chip name: 80 for "sm_80", 90 for "sm_90a";
+/// nullopt outside sm_70 to sm_90a (what the pipeline's PTX targets).
+std::optional<int64_t> parseNVIDIAChip(StringRef chip);
 
 /// Declares the memory effects of gpu.launch_func (read and write of its
 /// memref operands), which buffer deallocation needs to accept launches on
@@ -118,18 +138,16 @@ inline constexpr llvm::StringLiteral kObserversAttr = "quantx.observers";
 /// result, the argument that holds it (updated in place), or -1.
 inline constexpr llvm::StringLiteral kInPlaceResultsAttr = "quantx.in_place_results";
 
-/// Options of the `quantx-cpu-pipeline`.
+/// Options of the `quantx-cpu-pipeline`. The `kernel-*` options forward to
+/// the option of the same name of --quantx-matmul-kernels; 0 keeps that
+/// pass's default (after the vector width and intrinsics are chosen from
+/// `cpu-features`). verifyCPUPipelineOptions checks them.
 struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<bool> emitCInterface{
       *this, "emit-c-interface",
       llvm::cl::desc("Add llvm.emit_c_interface to every public function so "
                      "it can be called from C with memref descriptors"),
       llvm::cl::init(false)};
-  PassOptions::Option<std::string> cudaPath{
-      *this, "cuda-path",
-      llvm::cl::desc("CUDA toolkit for ptxas and libdevice (empty: "
-                     "$CUDA_ROOT, $CUDA_HOME, $CUDA_PATH, /usr/local/cuda)"),
-      llvm::cl::init("")};
   PassOptions::Option<bool> kernels{
       *this, "kernels",
       llvm::cl::desc("Replace weight-only quantx.matmul and f32 Linear-layout "
@@ -138,24 +156,30 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init(true)};
   PassOptions::Option<int64_t> vectorWidth{
       *this, "vector-width",
-      llvm::cl::desc("f32 lanes per vector in the kernels; 0 picks 16 when the "
-                     "host has AVX-512F, else 8"),
+      llvm::cl::desc("f32 lanes per vector in the kernels; 0 picks 16 when "
+                     "cpu-features has avx512f, else 8"),
       llvm::cl::init(0)};
   PassOptions::Option<int64_t> kernelRows{
       *this, "kernel-rows",
-      llvm::cl::desc("Weight rows per kernel tile (0: 2 for 8-lane vectors, "
-                     "4 for 16)"),
+      llvm::cl::desc("The kernels' rows option: weight rows per tile (0: "
+                     "2 for 8-lane vectors, 4 for 16)"),
       llvm::cl::init(0)};
   PassOptions::Option<int64_t> kernelMRows{
       *this, "kernel-m-rows",
-      llvm::cl::desc("Input rows sharing each decoded weight vector in the "
-                     "kernels (0: 4)"),
+      llvm::cl::desc("The kernels' m-rows option: input rows sharing each "
+                     "decoded weight vector (0: the kernels' default, 4)"),
       llvm::cl::init(0)};
+  PassOptions::Option<int64_t> kernelPanelMinM{
+      *this, "kernel-panel-min-m",
+      llvm::cl::desc("The kernels' panel-min-m option: input rows from which "
+                     "weight-only kernels decode into an f32 panel (-1: the "
+                     "kernels' default, 16; 0: never)"),
+      llvm::cl::init(-1)};
   PassOptions::Option<std::string> cpuFeatures{
       *this, "cpu-features",
       llvm::cl::desc("Target features the kernels may use: 'host' (those of "
                      "this machine), 'none' (portable vector code), or a "
-                     "comma-separated list such as 'avx2' or 'avx512f'"),
+                     "comma-separated list such as 'avx2' or 'avx512f,avx512bw'"),
       llvm::cl::init("host")};
   PassOptions::Option<bool> openmp{
       *this, "openmp",
@@ -169,15 +193,32 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("OpenMP threads per parallel loop (0: the OpenMP "
                      "default, OMP_NUM_THREADS or all cores)"),
       llvm::cl::init(0)};
-  PassOptions::Option<std::string> parameterBinding{
+  PassOptions::Option<int64_t> parallelMinIterations{
+      *this, "parallel-min-iterations",
+      llvm::cl::desc("With openmp, linalg ops with at least this many "
+                     "iterations become parallel loops, smaller ones "
+                     "sequential (--quantx-linalg-to-loops-by-size)"),
+      llvm::cl::init(1 << 16)};
+  PassOptions::Option<ParameterBinding> parameterBinding{
       *this, "parameter-binding",
-      llvm::cl::desc("How parameter globals find their data: 'symbols' "
-                     "(external symbols quantx.param:<key> that the JIT "
-                     "binds) or 'function' (for ahead-of-time builds: the "
-                     "program exports quantx_bind_parameters, see "
-                     "--quantx-parameter-bind-function)"),
-      llvm::cl::init("symbols")};
+      llvm::cl::desc("How parameter globals find their data "
+                     "(--quantx-parameter-bind-function)"),
+      llvm::cl::init(ParameterBinding::Symbols),
+      llvm::cl::values(
+          clEnumValN(ParameterBinding::Symbols, "symbols",
+                     "external symbols quantx.param:<key> that the JIT binds"),
+          clEnumValN(ParameterBinding::Function, "function",
+                     "export quantx_bind_parameters (ahead-of-time builds)"))};
 };
+
+/// Why `options` are invalid (one line naming the option), or "" if they
+/// are valid. The registered pipeline reports it as a pipeline parse error.
+std::string verifyCPUPipelineOptions(const CPUPipelineOptions &options);
+
+/// The --quantx-matmul-kernels options that the CPU pipeline runs with:
+/// vector width and x86 intrinsics from `cpu-features`, the `kernel-*`
+/// options forwarded. Expects verified options.
+QuantXMatmulKernelsOptions getMatmulKernelsOptions(const CPUPipelineOptions &options);
 
 /// Adds the reference lowering of quantx, cleanup, elementwise-to-linalg,
 /// one-shot bufferization (identity layouts at function boundaries) and the
@@ -185,10 +226,9 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
 /// GPU pipelines.
 void addReferenceLoweringAndBufferization(OpPassManager &pm);
 
-/// Marks every public function with `llvm.emit_c_interface`.
-std::unique_ptr<Pass> createQuantXEmitCInterfacePass();
-
-/// Options of the `quantx-gpu-pipeline`.
+/// Options of the `quantx-gpu-pipeline`. The kernel options forward to the
+/// option of the same name of --quantx-gpu-matmul-kernels, with the same
+/// defaults. verifyGPUPipelineOptions checks them.
 struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
   PassOptions::Option<std::string> chip{
       *this, "chip",
@@ -199,11 +239,12 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       llvm::cl::desc("NVPTX features (the PTX ISA version; FP8 mma.sync "
                      "needs +ptx84)"),
       llvm::cl::init("+ptx84")};
-  PassOptions::Option<std::string> format{
-      *this, "format",
-      llvm::cl::desc("Kernel format: bin (cubin from ptxas), isa (PTX text), "
-                     "fatbin"),
-      llvm::cl::init("bin")};
+  PassOptions::Option<GPUKernelFormat> format{
+      *this, "format", llvm::cl::desc("Kernel format"),
+      llvm::cl::init(GPUKernelFormat::Bin),
+      llvm::cl::values(clEnumValN(GPUKernelFormat::Bin, "bin", "cubin from ptxas"),
+                       clEnumValN(GPUKernelFormat::Isa, "isa", "PTX text"),
+                       clEnumValN(GPUKernelFormat::Fatbin, "fatbin", "fat binary"))};
   PassOptions::Option<std::string> cudaPath{
       *this, "cuda-path",
       llvm::cl::desc("CUDA toolkit for ptxas and libdevice (empty: "
@@ -225,7 +266,7 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
                      "matmuls on chips without such tensor cores are errors"),
       llvm::cl::init(true)};
   PassOptions::Option<int64_t> warps{
-      *this, "warps", llvm::cl::desc("Warps per block of the GEMV kernels"),
+      *this, "warps", llvm::cl::desc("Warps per block of the kernels"),
       llvm::cl::init(4)};
   PassOptions::Option<int64_t> rows{
       *this, "rows", llvm::cl::desc("Input rows per block of the GEMV kernels"),
@@ -238,23 +279,48 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       *this, "sm-count",
       llvm::cl::desc("Streaming multiprocessors of the target GPU"),
       llvm::cl::init(132)};
+  PassOptions::Option<int64_t> mmaMinM{
+      *this, "mma-min-m",
+      llvm::cl::desc("Static M from which weight-only matmuls use tensor cores"),
+      llvm::cl::init(17)};
+  PassOptions::Option<int64_t> mmaMTiles{
+      *this, "mma-m-tiles", llvm::cl::desc("16-row mma tiles per warp"),
+      llvm::cl::init(2)};
+  PassOptions::Option<int64_t> mmaNTiles{
+      *this, "mma-n-tiles", llvm::cl::desc("8-column mma tiles per warp"),
+      llvm::cl::init(4)};
+  PassOptions::Option<bool> mmaStageA{
+      *this, "mma-stage-a",
+      llvm::cl::desc("Stage the tensor-core kernels' activations in shared "
+                     "memory with cp.async"),
+      llvm::cl::init(true)};
 };
+
+/// Why `options` are invalid (one line naming the option), or "" if they
+/// are valid.
+std::string verifyGPUPipelineOptions(const GPUPipelineOptions &options);
+
+/// The --quantx-gpu-matmul-kernels options the GPU pipeline forwards.
+QuantXGPUMatmulKernelsOptions getGPUMatmulKernelsOptions(const GPUPipelineOptions &options);
 
 /// Builds the GPU pipeline: the reference lowering, bufferization, parallel
 /// loops mapped to GPU blocks/threads, kernel outlining, and upstream's
 /// gpu-lower-to-nvvm-pipeline (NVVM -> PTX -> cubin with ptxas, host code
-/// calling the mgpu* runtime in the LLVM dialect).
-void buildQuantXGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &options);
+/// calling the mgpu* runtime in the LLVM dialect). Fails, adding nothing,
+/// if verifyGPUPipelineOptions rejects `options`.
+LogicalResult buildQuantXGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &options);
 
 /// Builds the pipeline that takes quantx + linalg + tensor + arith + func to
 /// the LLVM dialect for execution on the host CPU (mlir-runner or an object
 /// file). Plain float modules go through it unchanged apart from lowering.
-void buildQuantXCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
+/// Fails, adding nothing, if verifyCPUPipelineOptions rejects `options`.
+LogicalResult buildQuantXCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
 
 #define GEN_PASS_REGISTRATION
 #include "QuantOpt/Conversion/Passes.h.inc"
 
-/// Registers the passes above and the named pipelines.
+/// Registers the passes above and the named pipelines
+/// (lib/Conversion/Pipelines/Registration.cpp).
 void registerQuantOptPasses();
 
 } // namespace quantx

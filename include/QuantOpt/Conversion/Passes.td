@@ -85,14 +85,19 @@ def QuantXMatmulKernels : Pass<"quantx-matmul-kernels", "::mlir::ModuleOp"> {
     accumulator, which gives the float baseline the same code structure.
     Anything else is left for the reference lowering.
 
-    Example: `quant-opt --quantx-matmul-kernels="vector-width=8 rows=4"`.
+    The defaults are the portable choice (8 lanes, no x86 intrinsics);
+    `--quantx-cpu-pipeline` picks the vector width and `x86-permute` from
+    its `cpu-features` and forwards its `kernel-*` options.
+
+    Example: `quant-opt --quantx-matmul-kernels="vector-width=16 rows=4"`.
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", "8",
            "f32 lanes per vector (8 for AVX2, 16 for AVX-512)">,
-    Option<"rows", "rows", "int64_t", "4",
-           "Weight rows (output channels) per tile">,
-    Option<"mRows", "m-rows", "int64_t", "2",
+    Option<"rows", "rows", "int64_t", "0",
+           "Weight rows (output channels) per tile (0: 2 for vectors of up "
+           "to 8 lanes, 4 for 16 or more)">,
+    Option<"mRows", "m-rows", "int64_t", "4",
            "Input rows sharing each decoded weight vector (1: none)">,
     Option<"panelMinM", "panel-min-m", "int64_t", "16",
            "From this many input rows on, weight-only kernels decode each "
@@ -458,9 +463,82 @@ def QuantXParameterBindFunction
     the CPU pipeline runs it with its `parameter-binding` option.
   }];
   let options = [
-    Option<"mode", "mode", "std::string", "\"function\"",
-           "function (export quantx_bind_parameters) or symbols (leave the "
-           "external symbols for the JIT)">
+    Option<"mode", "mode", "::mlir::quantx::ParameterBinding",
+           "::mlir::quantx::ParameterBinding::Function",
+           "How parameters are bound",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::quantx::ParameterBinding::Function, "function",
+                        "export quantx_bind_parameters"),
+             clEnumValN(::mlir::quantx::ParameterBinding::Symbols, "symbols",
+                        "leave the external symbols for the JIT"))}]>
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def QuantXEmitCInterface : Pass<"quantx-emit-c-interface", "::mlir::ModuleOp"> {
+  let summary = "Mark every public function with llvm.emit_c_interface";
+  let description = [{
+    Adds the unit attribute `llvm.emit_c_interface` to every public function
+    with a body, so that the conversion to LLVM also emits
+    `_mlir_ciface_<name>` wrappers taking memref descriptors by pointer,
+    which C and C++ harnesses call. The CPU and GPU pipelines run it with
+    their `emit-c-interface` option.
+  }];
+}
+
+def QuantXInlineScalarResources
+    : Pass<"quantx-inline-scalar-resources", "::mlir::ModuleOp"> {
+  let summary = "Give rank-0 dense_resource constants an inline dense value";
+  let description = [{
+    MLIR 22's lowering of memref globals to LLVM fails on rank-0
+    `dense_resource` constants; this pass replaces each such constant's
+    value by the equivalent one-element `dense` attribute (nothing is
+    lost). The CPU pipeline runs it first.
+  }];
+}
+
+def QuantXLinalgToLoopsBySize
+    : Pass<"quantx-linalg-to-loops-by-size", "::mlir::func::FuncOp"> {
+  let summary = "Lower linalg ops on buffers to parallel loops if large, "
+                "sequential loops if small";
+  let description = [{
+    Like `convert-linalg-to-parallel-loops`, but only for ops with at least
+    `min-iterations` iterations in their iteration space (or a dynamic
+    size); smaller ops become sequential `scf.for` loops, as
+    `convert-linalg-to-loops` would produce. With OpenMP, each parallel
+    loop forks and joins the threads: for the hundreds of tiny
+    elementwise ops of a decode step that costs more than it saves. The
+    CPU pipeline runs it with `openmp=true`.
+  }];
+  let options = [
+    Option<"minIterations", "min-iterations", "int64_t", "65536",
+           "Iterations from which an op becomes parallel loops">
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
+def QuantXX86Intrinsics : Pass<"quantx-x86-intrinsics", "::mlir::ModuleOp"> {
+  let summary = "Turn the CPU kernels' table lookups and pair products into "
+                "x86 intrinsics";
+  let description = [{
+    Runs after bufferization and deallocation (the intrinsic calls declare
+    no memory effects). With `table-lookups`, unmasked `vector.gather`
+    lookups of a constant 16-entry f32 table (the kernels' NF4 code book)
+    become `vpermps` (8 lanes: AVX2, 16 lanes: AVX-512F). With
+    `pair-products`, the integer kernels' 16-bit pair products (even lanes
+    times even lanes plus odd times odd, summed into i32) become `vpmaddwd`
+    (8 lanes: AVX2, 16 lanes: AVX-512BW). The CPU pipeline enables each
+    when `cpu-features` has the instructions.
+  }];
+  let options = [
+    Option<"tableLookups", "table-lookups", "bool", "true",
+           "Rewrite NF4 table lookups to vpermps">,
+    Option<"pairProducts", "pair-products", "bool", "true",
+           "Rewrite 16-bit pair products to vpmaddwd">
   ];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }

@@ -457,8 +457,9 @@ Value ceilDiv(OpBuilder &b, Location loc, Value v, int64_t d) {
 }
 
 struct WeightOnlyMatmulToGemv : OpRewritePattern<MatmulOp> {
-  WeightOnlyMatmulToGemv(MLIRContext *ctx, const GPUMatmulKernelOptions &options)
-      : OpRewritePattern(ctx), options(options) {}
+  WeightOnlyMatmulToGemv(MLIRContext *ctx, const QuantXGPUMatmulKernelsOptions &options)
+      : OpRewritePattern(ctx), options(options),
+        smVersion(parseNVIDIAChip(options.chip).value_or(0)) {}
 
   LogicalResult matchAndRewrite(MatmulOp op, PatternRewriter &rewriter) const override {
     if (op.getKind() != MatmulOp::Kind::WeightOnly || !op.getRhsScale())
@@ -577,50 +578,27 @@ struct WeightOnlyMatmulToGemv : OpRewritePattern<MatmulOp> {
     return s;
   }
 
-  GPUMatmulKernelOptions options;
+  QuantXGPUMatmulKernelsOptions options;
+  int64_t smVersion; ///< from options.chip
 };
-
-/// 80 for "sm_80", 90 for "sm_90a"; nullopt outside sm_70 to sm_90a.
-std::optional<int64_t> parseChip(StringRef chip) {
-  int64_t v = 0;
-  if (!chip.consume_front("sm_"))
-    return std::nullopt;
-  chip.consume_back("a");
-  if (chip.getAsInteger(10, v) || v < 70 || v > 90)
-    return std::nullopt;
-  return v;
-}
 
 struct QuantXGPUMatmulKernelsPass
     : quantx::impl::QuantXGPUMatmulKernelsBase<QuantXGPUMatmulKernelsPass> {
   using Base::Base;
 
+  /// The pass's options as the struct that the patterns take.
+  QuantXGPUMatmulKernelsOptions getOptions() const {
+    return {warps, rows, splitK, smCount, chip, tensorCores, mmaMinM, mmaMTiles, mmaNTiles, mmaStageA};
+  }
+
+  LogicalResult initialize(MLIRContext *context) override {
+    if (std::string error = verifyGPUMatmulKernelsOptions(getOptions()); !error.empty())
+      return emitError(UnknownLoc::get(context)) << "quantx-gpu-matmul-kernels: " << error;
+    return success();
+  }
+
   void runOnOperation() override {
-    GPUMatmulKernelOptions options;
-    options.warps = warps;
-    options.rows = rows;
-    options.splitK = splitK;
-    options.smCount = smCount;
-    options.tensorCores = tensorCores;
-    options.mmaMinM = mmaMinM;
-    options.mmaMTiles = mmaMTiles;
-    options.mmaNTiles = mmaNTiles;
-    options.mmaStageA = mmaStageA;
-    std::optional<int64_t> version = parseChip(chip);
-    if (!version) {
-      getOperation().emitError() << "quantx-gpu-matmul-kernels: unsupported chip '" << chip
-                                 << "'; expected sm_70 to sm_90a";
-      return signalPassFailure();
-    }
-    options.smVersion = *version;
-    if (warps < 1 || warps > 32 || rows < 1 || rows > 16 || splitK < 0 || smCount < 1 ||
-        mmaMTiles < 1 || mmaMTiles > 4 || mmaNTiles < 1 || mmaNTiles > 8 || mmaMinM < 1) {
-      getOperation().emitError()
-          << "quantx-gpu-matmul-kernels: warps must be in [1, 32], rows in "
-             "[1, 16], split-k >= 0, sm-count >= 1, mma-m-tiles in [1, 4], "
-             "mma-n-tiles in [1, 8] and mma-min-m >= 1";
-      return signalPassFailure();
-    }
+    int64_t smVersion = *parseNVIDIAChip(chip);
     // Tensor cores the target lacks: integer mma.sync from sm_80, FP8 from
     // sm_89.
     bool unsupported = false;
@@ -629,10 +607,10 @@ struct QuantXGPUMatmulKernelsPass
         int64_t needed = op.getKind() == MatmulOp::Kind::Integer  ? 80
                          : op.getKind() == MatmulOp::Kind::Float8 ? 89
                                                                    : 0;
-        if (options.smVersion >= needed)
+        if (smVersion >= needed)
           return;
         op.emitOpError() << (needed == 80 ? "int8" : "FP8") << " tensor-core matmul needs sm_"
-                         << needed << " or newer, the target is sm_" << options.smVersion
+                         << needed << " or newer, the target is sm_" << smVersion
                          << "; compile with tensor-cores=false for CUDA-core code";
         unsupported = true;
       });
@@ -641,7 +619,7 @@ struct QuantXGPUMatmulKernelsPass
     int64_t before = 0;
     getOperation().walk([&](MatmulOp) { ++before; });
     RewritePatternSet patterns(&getContext());
-    populateGPUMatmulKernelPatterns(patterns, options);
+    populateGPUMatmulKernelPatterns(patterns, getOptions());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     int64_t after = 0;
@@ -1095,7 +1073,7 @@ Value launchMma(PatternRewriter &rewriter, MatmulOp op, const MmaSpec &spec,
 
 /// The largest (warps, n tiles) not above the options' whose block width
 /// divides N; false if N is not a multiple of 8.
-bool fitTiles(MmaSpec &spec, const GPUMatmulKernelOptions &options) {
+bool fitTiles(MmaSpec &spec, const QuantXGPUMatmulKernelsOptions &options) {
   spec.mTiles = options.mmaMTiles;
   for (int64_t w = options.warps; w >= 1; w /= 2)
     for (int64_t nt = options.mmaNTiles; nt >= 1; nt /= 2)
@@ -1114,11 +1092,12 @@ bool fitTiles(MmaSpec &spec, const GPUMatmulKernelOptions &options) {
 /// the f32 sums (per K block for groups), so the products are exact and
 /// only the summation order differs from the reference lowering.
 struct WeightOnlyMatmulToMma : OpRewritePattern<MatmulOp> {
-  WeightOnlyMatmulToMma(MLIRContext *ctx, const GPUMatmulKernelOptions &options)
-      : OpRewritePattern(ctx, /*benefit=*/2), options(options) {}
+  WeightOnlyMatmulToMma(MLIRContext *ctx, const QuantXGPUMatmulKernelsOptions &options)
+      : OpRewritePattern(ctx, /*benefit=*/2), options(options),
+        smVersion(parseNVIDIAChip(options.chip).value_or(0)) {}
 
   LogicalResult matchAndRewrite(MatmulOp op, PatternRewriter &rewriter) const override {
-    if (!options.tensorCores || options.smVersion < 80)
+    if (!options.tensorCores || smVersion < 80)
       return rewriter.notifyMatchFailure(op, "tensor cores off or before sm_80");
     if (op.getKind() != MatmulOp::Kind::WeightOnly || !op.getRhsScale())
       return rewriter.notifyMatchFailure(op, "not a weight-only matmul with scales");
@@ -1163,7 +1142,8 @@ struct WeightOnlyMatmulToMma : OpRewritePattern<MatmulOp> {
     return success();
   }
 
-  GPUMatmulKernelOptions options;
+  QuantXGPUMatmulKernelsOptions options;
+  int64_t smVersion; ///< from options.chip
 };
 
 /// Integer (W8A8, 8-bit codes) and FP8 x FP8 quantx.matmul: the raw
@@ -1174,13 +1154,14 @@ struct WeightOnlyMatmulToMma : OpRewritePattern<MatmulOp> {
 /// requantization). Chips without these tensor cores are diagnosed by the
 /// pass before the patterns run.
 struct RawCodesMatmulToMma : OpRewritePattern<MatmulOp> {
-  RawCodesMatmulToMma(MLIRContext *ctx, const GPUMatmulKernelOptions &options)
-      : OpRewritePattern(ctx, /*benefit=*/2), options(options) {}
+  RawCodesMatmulToMma(MLIRContext *ctx, const QuantXGPUMatmulKernelsOptions &options)
+      : OpRewritePattern(ctx, /*benefit=*/2), options(options),
+        smVersion(parseNVIDIAChip(options.chip).value_or(0)) {}
 
   LogicalResult matchAndRewrite(MatmulOp op, PatternRewriter &rewriter) const override {
     bool isInt = op.getKind() == MatmulOp::Kind::Integer;
     if (!options.tensorCores || (!isInt && op.getKind() != MatmulOp::Kind::Float8) ||
-        options.smVersion < (isInt ? 80 : 89))
+        smVersion < (isInt ? 80 : 89))
       return rewriter.notifyMatchFailure(op, "no integer/FP8 tensor-core matmul");
     SchemeAttr scheme = op.getRhsScheme(), lhsScheme = op.getLhsSchemeAttr();
     auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
@@ -1208,41 +1189,45 @@ struct RawCodesMatmulToMma : OpRewritePattern<MatmulOp> {
     return success();
   }
 
-  GPUMatmulKernelOptions options;
+  QuantXGPUMatmulKernelsOptions options;
+  int64_t smVersion; ///< from options.chip
 };
 
 } // namespace
 
-namespace {
-/// gpu.launch_func reads and writes its memref (after gpu-to-llvm: pointer)
-/// operands and may write device globals; nothing else of the host. Declaring so lets ownership-based buffer deallocation place
-/// deallocations after launches: a launch without async tokens completes
-/// before the next host operation.
-struct LaunchFuncMemoryEffects
-    : MemoryEffectOpInterface::ExternalModel<LaunchFuncMemoryEffects, gpu::LaunchFuncOp> {
-  void getEffects(Operation *op,
-                  SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
-                      &effects) const {
-    for (OpOperand &operand : cast<gpu::LaunchFuncOp>(op).getKernelOperandsMutable()) {
-      if (!isa<BaseMemRefType, LLVM::LLVMPointerType>(operand.get().getType()))
-        continue;
-      effects.emplace_back(MemoryEffects::Read::get(), &operand);
-      effects.emplace_back(MemoryEffects::Write::get(), &operand);
-    }
-    // A launch is never dead: its kernel may also write device globals.
-    effects.emplace_back(MemoryEffects::Write::get());
-  }
-};
-} // namespace
+std::optional<int64_t> mlir::quantx::parseNVIDIAChip(StringRef chip) {
+  int64_t v = 0;
+  if (!chip.consume_front("sm_"))
+    return std::nullopt;
+  chip.consume_back("a");
+  if (chip.getAsInteger(10, v) || v < 70 || v > 90)
+    return std::nullopt;
+  return v;
+}
 
-void mlir::quantx::registerGPULaunchMemoryEffects(DialectRegistry &registry) {
-  registry.addExtension(+[](MLIRContext *ctx, gpu::GPUDialect *) {
-    gpu::LaunchFuncOp::attachInterface<LaunchFuncMemoryEffects>(*ctx);
-  });
+std::string
+mlir::quantx::verifyGPUMatmulKernelsOptions(const QuantXGPUMatmulKernelsOptions &options) {
+  if (!parseNVIDIAChip(options.chip))
+    return "unsupported chip '" + options.chip + "'; expected sm_70 to sm_90a (e.g. sm_80, sm_89, sm_90)";
+  auto range = [](StringRef name, int64_t v, int64_t lo, int64_t hi) -> std::string {
+    if (v >= lo && v <= hi)
+      return "";
+    std::string bound = hi == INT64_MAX ? ">= " + std::to_string(lo)
+                                        : "in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+    return (name + " must be " + bound + ", got " + std::to_string(v)).str();
+  };
+  for (std::string error :
+       {range("warps", options.warps, 1, 32), range("rows", options.rows, 1, 16),
+        range("split-k", options.splitK, 0, INT64_MAX), range("sm-count", options.smCount, 1, INT64_MAX),
+        range("mma-min-m", options.mmaMinM, 1, INT64_MAX), range("mma-m-tiles", options.mmaMTiles, 1, 4),
+        range("mma-n-tiles", options.mmaNTiles, 1, 8)})
+    if (!error.empty())
+      return error;
+  return "";
 }
 
 void mlir::quantx::populateGPUMatmulKernelPatterns(RewritePatternSet &patterns,
-                                                   const GPUMatmulKernelOptions &options) {
+                                                   const QuantXGPUMatmulKernelsOptions &options) {
   patterns.add<WeightOnlyMatmulToGemv, WeightOnlyMatmulToMma, RawCodesMatmulToMma>(
       patterns.getContext(), options);
 }

@@ -716,7 +716,7 @@ void replaceWithKernelCall(PatternRewriter &rewriter, Operation *op,
 
 /// The options' share of a kernel spec for an N x K weight: tiling, vector
 /// width, one group spanning K, no scales; callers refine it.
-KernelSpec baseSpec(const MatmulKernelOptions &options, int64_t n, int64_t k) {
+KernelSpec baseSpec(const QuantXMatmulKernelsOptions &options, int64_t n, int64_t k) {
   KernelSpec spec;
   spec.n = n;
   spec.k = k;
@@ -724,7 +724,7 @@ KernelSpec baseSpec(const MatmulKernelOptions &options, int64_t n, int64_t k) {
   spec.scaleKind = KernelSpec::ScaleKind::None;
   spec.vl = options.vectorWidth;
   spec.parallel = options.parallel;
-  spec.rows = options.rows;
+  spec.rows = resolvedKernelRows(options);
   while (spec.rows > 1 && n % spec.rows != 0)
     spec.rows /= 2;
   spec.mRows = options.mRows;
@@ -735,7 +735,7 @@ KernelSpec baseSpec(const MatmulKernelOptions &options, int64_t n, int64_t k) {
 bool isFloatElt(Type t) { return t.isF32() || t.isF16() || t.isBF16(); }
 
 struct QuantizedMatmulToKernel : OpRewritePattern<MatmulOp> {
-  QuantizedMatmulToKernel(MLIRContext *ctx, const MatmulKernelOptions &options)
+  QuantizedMatmulToKernel(MLIRContext *ctx, const QuantXMatmulKernelsOptions &options)
       : OpRewritePattern(ctx), options(options) {}
 
   LogicalResult matchAndRewrite(MatmulOp op,
@@ -790,7 +790,7 @@ struct QuantizedMatmulToKernel : OpRewritePattern<MatmulOp> {
     return success();
   }
 
-  MatmulKernelOptions options;
+  QuantXMatmulKernelsOptions options;
 };
 
 /// Integer (W8A8) quantx.matmul with 8-bit codes: the exact i32
@@ -798,7 +798,7 @@ struct QuantizedMatmulToKernel : OpRewritePattern<MatmulOp> {
 /// epilogue (zero-point corrections, bias, scales, requantization), so
 /// results are bit-identical to --quantx-lower-to-linalg.
 struct IntegerMatmulToKernel : OpRewritePattern<MatmulOp> {
-  IntegerMatmulToKernel(MLIRContext *ctx, const MatmulKernelOptions &options)
+  IntegerMatmulToKernel(MLIRContext *ctx, const QuantXMatmulKernelsOptions &options)
       : OpRewritePattern(ctx), options(options) {}
 
   LogicalResult matchAndRewrite(MatmulOp op,
@@ -825,7 +825,7 @@ struct IntegerMatmulToKernel : OpRewritePattern<MatmulOp> {
     return success();
   }
 
-  MatmulKernelOptions options;
+  QuantXMatmulKernelsOptions options;
 };
 
 /// FP8 x FP8 quantx.matmul: the input codes are decoded to f32 once (an
@@ -836,7 +836,7 @@ struct IntegerMatmulToKernel : OpRewritePattern<MatmulOp> {
 /// a normal f32 for any FP8 operands, and the sum is multiplied by 2^60 at
 /// the end: the same roundings as on the unscaled values.
 struct Float8MatmulToKernel : OpRewritePattern<MatmulOp> {
-  Float8MatmulToKernel(MLIRContext *ctx, const MatmulKernelOptions &options)
+  Float8MatmulToKernel(MLIRContext *ctx, const QuantXMatmulKernelsOptions &options)
       : OpRewritePattern(ctx), options(options) {}
 
   LogicalResult matchAndRewrite(MatmulOp op,
@@ -898,13 +898,13 @@ struct Float8MatmulToKernel : OpRewritePattern<MatmulOp> {
     return success();
   }
 
-  MatmulKernelOptions options;
+  QuantXMatmulKernelsOptions options;
 };
 
 /// f32 matmuls with the weight in N x K (Linear) layout and a zero-filled
 /// accumulator: the float baseline, with the same kernel structure.
 struct FloatMatmulToKernel : OpInterfaceRewritePattern<linalg::LinalgOp> {
-  FloatMatmulToKernel(MLIRContext *ctx, const MatmulKernelOptions &options)
+  FloatMatmulToKernel(MLIRContext *ctx, const QuantXMatmulKernelsOptions &options)
       : OpInterfaceRewritePattern(ctx), options(options) {}
 
   LogicalResult matchAndRewrite(linalg::LinalgOp op,
@@ -956,29 +956,25 @@ struct FloatMatmulToKernel : OpInterfaceRewritePattern<linalg::LinalgOp> {
     return success();
   }
 
-  MatmulKernelOptions options;
+  QuantXMatmulKernelsOptions options;
 };
 
 struct QuantXMatmulKernelsPass
     : quantx::impl::QuantXMatmulKernelsBase<QuantXMatmulKernelsPass> {
   using Base::Base;
 
+  /// The pass's options as the struct that the patterns take.
+  QuantXMatmulKernelsOptions getOptions() const {
+    return {vectorWidth, rows, mRows, panelMinM, x86Permute, parallel, includeFloat};
+  }
+
+  LogicalResult initialize(MLIRContext *context) override {
+    if (std::string error = verifyMatmulKernelsOptions(getOptions()); !error.empty())
+      return emitError(UnknownLoc::get(context)) << "quantx-matmul-kernels: " << error;
+    return success();
+  }
+
   void runOnOperation() override {
-    MatmulKernelOptions options;
-    options.vectorWidth = vectorWidth;
-    options.rows = rows;
-    options.parallel = parallel;
-    options.includeFloat = includeFloat;
-    options.mRows = mRows;
-    options.x86Permute = x86Permute;
-    options.panelMinM = panelMinM;
-    if (vectorWidth < 2 || (vectorWidth & (vectorWidth - 1)) || rows < 1 ||
-        mRows < 1) {
-      getOperation().emitError()
-          << "quantx-matmul-kernels: vector-width must be a power of two >= 2, "
-             "rows and m-rows >= 1";
-      return signalPassFailure();
-    }
     auto countKernels = [&] {
       int64_t c = 0;
       for (auto f : getOperation().getOps<func::FuncOp>())
@@ -988,7 +984,7 @@ struct QuantXMatmulKernelsPass
     int64_t kernelsBefore = countKernels();
     int64_t calls = 0;
     RewritePatternSet patterns(&getContext());
-    populateMatmulKernelPatterns(patterns, options);
+    populateMatmulKernelPatterns(patterns, getOptions());
     // Kernels are built outside the rewritten functions; walk the original
     // functions only (kernel bodies contain no tensors to rewrite).
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
@@ -1001,119 +997,28 @@ struct QuantXMatmulKernelsPass
   }
 };
 
-/// vector.gather from a constant 16-entry f32 global at offset 0 with an
-/// all-true mask -> x86 `vpermps`: one 16-entry permute with AVX-512F
-/// (16 lanes), two 8-entry permutes and a select with AVX2 (8 lanes). Run
-/// after bufferization and deallocation (the intrinsic calls have no
-/// declared memory effects).
-struct GatherToX86Permute : OpRewritePattern<vector::GatherOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(vector::GatherOp op,
-                                PatternRewriter &rewriter) const override {
-    auto resultType = dyn_cast<VectorType>(op.getResult().getType());
-    if (!resultType || resultType.getRank() != 1 || !resultType.getElementType().isF32())
-      return rewriter.notifyMatchFailure(op, "not a 1-D f32 gather");
-    int64_t lanes = resultType.getNumElements();
-    if (lanes != 8 && lanes != 16)
-      return rewriter.notifyMatchFailure(op, "not 8 or 16 lanes");
-    auto get = op.getBase().getDefiningOp<memref::GetGlobalOp>();
-    if (!get || op.getOffsets().size() != 1 || !matchPattern(op.getOffsets()[0], m_Zero()) ||
-        !matchPattern(op.getMask(), m_One()))
-      return rewriter.notifyMatchFailure(op, "not an unmasked table lookup");
-    auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(op, get.getNameAttr());
-    auto init = global ? dyn_cast_or_null<DenseFPElementsAttr>(global.getConstantInitValue())
-                       : DenseFPElementsAttr();
-    if (!global || !global.getConstant() || !init || init.getNumElements() != 16)
-      return rewriter.notifyMatchFailure(op, "table is not a constant of 16 entries");
-    auto idxType = dyn_cast<VectorType>(op.getIndices().getType());
-    if (!idxType || !idxType.getElementType().isInteger(32))
-      return rewriter.notifyMatchFailure(op, "indices are not i32");
-    SmallVector<float> table;
-    for (APFloat v : init.getValues<APFloat>())
-      table.push_back(v.convertToFloat());
-    Location loc = op.getLoc();
-    auto tableVector = [&](int64_t first) -> Value {
-      return arith::ConstantOp::create(
-          rewriter, loc, resultType,
-          DenseElementsAttr::get(resultType, ArrayRef(table).slice(first, lanes)));
-    };
-    auto permute = [&](Value tbl) -> Value {
-      StringRef name = lanes == 16 ? "llvm.x86.avx512.permvar.sf.512" : "llvm.x86.avx2.permps";
-      return LLVM::CallIntrinsicOp::create(rewriter, loc, resultType,
-                                           rewriter.getStringAttr(name),
-                                           ValueRange{tbl, op.getIndices()})
-          .getResult(0);
-    };
-    // Indices outside [0, 16) would read outside the table: undefined for
-    // the gather as well, so any result is allowed; the permutes wrap.
-    if (lanes == 16) {
-      rewriter.replaceOp(op, permute(tableVector(0)));
-      return success();
-    }
-    Value seven = arith::ConstantOp::create(
-        rewriter, loc, idxType, DenseElementsAttr::get(idxType, rewriter.getI32IntegerAttr(7)));
-    Value upper = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ugt,
-                                        op.getIndices(), seven);
-    rewriter.replaceOpWithNewOp<arith::SelectOp>(op, upper, permute(tableVector(8)),
-                                                 permute(tableVector(0)));
-    return success();
-  }
-};
-
-/// The integer kernels' pair products,
-///   addi(muli(extsi(even(a)), extsi(even(b))), muli(extsi(odd(a)), extsi(odd(b))))
-/// with a, b vector<16xi16> (or <32xi16>) and even/odd the shuffles of
-/// their even and odd lanes -> x86 `vpmaddwd` (AVX2 / AVX-512BW). LLVM
-/// selects the instruction from this shape itself, but its IR optimizations
-/// (as the JIT runs them) may reshape it first; the intrinsic pins it.
-struct PairProductsToX86MaddWd : OpRewritePattern<arith::AddIOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  /// Matches extsi(shuffle(x, x, mask)) with mask the even (odd = false) or
-  /// odd lanes of a vector<2n x i16>; returns x.
-  static Value matchHalf(Value v, bool odd) {
-    auto ext = v.getDefiningOp<arith::ExtSIOp>();
-    auto shuffle = ext ? ext.getIn().getDefiningOp<vector::ShuffleOp>() : nullptr;
-    if (!shuffle || shuffle.getV1() != shuffle.getV2())
-      return Value();
-    auto srcType = dyn_cast<VectorType>(shuffle.getV1().getType());
-    if (!srcType || !srcType.getElementType().isInteger(16))
-      return Value();
-    ArrayRef<int64_t> mask = shuffle.getMask();
-    if (int64_t(mask.size()) * 2 != srcType.getNumElements())
-      return Value();
-    for (auto [i, m] : llvm::enumerate(mask))
-      if (m != int64_t(2 * i + (odd ? 1 : 0)))
-        return Value();
-    return shuffle.getV1();
-  }
-
-  LogicalResult matchAndRewrite(arith::AddIOp op,
-                                PatternRewriter &rewriter) const override {
-    auto type = dyn_cast<VectorType>(op.getType());
-    if (!type || type.getRank() != 1 || !type.getElementType().isInteger(32) ||
-        (type.getNumElements() != 8 && type.getNumElements() != 16))
-      return rewriter.notifyMatchFailure(op, "not an i32 vector of 8 or 16");
-    auto evenMul = op.getLhs().getDefiningOp<arith::MulIOp>();
-    auto oddMul = op.getRhs().getDefiningOp<arith::MulIOp>();
-    if (!evenMul || !oddMul)
-      return rewriter.notifyMatchFailure(op, "not a sum of two products");
-    Value a = matchHalf(evenMul.getLhs(), false), b = matchHalf(evenMul.getRhs(), false);
-    Value a2 = matchHalf(oddMul.getLhs(), true), b2 = matchHalf(oddMul.getRhs(), true);
-    if (!a || !b || a != a2 || b != b2)
-      return rewriter.notifyMatchFailure(op, "not even/odd pair products");
-    StringRef name = type.getNumElements() == 8 ? "llvm.x86.avx2.pmadd.wd"
-                                                : "llvm.x86.avx512.pmaddw.d.512";
-    rewriter.replaceOp(op, LLVM::CallIntrinsicOp::create(rewriter, op.getLoc(), type,
-                                                         rewriter.getStringAttr(name),
-                                                         ValueRange{a, b})
-                               .getResult(0));
-    return success();
-  }
-};
-
 } // namespace
+
+int64_t mlir::quantx::resolvedKernelRows(const QuantXMatmulKernelsOptions &options) {
+  if (options.rows > 0)
+    return options.rows;
+  // Measured on Zen 3 (AVX2, 16 vector registers): 2 weight rows x 4 input
+  // rows of accumulators; twice the rows with 32 registers (AVX-512).
+  return options.vectorWidth >= 16 ? 4 : 2;
+}
+
+std::string mlir::quantx::verifyMatmulKernelsOptions(const QuantXMatmulKernelsOptions &options) {
+  int64_t width = options.vectorWidth;
+  if (width < 2 || width > 64 || (width & (width - 1)))
+    return "vector-width must be a power of two from 2 to 64, got " + std::to_string(width);
+  if (options.rows < 0)
+    return "rows must be >= 1 (or 0: automatic), got " + std::to_string(options.rows);
+  if (options.mRows < 1)
+    return "m-rows must be >= 1, got " + std::to_string(options.mRows);
+  if (options.panelMinM < 0)
+    return "panel-min-m must be >= 0, got " + std::to_string(options.panelMinM);
+  return "";
+}
 
 Value mlir::quantx::markKernelOperand(bufferization::ToBufferOp op) {
   constexpr StringLiteral kAttr = "quantx.kernel_operand";
@@ -1128,17 +1033,9 @@ Value mlir::quantx::markKernelOperand(bufferization::ToBufferOp op) {
 }
 
 void mlir::quantx::populateMatmulKernelPatterns(RewritePatternSet &patterns,
-                                                const MatmulKernelOptions &options) {
+                                                const QuantXMatmulKernelsOptions &options) {
   patterns.add<QuantizedMatmulToKernel, IntegerMatmulToKernel, Float8MatmulToKernel>(
       patterns.getContext(), options);
   if (options.includeFloat)
     patterns.add<FloatMatmulToKernel>(patterns.getContext(), options);
-}
-
-void mlir::quantx::populateX86TableLookupPatterns(RewritePatternSet &patterns) {
-  patterns.add<GatherToX86Permute>(patterns.getContext());
-}
-
-void mlir::quantx::populateX86PairProductPatterns(RewritePatternSet &patterns) {
-  patterns.add<PairProductsToX86MaddWd>(patterns.getContext());
 }

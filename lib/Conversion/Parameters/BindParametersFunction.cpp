@@ -33,13 +33,8 @@ struct ParameterBindFunctionPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (mode == "symbols")
+    if (mode == ParameterBinding::Symbols)
       return;
-    if (mode != "function") {
-      module.emitError() << "unknown parameter binding '" << mode
-                         << "'; expected symbols or function";
-      return signalPassFailure();
-    }
     MLIRContext *ctx = &getContext();
     auto ptrType = LLVM::LLVMPointerType::get(ctx);
     std::string prefix = getParameterSymbol("");

@@ -31,114 +31,6 @@
 
 using namespace mlir;
 
-namespace {
-/// Marks every public function with llvm.emit_c_interface.
-struct EmitCInterfacePass
-    : PassWrapper<EmitCInterfacePass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(EmitCInterfacePass)
-  StringRef getArgument() const override { return "quantx-emit-c-interface"; }
-  void runOnOperation() override {
-    UnitAttr unit = UnitAttr::get(&getContext());
-    for (auto func : getOperation().getOps<func::FuncOp>())
-      if (func.isPublic() && !func.isExternal())
-        func->setAttr("llvm.emit_c_interface", unit);
-  }
-};
-/// Rank-0 `dense_resource` constants crash MLIR 22's memref-to-LLVM
-/// lowering of globals; give them an inline `dense` value instead (one
-/// element, so nothing is lost).
-struct InlineScalarResourcesPass
-    : PassWrapper<InlineScalarResourcesPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(InlineScalarResourcesPass)
-  StringRef getArgument() const override {
-    return "quantx-inline-scalar-resources";
-  }
-  void runOnOperation() override {
-    getOperation().walk([](arith::ConstantOp op) {
-      auto attr = dyn_cast<DenseResourceElementsAttr>(op.getValue());
-      if (!attr || attr.getType().getRank() != 0)
-        return;
-      AsmResourceBlob *blob = attr.getRawHandle().getBlob();
-      if (!blob)
-        return;
-      ArrayRef<char> data = blob->getData();
-      size_t bits = attr.getType().getElementTypeBitWidth();
-      if (data.size() * 8 < bits)
-        return;
-      op.setValueAttr(DenseElementsAttr::getFromRawBuffer(
-          attr.getType(), data.take_front((bits + 7) / 8)));
-    });
-  }
-};
-/// Linalg ops on buffers to loops: parallel loops (OpenMP threads) for ops
-/// with at least `minIterations` iterations (or dynamic sizes), sequential
-/// loops for the small ones, whose fork and join would cost more than they
-/// save (a decode step has hundreds of tiny elementwise ops).
-struct LinalgToLoopsBySizePass
-    : PassWrapper<LinalgToLoopsBySizePass, OperationPass<func::FuncOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(LinalgToLoopsBySizePass)
-  explicit LinalgToLoopsBySizePass(int64_t minIterations) : minIterations(minIterations) {}
-  StringRef getArgument() const override { return "quantx-linalg-to-loops-by-size"; }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<scf::SCFDialect, memref::MemRefDialect, affine::AffineDialect>();
-  }
-  void runOnOperation() override {
-    SmallVector<linalg::LinalgOp> ops;
-    getOperation().walk([&](linalg::LinalgOp op) { ops.push_back(op); });
-    IRRewriter rewriter(&getContext());
-    for (linalg::LinalgOp op : ops) {
-      if (!op.hasPureBufferSemantics())
-        continue;
-      SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-      int64_t iterations = 1;
-      bool dynamic = false;
-      for (int64_t r : ranges) {
-        if (ShapedType::isDynamic(r))
-          dynamic = true;
-        else
-          iterations *= r;
-      }
-      rewriter.setInsertionPoint(op);
-      FailureOr<linalg::LinalgLoops> loops =
-          dynamic || iterations >= minIterations ? linalg::linalgOpToParallelLoops(rewriter, op)
-                                                 : linalg::linalgOpToLoops(rewriter, op);
-      if (failed(loops)) {
-        op->emitError() << "cannot lower to loops";
-        return signalPassFailure();
-      }
-      rewriter.eraseOp(op);
-    }
-  }
-  int64_t minIterations;
-};
-
-/// x86 intrinsics for the kernels (table lookups, pair products), after
-/// deallocation: the intrinsic calls declare no memory effects.
-struct X86IntrinsicsPass
-    : PassWrapper<X86IntrinsicsPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(X86IntrinsicsPass)
-  X86IntrinsicsPass(bool lookups, bool pairs) : lookups(lookups), pairs(pairs) {}
-  StringRef getArgument() const override { return "quantx-x86-intrinsics"; }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<LLVM::LLVMDialect>();
-  }
-  void runOnOperation() override {
-    RewritePatternSet patterns(&getContext());
-    if (lookups)
-      quantx::populateX86TableLookupPatterns(patterns);
-    if (pairs)
-      quantx::populateX86PairProductPatterns(patterns);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
-      signalPassFailure();
-  }
-  bool lookups, pairs;
-};
-} // namespace
-
-std::unique_ptr<Pass> mlir::quantx::createQuantXEmitCInterfacePass() {
-  return std::make_unique<EmitCInterfacePass>();
-}
-
 void mlir::quantx::addReferenceLoweringAndBufferization(OpPassManager &pm) {
   pm.addPass(createQuantXLowerParameters());
   pm.addPass(createQuantXLowerToLinalg());
@@ -161,52 +53,109 @@ void mlir::quantx::addReferenceLoweringAndBufferization(OpPassManager &pm) {
   pm.addPass(createConvertBufferizationToMemRefPass());
 }
 
-/// Whether the kernels may use `feature` under the pipeline's cpu-features.
-static bool hasFeature(StringRef cpuFeatures, StringRef feature) {
-  if (cpuFeatures == "host") {
-    llvm::StringMap<bool> host = llvm::sys::getHostCPUFeatures();
-    auto it = host.find(feature);
-    return it != host.end() && it->second;
+FailureOr<quantx::KernelCPUFeatures> mlir::quantx::parseCPUFeatures(StringRef spec,
+                                                                   std::string &error) {
+  KernelCPUFeatures features;
+  if (spec == "none")
+    return features;
+  llvm::StringMap<bool> enabled;
+  if (spec == "host") {
+    enabled = llvm::sys::getHostCPUFeatures();
+  } else {
+    // x86 feature names as LLVM spells them; the kernels use three, the
+    // others are accepted so that a target's full list can be given.
+    static constexpr StringLiteral known[] = {
+        "sse2",       "sse3",       "ssse3",       "sse4.1",     "sse4.2",    "popcnt",
+        "avx",        "avx2",       "fma",         "f16c",       "bmi",       "bmi2",
+        "avx512f",    "avx512bw",   "avx512dq",    "avx512vl",   "avx512cd",  "avx512vnni",
+        "avx512bf16", "avx512fp16", "avx512vbmi",  "avxvnni",    "amx-tile",  "amx-int8",
+        "amx-bf16",   "amx-fp16"};
+    SmallVector<StringRef> list;
+    spec.split(list, ',', -1, /*KeepEmpty=*/false);
+    if (list.empty()) {
+      error = "cpu-features must be 'host', 'none' or a comma-separated list of x86 features";
+      return failure();
+    }
+    for (StringRef name : list) {
+      name = name.trim();
+      if (!llvm::is_contained(known, name)) {
+        error = ("unknown CPU feature '" + name +
+                 "' in cpu-features (expected 'host', 'none', or x86 features such as "
+                 "avx2, avx512f, avx512bw)")
+                    .str();
+        return failure();
+      }
+      enabled[name] = true;
+    }
   }
-  SmallVector<StringRef> list;
-  cpuFeatures.split(list, ',', -1, false);
-  // avx512f implies avx2 for what the kernels use.
-  return llvm::is_contained(list, feature) ||
-         (feature == "avx2" && llvm::is_contained(list, "avx512f"));
+  auto has = [&](StringRef name) { return enabled.lookup(name); };
+  features.avx512f = has("avx512f");
+  features.avx2 = has("avx2") || features.avx512f;
+  features.avx512bw = has("avx512bw");
+  return features;
 }
 
-void mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
-                                          const CPUPipelineOptions &options) {
+quantx::QuantXMatmulKernelsOptions
+mlir::quantx::getMatmulKernelsOptions(const CPUPipelineOptions &options) {
+  std::string error;
+  KernelCPUFeatures features = parseCPUFeatures(options.cpuFeatures, error).value_or(KernelCPUFeatures());
+  QuantXMatmulKernelsOptions kernels;
+  kernels.vectorWidth = options.vectorWidth > 0 ? int64_t(options.vectorWidth)
+                                                : (features.avx512f ? 16 : 8);
+  kernels.x86Permute = kernels.vectorWidth == 16 ? features.avx512f
+                       : kernels.vectorWidth == 8 ? features.avx2
+                                                  : false;
+  if (options.kernelRows > 0)
+    kernels.rows = options.kernelRows;
+  if (options.kernelMRows > 0)
+    kernels.mRows = options.kernelMRows;
+  if (options.kernelPanelMinM >= 0)
+    kernels.panelMinM = options.kernelPanelMinM;
+  return kernels;
+}
+
+std::string mlir::quantx::verifyCPUPipelineOptions(const CPUPipelineOptions &options) {
+  std::string error;
+  if (failed(parseCPUFeatures(options.cpuFeatures, error)))
+    return error;
+  if (options.vectorWidth < 0 || options.kernelRows < 0 || options.kernelMRows < 0)
+    return "vector-width, kernel-rows and kernel-m-rows must be >= 0 (0: automatic)";
+  if (options.parallelMinIterations < 1)
+    return "parallel-min-iterations must be >= 1";
+  if (options.kernels)
+    if (std::string kernels = verifyMatmulKernelsOptions(getMatmulKernelsOptions(options));
+        !kernels.empty())
+      return kernels;
+  return "";
+}
+
+LogicalResult mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
+                                                   const CPUPipelineOptions &options) {
+  if (!verifyCPUPipelineOptions(options).empty())
+    return failure();
   // Kernels for what has them, the reference lowering for the rest.
-  pm.addPass(std::make_unique<InlineScalarResourcesPass>());
-  bool x86Lookups = false, x86Pairs = false;
+  pm.addPass(createQuantXInlineScalarResources());
+  QuantXX86IntrinsicsOptions intrinsics{/*tableLookups=*/false, /*pairProducts=*/false};
   if (options.kernels) {
-    QuantXMatmulKernelsOptions kernels;
-    bool avx512 = hasFeature(options.cpuFeatures, "avx512f");
-    kernels.vectorWidth = options.vectorWidth > 0 ? int64_t(options.vectorWidth)
-                                                  : (avx512 ? 16 : 8);
-    kernels.x86Permute = kernels.vectorWidth == 16
-                             ? avx512
-                             : hasFeature(options.cpuFeatures, "avx2");
-    x86Lookups = kernels.x86Permute;
-    x86Pairs = kernels.vectorWidth == 16 ? hasFeature(options.cpuFeatures, "avx512bw")
-                                         : hasFeature(options.cpuFeatures, "avx2");
-    // Defaults measured on Zen 3 (AVX2, 16 vector registers): 2 weight rows
-    // x 4 input rows of accumulators; twice the rows with 32 registers.
-    kernels.rows = options.kernelRows > 0 ? int64_t(options.kernelRows)
-                                          : (kernels.vectorWidth >= 16 ? 4 : 2);
-    kernels.mRows = options.kernelMRows > 0 ? int64_t(options.kernelMRows) : 4;
+    QuantXMatmulKernelsOptions kernels = getMatmulKernelsOptions(options);
+    std::string error;
+    KernelCPUFeatures features = *parseCPUFeatures(options.cpuFeatures, error);
+    intrinsics.tableLookups = kernels.x86Permute;
+    intrinsics.pairProducts = kernels.vectorWidth == 16 ? features.avx512bw
+                              : kernels.vectorWidth == 8 ? features.avx2
+                                                         : false;
     pm.addPass(createQuantXMatmulKernels(kernels));
   }
   if (options.emitCInterface)
-    pm.addPass(quantx::createQuantXEmitCInterfacePass());
-  quantx::addReferenceLoweringAndBufferization(pm);
-  if (options.kernels && (x86Lookups || x86Pairs))
-    pm.addPass(std::make_unique<X86IntrinsicsPass>(x86Lookups, x86Pairs));
+    pm.addPass(createQuantXEmitCInterface());
+  addReferenceLoweringAndBufferization(pm);
+  if (intrinsics.tableLookups || intrinsics.pairProducts)
+    pm.addPass(createQuantXX86Intrinsics(intrinsics));
 
   // Loops and scalar code; parallel loops on OpenMP threads if asked.
   if (options.openmp)
-    pm.addNestedPass<func::FuncOp>(std::make_unique<LinalgToLoopsBySizePass>(1 << 16));
+    pm.addNestedPass<func::FuncOp>(createQuantXLinalgToLoopsBySize(
+        QuantXLinalgToLoopsBySizeOptions{options.parallelMinIterations}));
   else
     pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   if (options.openmp) {
@@ -241,19 +190,5 @@ void mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
   binding.mode = options.parameterBinding;
   pm.addPass(createQuantXParameterBindFunction(binding));
   pm.addPass(createCanonicalizerPass());
-}
-
-void mlir::quantx::registerQuantOptPasses() {
-  registerQuantOptConversionPasses();
-  PassPipelineRegistration<CPUPipelineOptions>(
-      "quantx-cpu-pipeline",
-      "Lower quantx + linalg on tensors to the LLVM dialect for the host CPU "
-      "(mlir-runner, or mlir-translate + llc for an object file)",
-      buildQuantXCPUPipeline);
-  PassPipelineRegistration<GPUPipelineOptions>(
-      "quantx-gpu-pipeline",
-      "Lower quantx + linalg on tensors to NVIDIA GPU kernels (gpu.binary with "
-      "cubins made by ptxas; GEMV and mma.sync kernels for quantized matmuls) "
-      "and host code in the LLVM dialect, buffers in GPU memory",
-      buildQuantXGPUPipeline);
+  return success();
 }

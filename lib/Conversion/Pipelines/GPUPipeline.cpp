@@ -22,34 +22,12 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/Regex.h"
 
 #include <cstdlib>
 
 using namespace mlir;
 
 namespace {
-/// Rejects chips the pipeline's PTX version cannot target, with a message
-/// instead of LLVM's fatal error.
-struct CheckGPUChipPass : PassWrapper<CheckGPUChipPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CheckGPUChipPass)
-  explicit CheckGPUChipPass(std::string chip) : chip(std::move(chip)) {}
-  StringRef getArgument() const override { return "quantx-check-gpu-chip"; }
-  void runOnOperation() override {
-    SmallVector<StringRef> match;
-    llvm::Regex re("^sm_([0-9]+)a?$");
-    unsigned version = 0;
-    if (!re.match(chip, &match) || match[1].getAsInteger(10, version) ||
-        version < 70 || version > 90) {
-      getOperation().emitError()
-          << "quantx-gpu-pipeline: unsupported chip '" << chip
-          << "'; expected sm_70 to sm_90a (e.g. sm_80, sm_89, sm_90)";
-      signalPassFailure();
-    }
-  }
-  std::string chip;
-};
-
 /// libdevice of the CUDA toolkit at `cudaPath` (empty: $CUDA_ROOT,
 /// $CUDA_HOME, $CUDA_PATH or /usr/local/cuda), or "" if there is none.
 std::string findLibdevice(StringRef cudaPath) {
@@ -70,23 +48,50 @@ std::string findLibdevice(StringRef cudaPath) {
 }
 } // namespace
 
-void mlir::quantx::buildQuantXGPUPipeline(OpPassManager &pm,
-                                          const GPUPipelineOptions &options) {
-  pm.addPass(std::make_unique<CheckGPUChipPass>(options.chip));
+quantx::QuantXGPUMatmulKernelsOptions
+mlir::quantx::getGPUMatmulKernelsOptions(const GPUPipelineOptions &options) {
+  QuantXGPUMatmulKernelsOptions kernels;
+  kernels.warps = options.warps;
+  kernels.rows = options.rows;
+  kernels.splitK = options.splitK;
+  kernels.smCount = options.smCount;
+  kernels.chip = options.chip;
+  kernels.tensorCores = options.tensorCores;
+  kernels.mmaMinM = options.mmaMinM;
+  kernels.mmaMTiles = options.mmaMTiles;
+  kernels.mmaNTiles = options.mmaNTiles;
+  kernels.mmaStageA = options.mmaStageA;
+  return kernels;
+}
+
+std::string mlir::quantx::verifyGPUPipelineOptions(const GPUPipelineOptions &options) {
+  // The kernel options include the chip, which the whole pipeline targets.
+  return verifyGPUMatmulKernelsOptions(getGPUMatmulKernelsOptions(options));
+}
+
+/// The gpu-module-to-binary format name of `format`.
+static StringRef formatName(quantx::GPUKernelFormat format) {
+  switch (format) {
+  case quantx::GPUKernelFormat::Isa:
+    return "isa";
+  case quantx::GPUKernelFormat::Bin:
+    return "bin";
+  case quantx::GPUKernelFormat::Fatbin:
+    return "fatbin";
+  }
+  llvm_unreachable("unknown GPU kernel format");
+}
+
+LogicalResult mlir::quantx::buildQuantXGPUPipeline(OpPassManager &pm,
+                                                   const GPUPipelineOptions &options) {
+  if (!verifyGPUPipelineOptions(options).empty())
+    return failure();
   if (options.emitCInterface)
-    pm.addPass(createQuantXEmitCInterfacePass());
+    pm.addPass(createQuantXEmitCInterface());
   // The quantx GPU kernels where they apply, then the reference lowering
   // for everything else, bufferized.
-  if (options.kernels) {
-    QuantXGPUMatmulKernelsOptions kernels;
-    kernels.warps = options.warps;
-    kernels.rows = options.rows;
-    kernels.splitK = options.splitK;
-    kernels.smCount = options.smCount;
-    kernels.chip = options.chip;
-    kernels.tensorCores = options.tensorCores;
-    pm.addPass(createQuantXGPUMatmulKernels(kernels));
-  }
+  if (options.kernels)
+    pm.addPass(createQuantXGPUMatmulKernels(getGPUMatmulKernelsOptions(options)));
   addReferenceLoweringAndBufferization(pm);
   // Parallel loops (one GPU thread per output element; reductions stay
   // sequential in each thread), mapped to blocks and threads and outlined.
@@ -105,7 +110,6 @@ void mlir::quantx::buildQuantXGPUPipeline(OpPassManager &pm,
   // from the CUDA toolkit given by `cuda-path` so that kernels calling
   // math functions (__nv_*) link wherever the toolkit is.
   pm.addPass(createConvertNVGPUToNVVMPass());
-  pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createConvertVectorToSCFPass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertNVVMToLLVMPass());
@@ -133,11 +137,12 @@ void mlir::quantx::buildQuantXGPUPipeline(OpPassManager &pm,
   // Host code and the binaries.
   pm.addPass(createGpuToLLVMConversionPass());
   GpuModuleToBinaryPassOptions binary;
-  binary.compilationTarget = options.format;
+  binary.compilationTarget = formatName(options.format).str();
   binary.toolkitPath = options.cudaPath;
   pm.addPass(createGpuModuleToBinaryPass(binary));
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  return success();
 }

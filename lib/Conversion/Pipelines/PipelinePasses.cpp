@@ -1,0 +1,95 @@
+//===- PipelinePasses.cpp - small passes of the CPU and GPU pipelines -----===//
+//
+// --quantx-emit-c-interface, --quantx-inline-scalar-resources and
+// --quantx-linalg-to-loops-by-size: steps of the pipelines that upstream
+// MLIR has no pass for.
+//
+//===----------------------------------------------------------------------===//
+
+#include "QuantOpt/Conversion/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+namespace mlir::quantx {
+#define GEN_PASS_DEF_QUANTXEMITCINTERFACE
+#define GEN_PASS_DEF_QUANTXINLINESCALARRESOURCES
+#define GEN_PASS_DEF_QUANTXLINALGTOLOOPSBYSIZE
+#include "QuantOpt/Conversion/Passes.h.inc"
+} // namespace mlir::quantx
+
+using namespace mlir;
+
+namespace {
+struct EmitCInterfacePass
+    : quantx::impl::QuantXEmitCInterfaceBase<EmitCInterfacePass> {
+  void runOnOperation() override {
+    UnitAttr unit = UnitAttr::get(&getContext());
+    for (auto func : getOperation().getOps<func::FuncOp>())
+      if (func.isPublic() && !func.isExternal())
+        func->setAttr("llvm.emit_c_interface", unit);
+  }
+};
+
+struct InlineScalarResourcesPass
+    : quantx::impl::QuantXInlineScalarResourcesBase<InlineScalarResourcesPass> {
+  void runOnOperation() override {
+    getOperation().walk([](arith::ConstantOp op) {
+      auto attr = dyn_cast<DenseResourceElementsAttr>(op.getValue());
+      if (!attr || attr.getType().getRank() != 0)
+        return;
+      AsmResourceBlob *blob = attr.getRawHandle().getBlob();
+      if (!blob)
+        return;
+      ArrayRef<char> data = blob->getData();
+      size_t bits = attr.getType().getElementTypeBitWidth();
+      if (data.size() * 8 < bits)
+        return;
+      op.setValueAttr(DenseElementsAttr::getFromRawBuffer(
+          attr.getType(), data.take_front((bits + 7) / 8)));
+    });
+  }
+};
+
+/// The number of iterations of `op`'s loops, or nullopt if one is dynamic.
+std::optional<int64_t> staticIterations(linalg::LinalgOp op) {
+  int64_t iterations = 1;
+  for (int64_t r : op.getStaticLoopRanges()) {
+    if (ShapedType::isDynamic(r))
+      return std::nullopt;
+    iterations *= r;
+  }
+  return iterations;
+}
+
+struct LinalgToLoopsBySizePass
+    : quantx::impl::QuantXLinalgToLoopsBySizeBase<LinalgToLoopsBySizePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<linalg::LinalgOp> ops;
+    getOperation().walk([&](linalg::LinalgOp op) { ops.push_back(op); });
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : ops) {
+      if (!op.hasPureBufferSemantics())
+        continue;
+      std::optional<int64_t> iterations = staticIterations(op);
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::LinalgLoops> loops =
+          !iterations || *iterations >= minIterations ? linalg::linalgOpToParallelLoops(rewriter, op)
+                                                      : linalg::linalgOpToLoops(rewriter, op);
+      if (failed(loops)) {
+        op->emitError() << "cannot lower to loops";
+        return signalPassFailure();
+      }
+      rewriter.eraseOp(op);
+    }
+  }
+};
+} // namespace
