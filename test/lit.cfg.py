@@ -34,7 +34,7 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.quant_opt_tools_dir, config.llvm_tools_dir]
-tools = ["quant-opt", "quant-run", "quant-calibrate", "quant-params", "quant-generate", "mlir-opt", "mlir-runner", "mlir-translate", "llc", "clang", "not", "FileCheck", "count"]
+tools = ["quant-opt", "quant-run", "quant-numerics-check", "quant-calibrate", "quant-params", "quant-generate", "mlir-opt", "mlir-runner", "mlir-translate", "llc", "clang", "not", "FileCheck", "count"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # PyTorch (Debian's python3-torch) for the tests that compare with it.

@@ -6,7 +6,7 @@
 #include "ParameterScaling.h"
 #include "WeightOnlyTarget.h"
 #include "QuantOpt/Calibration/Statistics.h"
-#include "QuantOpt/Dialect/QuantX/Utils/HostNumerics.h"
+#include "QuantOpt/Dialect/QuantX/Numerics/HostNumerics.h"
 #include "QuantOpt/Transforms/Recipe.h"
 #include "QuantOpt/Transforms/Utils.h"
 

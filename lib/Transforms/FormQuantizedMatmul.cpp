@@ -2,7 +2,7 @@
 
 #include "QuantOpt/Transforms/Passes.h"
 
-#include "QuantOpt/Dialect/QuantX/Utils/HostNumerics.h"
+#include "QuantOpt/Dialect/QuantX/Numerics/HostNumerics.h"
 #include "QuantOpt/Transforms/Utils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -121,23 +121,17 @@ FailureOr<WeightOperands> quantizeConstantWeight(PatternRewriter &rewriter,
       int64_t nIdx = transposed ? j : i, kIdx = transposed ? i : j;
       codes[nIdx * K + kIdx] = c;
     }
-  std::vector<char> bytes;
-  SmallVector<int64_t> storedShape{N, K};
-  if (wScheme.isSubByte()) {
-    storedShape[1] = K / 2;
-    for (int64_t i = 0; i < N; ++i)
-      for (int64_t j = 0; j < K; j += 2)
-        bytes.push_back(char((codes[i * K + j] & 0xF) |
-                             ((codes[i * K + j + 1] & 0xF) << 4)));
-  } else {
-    bytes.assign(codes.begin(), codes.end());
-  }
+  // K is even for 4-bit weights, so rows pack independently.
+  std::vector<uint8_t> bytes = wScheme.isSubByte() ? packNibbles(codes) : codes;
+  SmallVector<int64_t> storedShape{N, wScheme.isSubByte() ? K / 2 : K};
   Type storedElt = wScheme.isSubByte() ? Type(rewriter.getI8Type())
                                        : wScheme.getStorageElementType();
   auto storedType = RankedTensorType::get(storedShape, storedElt);
   WeightOperands w;
   w.packed = arith::ConstantOp::create(
-      rewriter, loc, DenseElementsAttr::getFromRawBuffer(storedType, bytes));
+      rewriter, loc, DenseElementsAttr::getFromRawBuffer(
+                         storedType, ArrayRef<char>(reinterpret_cast<const char *>(bytes.data()),
+                                                    bytes.size())));
   w.scheme = transposed ? transposedScheme(wScheme) : wScheme;
   w.scale = transposed ? transpose2D(rewriter, loc, weightFq.getScale())
                        : weightFq.getScale();

@@ -3,7 +3,7 @@
 #include "QuantOpt/Transforms/Passes.h"
 
 #include "QuantOpt/Calibration/Statistics.h"
-#include "QuantOpt/Dialect/QuantX/Utils/HostNumerics.h"
+#include "QuantOpt/Dialect/QuantX/Numerics/HostNumerics.h"
 #include "QuantOpt/Transforms/Recipe.h"
 #include "QuantOpt/Transforms/Utils.h"
 #include "GPTQSolver.h"

@@ -2,7 +2,7 @@
 
 #include "GPTQSolver.h"
 
-#include "QuantOpt/Dialect/QuantX/Utils/HostNumerics.h"
+#include "QuantOpt/Dialect/QuantX/Numerics/HostNumerics.h"
 #include "QuantOpt/Transforms/Utils.h"
 
 #include "mlir/IR/Threading.h"

@@ -6,7 +6,7 @@
 #include "QuantOpt/Transforms/Recipe.h"
 #include "QuantOpt/Transforms/Utils.h"
 #include "QuantOpt/Params/ParameterGlobals.h"
-#include "QuantOpt/Dialect/QuantX/Utils/HostNumerics.h"
+#include "QuantOpt/Dialect/QuantX/Numerics/HostNumerics.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -2,7 +2,7 @@
 
 #include "ParameterScaling.h"
 
-#include "QuantOpt/Dialect/QuantX/Utils/HostNumerics.h"
+#include "QuantOpt/Dialect/QuantX/Numerics/HostNumerics.h"
 #include "QuantOpt/Params/ParameterGlobals.h"
 #include "QuantOpt/Transforms/Utils.h"
 

@@ -10,7 +10,7 @@
 
 #include "QuantOpt/Transforms/Passes.h"
 
-#include "QuantOpt/Dialect/QuantX/Utils/HostNumerics.h"
+#include "QuantOpt/Dialect/QuantX/Numerics/HostNumerics.h"
 #include "QuantOpt/Params/ParameterGlobals.h"
 #include "QuantOpt/Transforms/Recipe.h"
 #include "QuantOpt/Transforms/Utils.h"
@@ -72,7 +72,7 @@ void encodeWithScales(MLIRContext *ctx, SchemeAttr scheme, ArrayRef<T> w, int64_
       int32_t zp = h.zeroPoints.empty() ? 0 : h.zeroPoints[slot];
       uint8_t c = hostQuantize(scheme, float(w[n * K + k]), h.scales[slot], zp);
       if (packed)
-        h.codes[n * h.codeCols + k / 2] |= uint8_t((c & 0xF) << (4 * (k % 2)));
+        setNibble(MutableArrayRef<uint8_t>(h.codes).slice(n * h.codeCols, h.codeCols), k, c);
       else
         h.codes[n * K + k] = c;
     }

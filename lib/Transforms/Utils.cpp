@@ -12,7 +12,7 @@
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
-#include "QuantOpt/Dialect/QuantX/Utils/HostNumerics.h"
+#include "QuantOpt/Dialect/QuantX/Numerics/HostNumerics.h"
 
 using namespace mlir;
 

@@ -5,7 +5,7 @@
 // rows per block shrink to the static M.
 // CHECK-LABEL: module attributes {gpu.container_module}
 //       CHECK: gpu.module @__quantx_gpu_kernels
-//       CHECK:   gpu.func @[[$K:gemv_i4_n64_k256_g128_s2_w4_r1_sk1_f16_f16_f16]](%{{.*}}: memref<?x256xf16>, %{{.*}}: memref<64x128xi8>, %{{.*}}: memref<64x2xf16>, %{{.*}}: memref<?x64xf16>) kernel attributes {known_block_size = array<i32: 32, 4, 1>}
+//       CHECK:   gpu.func @[[$K:gemv_i4_n64_k256_g128_group_w4_r1_sk1_f16_f16_f16]](%{{.*}}: memref<?x256xf16>, %{{.*}}: memref<64x128xi8>, %{{.*}}: memref<64x2xf16>, %{{.*}}: memref<?x64xf16>) kernel attributes {known_block_size = array<i32: 32, 4, 1>}
 //       CHECK:     scf.for %[[C:.*]] = %{{.*}} to %{{.*}} step %c32
 // One aligned 16-byte load of packed codes per lane and step.
 //       CHECK:       vector.load %{{.*}} {alignment = 16 : i64} : memref<64x128xi8>, vector<16xi8>
@@ -30,11 +30,11 @@
 //   CHECK-NOT: quantx.matmul
 // Forced split-K: a workspace and a second, finishing kernel.
 // OPTS-LABEL: gpu.module @__quantx_gpu_kernels
-//       OPTS: gpu.func @gemv_i4_n64_k256_g128_s2_w2_r1_sk2_f16_f16_f16({{.*}}memref<2x?x64xf32>)
+//       OPTS: gpu.func @gemv_i4_n64_k256_g128_group_w2_r1_sk2_f16_f16_f16({{.*}}memref<2x?x64xf32>)
 //       OPTS: gpu.func @splitk_finish_n64_sk2_f16(%{{.*}}: memref<2x?x64xf32>, %{{.*}}: memref<?x64xf16>)
 // OPTS-LABEL: func.func @w4a16_decode
 //       OPTS: memref.alloc(%{{.*}}) : memref<2x?x64xf32>
-//       OPTS: gpu.launch_func @__quantx_gpu_kernels::@gemv_i4_n64_k256_g128_s2_w2_r1_sk2_f16_f16_f16 blocks in (%{{.*}}, %c2, %{{.*}}) threads in (%c32, %c2, %c1)
+//       OPTS: gpu.launch_func @__quantx_gpu_kernels::@gemv_i4_n64_k256_g128_group_w2_r1_sk2_f16_f16_f16 blocks in (%{{.*}}, %c2, %{{.*}}) threads in (%c32, %c2, %c1)
 //       OPTS: gpu.launch_func @__quantx_gpu_kernels::@splitk_finish_n64_sk2_f16 blocks in
 func.func @w4a16_decode(%a: tensor<1x256xf16>, %w: tensor<64x128xi8>, %s: tensor<64x2xf16>) -> tensor<1x64xf16> {
   %0 = quantx.matmul %a, %w weight(#quantx.scheme<i4, axis = 1, group = 128> scale %s) : (tensor<1x256xf16>, tensor<64x128xi8>, tensor<64x2xf16>) -> tensor<1x64xf16>
@@ -46,7 +46,7 @@ func.func @w4a16_decode(%a: tensor<1x256xf16>, %w: tensor<64x128xi8>, %s: tensor
 // NF4: the code book is written to shared memory by the first 16 threads
 // (decoded with the numerics of record) and looked up with vector.gather.
 // CHECK-LABEL: gpu.module @__quantx_gpu_kernels
-//       CHECK: gpu.func @gemv_nf4_n256_k4096_g64_s2_w4_r1_sk2_f16_f16_f16({{.*}}) workgroup(%[[BOOK:.*]] : memref<16xf32, #gpu.address_space<workgroup>>) kernel
+//       CHECK: gpu.func @gemv_nf4_n256_k4096_g64_group_w4_r1_sk2_f16_f16_f16({{.*}}) workgroup(%[[BOOK:.*]] : memref<16xf32, #gpu.address_space<workgroup>>) kernel
 //       CHECK:   scf.if
 //       CHECK:     memref.store %{{.*}}, %[[BOOK]]
 //       CHECK:   gpu.barrier
@@ -54,7 +54,7 @@ func.func @w4a16_decode(%a: tensor<1x256xf16>, %w: tensor<64x128xi8>, %s: tensor
 // N = 256 alone gives 64 blocks: K is split in two to fill 132 SMs.
 //       CHECK: gpu.func @splitk_finish_n256_sk2_f16
 // CHECK-LABEL: func.func @nf4_decode
-//       CHECK:   gpu.launch_func @__quantx_gpu_kernels::@gemv_nf4_n256_k4096_g64_s2_w4_r1_sk2_f16_f16_f16 blocks in (%c64, %c2, %c1)
+//       CHECK:   gpu.launch_func @__quantx_gpu_kernels::@gemv_nf4_n256_k4096_g64_group_w4_r1_sk2_f16_f16_f16 blocks in (%c64, %c2, %c1)
 func.func @nf4_decode(%a: tensor<1x4096xf16>, %w: tensor<256x2048xi8>, %s: tensor<256x64xf16>) -> tensor<1x256xf16> {
   %0 = quantx.matmul %a, %w weight(#quantx.scheme<nf4, axis = 1, group = 64> scale %s) : (tensor<1x4096xf16>, tensor<256x2048xi8>, tensor<256x64xf16>) -> tensor<1x256xf16>
   return %0 : tensor<1x256xf16>
@@ -64,7 +64,7 @@ func.func @nf4_decode(%a: tensor<1x4096xf16>, %w: tensor<256x2048xi8>, %s: tenso
 
 // u4 with zero points and a float bias, dynamic M: grid z = ceil(M / 4);
 // the zero point is subtracted from the codes as integers.
-// CHECK-LABEL: gpu.func @gemv_u4_n96_k512_g128_s2_zp_b_w4_r4_sk1_f32_f32_f32_f32
+// CHECK-LABEL: gpu.func @gemv_u4_n96_k512_g128_group_zp_b_w4_r4_sk1_f32_f32_f32_f32
 //       CHECK:   arith.extui %{{.*}} : vector<16xi4> to vector<16xi32>
 //       CHECK:   arith.subi
 //       CHECK:   memref.load %{{.*}} : memref<96xf32>
@@ -82,10 +82,10 @@ func.func @u4_zp_bias(%a: tensor<?x512xf32>, %w: tensor<96x256xi8>, %s: tensor<9
 
 // W8A16 per channel and FP8 per tensor: 16 codes per chunk, scales applied
 // once after the reduction.
-// CHECK-LABEL: gpu.func @gemv_f8E4M3FN_n64_k1024_g1024_s0_w4_r2_sk1_f32_f32_f32
+// CHECK-LABEL: gpu.func @gemv_f8E4M3FN_n64_k1024_g1024_tensor_w4_r2_sk1_f32_f32_f32
 //       CHECK:   vector.load %{{.*}} {alignment = 16 : i64} : memref<64x1024xf8E4M3FN>, vector<16xf8E4M3FN>
 //       CHECK:   vector.load %{{.*}} {alignment = 16 : i64} : memref<?x1024xf32>, vector<16xf32>
-// CHECK-LABEL: gpu.func @gemv_i8_n128_k1024_g1024_s1_w4_r4_sk1_bf16_bf16_f32
+// CHECK-LABEL: gpu.func @gemv_i8_n128_k1024_g1024_row_w4_r4_sk1_bf16_bf16_f32
 //       CHECK:   vector.load %{{.*}} {alignment = 16 : i64} : memref<128x1024xi8>, vector<16xi8>
 //       CHECK:   vector.load %{{.*}} {alignment = 16 : i64} : memref<?x1024xbf16>, vector<16xbf16>
 // CHECK-LABEL: func.func @w8
@@ -124,7 +124,7 @@ func.func @left(%a: tensor<1x40xf32>, %w: tensor<4x20xi8>, %s: tensor<4x5xf32>,
 // issues mma.sync m16n8k16; the group scale multiplies the f32 block sums.
 // The block's activations go through two shared-memory stages filled with
 // cp.async (16-byte copies, rows padded by 8 halves).
-// CHECK-LABEL: gpu.func @mma_i4_n256_k1024_g128_s2_w4_mt2_nt4_sa_f16_f32_f16
+// CHECK-LABEL: gpu.func @mma_i4_n256_k1024_g128_group_w4_mt2_nt4_sa_f16_f32_f16
 //  CHECK-SAME:   workgroup(%[[STAGE:.*]] : memref<2x32x136xf16, #gpu.address_space<workgroup>>)
 //       CHECK:   nvgpu.device_async_copy %{{.*}}, %[[STAGE]][%c0, %{{.*}}], 8 {bypassL1}
 //       CHECK:   nvgpu.device_async_create_group
@@ -139,7 +139,7 @@ func.func @left(%a: tensor<1x40xf32>, %w: tensor<4x20xi8>, %s: tensor<4x5xf32>,
 //       CHECK:     math.fma
 //       CHECK:   memref.store %{{.*}} : memref<?x256xf32>
 // CHECK-LABEL: func.func @mma_w4
-//       CHECK:   gpu.launch_func @__quantx_gpu_kernels::@mma_i4_n256_k1024_g128_s2_w4_mt2_nt4_sa_f16_f32_f16 blocks in (%c2, %{{.*}}, %c1) threads in (%c32, %c4, %c1)
+//       CHECK:   gpu.launch_func @__quantx_gpu_kernels::@mma_i4_n256_k1024_g128_group_w4_mt2_nt4_sa_f16_f32_f16 blocks in (%c2, %{{.*}}, %c1) threads in (%c32, %c4, %c1)
 func.func @mma_w4(%a: tensor<64x1024xf16>, %w: tensor<256x512xi8>, %s: tensor<256x8xf16>) -> tensor<64x256xf32> {
   %0 = quantx.matmul %a, %w weight(#quantx.scheme<i4, axis = 1, group = 128> scale %s) : (tensor<64x1024xf16>, tensor<256x512xi8>, tensor<256x8xf16>) -> tensor<64x256xf32>
   return %0 : tensor<64x256xf32>
@@ -149,10 +149,10 @@ func.func @mma_w4(%a: tensor<64x1024xf16>, %w: tensor<256x512xi8>, %s: tensor<25
 
 // W8A8: the raw i32 accumulator from mma.sync m16n8k32 (u8 x s8), then the
 // reference epilogue on tensors.
-// CHECK-LABEL: gpu.func @mma_s8_u8xi8_n64_k128_g128_s0_w4_mt2_nt2_sa_i8_i32
+// CHECK-LABEL: gpu.func @mma_s8_u8xi8_n64_k128_g128_tensor_w4_mt2_nt2_sa_i8_i32
 //       CHECK:   nvvm.mma.sync {{.*}} {intOverflowBehavior = #nvvm.mma_int_overflow<wrapped>, layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<u8>, multiplicandBPtxType = #nvvm.mma_type<s8>, shape = #nvvm.shape<m = 16, n = 8, k = 32>
 // CHECK-LABEL: func.func @mma_w8a8
-//       CHECK:   gpu.launch_func @__quantx_gpu_kernels::@mma_s8_u8xi8_n64_k128_g128_s0_w4_mt2_nt2_sa_i8_i32
+//       CHECK:   gpu.launch_func @__quantx_gpu_kernels::@mma_s8_u8xi8_n64_k128_g128_tensor_w4_mt2_nt2_sa_i8_i32
 //       CHECK:   linalg.generic
 //   CHECK-NOT:   quantx.matmul
 func.func @mma_w8a8(%a: tensor<32x128xi8>, %w: tensor<64x128xi8>, %s: tensor<64xf32>, %as: tensor<f32>, %az: tensor<i8>) -> tensor<32x64xf32> {

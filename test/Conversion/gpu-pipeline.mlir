@@ -17,7 +17,7 @@
 // is synchronized before the function returns.
 // SM80-DAG: %[[STREAM:.*]] = llvm.call @mgpuStreamCreate()
 // SM80-DAG: llvm.call @mgpuMemAlloc(%{{.*}}, %[[STREAM]], %{{.*}})
-// SM80-DAG: gpu.launch_func <%[[STREAM]] : !llvm.ptr> @__quantx_gpu_kernels::@gemv_i4_n8_k64_g32_s2_w4_r4_sk1_f32_f32_f32 blocks in
+// SM80-DAG: gpu.launch_func <%[[STREAM]] : !llvm.ptr> @__quantx_gpu_kernels::@gemv_i4_n8_k64_g32_group_w4_r4_sk1_f32_f32_f32 blocks in
 // SM80-DAG: llvm.call @mgpuStreamSynchronize(%[[STREAM]])
 // SM90: gpu.binary @__quantx_gpu_kernels [#gpu.object<#nvvm.target<{{.*}}chip = "sm_90"
 // The packed weights are read 16 bytes per lane and the partial sums

@@ -43,7 +43,7 @@
 //       CHECK:     vector.reduction <add>
 //   CHECK-NOT: func.func private
 // OPTS-LABEL: func @w4a16
-//       OPTS: func.func private @__quantx_kernel_i4_n8_k64_g32_s3_vl16_r2_m2x1_p16_f32f32f32x(
+//       OPTS: func.func private @__quantx_kernel_i4_n8_k64_g32_group_vl16_r2_m2x1_p16_f32_f32_f32(
 //   OPTS-NOT:   scf.parallel
 //       OPTS:   vector.load %{{.*}} : memref<8x32xi8>, vector<16xi8>
 func.func @w4a16(%a: tensor<?x64xf32>, %w: tensor<8x32xi8>, %s: tensor<8x2xf32>) -> (tensor<?x8xf32>, tensor<?x8xf32>) {
@@ -60,7 +60,7 @@ func.func @w4a16(%a: tensor<?x64xf32>, %w: tensor<8x32xi8>, %s: tensor<8x2xf32>)
 //       CHECK:   memref.cast %{{.*}} : memref<2x32xf32> to memref<?x32xf32>
 //       CHECK:   %[[OUT:.*]] = memref.alloc() : memref<2x4xf32>
 //       CHECK:   %[[CAST:.*]] = memref.cast %[[OUT]] : memref<2x4xf32> to memref<?x4xf32>
-//       CHECK:   call @__quantx_kernel_i8_n4_k32_g32_s2{{.*}}(%{{.*}}, %{{.*}}, %{{.*}}, %[[CAST]])
+//       CHECK:   call @__quantx_kernel_i8_n4_k32_g32_row{{.*}}(%{{.*}}, %{{.*}}, %{{.*}}, %[[CAST]])
 //       CHECK:   vector.load %{{.*}} : memref<4x32xi8>, vector<8xi8>
 func.func @w8a16_static(%a: tensor<2x32xf32>, %w: tensor<4x32xi8>, %s: tensor<4xf32>) -> tensor<2x4xf32> {
   %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8, axis = 0> scale %s) : (tensor<2x32xf32>, tensor<4x32xi8>, tensor<4xf32>) -> tensor<2x4xf32>

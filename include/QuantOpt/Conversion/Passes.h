@@ -83,15 +83,6 @@ struct KernelCPUFeatures {
 /// on an unknown name.
 FailureOr<KernelCPUFeatures> parseCPUFeatures(StringRef spec, std::string &error);
 
-/// Marks a bufferization.to_buffer whose buffer a kernel call or launch
-/// reads with a number unique in its function (`quantx.kernel_operand`)
-/// and returns it. The kernel reads the buffer right after the to_buffer;
-/// CSE could otherwise merge two to_buffer ops of one tensor into the
-/// first, and one-shot bufferization, which sees only the tensor-level read
-/// at the to_buffer, could then let an in-place write between the two
-/// clobber what the later kernel reads.
-Value markKernelOperand(bufferization::ToBufferOp op);
-
 /// Patterns replacing weight-only quantx.matmul with launches of GPU
 /// matrix-vector / small-batch kernels built in a `gpu.module` of the
 /// enclosing module (which becomes a `gpu.container_module`).

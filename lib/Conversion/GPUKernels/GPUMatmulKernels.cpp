@@ -26,8 +26,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "QuantOpt/Conversion/KernelCommon.h"
 #include "QuantOpt/Conversion/Passes.h"
-#include "QuantOpt/Conversion/QuantXNumerics.h"
+#include "QuantOpt/Dialect/QuantX/Numerics/QuantXNumerics.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -60,24 +61,12 @@ constexpr int64_t kChunkBytes = 16; // one 128-bit load per lane and step
 constexpr int64_t kFinishBlock = 256;
 constexpr StringLiteral kGPUModuleName = "__quantx_gpu_kernels";
 
-enum class ScaleKind { PerTensor, PerRow, Grouped };
-
-/// Appends "_<type>" for each non-null type (kernel names).
-void printTypes(llvm::raw_ostream &os, ArrayRef<Type> types) {
-  for (Type t : types) {
-    if (!t)
-      continue;
-    os << "_";
-    t.print(os);
-  }
-}
-
 /// Everything that determines a GEMV kernel's code.
 struct GemvSpec {
   SchemeAttr scheme;
   Type lhsElt, resElt, rhsElt, scaleElt, zpElt, biasElt;
   int64_t n = 0, k = 0, group = 0;
-  ScaleKind scaleKind = ScaleKind::PerTensor;
+  ScaleLayout scaleLayout = ScaleLayout::PerTensor;
   int64_t warps = 4, rows = 4, splitK = 1;
 
   bool packed() const { return scheme.isSubByte(); }
@@ -90,10 +79,10 @@ struct GemvSpec {
     std::string s;
     llvm::raw_string_ostream os(s);
     os << "gemv_" << stringifyStorageKind(scheme.getStorage()) << "_n" << n
-       << "_k" << k << "_g" << group << "_s" << int(scaleKind)
+       << "_k" << k << "_g" << group << "_" << stringifyScaleLayout(scaleLayout)
        << (zpElt ? "_zp" : "") << (biasElt ? "_b" : "") << "_w" << warps
        << "_r" << rows << "_sk" << splitK;
-    printTypes(os, {lhsElt, resElt, scaleElt, biasElt});
+    printKernelTypes(os, {lhsElt, resElt, scaleElt, biasElt});
     return s;
   }
 
@@ -121,19 +110,6 @@ Value splatF32(OpBuilder &b, Location loc, VectorType t, float v) {
 Value splatInt(OpBuilder &b, Location loc, VectorType t, int64_t v) {
   return arith::ConstantOp::create(
       b, loc, t, DenseElementsAttr::get(t, IntegerAttr::get(t.getElementType(), v)));
-}
-
-/// The shape of the scale (and zero-point) operand.
-SmallVector<int64_t> scaleShape(const GemvSpec &spec) {
-  switch (spec.scaleKind) {
-  case ScaleKind::PerTensor:
-    return {};
-  case ScaleKind::PerRow:
-    return {spec.n};
-  case ScaleKind::Grouped:
-    return {spec.n, spec.k / spec.group};
-  }
-  llvm_unreachable("scale kind");
 }
 
 gpu::GPUModuleOp getOrCreateGPUModule(ModuleOp module) {
@@ -169,9 +145,9 @@ gpu::GPUFuncOp buildGemvKernel(gpu::GPUModuleOp gm, const GemvSpec &spec) {
   SmallVector<Type> args{
       MemRefType::get({dyn, spec.k}, spec.lhsElt),
       MemRefType::get({spec.n, spec.rowBytes()}, spec.rhsElt),
-      MemRefType::get(scaleShape(spec), spec.scaleElt)};
+      MemRefType::get(getScaleShape(spec.scaleLayout, spec.n, spec.k, spec.group), spec.scaleElt)};
   if (spec.zpElt)
-    args.push_back(MemRefType::get(scaleShape(spec), spec.zpElt));
+    args.push_back(MemRefType::get(getScaleShape(spec.scaleLayout, spec.n, spec.k, spec.group), spec.zpElt));
   if (spec.biasElt)
     args.push_back(MemRefType::get({spec.n}, spec.biasElt));
   if (spec.splitK == 1)
@@ -228,12 +204,13 @@ gpu::GPUFuncOp buildGemvKernel(gpu::GPUModuleOp gm, const GemvSpec &spec) {
   // Scale and zero point of a (row, group); per tensor / per row they are
   // loaded once, grouped once per chunk.
   auto scaleIndices = [&](OpBuilder &sb, Location sl, Value g) -> SmallVector<Value> {
-    switch (spec.scaleKind) {
-    case ScaleKind::PerTensor:
+    switch (spec.scaleLayout) {
+    case ScaleLayout::None:
+    case ScaleLayout::PerTensor:
       return {};
-    case ScaleKind::PerRow:
+    case ScaleLayout::PerRow:
       return {n};
-    case ScaleKind::Grouped:
+    case ScaleLayout::Grouped:
       return {n, g};
     }
     llvm_unreachable("scale kind");
@@ -247,7 +224,7 @@ gpu::GPUFuncOp buildGemvKernel(gpu::GPUModuleOp gm, const GemvSpec &spec) {
     Value z = memref::LoadOp::create(sb, sl, zp, scaleIndices(sb, sl, g));
     return storedIntToI32(sb, sl, spec.scheme, z);
   };
-  bool grouped = spec.scaleKind == ScaleKind::Grouped;
+  bool grouped = spec.scaleLayout == ScaleLayout::Grouped;
   Value rowScale = grouped ? Value() : loadScale(b, loc, Value());
   Value rowZp = grouped ? Value() : loadZp(b, loc, Value());
 
@@ -424,33 +401,6 @@ gpu::GPUFuncOp buildSplitKFinishKernel(gpu::GPUModuleOp gm, const GemvSpec &spec
   return func;
 }
 
-/// How a weight-only matmul's scales are laid out for the GPU kernels:
-/// per tensor, per output channel, or in groups along K that are a
-/// multiple of `quantum` codes; nullopt when the kernels cannot take them.
-std::optional<std::pair<ScaleKind, int64_t>> scaleLayout(SchemeAttr scheme, int64_t k,
-                                                         int64_t quantum) {
-  if (scheme.isPerTensor())
-    return std::make_pair(ScaleKind::PerTensor, k);
-  if (scheme.isPerChannel() && *scheme.getAxis() == 0)
-    return std::make_pair(ScaleKind::PerRow, k);
-  if (scheme.isGrouped() && *scheme.getAxis() == 1 && *scheme.getGroupSize() % quantum == 0)
-    return std::make_pair(ScaleKind::Grouped, int64_t(*scheme.getGroupSize()));
-  return std::nullopt;
-}
-
-/// The kernel operands of a weight-only matmul: lhs, rhs, scale, [zero
-/// point], [bias].
-SmallVector<Value> weightOnlyOperands(MatmulOp op) {
-  SmallVector<Value> operands{op.getLhs(), op.getRhs(), op.getRhsScale()};
-  if (Value zp = op.getRhsZeroPoint())
-    operands.push_back(zp);
-  if (Value bias = op.getBias())
-    operands.push_back(bias);
-  return operands;
-}
-
-bool isFloatElt(Type t) { return t.isF32() || t.isF16() || t.isBF16(); }
-
 Value ceilDiv(OpBuilder &b, Location loc, Value v, int64_t d) {
   return arith::DivUIOp::create(
       b, loc, arith::AddIOp::create(b, loc, v, idx(b, loc, d - 1)), idx(b, loc, d));
@@ -462,36 +412,28 @@ struct WeightOnlyMatmulToGemv : OpRewritePattern<MatmulOp> {
         smVersion(parseNVIDIAChip(options.chip).value_or(0)) {}
 
   LogicalResult matchAndRewrite(MatmulOp op, PatternRewriter &rewriter) const override {
-    if (op.getKind() != MatmulOp::Kind::WeightOnly || !op.getRhsScale())
-      return rewriter.notifyMatchFailure(op, "not a weight-only matmul with scales");
-    SchemeAttr scheme = op.getRhsScheme();
-    RankedTensorType rhsType = op.getRhs().getType();
+    // One step is a 16-byte chunk of codes.
+    int64_t chunkCodes = op.getRhsScheme().isSubByte() ? 2 * kChunkBytes : kChunkBytes;
+    std::string reason;
+    FailureOr<WeightOnlyMatmul> info = analyzeWeightOnlyMatmul(op, chunkCodes, reason);
+    if (failed(info))
+      return rewriter.notifyMatchFailure(op, reason);
     auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
     auto resType = cast<RankedTensorType>(op.getResult().getType());
-    if (!rhsType.hasStaticShape() || lhsType.isDynamicDim(1))
-      return rewriter.notifyMatchFailure(op, "dynamic weight shape or K");
     GemvSpec spec;
-    spec.scheme = scheme;
-    spec.n = rhsType.getDimSize(0);
-    spec.k = lhsType.getDimSize(1);
-    if (spec.k % spec.chunkCodes() != 0)
-      return rewriter.notifyMatchFailure(op, "K is not a multiple of the 16-byte chunk");
-    auto layout = scaleLayout(scheme, spec.k, spec.chunkCodes());
-    if (!layout)
-      return rewriter.notifyMatchFailure(op, "scale layout has no GPU kernel");
-    std::tie(spec.scaleKind, spec.group) = *layout;
-    Value scale = op.getRhsScale(), zp = op.getRhsZeroPoint(), bias = op.getBias();
-    if (cast<RankedTensorType>(scale.getType()).getShape() != ArrayRef(scaleShape(spec)))
-      return rewriter.notifyMatchFailure(op, "unexpected scale shape");
-    spec.lhsElt = lhsType.getElementType();
-    spec.resElt = resType.getElementType();
-    spec.rhsElt = rhsType.getElementType();
-    spec.scaleElt = getElementTypeOrSelf(scale.getType());
-    spec.zpElt = zp ? getElementTypeOrSelf(zp.getType()) : Type();
-    spec.biasElt = bias ? getElementTypeOrSelf(bias.getType()) : Type();
-    if (!isFloatElt(spec.lhsElt) || !isFloatElt(spec.resElt) ||
-        !isFloatElt(spec.scaleElt) || (bias && !isFloatElt(spec.biasElt)))
-      return rewriter.notifyMatchFailure(op, "unsupported element types");
+    spec.scheme = info->scheme;
+    spec.n = info->n;
+    spec.k = info->k;
+    spec.scaleLayout = info->scaleLayout;
+    spec.group = info->group;
+    spec.lhsElt = info->lhsElt;
+    spec.resElt = info->resElt;
+    spec.rhsElt = info->rhsElt;
+    spec.scaleElt = info->scaleElt;
+    spec.zpElt = info->zpElt;
+    spec.biasElt = info->biasElt;
+    Value bias = op.getBias();
+    bool hasZeroPoint = bool(op.getRhsZeroPoint());
 
     spec.warps = options.warps;
     while (spec.warps > 1 && spec.n % spec.warps != 0)
@@ -512,20 +454,10 @@ struct WeightOnlyMatmulToGemv : OpRewritePattern<MatmulOp> {
       finish = buildSplitKFinishKernel(gm, spec);
 
     Location loc = op.getLoc();
-    auto toBuffer = [&](Value v) -> Value {
-      auto t = cast<RankedTensorType>(v.getType());
-      return markKernelOperand(bufferization::ToBufferOp::create(
-          rewriter, loc, MemRefType::get(t.getShape(), t.getElementType()), v,
-          /*read_only=*/true));
-    };
-    auto castTo = [&](Value buf, Type type) -> Value {
-      return buf.getType() == type ? buf : memref::CastOp::create(rewriter, loc, type, buf);
-    };
-    SmallVector<Value> operands = weightOnlyOperands(op);
     ArrayRef<Type> kernelTypes = gemv.getFunctionType().getInputs();
     SmallVector<Value> args;
-    for (auto [v, type] : llvm::zip(operands, kernelTypes))
-      args.push_back(castTo(toBuffer(v), type));
+    for (auto [v, type] : llvm::zip(info->operands, kernelTypes))
+      args.push_back(bufferForKernel(rewriter, loc, v, type));
     Value m = tensor::DimOp::create(rewriter, loc, op.getLhs(), 0);
     SmallVector<Value> dynamic;
     if (resType.isDynamicDim(0))
@@ -540,7 +472,7 @@ struct WeightOnlyMatmulToGemv : OpRewritePattern<MatmulOp> {
           ValueRange{m});
       args.push_back(ws);
     } else {
-      args.push_back(castTo(outBuf, kernelTypes.back()));
+      args.push_back(castBuffer(rewriter, loc, outBuf, kernelTypes.back()));
     }
     Value one = idx(rewriter, loc, 1);
     gpu::KernelDim3 grid{idx(rewriter, loc, spec.n / spec.warps),
@@ -550,8 +482,8 @@ struct WeightOnlyMatmulToGemv : OpRewritePattern<MatmulOp> {
     if (finish) {
       SmallVector<Value> fargs{ws};
       if (bias)
-        fargs.push_back(args[zp ? 4 : 3]);
-      fargs.push_back(castTo(outBuf, finish.getFunctionType().getInputs().back()));
+        fargs.push_back(args[hasZeroPoint ? 4 : 3]);
+      fargs.push_back(castBuffer(rewriter, loc, outBuf, finish.getFunctionType().getInputs().back()));
       Value total = arith::MulIOp::create(rewriter, loc, m, idx(rewriter, loc, spec.n));
       gpu::KernelDim3 fgrid{ceilDiv(rewriter, loc, total, kFinishBlock), one, one};
       gpu::KernelDim3 fblock{idx(rewriter, loc, kFinishBlock), one, one};
@@ -652,7 +584,7 @@ struct MmaSpec {
   SchemeAttr lhsScheme;  // Int8: the activations' scheme
   Type lhsElt, resElt, rhsElt, scaleElt, zpElt, biasElt; // scale/zp/bias: F16/BF16 only
   int64_t n = 0, k = 0, group = 0;
-  ScaleKind scaleKind = ScaleKind::PerTensor;
+  ScaleLayout scaleLayout = ScaleLayout::PerTensor;
   int64_t warps = 4, mTiles = 2, nTiles = 4;
   bool stageA = true; // activations through shared memory with cp.async
 
@@ -676,7 +608,7 @@ struct MmaSpec {
   int64_t rowBytes() const { return packed() ? k / 2 : k; }
   int64_t blockN() const { return 8 * nTiles * warps; }
   int64_t blockM() const { return 16 * mTiles; }
-  bool grouped() const { return scaleKind == ScaleKind::Grouped; }
+  bool grouped() const { return scaleLayout == ScaleLayout::Grouped; }
 
   std::string name() const {
     std::string s;
@@ -684,9 +616,9 @@ struct MmaSpec {
     os << "mma_" << (kind == MmaKind::Int8 ? "s8_" : kind == MmaKind::Fp8 ? "f8_" : "")
        << (lhsScheme ? stringifyStorageKind(lhsScheme.getStorage()).str() + "x" : "")
        << stringifyStorageKind(scheme.getStorage()) << "_n" << n << "_k" << k << "_g" << group
-       << "_s" << int(scaleKind) << (zpElt ? "_zp" : "") << (biasElt ? "_b" : "") << "_w"
+       << "_" << stringifyScaleLayout(scaleLayout) << (zpElt ? "_zp" : "") << (biasElt ? "_b" : "") << "_w"
        << warps << "_mt" << mTiles << "_nt" << nTiles << (stageA ? "_sa" : "");
-    printTypes(os, {lhsElt, resElt, scaleElt, biasElt});
+    printKernelTypes(os, {lhsElt, resElt, scaleElt, biasElt});
     return s;
   }
 };
@@ -736,15 +668,11 @@ gpu::GPUFuncOp buildMmaKernel(gpu::GPUModuleOp gm, const MmaSpec &spec) {
 
   SmallVector<Type> args{MemRefType::get({dyn, spec.k}, spec.lhsElt),
                          MemRefType::get({spec.n, spec.rowBytes()}, spec.rhsElt)};
-  GemvSpec shapes; // for scaleShape()
-  shapes.n = spec.n;
-  shapes.k = spec.k;
-  shapes.group = spec.group;
-  shapes.scaleKind = spec.scaleKind;
   if (!raw) {
-    args.push_back(MemRefType::get(scaleShape(shapes), spec.scaleElt));
+    SmallVector<int64_t> scaleShape = getScaleShape(spec.scaleLayout, spec.n, spec.k, spec.group);
+    args.push_back(MemRefType::get(scaleShape, spec.scaleElt));
     if (spec.zpElt)
-      args.push_back(MemRefType::get(scaleShape(shapes), spec.zpElt));
+      args.push_back(MemRefType::get(scaleShape, spec.zpElt));
     if (spec.biasElt)
       args.push_back(MemRefType::get({spec.n}, spec.biasElt));
   }
@@ -808,7 +736,7 @@ gpu::GPUFuncOp buildMmaKernel(gpu::GPUModuleOp gm, const MmaSpec &spec) {
   bool grouped = spec.grouped();
   auto scaleAt = [&](OpBuilder &ob, Location l, Value col, Value grp) -> Value {
     SmallVector<Value> ix;
-    if (spec.scaleKind != ScaleKind::PerTensor)
+    if (spec.scaleLayout != ScaleLayout::PerTensor)
       ix.push_back(col);
     if (grouped)
       ix.push_back(grp);
@@ -868,7 +796,7 @@ gpu::GPUFuncOp buildMmaKernel(gpu::GPUModuleOp gm, const MmaSpec &spec) {
           Value zpSplat;
           if (zp) {
             SmallVector<Value> ix;
-            if (spec.scaleKind != ScaleKind::PerTensor)
+            if (spec.scaleLayout != ScaleLayout::PerTensor)
               ix.push_back(wRows[i]);
             if (grouped)
               ix.push_back(grp);
@@ -1031,14 +959,6 @@ gpu::GPUFuncOp buildMmaKernel(gpu::GPUModuleOp gm, const MmaSpec &spec) {
   return func;
 }
 
-/// bufferization.to_buffer of `v` cast to `type`.
-Value bufferAs(PatternRewriter &rewriter, Location loc, Value v, Type type) {
-  auto t = cast<RankedTensorType>(v.getType());
-  Value buf = markKernelOperand(bufferization::ToBufferOp::create(
-      rewriter, loc, MemRefType::get(t.getShape(), t.getElementType()), v, /*read_only=*/true));
-  return buf.getType() == type ? buf : memref::CastOp::create(rewriter, loc, type, buf);
-}
-
 /// Launches the tensor-core kernel for `spec` on `operands` and returns the
 /// result tensor of `resultType` (allocated here).
 Value launchMma(PatternRewriter &rewriter, MatmulOp op, const MmaSpec &spec,
@@ -1051,7 +971,7 @@ Value launchMma(PatternRewriter &rewriter, MatmulOp op, const MmaSpec &spec,
   ArrayRef<Type> types = func.getFunctionType().getInputs();
   SmallVector<Value> args;
   for (auto [v, type] : llvm::zip(operands, types))
-    args.push_back(bufferAs(rewriter, loc, v, type));
+    args.push_back(bufferForKernel(rewriter, loc, v, type));
   Value m = tensor::DimOp::create(rewriter, loc, op.getLhs(), 0);
   SmallVector<Value> dynamic;
   if (resultType.isDynamicDim(0))
@@ -1059,9 +979,7 @@ Value launchMma(PatternRewriter &rewriter, MatmulOp op, const MmaSpec &spec,
   Value outBuf = memref::AllocOp::create(
       rewriter, loc, MemRefType::get(resultType.getShape(), resultType.getElementType()),
       dynamic);
-  args.push_back(outBuf.getType() == types.back()
-                     ? outBuf
-                     : Value(memref::CastOp::create(rewriter, loc, types.back(), outBuf)));
+  args.push_back(castBuffer(rewriter, loc, outBuf, types.back()));
   Value one = idx(rewriter, loc, 1);
   gpu::KernelDim3 grid{idx(rewriter, loc, spec.n / spec.blockN()),
                        ceilDiv(rewriter, loc, m, spec.blockM()), one};
@@ -1099,8 +1017,6 @@ struct WeightOnlyMatmulToMma : OpRewritePattern<MatmulOp> {
   LogicalResult matchAndRewrite(MatmulOp op, PatternRewriter &rewriter) const override {
     if (!options.tensorCores || smVersion < 80)
       return rewriter.notifyMatchFailure(op, "tensor cores off or before sm_80");
-    if (op.getKind() != MatmulOp::Kind::WeightOnly || !op.getRhsScale())
-      return rewriter.notifyMatchFailure(op, "not a weight-only matmul with scales");
     SchemeAttr scheme = op.getRhsScheme();
     auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
     auto resType = cast<RankedTensorType>(op.getResult().getType());
@@ -1119,26 +1035,23 @@ struct WeightOnlyMatmulToMma : OpRewritePattern<MatmulOp> {
     else
       return rewriter.notifyMatchFailure(op, "activations are not f16/bf16");
     spec.scheme = scheme;
-    spec.lhsElt = lhsElt;
-    spec.n = rhsType.getDimSize(0);
-    spec.k = lhsType.getDimSize(1);
-    if (spec.k % spec.kBlock() != 0 || !fitTiles(spec, options))
-      return rewriter.notifyMatchFailure(op, "K or N does not fit the tiles");
-    auto layout = scaleLayout(scheme, spec.k, spec.kBlock());
-    if (!layout)
-      return rewriter.notifyMatchFailure(op, "scale layout has no tensor-core kernel");
-    std::tie(spec.scaleKind, spec.group) = *layout;
-    Value scale = op.getRhsScale(), zp = op.getRhsZeroPoint(), bias = op.getBias();
-    spec.lhsElt = lhsElt;
-    spec.resElt = resType.getElementType();
-    spec.rhsElt = rhsType.getElementType();
-    spec.scaleElt = getElementTypeOrSelf(scale.getType());
-    spec.zpElt = zp ? getElementTypeOrSelf(zp.getType()) : Type();
-    spec.biasElt = bias ? getElementTypeOrSelf(bias.getType()) : Type();
-    if (!isFloatElt(spec.resElt) || !isFloatElt(spec.scaleElt) ||
-        (bias && !isFloatElt(spec.biasElt)))
-      return rewriter.notifyMatchFailure(op, "unsupported element types");
-    rewriter.replaceOp(op, launchMma(rewriter, op, spec, weightOnlyOperands(op), resType));
+    std::string reason;
+    FailureOr<WeightOnlyMatmul> info = analyzeWeightOnlyMatmul(op, spec.kBlock(), reason);
+    if (failed(info))
+      return rewriter.notifyMatchFailure(op, reason);
+    spec.n = info->n;
+    spec.k = info->k;
+    spec.scaleLayout = info->scaleLayout;
+    spec.group = info->group;
+    spec.lhsElt = info->lhsElt;
+    spec.resElt = info->resElt;
+    spec.rhsElt = info->rhsElt;
+    spec.scaleElt = info->scaleElt;
+    spec.zpElt = info->zpElt;
+    spec.biasElt = info->biasElt;
+    if (!fitTiles(spec, options))
+      return rewriter.notifyMatchFailure(op, "N does not fit the tiles");
+    rewriter.replaceOp(op, launchMma(rewriter, op, spec, info->operands, resType));
     return success();
   }
 

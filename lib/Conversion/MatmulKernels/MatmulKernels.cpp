@@ -18,8 +18,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "QuantOpt/Conversion/KernelCommon.h"
 #include "QuantOpt/Conversion/Passes.h"
-#include "QuantOpt/Conversion/QuantXNumerics.h"
+#include "QuantOpt/Dialect/QuantX/Numerics/QuantXNumerics.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -52,7 +53,7 @@ struct KernelSpec {
   Type lhsElt, resElt, rhsElt, scaleElt, zpElt, biasElt;
   int64_t n = 0, k = 0;     // weight shape (codes)
   int64_t group = 0;        // scale block along K (K when not grouped)
-  enum class ScaleKind { None, PerTensor, PerRow, Grouped } scaleKind;
+  ScaleLayout scaleLayout = ScaleLayout::None;
   int64_t vl = 8, rows = 4, mRows = 1;
   int64_t mTileRows = 1; // weight rows per tile of several input rows
   int64_t panelMinM = 0; // from this many input rows, decode into a panel
@@ -72,21 +73,12 @@ struct KernelSpec {
       os << stringifyStorageKind(scheme.getStorage());
     else
       os << "f32";
-    os << "_n" << n << "_k" << k << "_g" << group << "_s" << int(scaleKind)
+    os << "_n" << n << "_k" << k << "_g" << group << "_" << stringifyScaleLayout(scaleLayout)
        << (zpElt ? "_zp" : "") << (biasElt ? "_b" : "") << "_vl" << vl << "_r"
        << rows << "_m" << mRows << "x" << mTileRows << "_p" << panelMinM
        << (parallel ? "_par" : "")
-       << (x86Permute ? "_x86" : "") << (fp8Bits ? "_bits" : "") << "_";
-    auto typeName = [&](Type t) {
-      if (!t)
-        os << "x";
-      else
-        t.print(os);
-    };
-    typeName(lhsElt);
-    typeName(resElt);
-    typeName(scaleElt);
-    typeName(biasElt);
+       << (x86Permute ? "_x86" : "") << (fp8Bits ? "_bits" : "");
+    printKernelTypes(os, {lhsElt, resElt, scaleElt, biasElt});
     return s;
   }
 };
@@ -167,9 +159,9 @@ func::FuncOp buildKernel(ModuleOp module, const KernelSpec &spec) {
   auto outType = MemRefType::get({ShapedType::kDynamic, spec.n}, spec.resElt);
   SmallVector<Type> argTypes{lhsType, rhsType};
   SmallVector<int64_t> paramShape;
-  if (spec.scaleKind == KernelSpec::ScaleKind::PerRow)
+  if (spec.scaleLayout == ScaleLayout::PerRow)
     paramShape = {spec.n};
-  else if (spec.scaleKind == KernelSpec::ScaleKind::Grouped)
+  else if (spec.scaleLayout == ScaleLayout::Grouped)
     paramShape = {spec.n, spec.k / spec.group};
   if (spec.scaleElt)
     argTypes.push_back(MemRefType::get(paramShape, spec.scaleElt));
@@ -214,10 +206,10 @@ func::FuncOp buildKernel(ModuleOp module, const KernelSpec &spec) {
   // Loads the parameter (scale or zero point) of row `n`, group `g`.
   auto loadParam = [&](OpBuilder &nb, Location l, Value param, Value n,
                        Value g) -> Value {
-    switch (spec.scaleKind) {
-    case KernelSpec::ScaleKind::PerTensor:
+    switch (spec.scaleLayout) {
+    case ScaleLayout::PerTensor:
       return memref::LoadOp::create(nb, l, param, ValueRange{});
-    case KernelSpec::ScaleKind::PerRow:
+    case ScaleLayout::PerRow:
       return memref::LoadOp::create(nb, l, param, ValueRange{n});
     default:
       return memref::LoadOp::create(nb, l, param, ValueRange{n, g});
@@ -687,21 +679,14 @@ Value callKernel(PatternRewriter &rewriter, Operation *op, const KernelSpec &spe
   Location loc = op->getLoc();
   // Buffers, cast to the kernel's types (M is dynamic there).
   ArrayRef<Type> kernelTypes = func.getFunctionType().getInputs();
-  auto castTo = [&](Value buf, Type type) -> Value {
-    return buf.getType() == type ? buf
-                                 : memref::CastOp::create(rewriter, loc, type, buf);
-  };
   SmallVector<Value> args;
   for (auto [v, type] : llvm::zip(operands, kernelTypes))
-    args.push_back(castTo(markKernelOperand(bufferization::ToBufferOp::create(
-                              rewriter, loc, bufferType(v.getType()), v,
-                              /*read_only=*/true)),
-                          type));
+    args.push_back(bufferForKernel(rewriter, loc, v, type));
   SmallVector<Value> dynamic;
   if (resultType.isDynamicDim(0))
     dynamic.push_back(tensor::DimOp::create(rewriter, loc, operands[0], 0));
   Value outBuf = memref::AllocOp::create(rewriter, loc, bufferType(resultType), dynamic);
-  args.push_back(castTo(outBuf, kernelTypes.back()));
+  args.push_back(castBuffer(rewriter, loc, outBuf, kernelTypes.back()));
   func::CallOp::create(rewriter, loc, func, args);
   return bufferization::ToTensorOp::create(rewriter, loc, resultType, outBuf,
                                            /*restrict=*/true, /*writable=*/true);
@@ -721,7 +706,7 @@ KernelSpec baseSpec(const QuantXMatmulKernelsOptions &options, int64_t n, int64_
   spec.n = n;
   spec.k = k;
   spec.group = k;
-  spec.scaleKind = KernelSpec::ScaleKind::None;
+  spec.scaleLayout = ScaleLayout::None;
   spec.vl = options.vectorWidth;
   spec.parallel = options.parallel;
   spec.rows = resolvedKernelRows(options);
@@ -732,8 +717,6 @@ KernelSpec baseSpec(const QuantXMatmulKernelsOptions &options, int64_t n, int64_
   return spec;
 }
 
-bool isFloatElt(Type t) { return t.isF32() || t.isF16() || t.isBF16(); }
-
 struct QuantizedMatmulToKernel : OpRewritePattern<MatmulOp> {
   QuantizedMatmulToKernel(MLIRContext *ctx, const QuantXMatmulKernelsOptions &options)
       : OpRewritePattern(ctx), options(options) {}
@@ -742,50 +725,24 @@ struct QuantizedMatmulToKernel : OpRewritePattern<MatmulOp> {
                                 PatternRewriter &rewriter) const override {
     if (op.getKind() != MatmulOp::Kind::WeightOnly)
       return rewriter.notifyMatchFailure(op, "not a weight-only matmul");
-    SchemeAttr scheme = op.getRhsScheme();
-    RankedTensorType rhsType = op.getRhs().getType();
-    auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
-    auto resType = cast<RankedTensorType>(op.getResult().getType());
-    if (!rhsType.hasStaticShape() || lhsType.isDynamicDim(1))
-      return rewriter.notifyMatchFailure(op, "dynamic weight shape or K");
-    KernelSpec spec = baseSpec(options, rhsType.getDimSize(0), lhsType.getDimSize(1));
-    spec.scheme = scheme;
+    // 4-bit kernels step through two vectors of codes per packed vector.
+    int64_t step = op.getRhsScheme().isSubByte() ? 2 * options.vectorWidth : options.vectorWidth;
+    std::string reason;
+    FailureOr<WeightOnlyMatmul> info = analyzeWeightOnlyMatmul(op, step, reason);
+    if (failed(info))
+      return rewriter.notifyMatchFailure(op, reason);
+    KernelSpec spec = baseSpec(options, info->n, info->k);
+    spec.scheme = info->scheme;
     spec.x86Permute = options.x86Permute && (spec.vl == 8 || spec.vl == 16);
-    int64_t step = scheme.isSubByte() ? 2 * spec.vl : spec.vl;
-    if (spec.k % step != 0)
-      return rewriter.notifyMatchFailure(op, "K is not a multiple of the step");
-    spec.group = spec.k;
-    if (scheme.isPerTensor()) {
-      spec.scaleKind = KernelSpec::ScaleKind::PerTensor;
-    } else if (scheme.isPerChannel() && *scheme.getAxis() == 0) {
-      spec.scaleKind = KernelSpec::ScaleKind::PerRow;
-    } else if (scheme.isGrouped() && *scheme.getAxis() == 1 &&
-               *scheme.getGroupSize() % step == 0) {
-      spec.scaleKind = KernelSpec::ScaleKind::Grouped;
-      spec.group = *scheme.getGroupSize();
-    } else {
-      return rewriter.notifyMatchFailure(op, "scale layout has no kernel");
-    }
-    Value scale = op.getRhsScale(), zp = op.getRhsZeroPoint(), bias = op.getBias();
-    if (scale && cast<RankedTensorType>(scale.getType()).getRank() !=
-                     (spec.scaleKind == KernelSpec::ScaleKind::Grouped ? 2
-                      : spec.scaleKind == KernelSpec::ScaleKind::PerRow ? 1
-                                                                        : 0))
-      return rewriter.notifyMatchFailure(op, "unexpected scale rank");
-    spec.lhsElt = lhsType.getElementType();
-    spec.resElt = resType.getElementType();
-    spec.rhsElt = rhsType.getElementType();
-    spec.scaleElt = getElementTypeOrSelf(scale.getType());
-    spec.zpElt = zp ? getElementTypeOrSelf(zp.getType()) : Type();
-    spec.biasElt = bias ? getElementTypeOrSelf(bias.getType()) : Type();
-    if (!isFloatElt(spec.lhsElt) || !isFloatElt(spec.resElt) ||
-        (bias && !isFloatElt(spec.biasElt)))
-      return rewriter.notifyMatchFailure(op, "unsupported element types");
-    SmallVector<Value> operands{op.getLhs(), op.getRhs(), scale};
-    if (zp)
-      operands.push_back(zp);
-    if (bias)
-      operands.push_back(bias);
+    spec.scaleLayout = info->scaleLayout;
+    spec.group = info->group;
+    spec.lhsElt = info->lhsElt;
+    spec.resElt = info->resElt;
+    spec.rhsElt = info->rhsElt;
+    spec.scaleElt = info->scaleElt;
+    spec.zpElt = info->zpElt;
+    spec.biasElt = info->biasElt;
+    SmallVector<Value> operands = info->operands;
     replaceWithKernelCall(rewriter, op, spec, operands);
     return success();
   }
@@ -1018,18 +975,6 @@ std::string mlir::quantx::verifyMatmulKernelsOptions(const QuantXMatmulKernelsOp
   if (options.panelMinM < 0)
     return "panel-min-m must be >= 0, got " + std::to_string(options.panelMinM);
   return "";
-}
-
-Value mlir::quantx::markKernelOperand(bufferization::ToBufferOp op) {
-  constexpr StringLiteral kAttr = "quantx.kernel_operand";
-  int64_t next = 0;
-  if (auto fn = op->getParentOfType<FunctionOpInterface>())
-    fn->walk([&](bufferization::ToBufferOp t) {
-      if (auto a = t->getAttrOfType<IntegerAttr>(kAttr))
-        next = std::max(next, a.getInt() + 1);
-    });
-  op->setAttr(kAttr, IntegerAttr::get(IntegerType::get(op.getContext(), 64), next));
-  return op;
 }
 
 void mlir::quantx::populateMatmulKernelPatterns(RewritePatternSet &patterns,

@@ -6,7 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "QuantOpt/Conversion/Passes.h"
-#include "QuantOpt/Conversion/QuantXNumerics.h"
+#include "QuantOpt/Dialect/QuantX/Numerics/QuantXNumerics.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"

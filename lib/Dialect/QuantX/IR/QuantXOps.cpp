@@ -1,6 +1,7 @@
 //===- QuantXOps.cpp - quantx operations ----------------------------------===//
 
 #include "QuantOpt/Dialect/QuantX/IR/QuantX.h"
+#include "QuantOpt/Dialect/QuantX/Numerics/HostNumerics.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
@@ -282,19 +283,15 @@ OpFoldResult PackOp::fold(FoldAdaptor adaptor) {
     return {};
   if (codes.isSplat()) {
     uint8_t nibble = uint8_t(codes.getSplatValue<APInt>().getZExtValue() & 0xF);
-    return DenseElementsAttr::get(
-        getType(), APInt(8, uint64_t(nibble | (nibble << 4))));
+    return DenseElementsAttr::get(getType(), APInt(8, packNibbles({nibble, nibble})[0]));
   }
-  SmallVector<char> bytes;
-  bool high = false;
-  for (APInt v : codes.getValues<APInt>()) {
-    uint8_t nibble = uint8_t(v.getZExtValue() & 0xF);
-    if (high)
-      bytes.back() = char(uint8_t(bytes.back()) | (nibble << 4));
-    else
-      bytes.push_back(char(nibble));
-    high = !high;
-  }
+  SmallVector<uint8_t> codeBytes;
+  for (APInt v : codes.getValues<APInt>())
+    codeBytes.push_back(uint8_t(v.getZExtValue()));
+  // Rows have an even length (verified), so packing the flat codes packs
+  // each row.
+  std::vector<uint8_t> packed = packNibbles(codeBytes);
+  ArrayRef<char> bytes(reinterpret_cast<const char *>(packed.data()), packed.size());
   return DenseElementsAttr::getFromRawBuffer(getType(), bytes);
 }
 

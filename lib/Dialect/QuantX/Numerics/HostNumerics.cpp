@@ -1,6 +1,11 @@
 //===- HostNumerics.cpp - the numerics of record on the host --------------===//
+//
+// The C++ twin of QuantXNumerics.cpp (the IR builders beside it): the same
+// operations in the same order and precision.
+//
+//===----------------------------------------------------------------------===//
 
-#include "QuantOpt/Dialect/QuantX/Utils/HostNumerics.h"
+#include "QuantOpt/Dialect/QuantX/Numerics/HostNumerics.h"
 
 #include <algorithm>
 #include <cmath>
@@ -101,4 +106,11 @@ float mlir::quantx::hostDequantize(SchemeAttr scheme, uint8_t code, float scale,
     return float(q - zeroPoint) * scale;
   }
   }
+}
+
+std::vector<uint8_t> mlir::quantx::packNibbles(ArrayRef<uint8_t> codes) {
+  std::vector<uint8_t> bytes((codes.size() + 1) / 2, 0);
+  for (auto [i, code] : llvm::enumerate(codes))
+    setNibble(bytes, int64_t(i), code);
+  return bytes;
 }

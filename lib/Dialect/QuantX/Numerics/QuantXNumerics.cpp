@@ -1,6 +1,10 @@
 //===- QuantXNumerics.cpp - scalar numerics of record ---------------------===//
+//
+// The IR builders; HostNumerics.cpp beside it is their C++ twin.
+//
+//===----------------------------------------------------------------------===//
 
-#include "QuantOpt/Conversion/QuantXNumerics.h"
+#include "QuantOpt/Dialect/QuantX/Numerics/QuantXNumerics.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"

@@ -6,9 +6,14 @@
 // so the numbers cannot drift apart. All functions work on scalars and on
 // vectors of the same element types.
 //
+// HostNumerics.h, beside it, computes the same operations in C++ for
+// compile-time quantization; test/Numerics/numerics-exhaustive.test checks
+// the two bit for bit on every FP8 code, around every NF4 decision
+// boundary and on integer ties and saturation.
+//
 //===----------------------------------------------------------------------===//
-#ifndef QUANTOPT_CONVERSION_QUANTXNUMERICS_H
-#define QUANTOPT_CONVERSION_QUANTXNUMERICS_H
+#ifndef QUANTOPT_DIALECT_QUANTX_NUMERICS_QUANTXNUMERICS_H
+#define QUANTOPT_DIALECT_QUANTX_NUMERICS_QUANTXNUMERICS_H
 
 #include "QuantOpt/Dialect/QuantX/IR/QuantX.h"
 #include "mlir/IR/Builders.h"
@@ -47,4 +52,4 @@ Value emitF32ToFloat8(OpBuilder &b, Location loc, Value v, Type f8Type);
 
 } // namespace mlir::quantx
 
-#endif // QUANTOPT_CONVERSION_QUANTXNUMERICS_H
+#endif // QUANTOPT_DIALECT_QUANTX_NUMERICS_QUANTXNUMERICS_H

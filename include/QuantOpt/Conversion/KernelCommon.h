@@ -1,0 +1,80 @@
+//===- KernelCommon.h - scaffolding shared by the CPU and GPU kernels -*- C++ -*-===//
+//
+// What the CPU (--quantx-matmul-kernels) and GPU (--quantx-gpu-matmul-kernels)
+// kernel generators both need: the analysis of a weight-only quantx.matmul
+// (scheme, scale layout, shapes, element types, operands), kernel symbol
+// naming, and the tensor <-> buffer wrapping around a kernel call or launch.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QUANTOPT_CONVERSION_KERNELCOMMON_H
+#define QUANTOPT_CONVERSION_KERNELCOMMON_H
+
+#include "QuantOpt/Dialect/QuantX/IR/QuantX.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <string>
+
+namespace mlir::quantx {
+
+/// How a kernel applies the weight's scales.
+enum class ScaleLayout {
+  None,      ///< no scales (f32 weights, integer accumulators)
+  PerTensor, ///< one scale
+  PerRow,    ///< one per output channel (axis 0 of the N x K weight)
+  Grouped,   ///< one per output channel and group of K
+};
+
+/// "none", "tensor", "row" or "group" (kernel names).
+StringRef stringifyScaleLayout(ScaleLayout layout);
+
+/// The shape of a scale (and zero-point) operand of `layout` for an N x K
+/// weight with groups of `group` along K.
+SmallVector<int64_t> getScaleShape(ScaleLayout layout, int64_t n, int64_t k, int64_t group);
+
+/// f32, f16 or bf16: the float types of the kernels' activations, scales,
+/// biases and results.
+bool isKernelFloatType(Type type);
+
+/// What every kernel generator needs to know about a weight-only
+/// quantx.matmul.
+struct WeightOnlyMatmul {
+  SchemeAttr scheme;
+  int64_t n = 0, k = 0; ///< weight shape in codes
+  int64_t group = 0;    ///< scale block along K (K unless grouped)
+  ScaleLayout scaleLayout = ScaleLayout::PerTensor;
+  Type lhsElt, resElt, rhsElt, scaleElt, zpElt, biasElt; ///< null if absent
+  SmallVector<Value> operands; ///< lhs, rhs, scale, [zero point], [bias]
+};
+
+/// Analyzes `op` for a kernel that walks K `kStep` codes at a time: a
+/// weight-only matmul with scales, a static weight shape and K, K a
+/// multiple of `kStep`, scales per tensor, per output channel or in groups
+/// along K that are multiples of `kStep` (with the matching shape), and
+/// f32/f16/bf16 activations, scales, bias and result. Fails with `reason`.
+FailureOr<WeightOnlyMatmul> analyzeWeightOnlyMatmul(MatmulOp op, int64_t kStep,
+                                                    std::string &reason);
+
+/// Appends "_<type>" to `os` for each non-null type of `types` (the tail of
+/// a kernel name).
+void printKernelTypes(llvm::raw_ostream &os, ArrayRef<Type> types);
+
+/// Marks a bufferization.to_buffer whose buffer a kernel call or launch
+/// reads with a number unique in its function (`quantx.kernel_operand`)
+/// and returns it. The kernel reads the buffer right after the to_buffer;
+/// CSE could otherwise merge two to_buffer ops of one tensor into the
+/// first, and one-shot bufferization, which sees only the tensor-level read
+/// at the to_buffer, could then let an in-place write between the two
+/// clobber what the later kernel reads.
+Value markKernelOperand(bufferization::ToBufferOp op);
+
+/// A read-only, marked buffer of the ranked tensor `tensor` (identity
+/// layout), cast to `type` (a kernel parameter's type) if that differs.
+Value bufferForKernel(RewriterBase &rewriter, Location loc, Value tensor, Type type);
+
+/// `buffer` cast to `type` if it has another type.
+Value castBuffer(RewriterBase &rewriter, Location loc, Value buffer, Type type);
+
+} // namespace mlir::quantx
+
+#endif // QUANTOPT_CONVERSION_KERNELCOMMON_H
