@@ -134,20 +134,52 @@ gpu::GPUFuncOp createKernelFunc(gpu::GPUModuleOp gm, StringRef name,
   return func;
 }
 
-/// Builds the GEMV kernel (see the file comment).
-gpu::GPUFuncOp buildGemvKernel(gpu::GPUModuleOp gm, const GemvSpec &spec) {
-  MLIRContext *ctx = gm.getContext();
-  Builder tb(ctx);
-  Type f32 = tb.getF32Type(), i8 = tb.getI8Type();
-  const int64_t dyn = ShapedType::kDynamic;
-  bool isNF4 = spec.scheme.getStorage() == StorageKind::nf4;
+/// Builds the GEMV kernel (see the file comment): one member per piece
+/// (arguments, code book, scales, chunk decoding, the K loop, the warp
+/// reduction and stores), sharing the kernel's values.
+class GemvKernelBuilder {
+public:
+  GemvKernelBuilder(gpu::GPUModuleOp gm, const GemvSpec &spec)
+      : gm(gm), spec(spec), b(gm.getContext()),
+        isNF4(spec.scheme.getStorage() == StorageKind::nf4),
+        grouped(spec.scaleLayout == ScaleLayout::Grouped),
+        accType(VectorType::get({kChunkBytes}, b.getF32Type())) {}
 
-  SmallVector<Type> args{
-      MemRefType::get({dyn, spec.k}, spec.lhsElt),
-      MemRefType::get({spec.n, spec.rowBytes()}, spec.rhsElt),
-      MemRefType::get(getScaleShape(spec.scaleLayout, spec.n, spec.k, spec.group), spec.scaleElt)};
+  gpu::GPUFuncOp build();
+
+private:
+  void createFunction();
+  void fillCodeBook(Value lane, Value warp);
+  SmallVector<Value> scaleIndices(Value g) const;
+  Value loadScale(OpBuilder &sb, Location sl, Value g) const;
+  Value loadZeroPoint(OpBuilder &sb, Location sl, Value g) const;
+  SmallVector<Value> decodeChunk(OpBuilder &lb, Location l, Value c, Value zpSplat) const;
+  SmallVector<Value> accumulateChunk(OpBuilder &lb, Location l, Value c, ValueRange accs) const;
+  void storeSums(Value lane, ArrayRef<Value> sums);
+
+  gpu::GPUModuleOp gm;
+  const GemvSpec &spec;
+  OpBuilder b;
+  Location loc = gm.getLoc();
+  const bool isNF4, grouped;
+  const VectorType accType; ///< f32 lanes of an accumulator
+  gpu::GPUFuncOp func;
+  Value lhs, rhs, scale, zp, bias, out, codeBook; ///< arguments, shared memory
+  Value c0, c1, n, m, m0, by;
+  Value rowScale, rowZp;     ///< per tensor / per row: loaded once
+  SmallVector<Value> rowIdx; ///< the block's input rows, clamped to M
+};
+
+void GemvKernelBuilder::createFunction() {
+  MLIRContext *ctx = gm.getContext();
+  Type f32 = b.getF32Type();
+  const int64_t dyn = ShapedType::kDynamic;
+  SmallVector<int64_t> scaleShape = getScaleShape(spec.scaleLayout, spec.n, spec.k, spec.group);
+  SmallVector<Type> args{MemRefType::get({dyn, spec.k}, spec.lhsElt),
+                         MemRefType::get({spec.n, spec.rowBytes()}, spec.rhsElt),
+                         MemRefType::get(scaleShape, spec.scaleElt)};
   if (spec.zpElt)
-    args.push_back(MemRefType::get(getScaleShape(spec.scaleLayout, spec.n, spec.k, spec.group), spec.zpElt));
+    args.push_back(MemRefType::get(scaleShape, spec.zpElt));
   if (spec.biasElt)
     args.push_back(MemRefType::get({spec.n}, spec.biasElt));
   if (spec.splitK == 1)
@@ -156,184 +188,145 @@ gpu::GPUFuncOp buildGemvKernel(gpu::GPUModuleOp gm, const GemvSpec &spec) {
     args.push_back(MemRefType::get({spec.splitK, dyn, spec.n}, f32));
   SmallVector<Type> workgroup;
   if (isNF4)
-    workgroup.push_back(MemRefType::get(
-        {16}, f32, MemRefLayoutAttrInterface(),
-        gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup)));
-  auto func = createKernelFunc(gm, spec.name(), args, workgroup,
-                               {int32_t(kWarpSize), int32_t(spec.warps), 1});
-
+    workgroup.push_back(MemRefType::get({16}, f32, MemRefLayoutAttrInterface(),
+                                        gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup)));
+  func = createKernelFunc(gm, spec.name(), args, workgroup,
+                          {int32_t(kWarpSize), int32_t(spec.warps), 1});
   Block &entry = func.getBody().front();
-  OpBuilder b = OpBuilder::atBlockBegin(&entry);
-  Location loc = func.getLoc();
+  b.setInsertionPointToStart(&entry);
+  loc = func.getLoc();
   unsigned a = 0;
-  Value lhs = entry.getArgument(a++), rhs = entry.getArgument(a++),
-        scale = entry.getArgument(a++);
-  Value zp = spec.zpElt ? entry.getArgument(a++) : Value();
-  Value bias = spec.biasElt ? entry.getArgument(a++) : Value();
-  Value out = entry.getArgument(a++);
-  Value codeBook = isNF4 ? Value(func.getWorkgroupAttributions()[0]) : Value();
+  lhs = entry.getArgument(a++);
+  rhs = entry.getArgument(a++);
+  scale = entry.getArgument(a++);
+  zp = spec.zpElt ? entry.getArgument(a++) : Value();
+  bias = spec.biasElt ? entry.getArgument(a++) : Value();
+  out = entry.getArgument(a++);
+  codeBook = isNF4 ? Value(func.getWorkgroupAttributions()[0]) : Value();
+}
 
-  Value c0 = idx(b, loc, 0), c1 = idx(b, loc, 1);
-  Value lane = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-  Value warp = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::y);
-  Value bx = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
-  Value by = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
-  Value bz = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
-  Value n = arith::AddIOp::create(
-      b, loc, arith::MulIOp::create(b, loc, bx, idx(b, loc, spec.warps)), warp);
-  Value m = memref::DimOp::create(b, loc, lhs, c0);
-  Value mLast = arith::SubIOp::create(b, loc, m, c1);
-  Value m0 = arith::MulIOp::create(b, loc, bz, idx(b, loc, spec.rows));
+/// The first 16 threads of the block write the NF4 code book (each decodes
+/// its own index with the numerics of record), then all wait.
+void GemvKernelBuilder::fillCodeBook(Value lane, Value warp) {
+  Value tid = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, warp, idx(b, loc, kWarpSize)), lane);
+  Value writes = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, tid, idx(b, loc, 16));
+  scf::IfOp::create(b, loc, writes, [&](OpBuilder &ib, Location il) {
+    Value code = arith::IndexCastOp::create(ib, il, ib.getIntegerType(4), tid);
+    Value v = emitDecode(ib, il, spec.scheme, code, Value());
+    memref::StoreOp::create(ib, il, v, codeBook, ValueRange{tid});
+    scf::YieldOp::create(ib, il);
+  });
+  gpu::BarrierOp::create(b, loc);
+}
 
-  if (isNF4) {
-    // The first 16 threads of the block write the code book (each decodes
-    // its own index with the numerics of record), then all wait.
-    Value tid = arith::AddIOp::create(
-        b, loc, arith::MulIOp::create(b, loc, warp, idx(b, loc, kWarpSize)), lane);
-    Value writes = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, tid,
-                                         idx(b, loc, 16));
-    scf::IfOp::create(b, loc, writes, [&](OpBuilder &ib, Location il) {
-      Value code = arith::IndexCastOp::create(ib, il, ib.getIntegerType(4), tid);
-      Value v = emitDecode(ib, il, spec.scheme, code, Value());
-      memref::StoreOp::create(ib, il, v, codeBook, ValueRange{tid});
-      scf::YieldOp::create(ib, il);
-    });
-    gpu::BarrierOp::create(b, loc);
+/// The indices of this warp's row's scale / zero point in group `g`.
+SmallVector<Value> GemvKernelBuilder::scaleIndices(Value g) const {
+  switch (spec.scaleLayout) {
+  case ScaleLayout::None:
+  case ScaleLayout::PerTensor:
+    return {};
+  case ScaleLayout::PerRow:
+    return {n};
+  case ScaleLayout::Grouped:
+    return {n, g};
   }
+  llvm_unreachable("unknown scale layout");
+}
 
-  // Scale and zero point of a (row, group); per tensor / per row they are
-  // loaded once, grouped once per chunk.
-  auto scaleIndices = [&](OpBuilder &sb, Location sl, Value g) -> SmallVector<Value> {
-    switch (spec.scaleLayout) {
-    case ScaleLayout::None:
-    case ScaleLayout::PerTensor:
-      return {};
-    case ScaleLayout::PerRow:
-      return {n};
-    case ScaleLayout::Grouped:
-      return {n, g};
+Value GemvKernelBuilder::loadScale(OpBuilder &sb, Location sl, Value g) const {
+  return extendToF32(sb, sl, memref::LoadOp::create(sb, sl, scale, scaleIndices(g)));
+}
+
+/// The zero point as an i32, or null.
+Value GemvKernelBuilder::loadZeroPoint(OpBuilder &sb, Location sl, Value g) const {
+  if (!zp)
+    return Value();
+  Value z = memref::LoadOp::create(sb, sl, zp, scaleIndices(g));
+  return storedIntToI32(sb, sl, spec.scheme, z);
+}
+
+/// Chunk `c` of this warp's weight row (16 bytes, one aligned 128-bit
+/// load) decoded to f32 vectors (q - zp, code-book or FP8 values): the low
+/// and high nibbles (even and odd k) for 4-bit storage.
+SmallVector<Value> GemvKernelBuilder::decodeChunk(OpBuilder &lb, Location l, Value c,
+                                                  Value zpSplat) const {
+  Value byteOff = arith::MulIOp::create(lb, l, c, idx(lb, l, kChunkBytes));
+  auto chunkType = VectorType::get({kChunkBytes}, spec.rhsElt);
+  Value bytes = vector::LoadOp::create(lb, l, chunkType, rhs, ValueRange{n, byteOff},
+                                       /*nontemporal=*/false, llvm::Align(kChunkBytes));
+  if (!spec.packed())
+    return {emitDecode(lb, l, spec.scheme, bytes, zpSplat)};
+  SmallVector<Value> w;
+  auto byteVec = VectorType::get({kChunkBytes}, lb.getI8Type());
+  Value lo = arith::AndIOp::create(lb, l, bytes, splatInt(lb, l, byteVec, 0x0F));
+  Value hi = arith::ShRUIOp::create(lb, l, bytes, splatInt(lb, l, byteVec, 4));
+  for (Value nib : {lo, hi}) {
+    if (isNF4) {
+      Value codes = arith::IndexCastOp::create(
+          lb, l, VectorType::get({kChunkBytes}, lb.getIndexType()), nib);
+      auto maskType = VectorType::get({kChunkBytes}, lb.getI1Type());
+      Value mask =
+          arith::ConstantOp::create(lb, l, maskType, DenseElementsAttr::get(maskType, true));
+      w.push_back(vector::GatherOp::create(lb, l, accType, codeBook, ValueRange{c0}, codes, mask,
+                                           splatF32(lb, l, accType, 0.0f)));
+    } else {
+      Value codes = arith::TruncIOp::create(
+          lb, l, VectorType::get({kChunkBytes}, lb.getIntegerType(4)), nib);
+      w.push_back(emitDecode(lb, l, spec.scheme, codes, zpSplat));
     }
-    llvm_unreachable("scale kind");
-  };
-  auto loadScale = [&](OpBuilder &sb, Location sl, Value g) -> Value {
-    return extendToF32(sb, sl, memref::LoadOp::create(sb, sl, scale, scaleIndices(sb, sl, g)));
-  };
-  auto loadZp = [&](OpBuilder &sb, Location sl, Value g) -> Value {
-    if (!zp)
-      return Value();
-    Value z = memref::LoadOp::create(sb, sl, zp, scaleIndices(sb, sl, g));
-    return storedIntToI32(sb, sl, spec.scheme, z);
-  };
-  bool grouped = spec.scaleLayout == ScaleLayout::Grouped;
-  Value rowScale = grouped ? Value() : loadScale(b, loc, Value());
-  Value rowZp = grouped ? Value() : loadZp(b, loc, Value());
-
-  // Input rows of this block, clamped so loads stay in bounds (rows past M
-  // compute garbage that is never stored).
-  SmallVector<Value> rowIdx;
-  for (int64_t r = 0; r < spec.rows; ++r)
-    rowIdx.push_back(arith::MinUIOp::create(
-        b, loc, arith::AddIOp::create(b, loc, m0, idx(b, loc, r)), mLast));
-
-  const int64_t vl = kChunkBytes; // f32 lanes of an accumulator
-  auto accType = VectorType::get({vl}, f32);
-  auto i32Vec = VectorType::get({vl}, b.getI32Type());
-  int64_t perSplit = spec.chunks() / spec.splitK;
-  Value begin = arith::AddIOp::create(
-      b, loc, arith::MulIOp::create(b, loc, by, idx(b, loc, perSplit)), lane);
-  Value end = arith::MulIOp::create(
-      b, loc, arith::AddIOp::create(b, loc, by, c1), idx(b, loc, perSplit));
-  SmallVector<Value> init(spec.rows, splatF32(b, loc, accType, 0.0f));
-
-  auto loop = scf::ForOp::create(
-      b, loc, begin, end, idx(b, loc, kWarpSize), init,
-      [&](OpBuilder &lb, Location l, Value c, ValueRange accs) {
-        Value k0 = arith::MulIOp::create(lb, l, c, idx(lb, l, spec.chunkCodes()));
-        Value g = grouped ? arith::DivUIOp::create(lb, l, k0, idx(lb, l, spec.group))
-                          : Value();
-        Value zpI32 = grouped ? loadZp(lb, l, g) : rowZp;
-        Value zpSplat = zpI32 ? Value(vector::BroadcastOp::create(lb, l, i32Vec, zpI32))
-                              : Value();
-        // The chunk: 16 bytes, one aligned 128-bit load.
-        Value byteOff = arith::MulIOp::create(lb, l, c, idx(lb, l, kChunkBytes));
-        auto chunkType = VectorType::get({kChunkBytes}, spec.rhsElt);
-        Value bytes = vector::LoadOp::create(lb, l, chunkType, rhs, ValueRange{n, byteOff},
-                                             /*nontemporal=*/false, llvm::Align(kChunkBytes));
-        // Decoded codes (q - zp, code-book or FP8 values) as f32 vectors:
-        // low and high nibbles (even and odd k) for 4-bit storage.
-        SmallVector<Value> w;
-        if (spec.packed()) {
-          auto byteVec = VectorType::get({kChunkBytes}, i8);
-          Value lo = arith::AndIOp::create(lb, l, bytes, splatInt(lb, l, byteVec, 0x0F));
-          Value hi = arith::ShRUIOp::create(lb, l, bytes, splatInt(lb, l, byteVec, 4));
-          for (Value nib : {lo, hi}) {
-            if (isNF4) {
-              Value codes = arith::IndexCastOp::create(
-                  lb, l, VectorType::get({kChunkBytes}, lb.getIndexType()), nib);
-              auto maskType = VectorType::get({kChunkBytes}, lb.getI1Type());
-              Value mask = arith::ConstantOp::create(
-                  lb, l, maskType, DenseElementsAttr::get(maskType, true));
-              w.push_back(vector::GatherOp::create(lb, l, accType, codeBook, ValueRange{c0},
-                                                   codes, mask, splatF32(lb, l, accType, 0.0f)));
-            } else {
-              Value codes = arith::TruncIOp::create(
-                  lb, l, VectorType::get({kChunkBytes}, lb.getIntegerType(4)), nib);
-              w.push_back(emitDecode(lb, l, spec.scheme, codes, zpSplat));
-            }
-          }
-        } else {
-          w.push_back(emitDecode(lb, l, spec.scheme, bytes, zpSplat));
-        }
-        if (grouped) {
-          Value s = vector::BroadcastOp::create(lb, l, accType, loadScale(lb, l, g));
-          for (Value &v : w)
-            v = arith::MulFOp::create(lb, l, v, s);
-        }
-        // Activations of each row: the chunk's codes' positions, split into
-        // even and odd positions for 4-bit storage.
-        SmallVector<Value> next;
-        auto aType = VectorType::get({spec.chunkCodes()}, spec.lhsElt);
-        int64_t aAlign = std::min<int64_t>(
-            16, spec.chunkCodes() * spec.lhsElt.getIntOrFloatBitWidth() / 8);
-        SmallVector<int64_t> even, odd;
-        for (int64_t i = 0; i < vl; ++i) {
-          even.push_back(2 * i);
-          odd.push_back(2 * i + 1);
-        }
-        for (int64_t r = 0; r < spec.rows; ++r) {
-          Value av = extendToF32(
-              lb, l,
-              vector::LoadOp::create(lb, l, aType, lhs, ValueRange{rowIdx[r], k0},
-                                     false, llvm::Align(aAlign)));
-          Value acc = accs[r];
-          if (spec.packed()) {
-            Value ae = vector::ShuffleOp::create(lb, l, av, av, even);
-            Value ao = vector::ShuffleOp::create(lb, l, av, av, odd);
-            acc = vector::FMAOp::create(lb, l, w[0], ae, acc);
-            acc = vector::FMAOp::create(lb, l, w[1], ao, acc);
-          } else {
-            acc = vector::FMAOp::create(lb, l, w[0], av, acc);
-          }
-          next.push_back(acc);
-        }
-        scf::YieldOp::create(lb, l, next);
-      });
-
-  // Reduce each row's accumulator lane-wise, then across the warp.
-  SmallVector<Value> sums;
-  for (Value acc : loop.getResults()) {
-    Value s = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, acc,
-                                          arith::FastMathFlags::reassoc);
-    for (int32_t off = kWarpSize / 2; off >= 1; off /= 2) {
-      auto shfl = gpu::ShuffleOp::create(b, loc, s, off, int32_t(kWarpSize),
-                                         gpu::ShuffleMode::XOR);
-      s = arith::AddFOp::create(b, loc, s, shfl.getShuffleResult());
-    }
-    if (!grouped)
-      s = arith::MulFOp::create(b, loc, s, rowScale);
-    sums.push_back(s);
   }
+  return w;
+}
 
+/// One step of the K loop: chunk `c` decoded (and scaled for groups) and
+/// multiplied into each row's accumulator with the activations at the
+/// chunk's positions (split into even and odd positions for 4-bit codes).
+SmallVector<Value> GemvKernelBuilder::accumulateChunk(OpBuilder &lb, Location l, Value c,
+                                                      ValueRange accs) const {
+  const int64_t vl = kChunkBytes;
+  Value k0 = arith::MulIOp::create(lb, l, c, idx(lb, l, spec.chunkCodes()));
+  Value g = grouped ? arith::DivUIOp::create(lb, l, k0, idx(lb, l, spec.group)) : Value();
+  Value zpI32 = grouped ? loadZeroPoint(lb, l, g) : rowZp;
+  Value zpSplat =
+      zpI32 ? Value(vector::BroadcastOp::create(lb, l, VectorType::get({vl}, lb.getI32Type()), zpI32))
+            : Value();
+  SmallVector<Value> w = decodeChunk(lb, l, c, zpSplat);
+  if (grouped) {
+    Value s = vector::BroadcastOp::create(lb, l, accType, loadScale(lb, l, g));
+    for (Value &v : w)
+      v = arith::MulFOp::create(lb, l, v, s);
+  }
+  SmallVector<Value> next;
+  auto aType = VectorType::get({spec.chunkCodes()}, spec.lhsElt);
+  int64_t aAlign =
+      std::min<int64_t>(16, spec.chunkCodes() * spec.lhsElt.getIntOrFloatBitWidth() / 8);
+  SmallVector<int64_t> even, odd;
+  for (int64_t i = 0; i < vl; ++i) {
+    even.push_back(2 * i);
+    odd.push_back(2 * i + 1);
+  }
+  for (int64_t r = 0; r < spec.rows; ++r) {
+    Value av = extendToF32(lb, l,
+                           vector::LoadOp::create(lb, l, aType, lhs, ValueRange{rowIdx[r], k0},
+                                                  false, llvm::Align(aAlign)));
+    Value acc = accs[r];
+    if (spec.packed()) {
+      Value ae = vector::ShuffleOp::create(lb, l, av, av, even);
+      Value ao = vector::ShuffleOp::create(lb, l, av, av, odd);
+      acc = vector::FMAOp::create(lb, l, w[0], ae, acc);
+      acc = vector::FMAOp::create(lb, l, w[1], ao, acc);
+    } else {
+      acc = vector::FMAOp::create(lb, l, w[0], av, acc);
+    }
+    next.push_back(acc);
+  }
+  return next;
+}
+
+/// Lane 0 of each warp stores its rows' sums (in range): with the bias,
+/// rounded to the result type, or as f32 partials of split `by`.
+void GemvKernelBuilder::storeSums(Value lane, ArrayRef<Value> sums) {
   Value isLane0 = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, c0);
   scf::IfOp::create(b, loc, isLane0, [&](OpBuilder &ib, Location il) {
     Value biasF32 = (bias && spec.splitK == 1)
@@ -355,8 +348,66 @@ gpu::GPUFuncOp buildGemvKernel(gpu::GPUModuleOp gm, const GemvSpec &spec) {
     }
     scf::YieldOp::create(ib, il);
   });
+}
+
+gpu::GPUFuncOp GemvKernelBuilder::build() {
+  createFunction();
+  c0 = idx(b, loc, 0);
+  c1 = idx(b, loc, 1);
+  Value lane = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value warp = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::y);
+  Value bx = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  by = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
+  Value bz = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
+  n = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, bx, idx(b, loc, spec.warps)),
+                            warp);
+  m = memref::DimOp::create(b, loc, lhs, c0);
+  Value mLast = arith::SubIOp::create(b, loc, m, c1);
+  m0 = arith::MulIOp::create(b, loc, bz, idx(b, loc, spec.rows));
+  if (isNF4)
+    fillCodeBook(lane, warp);
+  rowScale = grouped ? Value() : loadScale(b, loc, Value());
+  rowZp = grouped ? Value() : loadZeroPoint(b, loc, Value());
+  // Input rows of this block, clamped so loads stay in bounds (rows past M
+  // compute garbage that is never stored).
+  for (int64_t r = 0; r < spec.rows; ++r)
+    rowIdx.push_back(
+        arith::MinUIOp::create(b, loc, arith::AddIOp::create(b, loc, m0, idx(b, loc, r)), mLast));
+
+  // Lane l of split `by` takes chunks l, l + 32, ... of its split.
+  int64_t perSplit = spec.chunks() / spec.splitK;
+  Value begin =
+      arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, by, idx(b, loc, perSplit)), lane);
+  Value end = arith::MulIOp::create(b, loc, arith::AddIOp::create(b, loc, by, c1),
+                                    idx(b, loc, perSplit));
+  SmallVector<Value> init(spec.rows, splatF32(b, loc, accType, 0.0f));
+  auto loop = scf::ForOp::create(b, loc, begin, end, idx(b, loc, kWarpSize), init,
+                                 [&](OpBuilder &lb, Location l, Value c, ValueRange accs) {
+                                   scf::YieldOp::create(lb, l, accumulateChunk(lb, l, c, accs));
+                                 });
+
+  // Reduce each row's accumulator lane-wise, then across the warp.
+  SmallVector<Value> sums;
+  for (Value acc : loop.getResults()) {
+    Value s = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, acc,
+                                          arith::FastMathFlags::reassoc);
+    for (int32_t off = kWarpSize / 2; off >= 1; off /= 2) {
+      auto shfl =
+          gpu::ShuffleOp::create(b, loc, s, off, int32_t(kWarpSize), gpu::ShuffleMode::XOR);
+      s = arith::AddFOp::create(b, loc, s, shfl.getShuffleResult());
+    }
+    if (!grouped)
+      s = arith::MulFOp::create(b, loc, s, rowScale);
+    sums.push_back(s);
+  }
+  storeSums(lane, sums);
   gpu::ReturnOp::create(b, loc);
   return func;
+}
+
+/// Builds the GEMV kernel (see the file comment).
+gpu::GPUFuncOp buildGemvKernel(gpu::GPUModuleOp gm, const GemvSpec &spec) {
+  return GemvKernelBuilder(gm, spec).build();
 }
 
 /// out[m, n] = sum_s ws[s, m, n] (+ bias[n]), rounded to the result type;

@@ -145,423 +145,497 @@ void forEachChannelTile(OpBuilder &b, Location loc, const KernelSpec &spec, int6
                        });
 }
 
-/// Builds the kernel function for `spec` at the end of `module`.
-func::FuncOp buildKernel(ModuleOp module, const KernelSpec &spec) {
-  MLIRContext *ctx = module.getContext();
-  Location loc = module.getLoc();
-  OpBuilder b(ctx);
-  b.setInsertionPointToEnd(module.getBody());
+/// Builds the weight-only (and f32) kernel function for a spec: one member
+/// per piece of the kernel (decoding, activation splitting, tiles, panels),
+/// sharing the function's arguments and constants.
+class WeightOnlyKernelBuilder {
+public:
+  WeightOnlyKernelBuilder(ModuleOp module, const KernelSpec &spec)
+      : module(module), spec(spec), b(module.getContext()), loc(module.getLoc()),
+        packed(spec.scheme && spec.scheme.isSubByte()), vl(spec.vl),
+        step(packed ? 2 * spec.vl : spec.vl),
+        accType(VectorType::get({spec.vl}, b.getF32Type())) {}
 
-  bool packed = spec.scheme && spec.scheme.isSubByte();
+  /// Builds the kernel at the end of the module.
+  func::FuncOp build();
+
+private:
+  void createFunction();
+  Value getOrCreateCodeBook();
+  Value loadParam(OpBuilder &nb, Location l, Value param, Value n, Value g) const;
+  Value zeroPointSplat(OpBuilder &nb, Location l, Value n, Value g) const;
+  Value scaleSplat(OpBuilder &nb, Location l, Value n, Value g) const;
+  Value decode(OpBuilder &nb, Location l, Value n, Value k, Value zpSplat) const;
+  Value decodeFloat8Bits(OpBuilder &nb, Location l, Value codes) const;
+  std::pair<Value, Value> decodePacked(OpBuilder &nb, Location l, Value n, Value k,
+                                       Value zpSplat) const;
+  void splitActivations();
+  SmallVector<Value> loadActivations(OpBuilder &kb, Location kl, ArrayRef<Value> mIdx,
+                                     Value k) const;
+  std::pair<SmallVector<Value>, SmallVector<Value>>
+  loadSplitActivations(OpBuilder &kb, Location kl, ArrayRef<Value> mIdx, Value k) const;
+  void storeResults(OpBuilder &tb, Location l, ArrayRef<Value> rowIdx, ArrayRef<Value> mIdx,
+                    ValueRange accs) const;
+  SmallVector<Value> stepTile(OpBuilder &kb, Location kl, ArrayRef<Value> rowIdx,
+                              ArrayRef<Value> mIdx, Value kIdx, ArrayRef<Value> zpSplats,
+                              ArrayRef<Value> scaleSplats, ValueRange accs) const;
+  void emitTile(OpBuilder &tb, Location l, ArrayRef<Value> rowIdx, Value m0, int64_t mr) const;
+  void emitDecodeTiles(OpBuilder &tb, Location l, ArrayRef<Value> rowIdx) const;
+  void decodePanel(OpBuilder &tb, Location l, ArrayRef<Value> rowIdx, Value panel) const;
+  void emitPanelTiles(OpBuilder &tb, Location l, ArrayRef<Value> rowIdx) const;
+
+  ModuleOp module;
+  const KernelSpec &spec;
+  OpBuilder b;
+  Location loc;
+  const bool packed;
+  const int64_t vl, step;
+  const VectorType accType;
+  func::FuncOp func;
+  Value lhs, rhs, scale, zp, bias, out; ///< the kernel's arguments
+  Value codeBook;                        ///< NF4 table (x86Permute)
+  Value m, c0, c1;
+  Value aSplit; ///< 4-bit kernels: activations split into even/odd halves
+};
+
+/// The row indices m0, m0 + 1, ..., m0 + mr - 1.
+SmallVector<Value> rowIndices(OpBuilder &b, Location loc, Value m0, int64_t mr) {
+  SmallVector<Value> mIdx;
+  for (int64_t j = 0; j < mr; ++j)
+    mIdx.push_back(j ? Value(arith::AddIOp::create(b, loc, m0, indexCst(b, loc, j))) : m0);
+  return mIdx;
+}
+
+void WeightOnlyKernelBuilder::createFunction() {
+  MLIRContext *ctx = module.getContext();
+  b.setInsertionPointToEnd(module.getBody());
   int64_t rowBytes = packed ? spec.k / 2 : spec.k;
-  auto lhsType = MemRefType::get({ShapedType::kDynamic, spec.k}, spec.lhsElt);
-  auto rhsType = MemRefType::get({spec.n, rowBytes}, spec.rhsElt);
-  auto outType = MemRefType::get({ShapedType::kDynamic, spec.n}, spec.resElt);
-  SmallVector<Type> argTypes{lhsType, rhsType};
-  SmallVector<int64_t> paramShape;
-  if (spec.scaleLayout == ScaleLayout::PerRow)
-    paramShape = {spec.n};
-  else if (spec.scaleLayout == ScaleLayout::Grouped)
-    paramShape = {spec.n, spec.k / spec.group};
+  SmallVector<Type> argTypes{MemRefType::get({ShapedType::kDynamic, spec.k}, spec.lhsElt),
+                             MemRefType::get({spec.n, rowBytes}, spec.rhsElt)};
+  SmallVector<int64_t> paramShape = getScaleShape(spec.scaleLayout, spec.n, spec.k, spec.group);
   if (spec.scaleElt)
     argTypes.push_back(MemRefType::get(paramShape, spec.scaleElt));
   if (spec.zpElt)
     argTypes.push_back(MemRefType::get(paramShape, spec.zpElt));
   if (spec.biasElt)
     argTypes.push_back(MemRefType::get({spec.n}, spec.biasElt));
-  argTypes.push_back(outType);
+  argTypes.push_back(MemRefType::get({ShapedType::kDynamic, spec.n}, spec.resElt));
 
-  auto func = func::FuncOp::create(b, loc, spec.name(),
-                                   FunctionType::get(ctx, argTypes, {}));
+  func = func::FuncOp::create(b, loc, spec.name(), FunctionType::get(ctx, argTypes, {}));
   func.setPrivate();
   Block *entry = func.addEntryBlock();
   b.setInsertionPointToStart(entry);
   unsigned argIdx = 0;
-  Value lhs = entry->getArgument(argIdx++), rhs = entry->getArgument(argIdx++);
-  Value scale = spec.scaleElt ? entry->getArgument(argIdx++) : Value();
-  Value zp = spec.zpElt ? entry->getArgument(argIdx++) : Value();
-  Value bias = spec.biasElt ? entry->getArgument(argIdx++) : Value();
-  Value out = entry->getArgument(argIdx++);
+  lhs = entry->getArgument(argIdx++);
+  rhs = entry->getArgument(argIdx++);
+  scale = spec.scaleElt ? entry->getArgument(argIdx++) : Value();
+  zp = spec.zpElt ? entry->getArgument(argIdx++) : Value();
+  bias = spec.biasElt ? entry->getArgument(argIdx++) : Value();
+  out = entry->getArgument(argIdx++);
+}
 
-  // NF4 code book as a constant global, for table lookups.
-  Value codeBook;
-  if (spec.scheme && spec.scheme.getStorage() == StorageKind::nf4 && spec.x86Permute) {
-    StringRef globalName = "__quantx_nf4_code_book";
-    auto globalType = MemRefType::get({16}, b.getF32Type());
-    if (!module.lookupSymbol(globalName)) {
-      OpBuilder gb(ctx);
-      gb.setInsertionPointToStart(module.getBody());
-      auto tensorType = RankedTensorType::get({16}, gb.getF32Type());
-      memref::GlobalOp::create(gb, loc, globalName, gb.getStringAttr("private"), globalType,
-                               DenseElementsAttr::get(tensorType, getNF4CodeBook()),
-                               /*constant=*/true, /*alignment=*/IntegerAttr());
-    }
-    codeBook = memref::GetGlobalOp::create(b, loc, globalType, globalName);
+/// The NF4 code book as a constant global, for table lookups.
+Value WeightOnlyKernelBuilder::getOrCreateCodeBook() {
+  StringRef globalName = "__quantx_nf4_code_book";
+  auto globalType = MemRefType::get({16}, b.getF32Type());
+  if (!module.lookupSymbol(globalName)) {
+    OpBuilder gb(module.getContext());
+    gb.setInsertionPointToStart(module.getBody());
+    auto tensorType = RankedTensorType::get({16}, gb.getF32Type());
+    memref::GlobalOp::create(gb, loc, globalName, gb.getStringAttr("private"), globalType,
+                             DenseElementsAttr::get(tensorType, getNF4CodeBook()),
+                             /*constant=*/true, /*alignment=*/IntegerAttr());
   }
-  const int64_t vl = spec.vl, rows = spec.rows;
-  auto accType = VectorType::get({vl}, b.getF32Type());
-  Value c0 = indexCst(b, loc, 0), c1 = indexCst(b, loc, 1);
-  Value m = memref::DimOp::create(b, loc, lhs, 0);
+  return memref::GetGlobalOp::create(b, loc, globalType, globalName);
+}
 
-  // Loads the parameter (scale or zero point) of row `n`, group `g`.
-  auto loadParam = [&](OpBuilder &nb, Location l, Value param, Value n,
-                       Value g) -> Value {
-    switch (spec.scaleLayout) {
-    case ScaleLayout::PerTensor:
-      return memref::LoadOp::create(nb, l, param, ValueRange{});
-    case ScaleLayout::PerRow:
-      return memref::LoadOp::create(nb, l, param, ValueRange{n});
-    default:
-      return memref::LoadOp::create(nb, l, param, ValueRange{n, g});
-    }
+/// The parameter (scale or zero point) of row `n`, group `g`.
+Value WeightOnlyKernelBuilder::loadParam(OpBuilder &nb, Location l, Value param, Value n,
+                                         Value g) const {
+  switch (spec.scaleLayout) {
+  case ScaleLayout::None:
+  case ScaleLayout::PerTensor:
+    return memref::LoadOp::create(nb, l, param, ValueRange{});
+  case ScaleLayout::PerRow:
+    return memref::LoadOp::create(nb, l, param, ValueRange{n});
+  case ScaleLayout::Grouped:
+    return memref::LoadOp::create(nb, l, param, ValueRange{n, g});
+  }
+  llvm_unreachable("unknown scale layout");
+}
+
+/// The zero point of row `n`, group `g` as an i32 splat, or null.
+Value WeightOnlyKernelBuilder::zeroPointSplat(OpBuilder &nb, Location l, Value n, Value g) const {
+  if (!zp)
+    return Value();
+  Value z = storedIntToI32(nb, l, spec.scheme, loadParam(nb, l, zp, n, g));
+  return vector::BroadcastOp::create(nb, l, VectorType::get({vl}, nb.getI32Type()), z);
+}
+
+/// The scale of row `n`, group `g` as an f32 splat, or null.
+Value WeightOnlyKernelBuilder::scaleSplat(OpBuilder &nb, Location l, Value n, Value g) const {
+  if (!scale)
+    return Value();
+  return vector::BroadcastOp::create(nb, l, accType,
+                                     extendToF32(nb, l, loadParam(nb, l, scale, n, g)));
+}
+
+/// E4M3FN s.eeee.mmm: sign-extend the byte, shift the magnitude to f32's
+/// exponent/mantissa position and keep the sign bit. The f32 read from
+/// those bits is the FP8 value times 2^-120, subnormals included;
+/// S.1111.111 becomes NaN.
+Value WeightOnlyKernelBuilder::decodeFloat8Bits(OpBuilder &nb, Location l, Value codes) const {
+  auto i32Type = VectorType::get({vl}, nb.getI32Type());
+  auto splat = [&](int64_t v) -> Value {
+    return arith::ConstantOp::create(
+        nb, l, i32Type, DenseElementsAttr::get(i32Type, nb.getI32IntegerAttr(int32_t(v))));
   };
+  Value bytes = arith::BitcastOp::create(nb, l, VectorType::get({vl}, nb.getI8Type()), codes);
+  Value sx = arith::ExtSIOp::create(nb, l, i32Type, bytes);
+  Value bits = arith::AndIOp::create(nb, l, arith::ShLIOp::create(nb, l, sx, splat(20)),
+                                     splat(int64_t(0x87F00000u)));
+  Value isNan = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
+                                      arith::AndIOp::create(nb, l, bits, splat(0x07F00000)),
+                                      splat(0x07F00000));
+  Value nan = splat(0x7FC00000);
+  bits = arith::SelectOp::create(nb, l, isNan, nan, bits);
+  return arith::BitcastOp::create(nb, l, VectorType::get({vl}, nb.getF32Type()), bits);
+}
 
-  // Decodes VL weights of row `n` starting at code `k` into vector<VLxf32>,
-  // without the scale (unpacked storage: f32, int8, FP8).
-  auto decode = [&](OpBuilder &nb, Location l, Value n, Value k,
-                    Value zpSplat) -> Value {
-    auto t = VectorType::get({vl}, spec.rhsElt);
-    Value codes = vector::LoadOp::create(nb, l, t, rhs, ValueRange{n, k});
-    if (!spec.scheme)
-      return extendToF32(nb, l, codes);
-    if (spec.fp8Bits) {
-      // E4M3FN s.eeee.mmm: sign-extend the byte, shift the magnitude to
-      // f32's exponent/mantissa position and keep the sign bit. The f32
-      // read from those bits is the FP8 value times 2^-120, subnormals
-      // included; S.1111.111 becomes NaN.
-      auto i32Type = VectorType::get({vl}, nb.getI32Type());
-      auto splat = [&](int64_t v) -> Value {
-        return arith::ConstantOp::create(
-            nb, l, i32Type, DenseElementsAttr::get(i32Type, nb.getI32IntegerAttr(int32_t(v))));
-      };
-      Value bytes = arith::BitcastOp::create(nb, l, VectorType::get({vl}, nb.getI8Type()), codes);
-      Value sx = arith::ExtSIOp::create(nb, l, i32Type, bytes);
-      Value bits = arith::AndIOp::create(nb, l, arith::ShLIOp::create(nb, l, sx, splat(20)),
-                                         splat(int64_t(0x87F00000u)));
-      Value isNan = arith::CmpIOp::create(
-          nb, l, arith::CmpIPredicate::eq,
-          arith::AndIOp::create(nb, l, bits, splat(0x07F00000)), splat(0x07F00000));
-      Value nan = splat(0x7FC00000);
-      bits = arith::SelectOp::create(nb, l, isNan, nan, bits);
-      return arith::BitcastOp::create(nb, l, VectorType::get({vl}, nb.getF32Type()), bits);
-    }
-    return emitDecode(nb, l, spec.scheme, codes, zpSplat);
+/// Decodes VL weights of row `n` starting at code `k` into vector<VLxf32>,
+/// without the scale (unpacked storage: f32, int8, FP8).
+Value WeightOnlyKernelBuilder::decode(OpBuilder &nb, Location l, Value n, Value k,
+                                      Value zpSplat) const {
+  auto t = VectorType::get({vl}, spec.rhsElt);
+  Value codes = vector::LoadOp::create(nb, l, t, rhs, ValueRange{n, k});
+  if (!spec.scheme)
+    return extendToF32(nb, l, codes);
+  if (spec.fp8Bits)
+    return decodeFloat8Bits(nb, l, codes);
+  return emitDecode(nb, l, spec.scheme, codes, zpSplat);
+}
+
+/// 4-bit weights: VL bytes of row `n` starting at code `k` hold 2 VL codes;
+/// returns the decoded low nibbles (even k) and high nibbles (odd k), each
+/// vector<VLxf32>. The activations are split the same way once per step,
+/// so the codes never need interleaving. For i4 and u4 a nibble is not
+/// shifted down: `b & 0xF0` (and `b << 4` for signed low nibbles) is 16
+/// times the code as a byte, so one extension and conversion give 16 q,
+/// which meets activations divided by 16 (splitActivations): the product
+/// is the same f32 value, scaling by a power of two being exact.
+std::pair<Value, Value> WeightOnlyKernelBuilder::decodePacked(OpBuilder &nb, Location l, Value n,
+                                                              Value k, Value zpSplat) const {
+  auto byteType = VectorType::get({vl}, nb.getI8Type());
+  Value byteIdx = arith::DivUIOp::create(nb, l, k, indexCst(nb, l, 2));
+  Value bytes = vector::LoadOp::create(nb, l, byteType, rhs, ValueRange{n, byteIdx});
+  auto splat8 = [&](int64_t v) -> Value {
+    return arith::ConstantOp::create(nb, l, byteType,
+                                     DenseElementsAttr::get(byteType, nb.getI8IntegerAttr(v)));
   };
-
-  // 4-bit weights: VL bytes of row `n` starting at code `k` hold 2 VL codes;
-  // returns the decoded low nibbles (even k) and high nibbles (odd k), each
-  // vector<VLxf32>. The activations are split the same way once per step,
-  // so the codes never need interleaving. For i4 and u4 a nibble is not
-  // shifted down: `b & 0xF0` (and `b << 4` for signed low nibbles) is 16
-  // times the code as a byte, so one extension and conversion give 16 q,
-  // which meets activations divided by 16 (`sixteenths` below): the
-  // product is the same f32 value, scaling by a power of two being exact.
-  bool sixteenthLo = packed && spec.scheme.getStorage() == StorageKind::i4;
-  bool sixteenthHi = packed && spec.scheme.getStorage() != StorageKind::nf4;
-  auto decodePacked = [&](OpBuilder &nb, Location l, Value n, Value k,
-                          Value zpSplat) -> std::pair<Value, Value> {
-    auto byteType = VectorType::get({vl}, nb.getI8Type());
-    Value byteIdx = arith::DivUIOp::create(nb, l, k, indexCst(nb, l, 2));
-    Value bytes = vector::LoadOp::create(nb, l, byteType, rhs, ValueRange{n, byteIdx});
-    auto splat8 = [&](int64_t v) -> Value {
-      return arith::ConstantOp::create(
-          nb, l, byteType, DenseElementsAttr::get(byteType, nb.getI8IntegerAttr(v)));
-    };
-    auto i32Type = VectorType::get({vl}, nb.getI32Type());
-    auto f32Type = VectorType::get({vl}, nb.getF32Type());
-    StorageKind kind = spec.scheme.getStorage();
-    if (kind == StorageKind::nf4 && spec.x86Permute) {
-      // The code book as a 16-entry constant table, indexed by the code
-      // with vector.gather (same f32 values as the select tree below).
-      auto nf4 = [&](Value nib) -> Value {
-        Value idx = arith::ExtUIOp::create(nb, l, i32Type, nib);
-        auto maskType = VectorType::get({vl}, nb.getI1Type());
-        Value mask = arith::ConstantOp::create(
-            nb, l, maskType, DenseElementsAttr::get(maskType, true));
-        Value pass = zeroVector(nb, l, f32Type);
-        return vector::GatherOp::create(nb, l, f32Type, codeBook, ValueRange{c0}, idx,
-                                        mask, pass);
-      };
-      return {nf4(arith::AndIOp::create(nb, l, bytes, splat8(0x0F))),
-              nf4(arith::ShRUIOp::create(nb, l, bytes, splat8(4)))};
-    }
-    if (kind == StorageKind::nf4) {
-      auto nf4 = [&](Value nib) {
+  auto i32Type = VectorType::get({vl}, nb.getI32Type());
+  auto f32Type = VectorType::get({vl}, nb.getF32Type());
+  StorageKind kind = spec.scheme.getStorage();
+  if (kind == StorageKind::nf4) {
+    // A 16-entry table lookup (vector.gather, vpermps on x86) or the
+    // code-book select tree: the same f32 values.
+    auto nf4 = [&](Value nib) -> Value {
+      if (!spec.x86Permute)
         return emitDecode(nb, l, spec.scheme,
                           arith::TruncIOp::create(
                               nb, l, VectorType::get({vl}, nb.getIntegerType(4)), nib),
                           Value());
-      };
-      return {nf4(arith::AndIOp::create(nb, l, bytes, splat8(0x0F))),
-              nf4(arith::ShRUIOp::create(nb, l, bytes, splat8(4)))};
-    }
-    // 16 * q as i32 (i4), or q / 16 * q for u4's low nibble, minus the
-    // zero point at the same scale, converted to f32 (exact).
-    auto convert = [&](Value byteCodes, bool isSigned, int64_t zpFactor) -> Value {
-      Value q = isSigned ? Value(arith::ExtSIOp::create(nb, l, i32Type, byteCodes))
-                         : Value(arith::ExtUIOp::create(nb, l, i32Type, byteCodes));
-      if (zpSplat) {
-        Value z = zpSplat;
-        if (zpFactor != 1)
-          z = arith::MulIOp::create(
-              nb, l, z,
-              arith::ConstantOp::create(
-                  nb, l, i32Type, DenseElementsAttr::get(i32Type, nb.getI32IntegerAttr(zpFactor))));
-        q = arith::SubIOp::create(nb, l, q, z);
-      }
-      return arith::SIToFPOp::create(nb, l, f32Type, q);
+      Value idx = arith::ExtUIOp::create(nb, l, i32Type, nib);
+      auto maskType = VectorType::get({vl}, nb.getI1Type());
+      Value mask =
+          arith::ConstantOp::create(nb, l, maskType, DenseElementsAttr::get(maskType, true));
+      Value pass = zeroVector(nb, l, f32Type);
+      return vector::GatherOp::create(nb, l, f32Type, codeBook, ValueRange{c0}, idx, mask, pass);
     };
-    Value hi = arith::AndIOp::create(nb, l, bytes, splat8(0xF0));
-    if (kind == StorageKind::i4) {
-      Value lo = arith::ShLIOp::create(nb, l, bytes, splat8(4));
-      return {convert(lo, true, 16), convert(hi, true, 16)};
+    return {nf4(arith::AndIOp::create(nb, l, bytes, splat8(0x0F))),
+            nf4(arith::ShRUIOp::create(nb, l, bytes, splat8(4)))};
+  }
+  // 16 * q as i32 (i4), or q / 16 * q for u4's low nibble, minus the
+  // zero point at the same scale, converted to f32 (exact).
+  auto convert = [&](Value byteCodes, bool isSigned, int64_t zpFactor) -> Value {
+    Value q = isSigned ? Value(arith::ExtSIOp::create(nb, l, i32Type, byteCodes))
+                       : Value(arith::ExtUIOp::create(nb, l, i32Type, byteCodes));
+    if (zpSplat) {
+      Value z = zpSplat;
+      if (zpFactor != 1)
+        z = arith::MulIOp::create(
+            nb, l, z,
+            arith::ConstantOp::create(
+                nb, l, i32Type, DenseElementsAttr::get(i32Type, nb.getI32IntegerAttr(zpFactor))));
+      q = arith::SubIOp::create(nb, l, q, z);
     }
-    Value lo = arith::AndIOp::create(nb, l, bytes, splat8(0x0F));
-    return {convert(lo, false, 1), convert(hi, false, 16)};
+    return arith::SIToFPOp::create(nb, l, f32Type, q);
   };
+  Value hi = arith::AndIOp::create(nb, l, bytes, splat8(0xF0));
+  if (kind == StorageKind::i4) {
+    Value lo = arith::ShLIOp::create(nb, l, bytes, splat8(4));
+    return {convert(lo, true, 16), convert(hi, true, 16)};
+  }
+  Value lo = arith::AndIOp::create(nb, l, bytes, splat8(0x0F));
+  return {convert(lo, false, 1), convert(hi, false, 16)};
+}
 
-  // 4-bit kernels read activations split into even and odd positions per
-  // step of 2 VL (and divided by 16 where the codes are 16 q): computed
-  // once here, so the inner loop loads them without shuffles.
-  int64_t step = packed ? 2 * vl : vl;
-  Value aSplit;
-  if (packed) {
-    aSplit = memref::AllocOp::create(
-        b, loc, MemRefType::get({ShapedType::kDynamic, spec.k}, b.getF32Type()),
-        ValueRange{m});
+/// 4-bit kernels read activations split into even and odd positions per
+/// step of 2 VL (and divided by 16 where the codes are 16 q): computed once
+/// into `aSplit`, so the inner loop loads them without shuffles.
+void WeightOnlyKernelBuilder::splitActivations() {
+  bool sixteenthLo = spec.scheme.getStorage() == StorageKind::i4;
+  bool sixteenthHi = spec.scheme.getStorage() != StorageKind::nf4;
+  aSplit = memref::AllocOp::create(
+      b, loc, MemRefType::get({ShapedType::kDynamic, spec.k}, b.getF32Type()), ValueRange{m});
+  SmallVector<int64_t> even, odd;
+  for (int64_t i = 0; i < vl; ++i) {
+    even.push_back(2 * i);
+    odd.push_back(2 * i + 1);
+  }
+  scf::ForOp::create(
+      b, loc, c0, m, c1, ValueRange{}, [&](OpBuilder &mb, Location ml, Value mi, ValueRange) {
+        scf::ForOp::create(
+            mb, ml, c0, indexCst(mb, ml, spec.k), indexCst(mb, ml, step), ValueRange{},
+            [&](OpBuilder &kb, Location kl, Value k, ValueRange) {
+              auto aType = VectorType::get({step}, spec.lhsElt);
+              Value a =
+                  extendToF32(kb, kl, vector::LoadOp::create(kb, kl, aType, lhs, ValueRange{mi, k}));
+              Value aEven = vector::ShuffleOp::create(kb, kl, a, a, even);
+              Value aOdd = vector::ShuffleOp::create(kb, kl, a, a, odd);
+              Value sixteenth = arith::ConstantOp::create(
+                  kb, kl, accType, DenseElementsAttr::get(accType, kb.getF32FloatAttr(0.0625f)));
+              if (sixteenthLo)
+                aEven = arith::MulFOp::create(kb, kl, aEven, sixteenth);
+              if (sixteenthHi)
+                aOdd = arith::MulFOp::create(kb, kl, aOdd, sixteenth);
+              vector::StoreOp::create(kb, kl, aEven, aSplit, ValueRange{mi, k});
+              Value kOdd = arith::AddIOp::create(kb, kl, k, indexCst(kb, kl, vl));
+              vector::StoreOp::create(kb, kl, aOdd, aSplit, ValueRange{mi, kOdd});
+              scf::YieldOp::create(kb, kl);
+            });
+        scf::YieldOp::create(mb, ml);
+      });
+}
+
+/// The f32 activation vectors of rows `mIdx` at code `k` (unpacked
+/// weights).
+SmallVector<Value> WeightOnlyKernelBuilder::loadActivations(OpBuilder &kb, Location kl,
+                                                            ArrayRef<Value> mIdx, Value k) const {
+  SmallVector<Value> a;
+  auto aType = VectorType::get({vl}, spec.lhsElt);
+  for (Value mi : mIdx)
+    a.push_back(extendToF32(kb, kl, vector::LoadOp::create(kb, kl, aType, lhs, ValueRange{mi, k})));
+  return a;
+}
+
+/// 4-bit kernels: the even and odd halves of rows `mIdx` from `aSplit`
+/// for the step at code `k`.
+std::pair<SmallVector<Value>, SmallVector<Value>>
+WeightOnlyKernelBuilder::loadSplitActivations(OpBuilder &kb, Location kl, ArrayRef<Value> mIdx,
+                                              Value k) const {
+  SmallVector<Value> aEven, aOdd;
+  Value kOdd = arith::AddIOp::create(kb, kl, k, indexCst(kb, kl, vl));
+  for (Value mi : mIdx) {
+    aEven.push_back(vector::LoadOp::create(kb, kl, accType, aSplit, ValueRange{mi, k}));
+    aOdd.push_back(vector::LoadOp::create(kb, kl, accType, aSplit, ValueRange{mi, kOdd}));
+  }
+  return {aEven, aOdd};
+}
+
+/// Reduces accumulator r * mr + j across lanes, adds the bias of row r and
+/// stores it to out[mIdx[j], rowIdx[r]] in the result type.
+void WeightOnlyKernelBuilder::storeResults(OpBuilder &tb, Location l, ArrayRef<Value> rowIdx,
+                                           ArrayRef<Value> mIdx, ValueRange accs) const {
+  int64_t mr = mIdx.size();
+  for (auto [r, row] : llvm::enumerate(rowIdx))
+    for (int64_t j = 0; j < mr; ++j) {
+      Value sum = vector::ReductionOp::create(tb, l, vector::CombiningKind::ADD, accs[r * mr + j]);
+      if (bias)
+        sum = arith::AddFOp::create(
+            tb, l, sum, extendToF32(tb, l, memref::LoadOp::create(tb, l, bias, ValueRange{row})));
+      memref::StoreOp::create(tb, l, truncFromF32(tb, l, sum, spec.resElt), out,
+                              ValueRange{mIdx[j], row});
+    }
+}
+
+/// One step of the reduction over a tile: the weights of rows `rowIdx` at
+/// code `kIdx` decoded (and scaled by `scaleSplats` where non-null) and
+/// multiplied into the accumulators of input rows `mIdx`.
+SmallVector<Value> WeightOnlyKernelBuilder::stepTile(OpBuilder &kb, Location kl,
+                                                     ArrayRef<Value> rowIdx, ArrayRef<Value> mIdx,
+                                                     Value kIdx, ArrayRef<Value> zpSplats,
+                                                     ArrayRef<Value> scaleSplats,
+                                                     ValueRange accs) const {
+  int64_t mr = mIdx.size();
+  SmallVector<Value> next(accs.begin(), accs.end());
+  auto scaled = [&](Value w, int64_t r) {
+    return scaleSplats[r] ? Value(arith::MulFOp::create(kb, kl, w, scaleSplats[r])) : w;
+  };
+  if (!packed) {
+    SmallVector<Value> a = loadActivations(kb, kl, mIdx, kIdx);
+    for (auto [r, row] : llvm::enumerate(rowIdx)) {
+      Value w = scaled(decode(kb, kl, row, kIdx, zpSplats[r]), r);
+      for (int64_t j = 0; j < mr; ++j)
+        next[r * mr + j] = vector::FMAOp::create(kb, kl, a[j], w, next[r * mr + j]);
+    }
+    return next;
+  }
+  auto [aEven, aOdd] = loadSplitActivations(kb, kl, mIdx, kIdx);
+  for (auto [r, row] : llvm::enumerate(rowIdx)) {
+    auto [wLo, wHi] = decodePacked(kb, kl, row, kIdx, zpSplats[r]);
+    wLo = scaled(wLo, r);
+    wHi = scaled(wHi, r);
+    for (int64_t j = 0; j < mr; ++j) {
+      Value acc = vector::FMAOp::create(kb, kl, aEven[j], wLo, next[r * mr + j]);
+      next[r * mr + j] = vector::FMAOp::create(kb, kl, aOdd[j], wHi, acc);
+    }
+  }
+  return next;
+}
+
+/// One tile: `rowIdx.size()` weight rows times `mr` input rows from m0.
+/// With one input row each group is summed on its own and scaled once
+/// (fewest operations per weight); with several, the decoded weights are
+/// scaled (as the reference lowering does) and shared by the input rows.
+void WeightOnlyKernelBuilder::emitTile(OpBuilder &tb, Location l, ArrayRef<Value> rowIdx, Value m0,
+                                       int64_t mr) const {
+  bool scaleWeights = mr > 1 && scale;
+  const int64_t rows = rowIdx.size();
+  SmallVector<Value> mIdx = rowIndices(tb, l, m0, mr);
+  int64_t numAcc = rows * mr;
+  SmallVector<Value> zeros(numAcc, zeroVector(tb, l, accType));
+  auto groups = scf::ForOp::create(
+      tb, l, c0, indexCst(tb, l, spec.k / spec.group), c1, zeros,
+      [&](OpBuilder &gb, Location gl, Value g, ValueRange accs) {
+        Value kBase = arith::MulIOp::create(gb, gl, g, indexCst(gb, gl, spec.group));
+        // Zero points (an i32 splat) and scales (an f32 splat) per row.
+        SmallVector<Value> zpSplats, scaleSplats;
+        for (Value row : rowIdx) {
+          zpSplats.push_back(zeroPointSplat(gb, gl, row, g));
+          scaleSplats.push_back(scaleSplat(gb, gl, row, g));
+        }
+        SmallVector<Value> weightScales(rows);
+        if (scaleWeights)
+          weightScales = scaleSplats;
+        SmallVector<Value> init(accs.begin(), accs.end());
+        if (!scaleWeights)
+          init.assign(numAcc, zeroVector(gb, gl, accType));
+        auto inner = scf::ForOp::create(
+            gb, gl, c0, indexCst(gb, gl, spec.group), indexCst(gb, gl, step), init,
+            [&](OpBuilder &kb, Location kl, Value kk, ValueRange gaccs) {
+              Value kIdx = arith::AddIOp::create(kb, kl, kBase, kk);
+              scf::YieldOp::create(
+                  kb, kl, stepTile(kb, kl, rowIdx, mIdx, kIdx, zpSplats, weightScales, gaccs));
+            });
+        SmallVector<Value> next;
+        for (int64_t i = 0; i < numAcc; ++i) {
+          Value gacc = inner.getResult(i);
+          if (scaleWeights)
+            next.push_back(gacc);
+          else if (!scale)
+            next.push_back(arith::AddFOp::create(gb, gl, accs[i], gacc));
+          else
+            next.push_back(vector::FMAOp::create(gb, gl, gacc, scaleSplats[i / mr], accs[i]));
+        }
+        scf::YieldOp::create(gb, gl, next);
+      });
+  storeResults(tb, l, rowIdx, mIdx, groups.getResults());
+}
+
+/// Few input rows: decode the weights inside the reduction, per input row
+/// (one) or per tile of input rows (several), which take the weight rows
+/// `mTileRows` at a time (their accumulators fill the registers faster).
+void WeightOnlyKernelBuilder::emitDecodeTiles(OpBuilder &tb, Location l,
+                                              ArrayRef<Value> rowIdx) const {
+  forEachRowTile(tb, l, m, spec.mRows, [&](OpBuilder &mb, Location ml, Value m0, int64_t mr) {
+    int64_t tileRows = mr > 1 ? spec.mTileRows : int64_t(rowIdx.size());
+    for (size_t r0 = 0; r0 < rowIdx.size(); r0 += tileRows)
+      emitTile(mb, ml, rowIdx.slice(r0, tileRows), m0, mr);
+  });
+}
+
+/// Decodes the weight rows `rowIdx`, scaled, into `panel` (rows x K f32,
+/// in the activations' layout). Without a scale (FP8 x FP8: applied by the
+/// epilogue) the decoded values are stored as they are.
+void WeightOnlyKernelBuilder::decodePanel(OpBuilder &tb, Location l, ArrayRef<Value> rowIdx,
+                                          Value panel) const {
+  for (size_t r = 0; r < rowIdx.size(); ++r) {
+    Value row = rowIdx[r], pr = indexCst(tb, l, r);
     scf::ForOp::create(
-        b, loc, c0, m, c1, ValueRange{},
-        [&](OpBuilder &mb, Location ml, Value mi, ValueRange) {
+        tb, l, c0, indexCst(tb, l, spec.k / spec.group), c1, ValueRange{},
+        [&](OpBuilder &gb, Location gl, Value g, ValueRange) {
+          Value kBase = arith::MulIOp::create(gb, gl, g, indexCst(gb, gl, spec.group));
+          Value zpSplat = zeroPointSplat(gb, gl, row, g);
+          Value scaleVec = scaleSplat(gb, gl, row, g);
+          auto store = [&](OpBuilder &nb, Location nl, Value w, Value k) {
+            if (scaleVec)
+              w = arith::MulFOp::create(nb, nl, w, scaleVec);
+            vector::StoreOp::create(nb, nl, w, panel, ValueRange{pr, k});
+          };
           scf::ForOp::create(
-              mb, ml, c0, indexCst(mb, ml, spec.k), indexCst(mb, ml, step), ValueRange{},
-              [&](OpBuilder &kb, Location kl, Value k, ValueRange) {
-                auto aType = VectorType::get({step}, spec.lhsElt);
-                Value a = extendToF32(
-                    kb, kl, vector::LoadOp::create(kb, kl, aType, lhs, ValueRange{mi, k}));
-                SmallVector<int64_t> even, odd;
-                for (int64_t i = 0; i < vl; ++i) {
-                  even.push_back(2 * i);
-                  odd.push_back(2 * i + 1);
+              gb, gl, c0, indexCst(gb, gl, spec.group), indexCst(gb, gl, step), ValueRange{},
+              [&](OpBuilder &kb, Location kl, Value kk, ValueRange) {
+                Value kIdx = arith::AddIOp::create(kb, kl, kBase, kk);
+                if (packed) {
+                  auto [wLo, wHi] = decodePacked(kb, kl, row, kIdx, zpSplat);
+                  store(kb, kl, wLo, kIdx);
+                  store(kb, kl, wHi, arith::AddIOp::create(kb, kl, kIdx, indexCst(kb, kl, vl)));
+                } else {
+                  store(kb, kl, decode(kb, kl, row, kIdx, zpSplat), kIdx);
                 }
-                Value aEven = vector::ShuffleOp::create(kb, kl, a, a, even);
-                Value aOdd = vector::ShuffleOp::create(kb, kl, a, a, odd);
-                Value sixteenth = arith::ConstantOp::create(
-                    kb, kl, accType, DenseElementsAttr::get(accType, kb.getF32FloatAttr(0.0625f)));
-                if (sixteenthLo)
-                  aEven = arith::MulFOp::create(kb, kl, aEven, sixteenth);
-                if (sixteenthHi)
-                  aOdd = arith::MulFOp::create(kb, kl, aOdd, sixteenth);
-                vector::StoreOp::create(kb, kl, aEven, aSplit, ValueRange{mi, k});
-                Value kOdd = arith::AddIOp::create(kb, kl, k, indexCst(kb, kl, vl));
-                vector::StoreOp::create(kb, kl, aOdd, aSplit, ValueRange{mi, kOdd});
                 scf::YieldOp::create(kb, kl);
               });
-          scf::YieldOp::create(mb, ml);
+          scf::YieldOp::create(gb, gl);
         });
   }
+}
 
-  // One tile: `rows` weight rows times `mr` input rows from m0. With one
-  // input row each group is summed on its own and scaled once (fewest
-  // operations per weight); with several, the decoded weights are scaled
-  // (as the reference lowering does) and shared by the input rows.
-  auto emitTile = [&](OpBuilder &tb, Location l, ArrayRef<Value> rowIdx, Value m0,
-                      int64_t mr) {
-    bool scaleWeights = mr > 1 && scale;
-    const int64_t rows = rowIdx.size();
-    SmallVector<Value> mIdx;
-    for (int64_t j = 0; j < mr; ++j)
-      mIdx.push_back(j ? Value(arith::AddIOp::create(tb, l, m0, indexCst(tb, l, j))) : m0);
-    int64_t numAcc = rows * mr;
-    SmallVector<Value> zeros(numAcc, zeroVector(tb, l, accType));
-    int64_t numGroups = spec.k / spec.group;
-    auto groups = scf::ForOp::create(
-        tb, l, c0, indexCst(tb, l, numGroups), c1, zeros,
-        [&](OpBuilder &gb, Location gl, Value g, ValueRange accs) {
-          Value kBase = arith::MulIOp::create(gb, gl, g, indexCst(gb, gl, spec.group));
-          // Zero points (an i32 splat) and scales (an f32 splat) per row.
-          SmallVector<Value> zpSplats(rows), scaleSplats(rows);
+/// Many input rows: decode the tile's weight rows once, scaled, into an f32
+/// panel, then run all input rows against it like the f32 kernel. The
+/// products are those of the scaled path, a_k * (q_k s_g).
+void WeightOnlyKernelBuilder::emitPanelTiles(OpBuilder &tb, Location l,
+                                             ArrayRef<Value> rowIdx) const {
+  const int64_t rows = rowIdx.size();
+  Value panel = memref::AllocOp::create(tb, l, MemRefType::get({rows, spec.k}, tb.getF32Type()));
+  decodePanel(tb, l, rowIdx, panel);
+  // All input rows against the panel, mRows at a time, then the rest.
+  forEachRowTile(tb, l, m, spec.mRows, [&](OpBuilder &mb, Location ml, Value m0, int64_t mr) {
+    SmallVector<Value> mIdx = rowIndices(mb, ml, m0, mr);
+    SmallVector<Value> zeros(rows * mr, zeroVector(mb, ml, accType));
+    auto loop = scf::ForOp::create(
+        mb, ml, c0, indexCst(mb, ml, spec.k), indexCst(mb, ml, vl), zeros,
+        [&](OpBuilder &kb, Location kl, Value k, ValueRange accs) {
+          SmallVector<Value> a;
+          for (Value mi : mIdx)
+            a.push_back(packed ? Value(vector::LoadOp::create(kb, kl, accType, aSplit,
+                                                              ValueRange{mi, k}))
+                               : extendToF32(kb, kl,
+                                             vector::LoadOp::create(
+                                                 kb, kl, VectorType::get({vl}, spec.lhsElt), lhs,
+                                                 ValueRange{mi, k})));
+          SmallVector<Value> next(accs.begin(), accs.end());
           for (int64_t r = 0; r < rows; ++r) {
-            if (zp) {
-              Value z = storedIntToI32(gb, gl, spec.scheme, loadParam(gb, gl, zp, rowIdx[r], g));
-              zpSplats[r] = vector::BroadcastOp::create(
-                  gb, gl, VectorType::get({vl}, gb.getI32Type()), z);
-            }
-            if (scale) {
-              Value sc = extendToF32(gb, gl, loadParam(gb, gl, scale, rowIdx[r], g));
-              scaleSplats[r] = vector::BroadcastOp::create(gb, gl, accType, sc);
-            }
-          }
-          SmallVector<Value> init(accs.begin(), accs.end());
-          if (!scaleWeights)
-            init.assign(numAcc, zeroVector(gb, gl, accType));
-          auto inner = scf::ForOp::create(
-              gb, gl, c0, indexCst(gb, gl, spec.group), indexCst(gb, gl, step), init,
-              [&](OpBuilder &kb, Location kl, Value kk, ValueRange gaccs) {
-                Value kIdx = arith::AddIOp::create(kb, kl, kBase, kk);
-                SmallVector<Value> next(gaccs.begin(), gaccs.end());
-                auto scaled = [&](Value w, int64_t r) {
-                  return scaleWeights ? Value(arith::MulFOp::create(kb, kl, w, scaleSplats[r])) : w;
-                };
-                if (!packed) {
-                  SmallVector<Value> a;
-                  auto aType = VectorType::get({vl}, spec.lhsElt);
-                  for (int64_t j = 0; j < mr; ++j)
-                    a.push_back(extendToF32(
-                        kb, kl, vector::LoadOp::create(kb, kl, aType, lhs, ValueRange{mIdx[j], kIdx})));
-                  for (int64_t r = 0; r < rows; ++r) {
-                    Value w = scaled(decode(kb, kl, rowIdx[r], kIdx, zpSplats[r]), r);
-                    for (int64_t j = 0; j < mr; ++j)
-                      next[r * mr + j] = vector::FMAOp::create(kb, kl, a[j], w, next[r * mr + j]);
-                  }
-                } else {
-                  SmallVector<Value> aEven, aOdd;
-                  Value kOdd = arith::AddIOp::create(kb, kl, kIdx, indexCst(kb, kl, vl));
-                  for (int64_t j = 0; j < mr; ++j) {
-                    aEven.push_back(vector::LoadOp::create(kb, kl, accType, aSplit, ValueRange{mIdx[j], kIdx}));
-                    aOdd.push_back(vector::LoadOp::create(kb, kl, accType, aSplit, ValueRange{mIdx[j], kOdd}));
-                  }
-                  for (int64_t r = 0; r < rows; ++r) {
-                    auto [wLo, wHi] = decodePacked(kb, kl, rowIdx[r], kIdx, zpSplats[r]);
-                    wLo = scaled(wLo, r);
-                    wHi = scaled(wHi, r);
-                    for (int64_t j = 0; j < mr; ++j) {
-                      Value acc = vector::FMAOp::create(kb, kl, aEven[j], wLo, next[r * mr + j]);
-                      next[r * mr + j] = vector::FMAOp::create(kb, kl, aOdd[j], wHi, acc);
-                    }
-                  }
-                }
-                scf::YieldOp::create(kb, kl, next);
-              });
-          SmallVector<Value> next;
-          for (int64_t i = 0; i < numAcc; ++i) {
-            Value gacc = inner.getResult(i);
-            if (scaleWeights)
-              next.push_back(gacc);
-            else if (!scale)
-              next.push_back(arith::AddFOp::create(gb, gl, accs[i], gacc));
-            else
-              next.push_back(vector::FMAOp::create(gb, gl, gacc, scaleSplats[i / mr], accs[i]));
-          }
-          scf::YieldOp::create(gb, gl, next);
-        });
-    for (int64_t r = 0; r < rows; ++r)
-      for (int64_t j = 0; j < mr; ++j) {
-        Value sum = vector::ReductionOp::create(tb, l, vector::CombiningKind::ADD,
-                                                groups.getResult(r * mr + j));
-        if (bias)
-          sum = arith::AddFOp::create(
-              tb, l, sum,
-              extendToF32(tb, l, memref::LoadOp::create(tb, l, bias, ValueRange{rowIdx[r]})));
-        memref::StoreOp::create(tb, l, truncFromF32(tb, l, sum, spec.resElt), out,
-                                ValueRange{mIdx[j], rowIdx[r]});
-      }
-  };
-
-  // Few input rows: decode the weights inside the reduction, per input row
-  // (one) or per tile of input rows (several).
-  auto emitDecodeTiles = [&](OpBuilder &tb, Location l, ArrayRef<Value> rowIdx) {
-    // Tiles of several input rows take the weight rows `mTileRows` at a
-    // time (their accumulators fill the registers faster).
-    forEachRowTile(tb, l, m, spec.mRows,
-                   [&](OpBuilder &mb, Location ml, Value m0, int64_t mr) {
-                     int64_t step = mr > 1 ? spec.mTileRows : int64_t(rowIdx.size());
-                     for (size_t r0 = 0; r0 < rowIdx.size(); r0 += step)
-                       emitTile(mb, ml, rowIdx.slice(r0, step), m0, mr);
-                   });
-  };
-
-  // Many input rows: decode the tile's weight rows once, scaled, into an
-  // f32 panel (in the activations' layout), then run all input rows
-  // against it like the f32 kernel. The products are those of the scaled
-  // path, a_k * (q_k s_g).
-  auto emitPanelTiles = [&](OpBuilder &tb, Location l, ArrayRef<Value> rowIdx) {
-    auto panelType = MemRefType::get({rows, spec.k}, tb.getF32Type());
-    Value panel = memref::AllocOp::create(tb, l, panelType);
-    int64_t numGroups = spec.k / spec.group;
-    for (int64_t r = 0; r < rows; ++r) {
-      Value pr = indexCst(tb, l, r);
-      scf::ForOp::create(
-          tb, l, c0, indexCst(tb, l, numGroups), c1, ValueRange{},
-          [&](OpBuilder &gb, Location gl, Value g, ValueRange) {
-            Value kBase = arith::MulIOp::create(gb, gl, g, indexCst(gb, gl, spec.group));
-            Value zpSplat;
-            if (zp)
-              zpSplat = vector::BroadcastOp::create(
-                  gb, gl, VectorType::get({vl}, gb.getI32Type()),
-                  storedIntToI32(gb, gl, spec.scheme, loadParam(gb, gl, zp, rowIdx[r], g)));
-            // Without a scale (FP8 x FP8: applied by the epilogue) the
-            // decoded values are stored as they are.
-            Value scaleSplat =
-                scale ? Value(vector::BroadcastOp::create(
-                            gb, gl, accType,
-                            extendToF32(gb, gl, loadParam(gb, gl, scale, rowIdx[r], g))))
-                      : Value();
-            auto scaled = [&](OpBuilder &nb, Location nl, Value w) -> Value {
-              return scaleSplat ? Value(arith::MulFOp::create(nb, nl, w, scaleSplat)) : w;
-            };
-            scf::ForOp::create(
-                gb, gl, c0, indexCst(gb, gl, spec.group), indexCst(gb, gl, step), ValueRange{},
-                [&](OpBuilder &kb, Location kl, Value kk, ValueRange) {
-                  Value kIdx = arith::AddIOp::create(kb, kl, kBase, kk);
-                  if (packed) {
-                    auto [wLo, wHi] = decodePacked(kb, kl, rowIdx[r], kIdx, zpSplat);
-                    vector::StoreOp::create(kb, kl, scaled(kb, kl, wLo), panel,
-                                            ValueRange{pr, kIdx});
-                    Value kOdd = arith::AddIOp::create(kb, kl, kIdx, indexCst(kb, kl, vl));
-                    vector::StoreOp::create(kb, kl, scaled(kb, kl, wHi), panel,
-                                            ValueRange{pr, kOdd});
-                  } else {
-                    Value w = decode(kb, kl, rowIdx[r], kIdx, zpSplat);
-                    vector::StoreOp::create(kb, kl, scaled(kb, kl, w), panel,
-                                            ValueRange{pr, kIdx});
-                  }
-                  scf::YieldOp::create(kb, kl);
-                });
-            scf::YieldOp::create(gb, gl);
-          });
-    }
-    // All input rows against the panel, mRows at a time, then the rest.
-    auto emitRows = [&](OpBuilder &mb, Location ml, Value m0, int64_t mr) {
-      SmallVector<Value> mIdx;
-      for (int64_t j = 0; j < mr; ++j)
-        mIdx.push_back(j ? Value(arith::AddIOp::create(mb, ml, m0, indexCst(mb, ml, j))) : m0);
-      SmallVector<Value> zeros(rows * mr, zeroVector(mb, ml, accType));
-      auto loop = scf::ForOp::create(
-          mb, ml, c0, indexCst(mb, ml, spec.k), indexCst(mb, ml, vl), zeros,
-          [&](OpBuilder &kb, Location kl, Value k, ValueRange accs) {
-            SmallVector<Value> a;
+            Value w = vector::LoadOp::create(kb, kl, accType, panel,
+                                             ValueRange{indexCst(kb, kl, r), k});
             for (int64_t j = 0; j < mr; ++j)
-              a.push_back(packed ? Value(vector::LoadOp::create(kb, kl, accType, aSplit,
-                                                                ValueRange{mIdx[j], k}))
-                                 : extendToF32(kb, kl,
-                                               vector::LoadOp::create(
-                                                   kb, kl, VectorType::get({vl}, spec.lhsElt),
-                                                   lhs, ValueRange{mIdx[j], k})));
-            SmallVector<Value> next(accs.begin(), accs.end());
-            for (int64_t r = 0; r < rows; ++r) {
-              Value w = vector::LoadOp::create(kb, kl, accType, panel,
-                                               ValueRange{indexCst(kb, kl, r), k});
-              for (int64_t j = 0; j < mr; ++j)
-                next[r * mr + j] = vector::FMAOp::create(kb, kl, a[j], w, next[r * mr + j]);
-            }
-            scf::YieldOp::create(kb, kl, next);
-          });
-      for (int64_t r = 0; r < rows; ++r)
-        for (int64_t j = 0; j < mr; ++j) {
-          Value sum = vector::ReductionOp::create(mb, ml, vector::CombiningKind::ADD,
-                                                  loop.getResult(r * mr + j));
-          if (bias)
-            sum = arith::AddFOp::create(
-                mb, ml, sum,
-                extendToF32(mb, ml, memref::LoadOp::create(mb, ml, bias, ValueRange{rowIdx[r]})));
-          memref::StoreOp::create(mb, ml, truncFromF32(mb, ml, sum, spec.resElt), out,
-                                  ValueRange{mIdx[j], rowIdx[r]});
-        }
-    };
-    forEachRowTile(tb, l, m, spec.mRows, emitRows);
-  };
+              next[r * mr + j] = vector::FMAOp::create(kb, kl, a[j], w, next[r * mr + j]);
+          }
+          scf::YieldOp::create(kb, kl, next);
+        });
+    storeResults(mb, ml, rowIdx, mIdx, loop.getResults());
+  });
+}
 
-  forEachChannelTile(b, loc, spec, rows, [&](OpBuilder &tb, Location l, ArrayRef<Value> rowIdx) {
+func::FuncOp WeightOnlyKernelBuilder::build() {
+  createFunction();
+  if (spec.scheme && spec.scheme.getStorage() == StorageKind::nf4 && spec.x86Permute)
+    codeBook = getOrCreateCodeBook();
+  c0 = indexCst(b, loc, 0);
+  c1 = indexCst(b, loc, 1);
+  m = memref::DimOp::create(b, loc, lhs, 0);
+  if (packed)
+    splitActivations();
+  forEachChannelTile(b, loc, spec, spec.rows, [&](OpBuilder &tb, Location l, ArrayRef<Value> rowIdx) {
     if (spec.panelMinM > 0 && spec.scheme) {
       Value many = arith::CmpIOp::create(tb, l, arith::CmpIPredicate::uge, m,
                                          indexCst(tb, l, spec.panelMinM));
@@ -577,6 +651,11 @@ func::FuncOp buildKernel(ModuleOp module, const KernelSpec &spec) {
   });
   func::ReturnOp::create(b, loc);
   return func;
+}
+
+/// Builds the kernel function for `spec` at the end of `module`.
+func::FuncOp buildKernel(ModuleOp module, const KernelSpec &spec) {
+  return WeightOnlyKernelBuilder(module, spec).build();
 }
 
 /// Builds the integer kernel for `spec`: out[m, n] = sum_k A[m, k] W[n, k]
