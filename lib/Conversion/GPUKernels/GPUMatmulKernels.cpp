@@ -705,18 +705,57 @@ Value sliceOf(OpBuilder &b, Location loc, Value v, int64_t offset, int64_t size)
 /// every thread t holds in both A and B, so assigning slot s of step j the
 /// position kblock + t * chunk + j * slots + s (the same for A and B) keeps
 /// each thread's loads contiguous without changing the sum.
-gpu::GPUFuncOp buildMmaKernel(gpu::GPUModuleOp gm, const MmaSpec &spec) {
-  MLIRContext *ctx = gm.getContext();
-  Builder tb(ctx);
-  Type f32 = tb.getF32Type(), i32 = tb.getI32Type(), i8 = tb.getI8Type();
-  const int64_t dyn = ShapedType::kDynamic;
-  bool isInt = spec.kind == MmaKind::Int8;
-  bool raw = spec.rawCodes(); // A and B are stored codes; no scales here
-  Type accElt = isInt ? i32 : f32;
-  Type mmaElt = spec.kind == MmaKind::F16 ? Type(tb.getF16Type())
-                : spec.kind == MmaKind::BF16 ? Type(tb.getBF16Type())
-                                             : i8;
+class MmaKernelBuilder {
+public:
+  MmaKernelBuilder(gpu::GPUModuleOp gm, const MmaSpec &spec)
+      : gm(gm), spec(spec), ctx(gm.getContext()), b(ctx), isInt(spec.kind == MmaKind::Int8),
+        raw(spec.rawCodes()), grouped(spec.grouped()),
+        accElt(isInt ? Type(b.getI32Type()) : Type(b.getF32Type())),
+        mmaElt(spec.kind == MmaKind::F16    ? Type(b.getF16Type())
+               : spec.kind == MmaKind::BF16 ? Type(b.getBF16Type())
+                                            : Type(b.getI8Type())) {}
 
+  gpu::GPUFuncOp build();
+
+private:
+  void createFunction();
+  void computeThreadIndices();
+  Value add(OpBuilder &ob, Location l, Value x, int64_t v) const {
+    return v == 0 ? x : Value(arith::AddIOp::create(ob, l, x, idx(ob, l, v)));
+  }
+  Value mul(OpBuilder &ob, Location l, Value x, int64_t v) const {
+    return arith::MulIOp::create(ob, l, x, idx(ob, l, v));
+  }
+  Value scaleAt(OpBuilder &ob, Location l, Value col, Value grp) const;
+  Value issueStage(OpBuilder &sb, Location sl, Value st, Value kbv) const;
+  SmallVector<Value> loadWeightFragments(OpBuilder &lb, Location l, Value kb, Value grp) const;
+  Value decodeWeightChunk(OpBuilder &lb, Location l, Value bytes, Value row, Value grp) const;
+  SmallVector<Value> loadActivationFragments(OpBuilder &lb, Location l, Value kb,
+                                             Value kBase) const;
+  SmallVector<Value> mmaTile(OpBuilder &lb, Location l, ArrayRef<Value> aRegs,
+                             ArrayRef<Value> bPair, ArrayRef<Value> c) const;
+  void multiplyBlock(OpBuilder &lb, Location l, ArrayRef<Value> aVals, ArrayRef<Value> bVals,
+                     SmallVectorImpl<Value> &cur) const;
+  SmallVector<Value> kBlockStep(OpBuilder &lb, Location l, Value kb, ValueRange accs) const;
+  void storeOutputs(ValueRange accs);
+
+  gpu::GPUModuleOp gm;
+  const MmaSpec &spec;
+  MLIRContext *ctx;
+  OpBuilder b;
+  Location loc = gm.getLoc();
+  const bool isInt, raw, grouped; ///< raw: A and B are stored codes, no scales here
+  const Type accElt, mmaElt;
+  gpu::GPUFuncOp func;
+  Value lhs, rhs, scale, zp, bias, out, stage; ///< arguments, shared memory
+  Value c0, c1, lane, warp, g, t, m, mLast, n0, m0, tid, accZero;
+  SmallVector<Value> aRows; ///< A fragment rows g, g + 8 of each m tile (clamped)
+  SmallVector<Value> wRows; ///< B fragment column g of each n tile
+  SmallVector<Value> cCols; ///< accumulator columns 2t, 2t + 1 of each n tile
+};
+
+void MmaKernelBuilder::createFunction() {
+  const int64_t dyn = ShapedType::kDynamic;
   SmallVector<Type> args{MemRefType::get({dyn, spec.k}, spec.lhsElt),
                          MemRefType::get({spec.n, spec.rowBytes()}, spec.rhsElt)};
   if (!raw) {
@@ -729,274 +768,283 @@ gpu::GPUFuncOp buildMmaKernel(gpu::GPUModuleOp gm, const MmaSpec &spec) {
   }
   args.push_back(MemRefType::get({dyn, spec.n}, spec.resElt));
   // Two stages of the block's activations for one K block.
-  auto stageType = MemRefType::get(
-      {2, spec.blockM(), spec.stagePitch()}, spec.lhsElt, MemRefLayoutAttrInterface(),
-      gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup));
+  auto stageType = MemRefType::get({2, spec.blockM(), spec.stagePitch()}, spec.lhsElt,
+                                   MemRefLayoutAttrInterface(),
+                                   gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup));
   SmallVector<Type> workgroup;
   if (spec.stageA)
     workgroup.push_back(stageType);
-  auto func = createKernelFunc(gm, spec.name(), args, workgroup,
-                               {int32_t(kWarpSize), int32_t(spec.warps), 1});
+  func = createKernelFunc(gm, spec.name(), args, workgroup,
+                          {int32_t(kWarpSize), int32_t(spec.warps), 1});
   Block &entry = func.getBody().front();
-  OpBuilder b = OpBuilder::atBlockBegin(&entry);
-  Location loc = func.getLoc();
+  b.setInsertionPointToStart(&entry);
+  loc = func.getLoc();
   unsigned ai = 0;
-  Value lhs = entry.getArgument(ai++), rhs = entry.getArgument(ai++);
-  Value scale = raw ? Value() : entry.getArgument(ai++);
-  Value zp = spec.zpElt ? entry.getArgument(ai++) : Value();
-  Value bias = spec.biasElt ? entry.getArgument(ai++) : Value();
-  Value out = entry.getArgument(ai++);
-  Value stage = spec.stageA ? Value(func.getWorkgroupAttributions()[0]) : Value();
+  lhs = entry.getArgument(ai++);
+  rhs = entry.getArgument(ai++);
+  scale = raw ? Value() : entry.getArgument(ai++);
+  zp = spec.zpElt ? entry.getArgument(ai++) : Value();
+  bias = spec.biasElt ? entry.getArgument(ai++) : Value();
+  out = entry.getArgument(ai++);
+  stage = spec.stageA ? Value(func.getWorkgroupAttributions()[0]) : Value();
+}
 
-  Value c0 = idx(b, loc, 0), c1 = idx(b, loc, 1);
-  Value lane = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-  Value warp = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::y);
+void MmaKernelBuilder::computeThreadIndices() {
+  c0 = idx(b, loc, 0);
+  c1 = idx(b, loc, 1);
+  lane = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  warp = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::y);
   Value bx = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
   Value by = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
-  Value g = arith::DivUIOp::create(b, loc, lane, idx(b, loc, 4));
-  Value t = arith::RemUIOp::create(b, loc, lane, idx(b, loc, 4));
-  Value m = memref::DimOp::create(b, loc, lhs, c0);
-  Value mLast = arith::SubIOp::create(b, loc, m, c1);
-  auto add = [&](OpBuilder &ob, Location l, Value x, int64_t v) -> Value {
-    return v == 0 ? x : Value(arith::AddIOp::create(ob, l, x, idx(ob, l, v)));
-  };
-  auto mul = [&](OpBuilder &ob, Location l, Value x, int64_t v) -> Value {
-    return arith::MulIOp::create(ob, l, x, idx(ob, l, v));
-  };
+  g = arith::DivUIOp::create(b, loc, lane, idx(b, loc, 4));
+  t = arith::RemUIOp::create(b, loc, lane, idx(b, loc, 4));
+  m = memref::DimOp::create(b, loc, lhs, c0);
+  mLast = arith::SubIOp::create(b, loc, m, c1);
   // First output column of the warp, first row of the block.
-  Value n0 = arith::AddIOp::create(b, loc, mul(b, loc, bx, spec.blockN()),
-                                   mul(b, loc, warp, 8 * spec.nTiles));
-  Value m0 = mul(b, loc, by, spec.blockM());
-  // This thread's rows (A fragment rows g and g + 8 of each m tile, clamped
-  // for loads) and weight rows (B fragment column g of each n tile).
-  SmallVector<Value> aRows;
+  n0 = arith::AddIOp::create(b, loc, mul(b, loc, bx, spec.blockN()),
+                             mul(b, loc, warp, 8 * spec.nTiles));
+  m0 = mul(b, loc, by, spec.blockM());
   for (int64_t r = 0; r < spec.mTiles; ++r)
     for (int64_t h = 0; h < 2; ++h)
       aRows.push_back(arith::MinUIOp::create(
           b, loc, arith::AddIOp::create(b, loc, add(b, loc, m0, 16 * r + 8 * h), g), mLast));
-  SmallVector<Value> wRows;
   for (int64_t i = 0; i < spec.nTiles; ++i)
     wRows.push_back(arith::AddIOp::create(b, loc, add(b, loc, n0, 8 * i), g));
-  // Output columns of this thread's accumulators: 2t and 2t + 1 of each n tile.
-  SmallVector<Value> cCols;
   Value t2 = mul(b, loc, t, 2);
   for (int64_t i = 0; i < spec.nTiles; ++i)
     for (int64_t e = 0; e < 2; ++e)
       cCols.push_back(arith::AddIOp::create(b, loc, add(b, loc, n0, 8 * i + e), t2));
+}
 
-  bool grouped = spec.grouped();
-  auto scaleAt = [&](OpBuilder &ob, Location l, Value col, Value grp) -> Value {
+/// The scale of output column `col` (in group `grp` when grouped), f32.
+Value MmaKernelBuilder::scaleAt(OpBuilder &ob, Location l, Value col, Value grp) const {
+  SmallVector<Value> ix;
+  if (spec.scaleLayout != ScaleLayout::PerTensor)
+    ix.push_back(col);
+  if (grouped)
+    ix.push_back(grp);
+  return extendToF32(ob, l, memref::LoadOp::create(ob, l, scale, ix));
+}
+
+/// Staging: K block `kbv` of the block's rows (clamped to M) into stage
+/// `st` with 16-byte cp.async copies spread over all threads; returns the
+/// group token (one group per call).
+Value MmaKernelBuilder::issueStage(OpBuilder &sb, Location sl, Value st, Value kbv) const {
+  int64_t perRow = spec.kBlock() * spec.lhsBytes() / 16;
+  int64_t elts = 16 / spec.lhsBytes();
+  SmallVector<Value> tokens;
+  for (int64_t it = 0; it < spec.stageCopies() / (kWarpSize * spec.warps); ++it) {
+    Value c = add(sb, sl, tid, it * kWarpSize * spec.warps);
+    Value row = arith::DivUIOp::create(sb, sl, c, idx(sb, sl, perRow));
+    Value col = mul(sb, sl, arith::RemUIOp::create(sb, sl, c, idx(sb, sl, perRow)), elts);
+    Value srcRow = arith::MinUIOp::create(sb, sl, arith::AddIOp::create(sb, sl, m0, row), mLast);
+    Value srcCol = arith::AddIOp::create(sb, sl, mul(sb, sl, kbv, spec.kBlock()), col);
+    tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
+        sb, sl, nvgpu::DeviceAsyncTokenType::get(ctx), stage, ValueRange{st, row, col}, lhs,
+        ValueRange{srcRow, srcCol}, sb.getIndexAttr(elts), Value(), sb.getUnitAttr()));
+  }
+  return nvgpu::DeviceAsyncCreateGroupOp::create(sb, sl, nvgpu::DeviceAsyncTokenType::get(ctx),
+                                                 tokens);
+}
+
+/// A weight chunk of row `row` decoded to the mma element type (exact:
+/// q - zero point, or the FP8 value), codes in chunk order (k ascending).
+Value MmaKernelBuilder::decodeWeightChunk(OpBuilder &lb, Location l, Value bytes, Value row,
+                                          Value grp) const {
+  Value zpSplat;
+  if (zp) {
     SmallVector<Value> ix;
     if (spec.scaleLayout != ScaleLayout::PerTensor)
-      ix.push_back(col);
+      ix.push_back(row);
     if (grouped)
       ix.push_back(grp);
-    return extendToF32(ob, l, memref::LoadOp::create(ob, l, scale, ix));
-  };
-
-  // Staging: K block `kbv` of the block's rows (clamped to M) into stage
-  // `st` with 16-byte cp.async copies spread over all threads; returns the
-  // group token (one group per call).
-  int64_t numKb = spec.k / spec.kBlock();
-  Value tid = arith::AddIOp::create(b, loc, mul(b, loc, warp, kWarpSize), lane);
-  auto issueStage = [&](OpBuilder &sb, Location sl, Value st, Value kbv) -> Value {
-    int64_t perRow = spec.kBlock() * spec.lhsBytes() / 16;
-    int64_t elts = 16 / spec.lhsBytes();
-    SmallVector<Value> tokens;
-    for (int64_t it = 0; it < spec.stageCopies() / (kWarpSize * spec.warps); ++it) {
-      Value c = add(sb, sl, tid, it * kWarpSize * spec.warps);
-      Value row = arith::DivUIOp::create(sb, sl, c, idx(sb, sl, perRow));
-      Value col = mul(sb, sl, arith::RemUIOp::create(sb, sl, c, idx(sb, sl, perRow)), elts);
-      Value srcRow = arith::MinUIOp::create(sb, sl, arith::AddIOp::create(sb, sl, m0, row), mLast);
-      Value srcCol = arith::AddIOp::create(sb, sl, mul(sb, sl, kbv, spec.kBlock()), col);
-      tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
-          sb, sl, nvgpu::DeviceAsyncTokenType::get(ctx), stage, ValueRange{st, row, col}, lhs,
-          ValueRange{srcRow, srcCol}, sb.getIndexAttr(elts), Value(), sb.getUnitAttr()));
+    Value z = storedIntToI32(lb, l, spec.scheme, memref::LoadOp::create(lb, l, zp, ix));
+    zpSplat =
+        vector::BroadcastOp::create(lb, l, VectorType::get({kChunkBytes}, lb.getI32Type()), z);
+  }
+  Value decoded; // f32
+  if (spec.packed()) {
+    auto byteVec = VectorType::get({kChunkBytes}, lb.getI8Type());
+    auto nib = [&](Value v) {
+      return emitDecode(
+          lb, l, spec.scheme,
+          arith::TruncIOp::create(lb, l, VectorType::get({kChunkBytes}, lb.getIntegerType(4)), v),
+          zpSplat);
+    };
+    Value lo = nib(arith::AndIOp::create(lb, l, bytes, splatInt(lb, l, byteVec, 0x0F)));
+    Value hi = nib(arith::ShRUIOp::create(lb, l, bytes, splatInt(lb, l, byteVec, 4)));
+    SmallVector<int64_t> interleave;
+    for (int64_t q = 0; q < kChunkBytes; ++q) {
+      interleave.push_back(q);
+      interleave.push_back(q + kChunkBytes);
     }
-    return nvgpu::DeviceAsyncCreateGroupOp::create(sb, sl, nvgpu::DeviceAsyncTokenType::get(ctx),
-                                                   tokens);
-  };
+    decoded = vector::ShuffleOp::create(lb, l, lo, hi, interleave);
+  } else {
+    decoded = emitDecode(lb, l, spec.scheme, bytes, zpSplat);
+  }
+  auto codesType = VectorType::get({spec.chunkCodes()}, mmaElt);
+  return arith::TruncFOp::create(lb, l, codesType, decoded);
+}
+
+/// B: each n tile's chunk of K block `kb` (raw codes, or decoded).
+SmallVector<Value> MmaKernelBuilder::loadWeightFragments(OpBuilder &lb, Location l, Value kb,
+                                                         Value grp) const {
+  Value byteOff = arith::AddIOp::create(lb, l, mul(lb, l, kb, 4 * kChunkBytes),
+                                        mul(lb, l, t, kChunkBytes));
+  auto chunkType = VectorType::get({kChunkBytes}, spec.rhsElt);
+  SmallVector<Value> bVals;
+  for (int64_t i = 0; i < spec.nTiles; ++i) {
+    Value bytes = vector::LoadOp::create(lb, l, chunkType, rhs, ValueRange{wRows[i], byteOff},
+                                         false, llvm::Align(kChunkBytes));
+    bVals.push_back(raw ? bytes : decodeWeightChunk(lb, l, bytes, wRows[i], grp));
+  }
+  return bVals;
+}
+
+/// A: rows g and g + 8 of each m tile at the same K positions, from the
+/// stage of this K block (after starting the copy of the next one into the
+/// other stage and waiting for this one) or from global memory.
+SmallVector<Value> MmaKernelBuilder::loadActivationFragments(OpBuilder &lb, Location l, Value kb,
+                                                             Value kBase) const {
+  auto aType = VectorType::get({spec.chunkCodes()}, spec.lhsElt);
+  int64_t aBytes = spec.chunkCodes() * spec.lhsBytes();
+  llvm::Align align(std::min<int64_t>(16, aBytes));
+  SmallVector<Value> aVals;
+  if (!spec.stageA) {
+    for (Value row : aRows)
+      aVals.push_back(vector::LoadOp::create(lb, l, aType, lhs, ValueRange{row, kBase}, false, align));
+    return aVals;
+  }
+  int64_t numKb = spec.k / spec.kBlock();
+  Value cur = arith::RemUIOp::create(lb, l, kb, idx(lb, l, 2));
+  Value next = arith::SubIOp::create(lb, l, c1, cur);
+  Value nextKb = arith::MinUIOp::create(lb, l, add(lb, l, kb, 1), idx(lb, l, numKb - 1));
+  Value group = issueStage(lb, l, next, nextKb);
+  nvgpu::DeviceAsyncWaitOp::create(lb, l, group, lb.getI32IntegerAttr(1));
+  gpu::BarrierOp::create(lb, l);
+  Value col = mul(lb, l, t, spec.chunkCodes());
+  for (int64_t r = 0; r < spec.mTiles; ++r)
+    for (int64_t h = 0; h < 2; ++h)
+      aVals.push_back(vector::LoadOp::create(
+          lb, l, aType, stage, ValueRange{cur, add(lb, l, g, 16 * r + 8 * h), col}, false, align));
+  return aVals;
+}
+
+/// One mma.sync of a 16 x 8 tile: the four accumulators after adding
+/// A (aRegs) x B (bPair) to `c`.
+SmallVector<Value> MmaKernelBuilder::mmaTile(OpBuilder &lb, Location l, ArrayRef<Value> aRegs,
+                                             ArrayRef<Value> bPair, ArrayRef<Value> c) const {
+  Type resStruct = LLVM::LLVMStructType::getLiteral(ctx, SmallVector<Type>(4, accElt));
+  SmallVector<Value> result;
+  if (spec.kind == MmaKind::Fp8) {
+    // FP8 mma.sync has no NVVM op here: inline PTX.
+    auto ptxName = [](SchemeAttr sc) {
+      return sc.getStorage() == StorageKind::f8E4M3FN ? "e4m3" : "e5m2";
+    };
+    std::string fp8Asm = (Twine("mma.sync.aligned.m16n8k32.row.col.f32.") +
+                          ptxName(spec.lhsScheme) + "." + ptxName(spec.scheme) +
+                          ".f32 {$0,$1,$2,$3}, {$4,$5,$6,$7}, {$8,$9}, {$10,$11,$12,$13};")
+                             .str();
+    SmallVector<Value> ops(aRegs);
+    ops.append(bPair.begin(), bPair.end());
+    ops.append(c.begin(), c.end());
+    auto mma = LLVM::InlineAsmOp::create(
+        lb, l, resStruct, ops, lb.getStringAttr(fp8Asm),
+        lb.getStringAttr("=f,=f,=f,=f,r,r,r,r,r,r,f,f,f,f"), UnitAttr(), UnitAttr(),
+        LLVM::TailCallKindAttr(), LLVM::AsmDialectAttr(), ArrayAttr());
+    for (int64_t e = 0; e < 4; ++e)
+      result.push_back(LLVM::ExtractValueOp::create(lb, l, mma.getResult(0), e));
+    return result;
+  }
+  auto mmaType = isInt                         ? NVVM::MMATypes::s8
+                 : spec.kind == MmaKind::F16 ? NVVM::MMATypes::f16
+                                             : NVVM::MMATypes::bf16;
+  auto aPtx = mmaType, bPtx = mmaType;
+  if (isInt && spec.lhsScheme.getStorage() == StorageKind::u8)
+    aPtx = NVVM::MMATypes::u8;
+  if (isInt && spec.scheme.getStorage() == StorageKind::u8)
+    bPtx = NVVM::MMATypes::u8;
+  auto mma = NVVM::MmaOp::create(
+      lb, l, resStruct, aRegs, bPair, c, {16, 8, isInt ? 32 : 16}, std::nullopt,
+      isInt ? std::optional(NVVM::MMAIntOverflow::wrapped) : std::nullopt,
+      std::array<NVVM::MMATypes, 2>{aPtx, bPtx},
+      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row, NVVM::MMALayout::col});
+  for (int64_t e = 0; e < 4; ++e)
+    result.push_back(LLVM::ExtractValueOp::create(lb, l, mma, e));
+  return result;
+}
+
+/// All mma.sync of one K block: for each step of `slots` K positions, each
+/// (m tile, n tile) pair, updating the accumulators `cur`.
+void MmaKernelBuilder::multiplyBlock(OpBuilder &lb, Location l, ArrayRef<Value> aVals,
+                                     ArrayRef<Value> bVals, SmallVectorImpl<Value> &cur) const {
+  int64_t half = spec.slots() / 2;
+  for (int64_t j = 0; j < spec.steps(); ++j) {
+    int64_t off = j * spec.slots();
+    for (int64_t r = 0; r < spec.mTiles; ++r) {
+      Value lo = aVals[2 * r], hi = aVals[2 * r + 1];
+      SmallVector<Value> aRegs{mmaRegister(lb, l, spec.kind, sliceOf(lb, l, lo, off, half)),
+                               mmaRegister(lb, l, spec.kind, sliceOf(lb, l, hi, off, half)),
+                               mmaRegister(lb, l, spec.kind, sliceOf(lb, l, lo, off + half, half)),
+                               mmaRegister(lb, l, spec.kind, sliceOf(lb, l, hi, off + half, half))};
+      for (int64_t i = 0; i < spec.nTiles; ++i) {
+        SmallVector<Value> bPair{
+            mmaRegister(lb, l, spec.kind, sliceOf(lb, l, bVals[i], off, half)),
+            mmaRegister(lb, l, spec.kind, sliceOf(lb, l, bVals[i], off + half, half))};
+        int64_t tile = r * spec.nTiles + i;
+        SmallVector<Value> c(cur.begin() + 4 * tile, cur.begin() + 4 * tile + 4);
+        SmallVector<Value> next = mmaTile(lb, l, aRegs, bPair, c);
+        std::copy(next.begin(), next.end(), cur.begin() + 4 * tile);
+      }
+    }
+  }
+}
+
+/// One iteration of the K loop: fragments of K block `kb`, the mma.sync,
+/// group scales (a K block lies in one group).
+SmallVector<Value> MmaKernelBuilder::kBlockStep(OpBuilder &lb, Location l, Value kb,
+                                                ValueRange accs) const {
+  Value kBase = arith::AddIOp::create(lb, l, mul(lb, l, kb, spec.kBlock()),
+                                      mul(lb, l, t, spec.chunkCodes()));
+  Value grp = grouped ? arith::DivUIOp::create(lb, l, kBase, idx(lb, l, spec.group)) : Value();
+  SmallVector<Value> bVals = loadWeightFragments(lb, l, kb, grp);
+  SmallVector<Value> aVals = loadActivationFragments(lb, l, kb, kBase);
+  SmallVector<Value> cur(accs.begin(), accs.end());
+  if (grouped)
+    std::fill(cur.begin(), cur.end(), accZero);
+  multiplyBlock(lb, l, aVals, bVals, cur);
+  if (grouped) {
+    // acc += block sum * scale.
+    SmallVector<Value> colScale;
+    for (Value col : cCols)
+      colScale.push_back(scaleAt(lb, l, col, grp));
+    for (int64_t r = 0; r < spec.mTiles; ++r)
+      for (int64_t i = 0; i < spec.nTiles; ++i)
+        for (int64_t e = 0; e < 4; ++e) {
+          int64_t at = 4 * (r * spec.nTiles + i) + e;
+          cur[at] = math::FmaOp::create(lb, l, cur[at], colScale[2 * i + e % 2], accs[at]);
+        }
+  }
+  // The stage read here is refilled two iterations later.
   if (spec.stageA)
-    issueStage(b, loc, c0, c0);
+    gpu::BarrierOp::create(lb, l);
+  return cur;
+}
 
-  int64_t tiles = spec.mTiles * spec.nTiles;
-  Value accZero = isInt ? Value(arith::ConstantIntOp::create(b, loc, i32, 0))
-                        : Value(arith::ConstantFloatOp::create(b, loc, cast<FloatType>(f32),
-                                                               APFloat(0.0f)));
-  SmallVector<Value> init(4 * tiles, accZero);
-  auto loop = scf::ForOp::create(
-      b, loc, c0, idx(b, loc, spec.k / spec.kBlock()), c1, init,
-      [&](OpBuilder &lb, Location l, Value kb, ValueRange accs) {
-        Value kBase = arith::AddIOp::create(lb, l, mul(lb, l, kb, spec.kBlock()),
-                                            mul(lb, l, t, spec.chunkCodes()));
-        Value grp = grouped ? arith::DivUIOp::create(lb, l, kBase, idx(lb, l, spec.group))
-                            : Value();
-        // B: each n tile's chunk, decoded to the mma element type.
-        Value byteOff = arith::AddIOp::create(lb, l, mul(lb, l, kb, 4 * kChunkBytes),
-                                              mul(lb, l, t, kChunkBytes));
-        auto chunkType = VectorType::get({kChunkBytes}, spec.rhsElt);
-        auto codesType = VectorType::get({spec.chunkCodes()}, mmaElt);
-        SmallVector<Value> bVals;
-        for (int64_t i = 0; i < spec.nTiles; ++i) {
-          Value bytes = vector::LoadOp::create(lb, l, chunkType, rhs, ValueRange{wRows[i], byteOff},
-                                               false, llvm::Align(kChunkBytes));
-          if (raw) {
-            bVals.push_back(bytes);
-            continue;
-          }
-          Value zpSplat;
-          if (zp) {
-            SmallVector<Value> ix;
-            if (spec.scaleLayout != ScaleLayout::PerTensor)
-              ix.push_back(wRows[i]);
-            if (grouped)
-              ix.push_back(grp);
-            Value z = storedIntToI32(lb, l, spec.scheme, memref::LoadOp::create(lb, l, zp, ix));
-            zpSplat = vector::BroadcastOp::create(
-                lb, l, VectorType::get({kChunkBytes}, lb.getI32Type()), z);
-          }
-          Value decoded; // f32, chunk order (k ascending)
-          if (spec.packed()) {
-            auto byteVec = VectorType::get({kChunkBytes}, i8);
-            auto nib = [&](Value v) {
-              return emitDecode(lb, l, spec.scheme,
-                                arith::TruncIOp::create(
-                                    lb, l, VectorType::get({kChunkBytes}, lb.getIntegerType(4)), v),
-                                zpSplat);
-            };
-            Value lo = nib(arith::AndIOp::create(lb, l, bytes, splatInt(lb, l, byteVec, 0x0F)));
-            Value hi = nib(arith::ShRUIOp::create(lb, l, bytes, splatInt(lb, l, byteVec, 4)));
-            SmallVector<int64_t> interleave;
-            for (int64_t q = 0; q < kChunkBytes; ++q) {
-              interleave.push_back(q);
-              interleave.push_back(q + kChunkBytes);
-            }
-            decoded = vector::ShuffleOp::create(lb, l, lo, hi, interleave);
-          } else {
-            decoded = emitDecode(lb, l, spec.scheme, bytes, zpSplat);
-          }
-          bVals.push_back(arith::TruncFOp::create(lb, l, codesType, decoded));
-        }
-        // A: rows g and g + 8 of each m tile at the same K positions, from
-        // the stage of this K block (after starting the copy of the next
-        // one into the other stage and waiting for this one) or from global
-        // memory.
-        auto aType = VectorType::get({spec.chunkCodes()}, spec.lhsElt);
-        int64_t aBytes = spec.chunkCodes() * spec.lhsBytes();
-        SmallVector<Value> aVals;
-        if (spec.stageA) {
-          Value cur = arith::RemUIOp::create(lb, l, kb, idx(lb, l, 2));
-          Value next = arith::SubIOp::create(lb, l, c1, cur);
-          Value nextKb = arith::MinUIOp::create(lb, l, add(lb, l, kb, 1), idx(lb, l, numKb - 1));
-          Value group = issueStage(lb, l, next, nextKb);
-          nvgpu::DeviceAsyncWaitOp::create(lb, l, group, lb.getI32IntegerAttr(1));
-          gpu::BarrierOp::create(lb, l);
-          Value col = mul(lb, l, t, spec.chunkCodes());
-          for (int64_t r = 0; r < spec.mTiles; ++r)
-            for (int64_t h = 0; h < 2; ++h)
-              aVals.push_back(vector::LoadOp::create(
-                  lb, l, aType, stage, ValueRange{cur, add(lb, l, g, 16 * r + 8 * h), col}, false,
-                  llvm::Align(std::min<int64_t>(16, aBytes))));
-        } else {
-          for (Value row : aRows)
-            aVals.push_back(vector::LoadOp::create(lb, l, aType, lhs, ValueRange{row, kBase},
-                                                   false,
-                                                   llvm::Align(std::min<int64_t>(16, aBytes))));
-        }
-
-        SmallVector<Value> cur(accs.begin(), accs.end());
-        if (grouped)
-          std::fill(cur.begin(), cur.end(), accZero);
-        int64_t half = spec.slots() / 2;
-        auto mmaType = isInt ? NVVM::MMATypes::s8 : spec.kind == MmaKind::F16 ? NVVM::MMATypes::f16
-                                                                                  : NVVM::MMATypes::bf16;
-        auto aPtx = mmaType, bPtx = mmaType;
-        if (isInt && spec.lhsScheme.getStorage() == StorageKind::u8)
-          aPtx = NVVM::MMATypes::u8;
-        if (isInt && spec.scheme.getStorage() == StorageKind::u8)
-          bPtx = NVVM::MMATypes::u8;
-        Type resStruct = LLVM::LLVMStructType::getLiteral(ctx, SmallVector<Type>(4, accElt));
-        std::string fp8Asm;
-        if (spec.kind == MmaKind::Fp8) {
-          auto ptxName = [](SchemeAttr sc) {
-            return sc.getStorage() == StorageKind::f8E4M3FN ? "e4m3" : "e5m2";
-          };
-          fp8Asm = (Twine("mma.sync.aligned.m16n8k32.row.col.f32.") + ptxName(spec.lhsScheme) +
-                    "." + ptxName(spec.scheme) +
-                    ".f32 {$0,$1,$2,$3}, {$4,$5,$6,$7}, {$8,$9}, {$10,$11,$12,$13};")
-                       .str();
-        }
-        for (int64_t j = 0; j < spec.steps(); ++j) {
-          int64_t off = j * spec.slots();
-          SmallVector<Value> bRegs;
-          for (int64_t i = 0; i < spec.nTiles; ++i)
-            bRegs.push_back(Value());
-          for (int64_t r = 0; r < spec.mTiles; ++r) {
-            Value lo = aVals[2 * r], hi = aVals[2 * r + 1];
-            SmallVector<Value> aRegs{
-                mmaRegister(lb, l, spec.kind, sliceOf(lb, l, lo, off, half)),
-                mmaRegister(lb, l, spec.kind, sliceOf(lb, l, hi, off, half)),
-                mmaRegister(lb, l, spec.kind, sliceOf(lb, l, lo, off + half, half)),
-                mmaRegister(lb, l, spec.kind, sliceOf(lb, l, hi, off + half, half))};
-            for (int64_t i = 0; i < spec.nTiles; ++i) {
-              SmallVector<Value> bPair{
-                  mmaRegister(lb, l, spec.kind, sliceOf(lb, l, bVals[i], off, half)),
-                  mmaRegister(lb, l, spec.kind, sliceOf(lb, l, bVals[i], off + half, half))};
-              int64_t tile = r * spec.nTiles + i;
-              ArrayRef<Value> c(cur.data() + 4 * tile, 4);
-              if (spec.kind == MmaKind::Fp8) {
-                SmallVector<Value> ops(aRegs);
-                ops.append(bPair);
-                ops.append(c.begin(), c.end());
-                auto mma = LLVM::InlineAsmOp::create(
-                    lb, l, resStruct, ops, lb.getStringAttr(fp8Asm),
-                    lb.getStringAttr("=f,=f,=f,=f,r,r,r,r,r,r,f,f,f,f"), UnitAttr(), UnitAttr(),
-                    LLVM::TailCallKindAttr(), LLVM::AsmDialectAttr(), ArrayAttr());
-                for (int64_t e = 0; e < 4; ++e)
-                  cur[4 * tile + e] = LLVM::ExtractValueOp::create(lb, l, mma.getResult(0), e);
-                continue;
-              }
-              auto mma = NVVM::MmaOp::create(
-                  lb, l, resStruct, aRegs, bPair, c,
-                  {16, 8, isInt ? 32 : 16}, std::nullopt,
-                  isInt ? std::optional(NVVM::MMAIntOverflow::wrapped) : std::nullopt,
-                  std::array<NVVM::MMATypes, 2>{aPtx, bPtx},
-                  std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row, NVVM::MMALayout::col});
-              for (int64_t e = 0; e < 4; ++e)
-                cur[4 * tile + e] = LLVM::ExtractValueOp::create(lb, l, mma, e);
-            }
-          }
-        }
-        if (grouped) {
-          // This K block lies in one group: acc += block sum * scale.
-          SmallVector<Value> colScale;
-          for (Value col : cCols)
-            colScale.push_back(scaleAt(lb, l, col, grp));
-          for (int64_t r = 0; r < spec.mTiles; ++r)
-            for (int64_t i = 0; i < spec.nTiles; ++i)
-              for (int64_t e = 0; e < 4; ++e) {
-                int64_t at = 4 * (r * spec.nTiles + i) + e;
-                cur[at] = math::FmaOp::create(lb, l, cur[at], colScale[2 * i + e % 2], accs[at]);
-              }
-        }
-        // The stage read here is refilled two iterations later.
-        if (spec.stageA)
-          gpu::BarrierOp::create(lb, l);
-        scf::YieldOp::create(lb, l, cur);
-      });
-
-  // Epilogue: per-channel / per-tensor scale, bias, rounding; rows < M.
+/// Epilogue: per-channel / per-tensor scale, bias, rounding; rows < M.
+void MmaKernelBuilder::storeOutputs(ValueRange accs) {
   for (int64_t r = 0; r < spec.mTiles; ++r)
     for (int64_t i = 0; i < spec.nTiles; ++i)
       for (int64_t e = 0; e < 4; ++e) {
-        Value v = loop.getResult(4 * (r * spec.nTiles + i) + e);
+        Value v = accs[4 * (r * spec.nTiles + i) + e];
         Value col = cCols[2 * i + e % 2];
         if (!raw) {
           if (!grouped)
             v = arith::MulFOp::create(b, loc, v, scaleAt(b, loc, col, Value()));
           if (bias)
             v = arith::AddFOp::create(
-                b, loc, v, extendToF32(b, loc, memref::LoadOp::create(b, loc, bias, ValueRange{col})));
+                b, loc, v,
+                extendToF32(b, loc, memref::LoadOp::create(b, loc, bias, ValueRange{col})));
           v = truncFromF32(b, loc, v, spec.resElt);
         }
         Value row = arith::AddIOp::create(b, loc, add(b, loc, m0, 16 * r + (e / 2) * 8), g);
@@ -1006,8 +1054,28 @@ gpu::GPUFuncOp buildMmaKernel(gpu::GPUModuleOp gm, const MmaSpec &spec) {
           scf::YieldOp::create(sb, sl);
         });
       }
+}
+
+gpu::GPUFuncOp MmaKernelBuilder::build() {
+  createFunction();
+  computeThreadIndices();
+  tid = arith::AddIOp::create(b, loc, mul(b, loc, warp, kWarpSize), lane);
+  if (spec.stageA)
+    issueStage(b, loc, c0, c0);
+  accZero = isInt ? Value(arith::ConstantIntOp::create(b, loc, b.getI32Type(), 0))
+                  : Value(arith::ConstantFloatOp::create(b, loc, b.getF32Type(), APFloat(0.0f)));
+  SmallVector<Value> init(4 * spec.mTiles * spec.nTiles, accZero);
+  auto loop = scf::ForOp::create(b, loc, c0, idx(b, loc, spec.k / spec.kBlock()), c1, init,
+                                 [&](OpBuilder &lb, Location l, Value kb, ValueRange accs) {
+                                   scf::YieldOp::create(lb, l, kBlockStep(lb, l, kb, accs));
+                                 });
+  storeOutputs(loop.getResults());
   gpu::ReturnOp::create(b, loc);
   return func;
+}
+
+gpu::GPUFuncOp buildMmaKernel(gpu::GPUModuleOp gm, const MmaSpec &spec) {
+  return MmaKernelBuilder(gm, spec).build();
 }
 
 /// Launches the tensor-core kernel for `spec` on `operands` and returns the
