@@ -15,5 +15,5 @@ if [ ! -f "$build/build.ninja" ]; then
     -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
     -DLLVM_USE_LINKER=lld
 fi
-ninja -C "$build" quant-opt quant-run quant-calibrate quant-params quant-generate quantx_params quant-opt-doc \
-  quantx_cuda_runtime_static quantx_cuda_runtime_shared
+# The tools, libraries and runtime the test suite uses (test/CMakeLists.txt).
+ninja -C "$build" quant-opt-test-deps

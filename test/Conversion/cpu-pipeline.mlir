@@ -1,13 +1,16 @@
 // RUN: quant-opt %s --quantx-cpu-pipeline | FileCheck %s
 // RUN: quant-opt %s --quantx-cpu-pipeline=emit-c-interface | FileCheck %s --check-prefix=CIFACE
 
-// The pipeline leaves only the LLVM dialect.
-// CHECK-NOT: quantx.
+// The pipeline leaves only the LLVM dialect (the kernels keep their
+// `quantx.kernel` description, a discardable attribute).
+// CHECK-NOT: = quantx.
+// CHECK-NOT: {{[ (<]}}#quantx
 // CHECK-NOT: linalg.
 // CHECK-NOT: tensor.
 // CHECK-LABEL: llvm.func @w4a16
 // CHECK: llvm.intr.roundeven
-// CHECK-NOT: quantx.
+// CHECK-NOT: = quantx.
+// CHECK-NOT: {{[ (<]}}#quantx
 // CHECK-NOT: linalg.
 
 // CIFACE: llvm.func @_mlir_ciface_w4a16

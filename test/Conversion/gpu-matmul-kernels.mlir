@@ -5,7 +5,7 @@
 // rows per block shrink to the static M.
 // CHECK-LABEL: module attributes {gpu.container_module}
 //       CHECK: gpu.module @__quantx_gpu_kernels
-//       CHECK:   gpu.func @[[$K:gemv_i4_n64_k256_g128_group_w4_r1_sk1_f16_f16_f16]](%{{.*}}: memref<?x256xf16>, %{{.*}}: memref<64x128xi8>, %{{.*}}: memref<64x2xf16>, %{{.*}}: memref<?x64xf16>) kernel attributes {known_block_size = array<i32: 32, 4, 1>}
+//       CHECK:   gpu.func @[[$K:gemv_i4_n64_k256_g128_group_w4_r1_sk1_f16_f16_f16]](%{{.*}}: memref<?x256xf16>, %{{.*}}: memref<64x128xi8>, %{{.*}}: memref<64x2xf16>, %{{.*}}: memref<?x64xf16>) kernel attributes {known_block_size = array<i32: 32, 4, 1>, quantx.kernel = {group = 128 : i64, k = 256 : i64, kind = "gpu.gemv", n = 64 : i64, rows = 1 : i64, scales = "group", scheme = "#quantx.scheme<i4, axis = 1, group = 128>", split_k = 1 : i64, warps = 4 : i64}}
 //       CHECK:     scf.for %[[C:.*]] = %{{.*}} to %{{.*}} step %c32
 // One aligned 16-byte load of packed codes per lane and step.
 //       CHECK:       vector.load %{{.*}} {alignment = 16 : i64} : memref<64x128xi8>, vector<16xi8>
@@ -64,7 +64,8 @@ func.func @nf4_decode(%a: tensor<1x4096xf16>, %w: tensor<256x2048xi8>, %s: tenso
 
 // u4 with zero points and a float bias, dynamic M: grid z = ceil(M / 4);
 // the zero point is subtracted from the codes as integers.
-// CHECK-LABEL: gpu.func @gemv_u4_n96_k512_g128_group_zp_b_w4_r4_sk1_f32_f32_f32_f32
+// CHECK-LABEL: gpu.func @gemv_u4
+//  CHECK-SAME:   kind = "gpu.gemv", n = 96 : i64, rows = 4 : i64, scales = "group", scheme = "#quantx.scheme<u4, axis = 1, group = 128>", split_k = 1 : i64, warps = 4 : i64
 //       CHECK:   arith.extui %{{.*}} : vector<16xi4> to vector<16xi32>
 //       CHECK:   arith.subi
 //       CHECK:   memref.load %{{.*}} : memref<96xf32>
@@ -82,10 +83,12 @@ func.func @u4_zp_bias(%a: tensor<?x512xf32>, %w: tensor<96x256xi8>, %s: tensor<9
 
 // W8A16 per channel and FP8 per tensor: 16 codes per chunk, scales applied
 // once after the reduction.
-// CHECK-LABEL: gpu.func @gemv_f8E4M3FN_n64_k1024_g1024_tensor_w4_r2_sk1_f32_f32_f32
+// CHECK-LABEL: gpu.func @gemv_f8E4M3FN
+//  CHECK-SAME:   kind = "gpu.gemv", n = 64 : i64, rows = 2 : i64, scales = "tensor", scheme = "#quantx.scheme<f8E4M3FN>"
 //       CHECK:   vector.load %{{.*}} {alignment = 16 : i64} : memref<64x1024xf8E4M3FN>, vector<16xf8E4M3FN>
 //       CHECK:   vector.load %{{.*}} {alignment = 16 : i64} : memref<?x1024xf32>, vector<16xf32>
-// CHECK-LABEL: gpu.func @gemv_i8_n128_k1024_g1024_row_w4_r4_sk1_bf16_bf16_f32
+// CHECK-LABEL: gpu.func @gemv_i8
+//  CHECK-SAME:   kind = "gpu.gemv", n = 128 : i64, rows = 4 : i64, scales = "row", scheme = "#quantx.scheme<i8, axis = 0>"
 //       CHECK:   vector.load %{{.*}} {alignment = 16 : i64} : memref<128x1024xi8>, vector<16xi8>
 //       CHECK:   vector.load %{{.*}} {alignment = 16 : i64} : memref<?x1024xbf16>, vector<16xbf16>
 // CHECK-LABEL: func.func @w8
@@ -124,8 +127,9 @@ func.func @left(%a: tensor<1x40xf32>, %w: tensor<4x20xi8>, %s: tensor<4x5xf32>,
 // issues mma.sync m16n8k16; the group scale multiplies the f32 block sums.
 // The block's activations go through two shared-memory stages filled with
 // cp.async (16-byte copies, rows padded by 8 halves).
-// CHECK-LABEL: gpu.func @mma_i4_n256_k1024_g128_group_w4_mt2_nt4_sa_f16_f32_f16
+// CHECK-LABEL: gpu.func @mma_i4
 //  CHECK-SAME:   workgroup(%[[STAGE:.*]] : memref<2x32x136xf16, #gpu.address_space<workgroup>>)
+//  CHECK-SAME:   kind = "gpu.mma", m_tiles = 2 : i64, n = 256 : i64, n_tiles = 4 : i64, scales = "group", scheme = "#quantx.scheme<i4, axis = 1, group = 128>", stage_a = true, warps = 4 : i64
 //       CHECK:   nvgpu.device_async_copy %{{.*}}, %[[STAGE]][%c0, %{{.*}}], 8 {bypassL1}
 //       CHECK:   nvgpu.device_async_create_group
 //       CHECK:   scf.for
@@ -149,7 +153,8 @@ func.func @mma_w4(%a: tensor<64x1024xf16>, %w: tensor<256x512xi8>, %s: tensor<25
 
 // W8A8: the raw i32 accumulator from mma.sync m16n8k32 (u8 x s8), then the
 // reference epilogue on tensors.
-// CHECK-LABEL: gpu.func @mma_s8_u8xi8_n64_k128_g128_tensor_w4_mt2_nt2_sa_i8_i32
+// CHECK-LABEL: gpu.func @mma_s8_u8xi8
+//  CHECK-SAME:   input_scheme = "#quantx.scheme<u8>", k = 128 : i64, kind = "gpu.mma", m_tiles = 2 : i64, n = 64 : i64, n_tiles = 2 : i64
 //       CHECK:   nvvm.mma.sync {{.*}} {intOverflowBehavior = #nvvm.mma_int_overflow<wrapped>, layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<u8>, multiplicandBPtxType = #nvvm.mma_type<s8>, shape = #nvvm.shape<m = 16, n = 8, k = 32>
 // CHECK-LABEL: func.func @mma_w8a8
 //       CHECK:   gpu.launch_func @__quantx_gpu_kernels::@mma_s8_u8xi8_n64_k128_g128_tensor_w4_mt2_nt2_sa_i8_i32

@@ -43,7 +43,9 @@
 //       CHECK:     vector.reduction <add>
 //   CHECK-NOT: func.func private
 // OPTS-LABEL: func @w4a16
-//       OPTS: func.func private @__quantx_kernel_i4_n8_k64_g32_group_vl16_r2_m2x1_p16_f32_f32_f32(
+// The options reach the kernel: its quantx.kernel description says so.
+//       OPTS: func.func private @{{.*}}(%{{.*}}: memref<?x64xf32>, %{{.*}}: memref<8x32xi8>, %{{.*}}: memref<8x2xf32>, %{{.*}}: memref<?x8xf32>)
+//  OPTS-SAME:   quantx.kernel = {fp8_bits = false, group = 32 : i64, k = 64 : i64, kind = "cpu.weight_only", m_rows = 2 : i64, m_tile_rows = 1 : i64, n = 8 : i64, panel_min_m = 16 : i64, parallel = false, rows = 2 : i64, scales = "group", scheme = "#quantx.scheme<i4, axis = 1, group = 32>", vector_width = 16 : i64, x86_permute = false}
 //   OPTS-NOT:   scf.parallel
 //       OPTS:   vector.load %{{.*}} : memref<8x32xi8>, vector<16xi8>
 func.func @w4a16(%a: tensor<?x64xf32>, %w: tensor<8x32xi8>, %s: tensor<8x2xf32>) -> (tensor<?x8xf32>, tensor<?x8xf32>) {
@@ -60,7 +62,9 @@ func.func @w4a16(%a: tensor<?x64xf32>, %w: tensor<8x32xi8>, %s: tensor<8x2xf32>)
 //       CHECK:   memref.cast %{{.*}} : memref<2x32xf32> to memref<?x32xf32>
 //       CHECK:   %[[OUT:.*]] = memref.alloc() : memref<2x4xf32>
 //       CHECK:   %[[CAST:.*]] = memref.cast %[[OUT]] : memref<2x4xf32> to memref<?x4xf32>
-//       CHECK:   call @__quantx_kernel_i8_n4_k32_g32_row{{.*}}(%{{.*}}, %{{.*}}, %{{.*}}, %[[CAST]])
+//       CHECK:   call @[[K:[^(]*]](%{{.*}}, %{{.*}}, %{{.*}}, %[[CAST]])
+//       CHECK:   func.func private @[[K]]
+//  CHECK-SAME:     kind = "cpu.weight_only"{{.*}}scales = "row", scheme = "#quantx.scheme<i8, axis = 0>"
 //       CHECK:   vector.load %{{.*}} : memref<4x32xi8>, vector<8xi8>
 func.func @w8a16_static(%a: tensor<2x32xf32>, %w: tensor<4x32xi8>, %s: tensor<4xf32>) -> tensor<2x4xf32> {
   %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8, axis = 0> scale %s) : (tensor<2x32xf32>, tensor<4x32xi8>, tensor<4xf32>) -> tensor<2x4xf32>
@@ -72,8 +76,10 @@ func.func @w8a16_static(%a: tensor<2x32xf32>, %w: tensor<4x32xi8>, %s: tensor<4x
 // The float baseline: an f32 matmul with the weight in Linear (N x K)
 // layout and a zero-filled accumulator uses the same kernel structure.
 // CHECK-LABEL: func @f32_linear
-//       CHECK:   call @__quantx_kernel_f32_n8_k16
+//       CHECK:   call @[[K:[^(]*]](
 //   CHECK-NOT:   linalg.matmul
+//       CHECK:   func.func private @[[K]]
+//  CHECK-SAME:     kind = "cpu.float", {{.*}}n = 8 : i64{{.*}}scales = "none"
 // OPTS-LABEL: func @f32_linear
 //       OPTS:   linalg.matmul
 func.func @f32_linear(%x: tensor<4x16xf32>, %w: tensor<8x16xf32>) -> tensor<4x8xf32> {
@@ -87,30 +93,61 @@ func.func @f32_linear(%x: tensor<4x16xf32>, %w: tensor<8x16xf32>) -> tensor<4x8x
 
 // -----
 
-// Left for the reference lowering: K not a multiple of the step, a group
-// smaller than a step, an integer matmul with K not a multiple of 16, a
-// K x N float weight, a dynamic K.
-// CHECK-LABEL: func @not_eligible
-//   CHECK-NOT:   call
-//   CHECK-COUNT-3: quantx.matmul
-//       CHECK:   linalg.matmul
+// Left for the reference lowering (one case each): K not a multiple of
+// the step.
+// CHECK-LABEL: func @k_not_multiple_of_step
 //   CHECK-NOT:   call
 //       CHECK:   quantx.matmul
-func.func @not_eligible(%a: tensor<1x36xf32>, %w: tensor<4x36xi8>, %s: tensor<4xf32>,
-                        %a4: tensor<1x64xf32>, %w4: tensor<4x32xi8>, %s4: tensor<4x8xf32>,
-                        %q: tensor<1x40xi8>, %w8: tensor<4x40xi8>, %st: tensor<f32>,
-                        %x: tensor<1x16xf32>, %wt: tensor<16x8xf32>,
-                        %ad: tensor<1x?xf32>, %wd: tensor<4x32xi8>)
-    -> (tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x8xf32>, tensor<1x4xf32>) {
+func.func @k_not_multiple_of_step(%a: tensor<1x36xf32>, %w: tensor<4x36xi8>, %s: tensor<4xf32>) -> tensor<1x4xf32> {
   %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8, axis = 0> scale %s) : (tensor<1x36xf32>, tensor<4x36xi8>, tensor<4xf32>) -> tensor<1x4xf32>
-  %1 = quantx.matmul %a4, %w4 weight(#quantx.scheme<i4, axis = 1, group = 8> scale %s4) : (tensor<1x64xf32>, tensor<4x32xi8>, tensor<4x8xf32>) -> tensor<1x4xf32>
-  %2 = quantx.matmul %q, %w8 weight(#quantx.scheme<i8> scale %st) input(#quantx.scheme<i8> scale %st) : (tensor<1x40xi8>, tensor<4x40xi8>, tensor<f32>, tensor<f32>) -> tensor<1x4xf32>
+  return %0 : tensor<1x4xf32>
+}
+
+// -----
+
+// A group smaller than a step.
+// CHECK-LABEL: func @group_below_step
+//   CHECK-NOT:   call
+//       CHECK:   quantx.matmul
+func.func @group_below_step(%a4: tensor<1x64xf32>, %w4: tensor<4x32xi8>, %s4: tensor<4x8xf32>) -> tensor<1x4xf32> {
+  %0 = quantx.matmul %a4, %w4 weight(#quantx.scheme<i4, axis = 1, group = 8> scale %s4) : (tensor<1x64xf32>, tensor<4x32xi8>, tensor<4x8xf32>) -> tensor<1x4xf32>
+  return %0 : tensor<1x4xf32>
+}
+
+// -----
+
+// An integer matmul with K not a multiple of 16.
+// CHECK-LABEL: func @integer_k_not_multiple_of_16
+//   CHECK-NOT:   call
+//       CHECK:   quantx.matmul
+func.func @integer_k_not_multiple_of_16(%q: tensor<1x40xi8>, %w8: tensor<4x40xi8>, %st: tensor<f32>) -> tensor<1x4xf32> {
+  %0 = quantx.matmul %q, %w8 weight(#quantx.scheme<i8> scale %st) input(#quantx.scheme<i8> scale %st) : (tensor<1x40xi8>, tensor<4x40xi8>, tensor<f32>, tensor<f32>) -> tensor<1x4xf32>
+  return %0 : tensor<1x4xf32>
+}
+
+// -----
+
+// A K x N float weight (the plain linalg.matmul layout).
+// CHECK-LABEL: func @float_k_by_n
+//   CHECK-NOT:   call
+//       CHECK:   linalg.matmul
+func.func @float_k_by_n(%x: tensor<1x16xf32>, %wt: tensor<16x8xf32>) -> tensor<1x8xf32> {
   %z = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<1x8xf32>
   %i = linalg.fill ins(%z : f32) outs(%e : tensor<1x8xf32>) -> tensor<1x8xf32>
   %y = linalg.matmul ins(%x, %wt : tensor<1x16xf32>, tensor<16x8xf32>) outs(%i : tensor<1x8xf32>) -> tensor<1x8xf32>
-  %3 = quantx.matmul %ad, %wd weight(#quantx.scheme<i8> scale %st) : (tensor<1x?xf32>, tensor<4x32xi8>, tensor<f32>) -> tensor<1x4xf32>
-  return %0, %1, %2, %y, %3 : tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x8xf32>, tensor<1x4xf32>
+  return %y : tensor<1x8xf32>
+}
+
+// -----
+
+// A dynamic K.
+// CHECK-LABEL: func @dynamic_k
+//   CHECK-NOT:   call
+//       CHECK:   quantx.matmul
+func.func @dynamic_k(%ad: tensor<1x?xf32>, %wd: tensor<4x32xi8>, %st: tensor<f32>) -> tensor<1x4xf32> {
+  %0 = quantx.matmul %ad, %wd weight(#quantx.scheme<i8> scale %st) : (tensor<1x?xf32>, tensor<4x32xi8>, tensor<f32>) -> tensor<1x4xf32>
+  return %0 : tensor<1x4xf32>
 }
 
 // -----
@@ -124,7 +161,8 @@ func.func @not_eligible(%a: tensor<1x36xf32>, %w: tensor<4x36xi8>, %s: tensor<4x
 //       CHECK:   linalg.generic {{.*}} ins(%arg1 : tensor<4x32xi8>)
 //       CHECK:   linalg.generic {{.*}} ins(%[[ACC]],
 //       CHECK:     arith.sitofp
-//       CHECK: func.func private @__quantx_kernel_u8xi8_n4_k32
+//       CHECK: func.func private @{{.*}}(%{{.*}}: memref<?x32xi8>, %{{.*}}: memref<4x32xi8>, %{{.*}}: memref<?x4xi32>)
+//  CHECK-SAME:   input_scheme = "#quantx.scheme<u8>", k = 32 : i64, kind = "cpu.integer"
 //       CHECK:   vector.load %{{.*}} : memref<?x32xi8>, vector<16xi8>
 //       CHECK:   arith.extui %{{.*}} : vector<16xi8> to vector<16xi16>
 //       CHECK:   arith.extsi %{{.*}} : vector<16xi8> to vector<16xi16>

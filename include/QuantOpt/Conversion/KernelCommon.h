@@ -55,6 +55,19 @@ struct WeightOnlyMatmul {
 FailureOr<WeightOnlyMatmul> analyzeWeightOnlyMatmul(MatmulOp op, int64_t kStep,
                                                     std::string &reason);
 
+/// The attribute on every generated kernel function describing it: what
+/// tests and tools check instead of the mangled symbol name.
+inline constexpr llvm::StringLiteral kKernelAttrName = "quantx.kernel";
+
+/// The description of a kernel: `kind` (e.g. "cpu.weight_only",
+/// "gpu.gemv"), the weight's and (integer kernels) the input's schemes (as
+/// text, e.g. "#quantx.scheme<i4, axis = 1, group = 32>"),
+/// the scale layout, the weight shape N x K and group, then `tiling`
+/// (kernel-specific parameters, in the given order).
+DictionaryAttr getKernelAttr(MLIRContext *ctx, StringRef kind, SchemeAttr scheme,
+                             SchemeAttr lhsScheme, ScaleLayout layout, int64_t n, int64_t k,
+                             int64_t group, ArrayRef<NamedAttribute> tiling);
+
 /// Appends "_<type>" to `os` for each non-null type of `types` (the tail of
 /// a kernel name).
 void printKernelTypes(llvm::raw_ostream &os, ArrayRef<Type> types);

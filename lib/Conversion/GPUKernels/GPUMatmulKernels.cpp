@@ -86,6 +86,17 @@ struct GemvSpec {
     return s;
   }
 
+  /// The `quantx.kernel` description of the GEMV kernel (`finish`: of
+  /// its split-K finishing kernel).
+  DictionaryAttr attr(MLIRContext *ctx, bool finish = false) const {
+    Builder b(ctx);
+    return getKernelAttr(ctx, finish ? "gpu.splitk_finish" : "gpu.gemv", scheme, SchemeAttr(),
+                         scaleLayout, n, k, group,
+                         {b.getNamedAttr("warps", b.getI64IntegerAttr(warps)),
+                          b.getNamedAttr("rows", b.getI64IntegerAttr(rows)),
+                          b.getNamedAttr("split_k", b.getI64IntegerAttr(splitK))});
+  }
+
   std::string finishName() const {
     std::string s;
     llvm::raw_string_ostream os(s);
@@ -112,25 +123,33 @@ Value splatInt(OpBuilder &b, Location loc, VectorType t, int64_t v) {
       b, loc, t, DenseElementsAttr::get(t, IntegerAttr::get(t.getElementType(), v)));
 }
 
-gpu::GPUModuleOp getOrCreateGPUModule(ModuleOp module) {
+/// The module's kernel container, created (through `rewriter`, at the
+/// start of the module, which becomes a gpu.container_module) if needed.
+gpu::GPUModuleOp getOrCreateGPUModule(RewriterBase &rewriter, ModuleOp module) {
   if (auto gm = module.lookupSymbol<gpu::GPUModuleOp>(kGPUModuleName))
     return gm;
-  module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
-                  UnitAttr::get(module.getContext()));
-  OpBuilder b(module.getBodyRegion());
-  b.setInsertionPointToStart(module.getBody());
-  return gpu::GPUModuleOp::create(b, module.getLoc(), kGPUModuleName);
+  rewriter.modifyOpInPlace(module, [&] {
+    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(), rewriter.getUnitAttr());
+  });
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPointToStart(module.getBody());
+  return gpu::GPUModuleOp::create(rewriter, module.getLoc(), kGPUModuleName);
 }
 
-gpu::GPUFuncOp createKernelFunc(gpu::GPUModuleOp gm, StringRef name,
-                                TypeRange argTypes, TypeRange workgroup,
-                                ArrayRef<int32_t> blockSize) {
-  OpBuilder b(gm.getBodyRegion());
-  b.setInsertionPointToEnd(gm.getBody());
-  auto func = gpu::GPUFuncOp::create(b, gm.getLoc(), name,
-                                     b.getFunctionType(argTypes, {}), workgroup);
-  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
-  func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(blockSize));
+/// An empty kernel function at the end of `gm` with its `quantx.kernel`
+/// `description`, created through `rewriter`;
+/// its body is then built with a plain builder (nothing in it is for the
+/// patterns).
+gpu::GPUFuncOp createKernelFunc(RewriterBase &rewriter, gpu::GPUModuleOp gm, StringRef name,
+                                DictionaryAttr description, TypeRange argTypes,
+                                TypeRange workgroup, ArrayRef<int32_t> blockSize) {
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPointToEnd(gm.getBody());
+  auto func = gpu::GPUFuncOp::create(rewriter, gm.getLoc(), name,
+                                     rewriter.getFunctionType(argTypes, {}), workgroup);
+  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), rewriter.getUnitAttr());
+  func.setKnownBlockSizeAttr(rewriter.getDenseI32ArrayAttr(blockSize));
+  func->setAttr(kKernelAttrName, description);
   return func;
 }
 
@@ -139,8 +158,8 @@ gpu::GPUFuncOp createKernelFunc(gpu::GPUModuleOp gm, StringRef name,
 /// reduction and stores), sharing the kernel's values.
 class GemvKernelBuilder {
 public:
-  GemvKernelBuilder(gpu::GPUModuleOp gm, const GemvSpec &spec)
-      : gm(gm), spec(spec), b(gm.getContext()),
+  GemvKernelBuilder(RewriterBase &rewriter, gpu::GPUModuleOp gm, const GemvSpec &spec)
+      : rewriter(rewriter), gm(gm), spec(spec), b(gm.getContext()),
         isNF4(spec.scheme.getStorage() == StorageKind::nf4),
         grouped(spec.scaleLayout == ScaleLayout::Grouped),
         accType(VectorType::get({kChunkBytes}, b.getF32Type())) {}
@@ -157,6 +176,7 @@ private:
   SmallVector<Value> accumulateChunk(OpBuilder &lb, Location l, Value c, ValueRange accs) const;
   void storeSums(Value lane, ArrayRef<Value> sums);
 
+  RewriterBase &rewriter; ///< creates the function
   gpu::GPUModuleOp gm;
   const GemvSpec &spec;
   OpBuilder b;
@@ -190,7 +210,7 @@ void GemvKernelBuilder::createFunction() {
   if (isNF4)
     workgroup.push_back(MemRefType::get({16}, f32, MemRefLayoutAttrInterface(),
                                         gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup)));
-  func = createKernelFunc(gm, spec.name(), args, workgroup,
+  func = createKernelFunc(rewriter, gm, spec.name(), spec.attr(ctx), args, workgroup,
                           {int32_t(kWarpSize), int32_t(spec.warps), 1});
   Block &entry = func.getBody().front();
   b.setInsertionPointToStart(&entry);
@@ -406,13 +426,14 @@ gpu::GPUFuncOp GemvKernelBuilder::build() {
 }
 
 /// Builds the GEMV kernel (see the file comment).
-gpu::GPUFuncOp buildGemvKernel(gpu::GPUModuleOp gm, const GemvSpec &spec) {
-  return GemvKernelBuilder(gm, spec).build();
+gpu::GPUFuncOp buildGemvKernel(RewriterBase &rewriter, gpu::GPUModuleOp gm, const GemvSpec &spec) {
+  return GemvKernelBuilder(rewriter, gm, spec).build();
 }
 
 /// out[m, n] = sum_s ws[s, m, n] (+ bias[n]), rounded to the result type;
 /// one thread per output element.
-gpu::GPUFuncOp buildSplitKFinishKernel(gpu::GPUModuleOp gm, const GemvSpec &spec) {
+gpu::GPUFuncOp buildSplitKFinishKernel(RewriterBase &rewriter, gpu::GPUModuleOp gm,
+                                       const GemvSpec &spec) {
   MLIRContext *ctx = gm.getContext();
   Builder tb(ctx);
   Type f32 = tb.getF32Type();
@@ -421,7 +442,8 @@ gpu::GPUFuncOp buildSplitKFinishKernel(gpu::GPUModuleOp gm, const GemvSpec &spec
   if (spec.biasElt)
     args.push_back(MemRefType::get({spec.n}, spec.biasElt));
   args.push_back(MemRefType::get({dyn, spec.n}, spec.resElt));
-  auto func = createKernelFunc(gm, spec.finishName(), args, {},
+  auto func = createKernelFunc(rewriter, gm, spec.finishName(), spec.attr(ctx, /*finish=*/true),
+                               args, {},
                                {int32_t(kFinishBlock), 1, 1});
   Block &entry = func.getBody().front();
   OpBuilder b = OpBuilder::atBlockBegin(&entry);
@@ -496,13 +518,13 @@ struct WeightOnlyMatmulToGemv : OpRewritePattern<MatmulOp> {
     spec.splitK = chooseSplitK(spec, mRows);
 
     auto module = op->getParentOfType<ModuleOp>();
-    gpu::GPUModuleOp gm = getOrCreateGPUModule(module);
+    gpu::GPUModuleOp gm = getOrCreateGPUModule(rewriter, module);
     auto gemv = gm.lookupSymbol<gpu::GPUFuncOp>(spec.name());
     if (!gemv)
-      gemv = buildGemvKernel(gm, spec);
+      gemv = buildGemvKernel(rewriter, gm, spec);
     gpu::GPUFuncOp finish;
     if (spec.splitK > 1 && !(finish = gm.lookupSymbol<gpu::GPUFuncOp>(spec.finishName())))
-      finish = buildSplitKFinishKernel(gm, spec);
+      finish = buildSplitKFinishKernel(rewriter, gm, spec);
 
     Location loc = op.getLoc();
     ArrayRef<Type> kernelTypes = gemv.getFunctionType().getInputs();
@@ -661,6 +683,16 @@ struct MmaSpec {
   int64_t blockM() const { return 16 * mTiles; }
   bool grouped() const { return scaleLayout == ScaleLayout::Grouped; }
 
+  /// The `quantx.kernel` description.
+  DictionaryAttr attr(MLIRContext *ctx) const {
+    Builder b(ctx);
+    return getKernelAttr(ctx, "gpu.mma", scheme, lhsScheme, scaleLayout, n, k, group,
+                         {b.getNamedAttr("warps", b.getI64IntegerAttr(warps)),
+                          b.getNamedAttr("m_tiles", b.getI64IntegerAttr(mTiles)),
+                          b.getNamedAttr("n_tiles", b.getI64IntegerAttr(nTiles)),
+                          b.getNamedAttr("stage_a", b.getBoolAttr(stageA))});
+  }
+
   std::string name() const {
     std::string s;
     llvm::raw_string_ostream os(s);
@@ -707,8 +739,8 @@ Value sliceOf(OpBuilder &b, Location loc, Value v, int64_t offset, int64_t size)
 /// each thread's loads contiguous without changing the sum.
 class MmaKernelBuilder {
 public:
-  MmaKernelBuilder(gpu::GPUModuleOp gm, const MmaSpec &spec)
-      : gm(gm), spec(spec), ctx(gm.getContext()), b(ctx), isInt(spec.kind == MmaKind::Int8),
+  MmaKernelBuilder(RewriterBase &rewriter, gpu::GPUModuleOp gm, const MmaSpec &spec)
+      : rewriter(rewriter), gm(gm), spec(spec), ctx(gm.getContext()), b(ctx), isInt(spec.kind == MmaKind::Int8),
         raw(spec.rawCodes()), grouped(spec.grouped()),
         accElt(isInt ? Type(b.getI32Type()) : Type(b.getF32Type())),
         mmaElt(spec.kind == MmaKind::F16    ? Type(b.getF16Type())
@@ -739,6 +771,7 @@ private:
   SmallVector<Value> kBlockStep(OpBuilder &lb, Location l, Value kb, ValueRange accs) const;
   void storeOutputs(ValueRange accs);
 
+  RewriterBase &rewriter; ///< creates the function
   gpu::GPUModuleOp gm;
   const MmaSpec &spec;
   MLIRContext *ctx;
@@ -774,7 +807,7 @@ void MmaKernelBuilder::createFunction() {
   SmallVector<Type> workgroup;
   if (spec.stageA)
     workgroup.push_back(stageType);
-  func = createKernelFunc(gm, spec.name(), args, workgroup,
+  func = createKernelFunc(rewriter, gm, spec.name(), spec.attr(ctx), args, workgroup,
                           {int32_t(kWarpSize), int32_t(spec.warps), 1});
   Block &entry = func.getBody().front();
   b.setInsertionPointToStart(&entry);
@@ -1074,18 +1107,18 @@ gpu::GPUFuncOp MmaKernelBuilder::build() {
   return func;
 }
 
-gpu::GPUFuncOp buildMmaKernel(gpu::GPUModuleOp gm, const MmaSpec &spec) {
-  return MmaKernelBuilder(gm, spec).build();
+gpu::GPUFuncOp buildMmaKernel(RewriterBase &rewriter, gpu::GPUModuleOp gm, const MmaSpec &spec) {
+  return MmaKernelBuilder(rewriter, gm, spec).build();
 }
 
 /// Launches the tensor-core kernel for `spec` on `operands` and returns the
 /// result tensor of `resultType` (allocated here).
 Value launchMma(PatternRewriter &rewriter, MatmulOp op, const MmaSpec &spec,
                 ArrayRef<Value> operands, RankedTensorType resultType) {
-  gpu::GPUModuleOp gm = getOrCreateGPUModule(op->getParentOfType<ModuleOp>());
+  gpu::GPUModuleOp gm = getOrCreateGPUModule(rewriter, op->getParentOfType<ModuleOp>());
   auto func = gm.lookupSymbol<gpu::GPUFuncOp>(spec.name());
   if (!func)
-    func = buildMmaKernel(gm, spec);
+    func = buildMmaKernel(rewriter, gm, spec);
   Location loc = op.getLoc();
   ArrayRef<Type> types = func.getFunctionType().getInputs();
   SmallVector<Value> args;

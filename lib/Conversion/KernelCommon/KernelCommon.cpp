@@ -3,6 +3,7 @@
 #include "QuantOpt/Conversion/KernelCommon.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 
@@ -92,6 +93,33 @@ FailureOr<WeightOnlyMatmul> mlir::quantx::analyzeWeightOnlyMatmul(MatmulOp op, i
   if (bias)
     info.operands.push_back(bias);
   return info;
+}
+
+DictionaryAttr mlir::quantx::getKernelAttr(MLIRContext *ctx, StringRef kind, SchemeAttr scheme,
+                                          SchemeAttr lhsScheme, ScaleLayout layout, int64_t n,
+                                          int64_t k, int64_t group,
+                                          ArrayRef<NamedAttribute> tiling) {
+  Builder b(ctx);
+  SmallVector<NamedAttribute> entries{b.getNamedAttr("kind", b.getStringAttr(kind))};
+  // Schemes as text: the description survives the lowering to LLVM, where
+  // tools without the quantx dialect read the module.
+  auto text = [&](SchemeAttr attr) {
+    std::string str;
+    llvm::raw_string_ostream os(str);
+    Attribute(attr).print(os);
+    return b.getStringAttr(str);
+  };
+  if (scheme)
+    entries.push_back(b.getNamedAttr("scheme", text(scheme)));
+  if (lhsScheme)
+    entries.push_back(b.getNamedAttr("input_scheme", text(lhsScheme)));
+  entries.push_back(b.getNamedAttr("scales", b.getStringAttr(stringifyScaleLayout(layout))));
+  entries.push_back(b.getNamedAttr("n", b.getI64IntegerAttr(n)));
+  entries.push_back(b.getNamedAttr("k", b.getI64IntegerAttr(k)));
+  entries.push_back(b.getNamedAttr("group", b.getI64IntegerAttr(group)));
+  entries.append(tiling.begin(), tiling.end());
+  // DictionaryAttr sorts by name; tests match entries with {{.*}} between.
+  return b.getDictionaryAttr(entries);
 }
 
 void mlir::quantx::printKernelTypes(llvm::raw_ostream &os, ArrayRef<Type> types) {

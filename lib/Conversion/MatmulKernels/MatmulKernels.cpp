@@ -62,6 +62,21 @@ struct KernelSpec {
   // E4M3FN weights decoded as raw f32 bits: value * 2^-120 (see below).
   bool fp8Bits = false;
 
+  /// The kernel's `quantx.kernel` description.
+  DictionaryAttr attr(MLIRContext *ctx) const {
+    Builder b(ctx);
+    StringRef kind = lhsScheme ? "cpu.integer" : scheme ? "cpu.weight_only" : "cpu.float";
+    return getKernelAttr(ctx, kind, scheme, lhsScheme, scaleLayout, n, k, group,
+                         {b.getNamedAttr("vector_width", b.getI64IntegerAttr(vl)),
+                          b.getNamedAttr("rows", b.getI64IntegerAttr(rows)),
+                          b.getNamedAttr("m_rows", b.getI64IntegerAttr(mRows)),
+                          b.getNamedAttr("m_tile_rows", b.getI64IntegerAttr(mTileRows)),
+                          b.getNamedAttr("panel_min_m", b.getI64IntegerAttr(panelMinM)),
+                          b.getNamedAttr("parallel", b.getBoolAttr(parallel)),
+                          b.getNamedAttr("x86_permute", b.getBoolAttr(x86Permute)),
+                          b.getNamedAttr("fp8_bits", b.getBoolAttr(fp8Bits))});
+  }
+
   /// A deterministic symbol name.
   std::string name() const {
     std::string s;
@@ -145,13 +160,27 @@ void forEachChannelTile(OpBuilder &b, Location loc, const KernelSpec &spec, int6
                        });
 }
 
+/// The private kernel function of `spec` (type `type`, its `quantx.kernel`
+/// description, no body yet) at the end of `module`, created through
+/// `rewriter` (its body is then built with a plain builder: nothing in it
+/// is for the patterns).
+func::FuncOp createKernelFunction(RewriterBase &rewriter, ModuleOp module, const KernelSpec &spec,
+                                  FunctionType type) {
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPointToEnd(module.getBody());
+  auto func = func::FuncOp::create(rewriter, module.getLoc(), spec.name(), type);
+  func.setPrivate();
+  func->setAttr(kKernelAttrName, spec.attr(module.getContext()));
+  return func;
+}
+
 /// Builds the weight-only (and f32) kernel function for a spec: one member
 /// per piece of the kernel (decoding, activation splitting, tiles, panels),
 /// sharing the function's arguments and constants.
 class WeightOnlyKernelBuilder {
 public:
-  WeightOnlyKernelBuilder(ModuleOp module, const KernelSpec &spec)
-      : module(module), spec(spec), b(module.getContext()), loc(module.getLoc()),
+  WeightOnlyKernelBuilder(RewriterBase &rewriter, ModuleOp module, const KernelSpec &spec)
+      : rewriter(rewriter), module(module), spec(spec), b(module.getContext()), loc(module.getLoc()),
         packed(spec.scheme && spec.scheme.isSubByte()), vl(spec.vl),
         step(packed ? 2 * spec.vl : spec.vl),
         accType(VectorType::get({spec.vl}, b.getF32Type())) {}
@@ -184,9 +213,10 @@ private:
   void decodePanel(OpBuilder &tb, Location l, ArrayRef<Value> rowIdx, Value panel) const;
   void emitPanelTiles(OpBuilder &tb, Location l, ArrayRef<Value> rowIdx) const;
 
+  RewriterBase &rewriter; ///< creates the function and the code-book global
   ModuleOp module;
   const KernelSpec &spec;
-  OpBuilder b;
+  OpBuilder b; ///< builds the body
   Location loc;
   const bool packed;
   const int64_t vl, step;
@@ -208,7 +238,6 @@ SmallVector<Value> rowIndices(OpBuilder &b, Location loc, Value m0, int64_t mr) 
 
 void WeightOnlyKernelBuilder::createFunction() {
   MLIRContext *ctx = module.getContext();
-  b.setInsertionPointToEnd(module.getBody());
   int64_t rowBytes = packed ? spec.k / 2 : spec.k;
   SmallVector<Type> argTypes{MemRefType::get({ShapedType::kDynamic, spec.k}, spec.lhsElt),
                              MemRefType::get({spec.n, rowBytes}, spec.rhsElt)};
@@ -221,8 +250,7 @@ void WeightOnlyKernelBuilder::createFunction() {
     argTypes.push_back(MemRefType::get({spec.n}, spec.biasElt));
   argTypes.push_back(MemRefType::get({ShapedType::kDynamic, spec.n}, spec.resElt));
 
-  func = func::FuncOp::create(b, loc, spec.name(), FunctionType::get(ctx, argTypes, {}));
-  func.setPrivate();
+  func = createKernelFunction(rewriter, module, spec, FunctionType::get(ctx, argTypes, {}));
   Block *entry = func.addEntryBlock();
   b.setInsertionPointToStart(entry);
   unsigned argIdx = 0;
@@ -239,10 +267,10 @@ Value WeightOnlyKernelBuilder::getOrCreateCodeBook() {
   StringRef globalName = "__quantx_nf4_code_book";
   auto globalType = MemRefType::get({16}, b.getF32Type());
   if (!module.lookupSymbol(globalName)) {
-    OpBuilder gb(module.getContext());
-    gb.setInsertionPointToStart(module.getBody());
-    auto tensorType = RankedTensorType::get({16}, gb.getF32Type());
-    memref::GlobalOp::create(gb, loc, globalName, gb.getStringAttr("private"), globalType,
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(module.getBody());
+    auto tensorType = RankedTensorType::get({16}, rewriter.getF32Type());
+    memref::GlobalOp::create(rewriter, loc, globalName, rewriter.getStringAttr("private"), globalType,
                              DenseElementsAttr::get(tensorType, getNF4CodeBook()),
                              /*constant=*/true, /*alignment=*/IntegerAttr());
   }
@@ -654,8 +682,8 @@ func::FuncOp WeightOnlyKernelBuilder::build() {
 }
 
 /// Builds the kernel function for `spec` at the end of `module`.
-func::FuncOp buildKernel(ModuleOp module, const KernelSpec &spec) {
-  return WeightOnlyKernelBuilder(module, spec).build();
+func::FuncOp buildKernel(RewriterBase &rewriter, ModuleOp module, const KernelSpec &spec) {
+  return WeightOnlyKernelBuilder(rewriter, module, spec).build();
 }
 
 /// Builds the integer kernel for `spec`: out[m, n] = sum_k A[m, k] W[n, k]
@@ -663,18 +691,16 @@ func::FuncOp buildKernel(ModuleOp module, const KernelSpec &spec) {
 /// epilogue's business). Pairs of products are formed on 16-bit lanes and
 /// summed into 32-bit lanes -- the shape of x86 `vpmaddwd` -- which is exact
 /// for 8-bit codes (|a w| <= 2^15, a pair <= 2^16).
-func::FuncOp buildIntegerKernel(ModuleOp module, const KernelSpec &spec) {
+func::FuncOp buildIntegerKernel(RewriterBase &rewriter, ModuleOp module, const KernelSpec &spec) {
   MLIRContext *ctx = module.getContext();
   Location loc = module.getLoc();
   OpBuilder b(ctx);
-  b.setInsertionPointToEnd(module.getBody());
   Type i8 = b.getI8Type(), i16 = b.getI16Type(), i32 = b.getI32Type();
   auto lhsType = MemRefType::get({ShapedType::kDynamic, spec.k}, i8);
   auto rhsType = MemRefType::get({spec.n, spec.k}, i8);
   auto outType = MemRefType::get({ShapedType::kDynamic, spec.n}, i32);
-  auto func = func::FuncOp::create(b, loc, spec.name(),
+  auto func = createKernelFunction(rewriter, module, spec,
                                    FunctionType::get(ctx, {lhsType, rhsType, outType}, {}));
-  func.setPrivate();
   Block *entry = func.addEntryBlock();
   b.setInsertionPointToStart(entry);
   Value lhs = entry->getArgument(0), rhs = entry->getArgument(1),
@@ -754,7 +780,8 @@ Value callKernel(PatternRewriter &rewriter, Operation *op, const KernelSpec &spe
   std::string name = spec.name();
   auto func = module.lookupSymbol<func::FuncOp>(name);
   if (!func)
-    func = spec.lhsScheme ? buildIntegerKernel(module, spec) : buildKernel(module, spec);
+    func = spec.lhsScheme ? buildIntegerKernel(rewriter, module, spec)
+                          : buildKernel(rewriter, module, spec);
   Location loc = op->getLoc();
   // Buffers, cast to the kernel's types (M is dynamic there).
   ArrayRef<Type> kernelTypes = func.getFunctionType().getInputs();
