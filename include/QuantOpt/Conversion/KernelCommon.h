@@ -36,14 +36,19 @@ SmallVector<int64_t> getScaleShape(ScaleLayout layout, int64_t n, int64_t k, int
 /// biases and results.
 bool isKernelFloatType(Type type);
 
-/// What every kernel generator needs to know about a weight-only
-/// quantx.matmul.
-struct WeightOnlyMatmul {
-  SchemeAttr scheme;
+/// The shape of a quantized matmul as every kernel sees it; the kernel
+/// specs of the CPU and GPU generators extend it.
+struct QuantizedMatmulShape {
+  SchemeAttr scheme;    ///< the weight's (null: f32 weights)
   int64_t n = 0, k = 0; ///< weight shape in codes
   int64_t group = 0;    ///< scale block along K (K unless grouped)
-  ScaleLayout scaleLayout = ScaleLayout::PerTensor;
+  ScaleLayout scaleLayout = ScaleLayout::None;
   Type lhsElt, resElt, rhsElt, scaleElt, zpElt, biasElt; ///< null if absent
+};
+
+/// What every kernel generator needs to know about a weight-only
+/// quantx.matmul: its shape and the kernel's operands.
+struct WeightOnlyMatmul : QuantizedMatmulShape {
   SmallVector<Value> operands; ///< lhs, rhs, scale, [zero point], [bias]
 };
 

@@ -62,11 +62,7 @@ constexpr int64_t kFinishBlock = 256;
 constexpr StringLiteral kGPUModuleName = "__quantx_gpu_kernels";
 
 /// Everything that determines a GEMV kernel's code.
-struct GemvSpec {
-  SchemeAttr scheme;
-  Type lhsElt, resElt, rhsElt, scaleElt, zpElt, biasElt;
-  int64_t n = 0, k = 0, group = 0;
-  ScaleLayout scaleLayout = ScaleLayout::PerTensor;
+struct GemvSpec : QuantizedMatmulShape {
   int64_t warps = 4, rows = 4, splitK = 1;
 
   bool packed() const { return scheme.isSubByte(); }
@@ -494,17 +490,7 @@ struct WeightOnlyMatmulToGemv : OpRewritePattern<MatmulOp> {
     auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
     auto resType = cast<RankedTensorType>(op.getResult().getType());
     GemvSpec spec;
-    spec.scheme = info->scheme;
-    spec.n = info->n;
-    spec.k = info->k;
-    spec.scaleLayout = info->scaleLayout;
-    spec.group = info->group;
-    spec.lhsElt = info->lhsElt;
-    spec.resElt = info->resElt;
-    spec.rhsElt = info->rhsElt;
-    spec.scaleElt = info->scaleElt;
-    spec.zpElt = info->zpElt;
-    spec.biasElt = info->biasElt;
+    static_cast<QuantizedMatmulShape &>(spec) = *info;
     Value bias = op.getBias();
     bool hasZeroPoint = bool(op.getRhsZeroPoint());
 
@@ -651,13 +637,10 @@ namespace {
 enum class MmaKind { F16, BF16, Int8, Fp8 };
 
 /// Everything that determines a tensor-core kernel's code.
-struct MmaSpec {
+struct MmaSpec : QuantizedMatmulShape {
+  MmaSpec() { scaleLayout = ScaleLayout::PerTensor; } // raw codes: no scales here
   MmaKind kind = MmaKind::F16;
-  SchemeAttr scheme;     // weights
   SchemeAttr lhsScheme;  // Int8: the activations' scheme
-  Type lhsElt, resElt, rhsElt, scaleElt, zpElt, biasElt; // scale/zp/bias: F16/BF16 only
-  int64_t n = 0, k = 0, group = 0;
-  ScaleLayout scaleLayout = ScaleLayout::PerTensor;
   int64_t warps = 4, mTiles = 2, nTiles = 4;
   bool stageA = true; // activations through shared memory with cp.async
 
@@ -1191,16 +1174,7 @@ struct WeightOnlyMatmulToMma : OpRewritePattern<MatmulOp> {
     FailureOr<WeightOnlyMatmul> info = analyzeWeightOnlyMatmul(op, spec.kBlock(), reason);
     if (failed(info))
       return rewriter.notifyMatchFailure(op, reason);
-    spec.n = info->n;
-    spec.k = info->k;
-    spec.scaleLayout = info->scaleLayout;
-    spec.group = info->group;
-    spec.lhsElt = info->lhsElt;
-    spec.resElt = info->resElt;
-    spec.rhsElt = info->rhsElt;
-    spec.scaleElt = info->scaleElt;
-    spec.zpElt = info->zpElt;
-    spec.biasElt = info->biasElt;
+    static_cast<QuantizedMatmulShape &>(spec) = *info;
     if (!fitTiles(spec, options))
       return rewriter.notifyMatchFailure(op, "N does not fit the tiles");
     rewriter.replaceOp(op, launchMma(rewriter, op, spec, info->operands, resType));

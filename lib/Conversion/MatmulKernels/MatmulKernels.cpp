@@ -47,13 +47,8 @@ using namespace mlir::quantx;
 namespace {
 
 /// Everything that determines a kernel's code.
-struct KernelSpec {
-  SchemeAttr scheme;        // null: f32 weights
+struct KernelSpec : QuantizedMatmulShape {
   SchemeAttr lhsScheme;     // integer kernels: the input's scheme
-  Type lhsElt, resElt, rhsElt, scaleElt, zpElt, biasElt;
-  int64_t n = 0, k = 0;     // weight shape (codes)
-  int64_t group = 0;        // scale block along K (K when not grouped)
-  ScaleLayout scaleLayout = ScaleLayout::None;
   int64_t vl = 8, rows = 4, mRows = 1;
   int64_t mTileRows = 1; // weight rows per tile of several input rows
   int64_t panelMinM = 0; // from this many input rows, decode into a panel
@@ -838,18 +833,9 @@ struct QuantizedMatmulToKernel : OpRewritePattern<MatmulOp> {
     if (failed(info))
       return rewriter.notifyMatchFailure(op, reason);
     KernelSpec spec = baseSpec(options, info->n, info->k);
-    spec.scheme = info->scheme;
+    static_cast<QuantizedMatmulShape &>(spec) = *info;
     spec.x86Permute = options.x86Permute && (spec.vl == 8 || spec.vl == 16);
-    spec.scaleLayout = info->scaleLayout;
-    spec.group = info->group;
-    spec.lhsElt = info->lhsElt;
-    spec.resElt = info->resElt;
-    spec.rhsElt = info->rhsElt;
-    spec.scaleElt = info->scaleElt;
-    spec.zpElt = info->zpElt;
-    spec.biasElt = info->biasElt;
-    SmallVector<Value> operands = info->operands;
-    replaceWithKernelCall(rewriter, op, spec, operands);
+    replaceWithKernelCall(rewriter, op, spec, info->operands);
     return success();
   }
 
