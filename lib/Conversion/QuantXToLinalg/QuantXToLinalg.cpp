@@ -445,21 +445,25 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
                               {tensor::getMixedSize(b, loc, v, 0)});
     Value zero = arith::ConstantIntOp::create(b, loc, b.getI32Type(), 0);
     Value init = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
-    // Loop over the codes: twice the bytes of a packed tensor.
+    // Loop over the stored elements (identity maps, so the loop sizes come
+    // from the operand's shape even when it is dynamic); a packed byte adds
+    // both of its codes (i32 addition wraps, so the order does not matter).
     return linalg::GenericOp::create(
                b, loc, sumType, ValueRange{v}, ValueRange{init},
-               {AffineMap::get(2, 0, {i, packed ? j.floorDiv(2) : j}, ctx),
-                AffineMap::get(2, 0, {i}, ctx)},
+               {AffineMap::get(2, 0, {i, j}, ctx), AffineMap::get(2, 0, {i}, ctx)},
                {utils::IteratorType::parallel, utils::IteratorType::reduction},
                [&](OpBuilder &nb, Location l, ValueRange args) {
-                 Value code = args[0];
-                 if (packed)
-                   code = extractNibble(nb, l, code,
-                                        linalg::IndexOp::create(nb, l, 1));
-                 linalg::YieldOp::create(
-                     nb, l,
-                     ValueRange{arith::AddIOp::create(
-                         nb, l, args[1], storedIntToI32(nb, l, scheme, code))});
+                 Value sum = args[1];
+                 if (!packed) {
+                   sum = arith::AddIOp::create(nb, l, sum, storedIntToI32(nb, l, scheme, args[0]));
+                 } else {
+                   for (int64_t nibble : {0, 1}) {
+                     Value code = extractNibble(nb, l, args[0],
+                                                arith::ConstantIndexOp::create(nb, l, nibble));
+                     sum = arith::AddIOp::create(nb, l, sum, storedIntToI32(nb, l, scheme, code));
+                   }
+                 }
+                 linalg::YieldOp::create(nb, l, ValueRange{sum});
                })
         .getResult(0);
   }
@@ -695,8 +699,9 @@ struct QuantXLowerToLinalgPass
   void runOnOperation() override {
     Operation *root = getOperation();
     int64_t before = 0;
+    // (isa_and_present: ops of unregistered dialects have no dialect.)
     root->walk([&](Operation *op) {
-      if (isa<QuantXDialect>(op->getDialect()))
+      if (isa_and_present<QuantXDialect>(op->getDialect()))
         ++before;
     });
     RewritePatternSet patterns(&getContext());
@@ -705,7 +710,7 @@ struct QuantXLowerToLinalgPass
       return signalPassFailure();
     int64_t remaining = 0;
     root->walk([&](Operation *op) {
-      if (!isa<QuantXDialect>(op->getDialect()))
+      if (!isa_and_present<QuantXDialect>(op->getDialect()))
         return;
       op->emitError() << "could not be lowered to linalg";
       ++remaining;
