@@ -2,6 +2,8 @@
 
 #include "QuantOpt/Runner/JitRunner.h"
 
+#include "llvm/Support/FileSystem.h"
+
 #include "QuantOpt/Conversion/Passes.h"
 #include "QuantOpt/InitAll.h"
 #include "QuantOpt/Params/ParameterGlobals.h"
@@ -172,6 +174,11 @@ JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
       sig.inPlace[i] = a.getInt();
   }
 
+  // A library that is not there would only be reported by the JIT on
+  // stderr, and the call would then fail to find its symbols.
+  for (const std::string &lib : options.sharedLibs)
+    if (!llvm::sys::fs::exists(lib))
+      return makeError("cannot load shared library '" + lib + "': no such file");
   ExecutionEngineOptions engineOptions;
   auto transformer = makeOptimizingTransformer(
       options.optLevel, /*sizeLevel=*/0, /*targetMachine=*/nullptr);

@@ -38,6 +38,10 @@ static cl::opt<std::string>
 static cl::list<std::string>
     inputs("i", cl::desc("Calibration input .npy, one per argument, in order"),
            cl::value_desc("file.npy"), cl::cat(category));
+static cl::opt<bool> ignoreNonFinite(
+    "ignore-non-finite",
+    cl::desc("Skip NaN and infinite activations (with a warning) instead of failing"),
+    cl::init(false), cl::cat(category));
 static cl::opt<int64_t> batch(
     "batch",
     cl::desc("Feed the inputs in slices of this many rows along dimension 0 "
@@ -219,6 +223,8 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(
       argc, argv, "quant-calibrate: collect activation statistics of a model\n");
 
+  if (batch < 0)
+    return fail("--batch must be >= 0 (0: whole arrays), got " + std::to_string(batch));
   QuantGrid quantGrid;
   if (grid == "i8") quantGrid = {-128, 127, true};
   else if (grid == "u8") quantGrid = {0, 255, true};
@@ -309,14 +315,19 @@ int main(int argc, char **argv) {
   for (ObserverStats &s : calibrator.stats)
     s.finishSecondMoment();
 
+  // Statistics without finite values cannot give a scale; NaN or infinite
+  // activations usually mean broken inputs. Both stop here, naming the
+  // observer, rather than in a later --quantx-ptq.
   for (const ObserverStats &s : calibrator.stats) {
     if (s.count == 0)
-      llvm::errs() << "quant-calibrate: warning: observer '" << s.name
-                   << "' saw no finite values\n";
+      return fail("observer '" + s.name + "' saw no finite values (empty, NaN or infinite "
+                  "calibration data)");
+    if (s.nonFinite && !ignoreNonFinite)
+      return fail("observer '" + s.name + "' saw " + std::to_string(s.nonFinite) +
+                  " NaN or infinite values (--ignore-non-finite skips them)");
     if (s.nonFinite)
-      llvm::errs() << "quant-calibrate: warning: observer '" << s.name
-                   << "' saw " << s.nonFinite
-                   << " NaN or infinite values; they are ignored\n";
+      llvm::errs() << "quant-calibrate: warning: observer '" << s.name << "' saw "
+                   << s.nonFinite << " NaN or infinite values; they are ignored\n";
   }
 
   if (StringRef(outputPath).ends_with(".safetensors")) {

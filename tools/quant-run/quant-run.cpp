@@ -85,6 +85,11 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv,
                               "quant-run: call a function of a model on .npy inputs\n");
 
+  if (optLevel > 3)
+    return fail("-O must be 0 to 3, got " + std::to_string(optLevel));
+  if (iterations < 1)
+    return fail("--iterations must be >= 1");
+
   MLIRContext context;
   prepareJitContext(context);
   auto module = parseModelFile(context, modelPath);
@@ -97,7 +102,7 @@ int main(int argc, char **argv) {
   std::vector<NpyArray> args = std::move(*read);
 
   JitOptions options;
-  options.optLevel = std::min(3u, unsigned(optLevel));
+  options.optLevel = optLevel;
   options.pipelineOptions = pipelineOptions;
   options.parameterFile = paramsPath;
   options.convertInputs = convertInputs;
@@ -116,7 +121,7 @@ int main(int argc, char **argv) {
       return fail(llvm::toString(r.takeError()));
   std::vector<double> ms;
   std::vector<NpyArray> results;
-  for (unsigned i = 0; i < std::max(1u, unsigned(iterations)); ++i) {
+  for (unsigned i = 0; i < iterations; ++i) {
     auto start = std::chrono::steady_clock::now();
     auto r = (*model)->call(function, args);
     auto stop = std::chrono::steady_clock::now();

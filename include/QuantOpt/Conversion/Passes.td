@@ -276,7 +276,11 @@ def QuantXFromQuant
     to the surrounding `!quant.uniform` values by `quant.scast`, which
     canonicalization folds away between matching pairs. A cast whose type
     cannot be expressed (e.g. sub-channel types or a non-float expressed
-    type) is left unchanged and a remark says why.
+    type) is left unchanged and a remark says why; with `require-all` it
+    is an error instead (the CPU and GPU pipelines run the pass so, first,
+    before anything could fold `dcast(qcast(x))` to `x` and lose the
+    rounding). The `quant.scast` bridges between converted pairs are
+    removed.
 
     ```mlir
     %q = quant.qcast %x : tensor<4xf32> to tensor<4x!quant.uniform<i8:f32, 0.5:3>>
@@ -290,6 +294,10 @@ def QuantXFromQuant
     "::mlir::arith::ArithDialect",
     "::mlir::quant::QuantDialect",
     "::mlir::quantx::QuantXDialect"
+  ];
+  let options = [
+    Option<"requireAll", "require-all", "bool", "false",
+           "A cast that cannot be converted is an error (default: a remark)">
   ];
   let statistics = [
     Statistic<"numConverted", "casts-converted", "Number of quant casts converted">,

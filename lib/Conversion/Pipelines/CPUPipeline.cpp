@@ -31,6 +31,12 @@
 
 using namespace mlir;
 
+void mlir::quantx::addQuantImport(OpPassManager &pm) {
+  QuantXFromQuantOptions options;
+  options.requireAll = true;
+  pm.addPass(createQuantXFromQuant(options));
+}
+
 void mlir::quantx::addReferenceLoweringAndBufferization(OpPassManager &pm) {
   pm.addPass(createQuantXLowerParameters());
   pm.addPass(createQuantXLowerToLinalg());
@@ -133,6 +139,7 @@ LogicalResult mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
                                                    const CPUPipelineOptions &options) {
   if (!verifyCPUPipelineOptions(options).empty())
     return failure();
+  addQuantImport(pm);
   // Kernels for what has them, the reference lowering for the rest.
   pm.addPass(createQuantXInlineScalarResources());
   QuantXX86IntrinsicsOptions intrinsics{/*tableLookups=*/false, /*pairProducts=*/false};

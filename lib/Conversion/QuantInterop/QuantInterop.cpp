@@ -290,7 +290,8 @@ struct DequantizeToDCast : OpRewritePattern<DequantizeOp> {
 template <typename... OpTys>
 LogicalResult convertAndExplain(Operation *root, RewritePatternSet &&patterns,
                                 function_ref<std::string(Operation *)> reason,
-                                uint64_t &converted, uint64_t &skipped) {
+                                uint64_t &converted, uint64_t &skipped,
+                                bool errorIfLeft = false) {
   uint64_t before = 0;
   root->walk([&](Operation *op) { before += isa<OpTys...>(op); });
   // Upstream folds dcast(qcast(x)) to x, dropping the quantization error;
@@ -307,11 +308,14 @@ LogicalResult convertAndExplain(Operation *root, RewritePatternSet &&patterns,
     if (why.empty())
       return;
     ++after;
-    op->emitRemark() << "left unchanged: " << why;
+    if (errorIfLeft)
+      op->emitError() << "cannot be imported into quantx: " << why;
+    else
+      op->emitRemark() << "left unchanged: " << why;
   });
   skipped += after;
   converted += before >= after ? before - after : 0;
-  return success();
+  return success(!errorIfLeft || after == 0);
 }
 
 std::string quantCastReason(Operation *op) {
@@ -327,16 +331,36 @@ std::string quantCastReason(Operation *op) {
 
 struct QuantXFromQuantPass
     : quantx::impl::QuantXFromQuantBase<QuantXFromQuantPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populateQuantToQuantXPatterns(patterns);
     uint64_t converted = 0, skipped = 0;
-    if (failed(convertAndExplain<quant::QuantizeCastOp, quant::DequantizeCastOp>(
-            getOperation(), std::move(patterns), quantCastReason, converted,
-            skipped)))
-      return signalPassFailure();
+    LogicalResult result = convertAndExplain<quant::QuantizeCastOp, quant::DequantizeCastOp>(
+        getOperation(), std::move(patterns), quantCastReason, converted, skipped,
+        /*errorIfLeft=*/requireAll);
     numConverted += converted;
     numSkipped += skipped;
+    if (failed(result))
+      return signalPassFailure();
+    foldStorageCastPairs();
+  }
+
+  /// scast(scast(x)) back to x's type is x: the bridges between converted
+  /// pairs disappear, so what remains of the quant dialect is only what
+  /// could not be converted.
+  void foldStorageCastPairs() {
+    SmallVector<quant::StorageCastOp> casts;
+    getOperation()->walk([&](quant::StorageCastOp op) { casts.push_back(op); });
+    for (quant::StorageCastOp op : casts) {
+      auto inner = op.getInput().getDefiningOp<quant::StorageCastOp>();
+      if (inner && inner.getInput().getType() == op.getType())
+        op.getResult().replaceAllUsesWith(inner.getInput());
+    }
+    for (quant::StorageCastOp op : llvm::reverse(casts))
+      if (op->use_empty())
+        op->erase();
   }
 };
 
