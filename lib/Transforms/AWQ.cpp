@@ -34,11 +34,11 @@ struct AWQPass : quantx::impl::QuantXAWQBase<AWQPass> {
     ModuleOp module = getOperation();
     auto parsed = Recipe::fromOptions(recipe, scheme, groupSize, skipFirst, skipLast);
     if (!parsed) {
-      module.emitError() << llvm::toString(parsed.takeError());
+      mlir::emitError(module.getLoc()) << llvm::toString(parsed.takeError());
       return signalPassFailure();
     }
     if (grid < 1) {
-      module.emitError() << "grid must be at least 1, got " << int64_t(grid);
+      mlir::emitError(module.getLoc()) << "grid must be at least 1, got " << int64_t(grid);
       return signalPassFailure();
     }
     FailureOr<llvm::StringMap<ObserverStats>> byName =

@@ -54,13 +54,13 @@ struct ApplyLoRAPass : quantx::impl::QuantXApplyLoRABase<ApplyLoRAPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     if (adapter.empty()) {
-      module.emitError() << "give the adapter directory: adapter=DIR (adapter_config.json "
+      mlir::emitError(module.getLoc()) << "give the adapter directory: adapter=DIR (adapter_config.json "
                             "and adapter_model.safetensors)";
       return signalPassFailure();
     }
     auto opened = LoRAAdapter::open(adapter);
     if (!opened) {
-      module.emitError() << llvm::toString(opened.takeError());
+      mlir::emitError(module.getLoc()) << llvm::toString(opened.takeError());
       return signalPassFailure();
     }
     LoRAAdapter &lora = **opened;
@@ -88,7 +88,7 @@ struct ApplyLoRAPass : quantx::impl::QuantXApplyLoRABase<ApplyLoRAPass> {
     });
     for (const std::string &name : lora.layerNames())
       if (!matched.contains(name)) {
-        module.emitError() << lora.path << ": adapter layer '" << name
+        mlir::emitError(module.getLoc()) << lora.path << ": adapter layer '" << name
                            << "' matches no matmul whose weight is the parameter '" << name
                            << ".weight'";
         return signalPassFailure();

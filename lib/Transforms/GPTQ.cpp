@@ -33,7 +33,7 @@ struct GPTQPass : quantx::impl::QuantXGPTQBase<GPTQPass> {
     ModuleOp module = getOperation();
     auto parsed = Recipe::fromOptions(recipe, scheme, groupSize, skipFirst, skipLast);
     if (!parsed) {
-      module.emitError() << llvm::toString(parsed.takeError());
+      mlir::emitError(module.getLoc()) << llvm::toString(parsed.takeError());
       return signalPassFailure();
     }
     FailureOr<llvm::StringMap<ObserverStats>> byName =

@@ -316,7 +316,7 @@ void InsertFakeQuantPass::runOnOperation() {
   auto parsedRecipe =
       Recipe::fromOptions(recipe, scheme, groupSize, skipFirst, skipLast);
   if (!parsedRecipe) {
-    module.emitError() << llvm::toString(parsedRecipe.takeError());
+    mlir::emitError(module.getLoc()) << llvm::toString(parsedRecipe.takeError());
     return signalPassFailure();
   }
   Recipe recipeRules = std::move(*parsedRecipe);
@@ -324,19 +324,19 @@ void InsertFakeQuantPass::runOnOperation() {
   if (targetName.consume_front("sm_")) {
     int64_t sm;
     if (targetName.getAsInteger(10, sm)) {
-      module.emitError() << "unknown target '" << target
+      mlir::emitError(module.getLoc()) << "unknown target '" << target
                          << "'; expected cpu or sm_XY (e.g. sm_90)";
       return signalPassFailure();
     }
     targetSM = sm;
   } else if (target != "cpu") {
-    module.emitError() << "unknown target '" << target
+    mlir::emitError(module.getLoc()) << "unknown target '" << target
                        << "'; expected cpu or sm_XY (e.g. sm_90)";
     return signalPassFailure();
   }
   std::optional<ScaleMethod> m = parseScaleMethod(method);
   if (!m) {
-    module.emitError() << "unknown method '" << method
+    mlir::emitError(module.getLoc()) << "unknown method '" << method
                        << "'; expected minmax, percentile, mse or entropy";
     return signalPassFailure();
   }

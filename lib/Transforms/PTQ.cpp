@@ -45,7 +45,7 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
     // kept as they are; the rest get the recipe's schemes.
     if (algorithm != "rtn" && algorithm != "smoothquant" && algorithm != "gptq" &&
         algorithm != "awq") {
-      module.emitError() << "unknown algorithm '" << algorithm
+      mlir::emitError(module.getLoc()) << "unknown algorithm '" << algorithm
                          << "'; expected rtn, smoothquant, gptq or awq";
       return signalPassFailure();
     }
@@ -64,7 +64,7 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
       for (auto global : module.getOps<ml_program::GlobalOp>())
         anyParameter |= isParameterGlobal(global);
       if (!anyParameter) {
-        module.emitError() << "lora-merge=true merges the adapter into weights read from a "
+        mlir::emitError(module.getLoc()) << "lora-merge=true merges the adapter into weights read from a "
                               "parameter file, and this model has none; use lora-merge=false";
         return signalPassFailure();
       }

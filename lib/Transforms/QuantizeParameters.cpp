@@ -982,16 +982,16 @@ LogicalResult QuantizeParametersPass::openFiles() {
     if (auto attr = module->getAttrOfType<StringAttr>(kParameterFileAttr))
       inputPath = attr.str();
   if (inputPath.empty() || output.empty())
-    return module.emitError() << "the model's weights are in a parameter file: give "
+    return mlir::emitError(module.getLoc()) << "the model's weights are in a parameter file: give "
                                  "the input (params=FILE, or the module's "
                               << kParameterFileAttr << " attribute) and output=FILE";
   auto opened = params::ParameterSet::open(inputPath);
   if (!opened)
-    return module.emitError() << llvm::toString(opened.takeError());
+    return mlir::emitError(module.getLoc()) << llvm::toString(opened.takeError());
   input = std::move(*opened);
   auto created = params::SafetensorsWriter::create(output);
   if (!created)
-    return module.emitError() << llvm::toString(created.takeError());
+    return mlir::emitError(module.getLoc()) << llvm::toString(created.takeError());
   writer = std::move(*created);
   return success();
 }
@@ -999,15 +999,15 @@ LogicalResult QuantizeParametersPass::openFiles() {
 LogicalResult QuantizeParametersPass::loadAlgorithmInputs() {
   if (algorithm != "rtn" && algorithm != "gptq" && algorithm != "awq" &&
       algorithm != "smoothquant")
-    return module.emitError() << "unknown algorithm '" << algorithm
+    return mlir::emitError(module.getLoc()) << "unknown algorithm '" << algorithm
                               << "' for parameter weights; expected rtn, gptq, awq or "
                                  "smoothquant";
   if (algorithm == "awq" && grid < 1)
-    return module.emitError() << "grid must be at least 1, got " << int64_t(grid);
+    return mlir::emitError(module.getLoc()) << "grid must be at least 1, got " << int64_t(grid);
   if (algorithm == "smoothquant" && !(alpha >= 0 && alpha <= 1))
-    return module.emitError() << "alpha must be in [0, 1], got " << double(alpha);
+    return mlir::emitError(module.getLoc()) << "alpha must be in [0, 1], got " << double(alpha);
   if (algorithm == "smoothquant" && stats.empty())
-    return module.emitError() << "SmoothQuant needs calibration statistics: pass stats=FILE "
+    return mlir::emitError(module.getLoc()) << "SmoothQuant needs calibration statistics: pass stats=FILE "
                                  "from quant-calibrate";
   if (algorithm != "rtn") {
     FailureOr<llvm::StringMap<ObserverStats>> loaded =
@@ -1021,7 +1021,7 @@ LogicalResult QuantizeParametersPass::loadAlgorithmInputs() {
   if (!lora.empty()) {
     auto adapter = LoRAAdapter::open(lora);
     if (!adapter)
-      return module.emitError() << llvm::toString(adapter.takeError());
+      return mlir::emitError(module.getLoc()) << llvm::toString(adapter.takeError());
     loraAdapter = std::move(*adapter);
   }
   return success();
@@ -1048,7 +1048,7 @@ QuantizeParametersPass::planSites(const Recipe &rules) {
       if (llvm::none_of(planned, [&](const Planned &p) {
             return p.weight && getParameterKey(p.weight) == name + ".weight";
           }))
-        return module.emitError() << loraAdapter->path << ": adapter layer '" << name
+        return mlir::emitError(module.getLoc()) << loraAdapter->path << ": adapter layer '" << name
                                   << "' matches no matmul whose weight is the parameter '"
                                   << name << ".weight'";
   return planned;
@@ -1096,7 +1096,7 @@ void QuantizeParametersPass::runOnOperation() {
     return signalPassFailure();
   auto rules = Recipe::fromOptions(recipe, scheme, groupSize, skipFirst, skipLast);
   if (!rules) {
-    module.emitError() << llvm::toString(rules.takeError());
+    mlir::emitError(module.getLoc()) << llvm::toString(rules.takeError());
     return signalPassFailure();
   }
   FailureOr<std::vector<Planned>> planned = planSites(*rules);
@@ -1125,7 +1125,7 @@ void QuantizeParametersPass::runOnOperation() {
     return signalPassFailure();
   writer->setMetadata("format", "quantx");
   if (llvm::Error err = writer->finish()) {
-    module.emitError() << llvm::toString(std::move(err));
+    mlir::emitError(module.getLoc()) << llvm::toString(std::move(err));
     return signalPassFailure();
   }
   module->setAttr(kParameterFileAttr, StringAttr::get(&getContext(), output));

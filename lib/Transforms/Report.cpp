@@ -145,7 +145,7 @@ struct ReportPass : quantx::impl::QuantXReportBase<ReportPass> {
 
   void runOnOperation() override {
     if (format != "text" && format != "json") {
-      getOperation().emitError() << "unknown report format '" << format
+      mlir::emitError(getOperation().getLoc()) << "unknown report format '" << format
                                  << "'; expected text or json";
       return signalPassFailure();
     }
@@ -202,7 +202,7 @@ struct ReportPass : quantx::impl::QuantXReportBase<ReportPass> {
     if (output != "-") {
       file = openOutputFile(output, &error);
       if (!file) {
-        getOperation().emitError() << error;
+        mlir::emitError(getOperation().getLoc()) << error;
         return signalPassFailure();
       }
       os = &file->os();

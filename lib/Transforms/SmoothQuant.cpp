@@ -31,12 +31,12 @@ struct SmoothQuantPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     if (stats.empty()) {
-      module.emitError() << "SmoothQuant needs calibration statistics: pass "
+      mlir::emitError(module.getLoc()) << "SmoothQuant needs calibration statistics: pass "
                             "stats=FILE from quant-calibrate";
       return signalPassFailure();
     }
     if (!(alpha >= 0 && alpha <= 1)) {
-      module.emitError() << "alpha must be in [0, 1], got " << alpha;
+      mlir::emitError(module.getLoc()) << "alpha must be in [0, 1], got " << alpha;
       return signalPassFailure();
     }
     FailureOr<llvm::StringMap<ObserverStats>> byName =

@@ -58,7 +58,7 @@ struct ExportParametersPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     if (output.empty()) {
-      module.emitError() << "give the parameter file to write: output=FILE.safetensors";
+      mlir::emitError(module.getLoc()) << "give the parameter file to write: output=FILE.safetensors";
       return signalPassFailure();
     }
     for (auto global : module.getOps<ml_program::GlobalOp>())
@@ -80,7 +80,7 @@ struct ExportParametersPass
       return;
     auto writer = params::SafetensorsWriter::create(output);
     if (!writer) {
-      module.emitError() << llvm::toString(writer.takeError());
+      mlir::emitError(module.getLoc()) << llvm::toString(writer.takeError());
       return signalPassFailure();
     }
     // One global per distinct constant value.
@@ -112,7 +112,7 @@ struct ExportParametersPass
     }
     (*writer)->setMetadata("format", "quantx");
     if (llvm::Error err = (*writer)->finish()) {
-      module.emitError() << llvm::toString(std::move(err));
+      mlir::emitError(module.getLoc()) << llvm::toString(std::move(err));
       return signalPassFailure();
     }
     module->setAttr(kParameterFileAttr, StringAttr::get(module.getContext(), output));
