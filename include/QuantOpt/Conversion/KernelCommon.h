@@ -73,6 +73,18 @@ DictionaryAttr getKernelAttr(MLIRContext *ctx, StringRef kind, SchemeAttr scheme
                              SchemeAttr lhsScheme, ScaleLayout layout, int64_t n, int64_t k,
                              int64_t group, ArrayRef<NamedAttribute> tiling);
 
+/// Shuffle masks selecting the even and the odd lanes of a vector of
+/// 2 `half` lanes (how the kernels split codes or activations into the
+/// low and high nibbles' positions, or into vpmaddwd's pairs).
+std::pair<SmallVector<int64_t>, SmallVector<int64_t>> getEvenOddLanes(int64_t half);
+
+/// `table[indices]`: an unmasked vector.gather of `resultType` from the
+/// 1-D `table` (the NF4 code book) at base `zeroIndex` (an index 0). The
+/// CPU pipeline turns it into vpermps on x86; on the GPU the table is in
+/// shared memory.
+Value emitTableLookup(OpBuilder &b, Location loc, VectorType resultType, Value table,
+                      Value zeroIndex, Value indices);
+
 /// Appends "_<type>" to `os` for each non-null type of `types` (the tail of
 /// a kernel name).
 void printKernelTypes(llvm::raw_ostream &os, ArrayRef<Type> types);

@@ -281,11 +281,7 @@ SmallVector<Value> GemvKernelBuilder::decodeChunk(OpBuilder &lb, Location l, Val
     if (isNF4) {
       Value codes = arith::IndexCastOp::create(
           lb, l, VectorType::get({kChunkBytes}, lb.getIndexType()), nib);
-      auto maskType = VectorType::get({kChunkBytes}, lb.getI1Type());
-      Value mask =
-          arith::ConstantOp::create(lb, l, maskType, DenseElementsAttr::get(maskType, true));
-      w.push_back(vector::GatherOp::create(lb, l, accType, codeBook, ValueRange{c0}, codes, mask,
-                                           splatF32(lb, l, accType, 0.0f)));
+      w.push_back(emitTableLookup(lb, l, accType, codeBook, c0, codes));
     } else {
       Value codes = arith::TruncIOp::create(
           lb, l, VectorType::get({kChunkBytes}, lb.getIntegerType(4)), nib);
@@ -318,10 +314,7 @@ SmallVector<Value> GemvKernelBuilder::accumulateChunk(OpBuilder &lb, Location l,
   int64_t aAlign =
       std::min<int64_t>(16, spec.chunkCodes() * spec.lhsElt.getIntOrFloatBitWidth() / 8);
   SmallVector<int64_t> even, odd;
-  for (int64_t i = 0; i < vl; ++i) {
-    even.push_back(2 * i);
-    odd.push_back(2 * i + 1);
-  }
+  std::tie(even, odd) = getEvenOddLanes(vl);
   for (int64_t r = 0; r < spec.rows; ++r) {
     Value av = extendToF32(lb, l,
                            vector::LoadOp::create(lb, l, aType, lhs, ValueRange{rowIdx[r], k0},

@@ -2,7 +2,9 @@
 
 #include "QuantOpt/Conversion/KernelCommon.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
@@ -120,6 +122,26 @@ DictionaryAttr mlir::quantx::getKernelAttr(MLIRContext *ctx, StringRef kind, Sch
   entries.append(tiling.begin(), tiling.end());
   // DictionaryAttr sorts by name; tests match entries with {{.*}} between.
   return b.getDictionaryAttr(entries);
+}
+
+std::pair<SmallVector<int64_t>, SmallVector<int64_t>>
+mlir::quantx::getEvenOddLanes(int64_t half) {
+  SmallVector<int64_t> even, odd;
+  for (int64_t i = 0; i < half; ++i) {
+    even.push_back(2 * i);
+    odd.push_back(2 * i + 1);
+  }
+  return {even, odd};
+}
+
+Value mlir::quantx::emitTableLookup(OpBuilder &b, Location loc, VectorType resultType,
+                                    Value table, Value zeroIndex, Value indices) {
+  auto maskType = VectorType::get(resultType.getShape(), b.getI1Type());
+  Value mask = arith::ConstantOp::create(b, loc, maskType, DenseElementsAttr::get(maskType, true));
+  Value pass = arith::ConstantOp::create(
+      b, loc, resultType, DenseElementsAttr::get(resultType, b.getZeroAttr(resultType.getElementType())));
+  return vector::GatherOp::create(b, loc, resultType, table, ValueRange{zeroIndex}, indices, mask,
+                                  pass);
 }
 
 void mlir::quantx::printKernelTypes(llvm::raw_ostream &os, ArrayRef<Type> types) {

@@ -367,12 +367,8 @@ std::pair<Value, Value> WeightOnlyKernelBuilder::decodePacked(OpBuilder &nb, Loc
                           arith::TruncIOp::create(
                               nb, l, VectorType::get({vl}, nb.getIntegerType(4)), nib),
                           Value());
-      Value idx = arith::ExtUIOp::create(nb, l, i32Type, nib);
-      auto maskType = VectorType::get({vl}, nb.getI1Type());
-      Value mask =
-          arith::ConstantOp::create(nb, l, maskType, DenseElementsAttr::get(maskType, true));
-      Value pass = zeroVector(nb, l, f32Type);
-      return vector::GatherOp::create(nb, l, f32Type, codeBook, ValueRange{c0}, idx, mask, pass);
+      return emitTableLookup(nb, l, f32Type, codeBook, c0,
+                             arith::ExtUIOp::create(nb, l, i32Type, nib));
     };
     return {nf4(arith::AndIOp::create(nb, l, bytes, splat8(0x0F))),
             nf4(arith::ShRUIOp::create(nb, l, bytes, splat8(4)))};
@@ -411,10 +407,7 @@ void WeightOnlyKernelBuilder::splitActivations() {
   aSplit = memref::AllocOp::create(
       b, loc, MemRefType::get({ShapedType::kDynamic, spec.k}, b.getF32Type()), ValueRange{m});
   SmallVector<int64_t> even, odd;
-  for (int64_t i = 0; i < vl; ++i) {
-    even.push_back(2 * i);
-    odd.push_back(2 * i + 1);
-  }
+  std::tie(even, odd) = getEvenOddLanes(vl);
   scf::ForOp::create(
       b, loc, c0, m, c1, ValueRange{}, [&](OpBuilder &mb, Location ml, Value mi, ValueRange) {
         scf::ForOp::create(
@@ -705,10 +698,7 @@ func::FuncOp buildIntegerKernel(RewriterBase &rewriter, ModuleOp module, const K
   Value c0 = indexCst(b, loc, 0);
   Value m = memref::DimOp::create(b, loc, lhs, 0);
   SmallVector<int64_t> even, odd;
-  for (int64_t i = 0; i < vl; ++i) {
-    even.push_back(2 * i);
-    odd.push_back(2 * i + 1);
-  }
+  std::tie(even, odd) = getEvenOddLanes(vl);
   // 16 codes -> (even, odd) halves as i32 lanes, through i16.
   auto halves = [&](OpBuilder &nb, Location l, Value mem, Value row, Value k,
                     bool isUnsigned) -> std::pair<Value, Value> {

@@ -87,6 +87,7 @@ LogicalResult mlir::quantx::buildQuantXGPUPipeline(OpPassManager &pm,
   if (!verifyGPUPipelineOptions(options).empty())
     return failure();
   addQuantImport(pm);
+  pm.addPass(createQuantXInlineScalarResources());
   if (options.emitCInterface)
     pm.addPass(createQuantXEmitCInterface());
   // The quantx GPU kernels where they apply, then the reference lowering
