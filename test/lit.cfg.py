@@ -42,6 +42,17 @@ if subprocess.run(["/usr/bin/python3", "-c", "import torch"], capture_output=Tru
     config.available_features.add("torch")
 
 # Features gating hardware-dependent tests.
+# The host's x86 features (cpu-avx2, cpu-avx512f, cpu-avx512bw,
+# cpu-avx512_vnni, cpu-amx_tile, ...) for tests that execute them.
+try:
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("flags"):
+                for flag in line.split(":", 1)[1].split():
+                    config.available_features.add("cpu-" + flag)
+                break
+except OSError:
+    pass
 if config.ptxas and os.path.exists(config.ptxas):
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", config.ptxas))
