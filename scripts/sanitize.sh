@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds quant-opt with AddressSanitizer and UndefinedBehaviorSanitizer
-# (clang-22, libclang-rt-22-dev) in its own build directory and runs the lit
-# suite with it. Ends with "N passed, M failed, K skipped" like
+# (clang-22, libclang-rt-22-dev) in its own build directory, with coverage
+# for libFuzzer and the harnesses of test/Fuzz, and runs the lit suite with
+# it (test/Fuzz/fuzzers.test runs each harness QUANT_OPT_FUZZ_SECONDS). Ends with "N passed, M failed, K skipped" like
 # scripts/test.sh. BUILD_DIR overrides the directory (default build-asan/).
 #
 # Settings (see docs/Testing.md): LLVM and MLIR come from Debian's
@@ -22,14 +23,14 @@ if ! dpkg-query -W -f='${Status}' libclang-rt-22-dev 2>/dev/null | grep -q "inst
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends libclang-rt-22-dev
 fi
 
-flags="-fsanitize=address,undefined -fno-sanitize=vptr -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+flags="-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize=vptr -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 if [ ! -f "$build/build.ninja" ]; then
   cmake -G Ninja -S "$root" -B "$build" \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
     -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit \
     -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
-    -DLLVM_USE_LINKER=lld \
+    -DLLVM_USE_LINKER=lld -DQUANT_OPT_ENABLE_FUZZERS=ON \
     -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
     -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
     -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined" \

@@ -11,7 +11,7 @@ from lit.llvm.subst import ToolSubst
 config.name = "QUANT_OPT"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test"]
-config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "CMakeLists.txt", "Inputs", "README.md"]
+config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "CMakeLists.txt", "Inputs", "README.md", "corpus"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.quant_opt_obj_root, "test")
 
@@ -40,6 +40,14 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 # PyTorch (Debian's python3-torch) for the tests that compare with it.
 if subprocess.run(["/usr/bin/python3", "-c", "import torch"], capture_output=True).returncode == 0:
     config.available_features.add("torch")
+
+# libFuzzer harnesses (scripts/sanitize.sh builds them).
+if getattr(config, "fuzzers", False):
+    config.available_features.add("fuzzers")
+    config.substitutions.append(("%fuzz_corpus", os.path.join(config.quant_opt_src_root, "test", "Fuzz", "corpus")))
+    config.substitutions.append(("%fuzz_seconds", os.environ.get("QUANT_OPT_FUZZ_SECONDS", "30")))
+    tools.extend(["fuzz-npy", "fuzz-safetensors", "fuzz-stats", "fuzz-recipe", "fuzz-mlir"])
+    llvm_config.add_tool_substitutions(["fuzz-npy", "fuzz-safetensors", "fuzz-stats", "fuzz-recipe", "fuzz-mlir"], tool_dirs)
 
 # Features gating hardware-dependent tests.
 # The host's x86 features (cpu-avx2, cpu-avx512f, cpu-avx512bw,

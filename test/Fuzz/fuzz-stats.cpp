@@ -1,0 +1,22 @@
+//===- fuzz-stats.cpp - libFuzzer harness of the statistics reader --------===//
+//
+// Any bytes as a statistics JSON file: readStatsFile returns statistics or
+// an error, never crashes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FuzzCommon.h"
+
+#include "QuantOpt/Calibration/Statistics.h"
+
+#include "llvm/Support/Error.h"
+
+using namespace mlir::quantx;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  std::string path = quantopt::fuzz::writeScratch(data, size, ".json");
+  auto stats = readStatsFile(path);
+  if (!stats)
+    llvm::consumeError(stats.takeError());
+  return 0;
+}
