@@ -11,7 +11,13 @@
 #                                instrumented and uninstrumented code;
 #   detect_leaks=0               MLIR's global registries and the JIT's
 #                                memory live until exit by design;
-#   -fno-sanitize=vptr           LLVM is built without RTTI.
+#   allow_user_poisoning=0       LLVM's BumpPtrAllocator poisons its slabs in
+#                                our (instrumented) inline code and libMLIR
+#                                allocates from the same slabs unpoisoned
+#                                (a use-after-poison that is not one);
+#   -fno-sanitize=vptr           LLVM is built without RTTI;
+#   LLVM_USE_SANITIZER=Address   drops -Wl,-z,defs for shared libraries,
+#                                whose sanitizer runtime comes with the program.
 # Everything else is on, and any report stops the test (halt_on_error).
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,7 +36,7 @@ if [ ! -f "$build/build.ninja" ]; then
     -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
     -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit \
     -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
-    -DLLVM_USE_LINKER=lld -DQUANT_OPT_ENABLE_FUZZERS=ON \
+    -DLLVM_USE_LINKER=lld -DQUANT_OPT_ENABLE_FUZZERS=ON -DLLVM_USE_SANITIZER=Address \
     -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
     -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
     -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined" \
@@ -38,6 +44,8 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 ninja -C "$build" quant-opt-test-deps || { echo "0 passed, 1 failed (build failed)"; exit 1; }
 
-export ASAN_OPTIONS="detect_leaks=0:detect_container_overflow=0:halt_on_error=1:abort_on_error=1"
+export ASAN_OPTIONS="detect_leaks=0:detect_container_overflow=0:allow_user_poisoning=0:halt_on_error=1:abort_on_error=1"
+# Test programs linked against the instrumented libraries need the runtime.
+export QUANT_OPT_SANITIZE_CFLAGS="-fsanitize=address,undefined"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 BUILD_DIR="$build" QUANT_OPT_SKIP_BUILD=1 exec "$root/scripts/test.sh" "$@"

@@ -41,6 +41,16 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 if subprocess.run(["/usr/bin/python3", "-c", "import torch"], capture_output=True).returncode == 0:
     config.available_features.add("torch")
 
+# C programs that tests compile and link against quant-opt's libraries
+# take the sanitizer flags of a sanitizer build (scripts/sanitize.sh).
+sanitize_cflags = os.environ.get("QUANT_OPT_SANITIZE_CFLAGS", "")
+config.substitutions.append(("%cflags", sanitize_cflags))
+if sanitize_cflags:
+    config.environment["QUANT_OPT_SANITIZE_CFLAGS"] = sanitize_cflags
+    for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+        if var in os.environ:
+            config.environment[var] = os.environ[var]
+
 # libFuzzer harnesses (scripts/sanitize.sh builds them).
 if getattr(config, "fuzzers", False):
     config.available_features.add("fuzzers")

@@ -43,5 +43,5 @@ else
   # The runtime needs only the C library (it opens the driver itself).
   runtime=("$build/lib/libquantx_cuda_runtime.a" -ldl -lpthread)
 fi
-"$llvm/clang" -O2 -std=gnu11 -I"$root/examples/gpu" ${CFLAGS:-} "$harness" "$tmp/model.o" \
+"$llvm/clang" -O2 -std=gnu11 -I"$root/examples/gpu" ${CFLAGS:-} ${QUANT_OPT_SANITIZE_CFLAGS:-} "$harness" "$tmp/model.o" \
   "${runtime[@]}" -lm -o "$out"
