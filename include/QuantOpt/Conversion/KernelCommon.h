@@ -32,6 +32,10 @@ StringRef stringifyScaleLayout(ScaleLayout layout);
 /// weight with groups of `group` along K.
 SmallVector<int64_t> getScaleShape(ScaleLayout layout, int64_t n, int64_t k, int64_t group);
 
+/// The indices of the scale (and zero point) of output channel `row` in
+/// group `group` under `layout`: none, (row), or (row, group).
+SmallVector<Value> getScaleIndices(ScaleLayout layout, Value row, Value group);
+
 /// f32, f16 or bf16: the float types of the kernels' activations, scales,
 /// biases and results.
 bool isKernelFloatType(Type type);

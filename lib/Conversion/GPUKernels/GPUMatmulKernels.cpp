@@ -238,16 +238,7 @@ void GemvKernelBuilder::fillCodeBook(Value lane, Value warp) {
 
 /// The indices of this warp's row's scale / zero point in group `g`.
 SmallVector<Value> GemvKernelBuilder::scaleIndices(Value g) const {
-  switch (spec.scaleLayout) {
-  case ScaleLayout::None:
-  case ScaleLayout::PerTensor:
-    return {};
-  case ScaleLayout::PerRow:
-    return {n};
-  case ScaleLayout::Grouped:
-    return {n, g};
-  }
-  llvm_unreachable("unknown scale layout");
+  return getScaleIndices(spec.scaleLayout, n, g);
 }
 
 Value GemvKernelBuilder::loadScale(OpBuilder &sb, Location sl, Value g) const {

@@ -40,6 +40,19 @@ SmallVector<int64_t> mlir::quantx::getScaleShape(ScaleLayout layout, int64_t n, 
   llvm_unreachable("unknown scale layout");
 }
 
+SmallVector<Value> mlir::quantx::getScaleIndices(ScaleLayout layout, Value row, Value group) {
+  switch (layout) {
+  case ScaleLayout::None:
+  case ScaleLayout::PerTensor:
+    return {};
+  case ScaleLayout::PerRow:
+    return {row};
+  case ScaleLayout::Grouped:
+    return {row, group};
+  }
+  llvm_unreachable("unknown scale layout");
+}
+
 bool mlir::quantx::isKernelFloatType(Type type) {
   return type && (type.isF32() || type.isF16() || type.isBF16());
 }

@@ -275,16 +275,7 @@ Value WeightOnlyKernelBuilder::getOrCreateCodeBook() {
 /// The parameter (scale or zero point) of row `n`, group `g`.
 Value WeightOnlyKernelBuilder::loadParam(OpBuilder &nb, Location l, Value param, Value n,
                                          Value g) const {
-  switch (spec.scaleLayout) {
-  case ScaleLayout::None:
-  case ScaleLayout::PerTensor:
-    return memref::LoadOp::create(nb, l, param, ValueRange{});
-  case ScaleLayout::PerRow:
-    return memref::LoadOp::create(nb, l, param, ValueRange{n});
-  case ScaleLayout::Grouped:
-    return memref::LoadOp::create(nb, l, param, ValueRange{n, g});
-  }
-  llvm_unreachable("unknown scale layout");
+  return memref::LoadOp::create(nb, l, param, getScaleIndices(spec.scaleLayout, n, g));
 }
 
 /// The zero point of row `n`, group `g` as an i32 splat, or null.
