@@ -211,10 +211,11 @@ std::string verifyCPUPipelineOptions(const CPUPipelineOptions &options);
 /// options forwarded. Expects verified options.
 QuantXMatmulKernelsOptions getMatmulKernelsOptions(const CPUPipelineOptions &options);
 
-/// Adds --quantx-from-quant with require-all: upstream quant casts become
-/// quantx ops before any greedy rewrite could fold dcast(qcast(x)) to x;
-/// a cast it cannot express is an error. The first step of both pipelines.
-void addQuantImport(OpPassManager &pm);
+/// The first steps of both pipelines: --quantx-from-quant with require-all
+/// (upstream quant casts become quantx ops before any greedy rewrite could
+/// fold dcast(qcast(x)) to x; a cast it cannot express is an error), then
+/// --quantx-inline-scalar-resources.
+void addPipelineInputPasses(OpPassManager &pm);
 
 /// Adds the reference lowering of quantx, cleanup, elementwise-to-linalg,
 /// one-shot bufferization (identity layouts at function boundaries) and the

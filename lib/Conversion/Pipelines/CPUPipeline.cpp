@@ -31,10 +31,11 @@
 
 using namespace mlir;
 
-void mlir::quantx::addQuantImport(OpPassManager &pm) {
+void mlir::quantx::addPipelineInputPasses(OpPassManager &pm) {
   QuantXFromQuantOptions options;
   options.requireAll = true;
   pm.addPass(createQuantXFromQuant(options));
+  pm.addPass(createQuantXInlineScalarResources());
 }
 
 void mlir::quantx::addReferenceLoweringAndBufferization(OpPassManager &pm) {
@@ -139,9 +140,8 @@ LogicalResult mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
                                                    const CPUPipelineOptions &options) {
   if (!verifyCPUPipelineOptions(options).empty())
     return failure();
-  addQuantImport(pm);
+  addPipelineInputPasses(pm);
   // Kernels for what has them, the reference lowering for the rest.
-  pm.addPass(createQuantXInlineScalarResources());
   QuantXX86IntrinsicsOptions intrinsics{/*tableLookups=*/false, /*pairProducts=*/false};
   if (options.kernels) {
     QuantXMatmulKernelsOptions kernels = getMatmulKernelsOptions(options);

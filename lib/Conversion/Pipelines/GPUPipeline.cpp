@@ -86,8 +86,7 @@ LogicalResult mlir::quantx::buildQuantXGPUPipeline(OpPassManager &pm,
                                                    const GPUPipelineOptions &options) {
   if (!verifyGPUPipelineOptions(options).empty())
     return failure();
-  addQuantImport(pm);
-  pm.addPass(createQuantXInlineScalarResources());
+  addPipelineInputPasses(pm);
   if (options.emitCInterface)
     pm.addPass(createQuantXEmitCInterface());
   // The quantx GPU kernels where they apply, then the reference lowering
