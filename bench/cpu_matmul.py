@@ -39,6 +39,7 @@ OMP_LIB_DIR = "/usr/lib/llvm-22/lib"
 #            scale bytes per weight row of K values as a function of K)
 SCHEMES = [
     ("f32", None),
+    ("f32-kn", None),  # the same f32 weights stored K x N (plain linalg.matmul)
     ("w8a16", "scheme=w8a16"),
     ("w4a16-g128", "scheme=w4a16 group-size=128"),
     ("w4a16-nf4-g64", "scheme=w4a16-nf4 group-size=64"),
@@ -60,20 +61,22 @@ def write_npy(path, rows, cols, rng):
         f.write(struct.pack("<%df" % len(vals), *vals))
 
 
-def write_model(path, m, n, k, block):
+def write_model(path, m, n, k, block, kn=False):
+    """y = x W^T with W N x K (Linear layout), or y = x W with W K x N."""
     size = n * k * 4
     data = (block * (size // len(block) + 1))[:size]
     t = lambda r, c: "tensor<%dx%dxf32>" % (r, c)
+    wt = t(k, n) if kn else t(n, k)
     with open(path, "w") as f:
         f.write("func.func @linear(%%x: %s) -> %s {\n" % (t(m, k), t(m, n)))
         f.write("  %z = arith.constant 0.0 : f32\n")
-        f.write("  %%w = arith.constant dense_resource<w> : %s\n" % t(n, k))
+        f.write("  %%w = arith.constant dense_resource<w> : %s\n" % wt)
         f.write("  %%e = tensor.empty() : %s\n" % t(m, n))
         f.write("  %%i = linalg.fill ins(%%z : f32) outs(%%e : %s) -> %s\n" % (t(m, n), t(m, n)))
         f.write("  %%y = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, "
-                "affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>] "
+                "affine_map<(m, n, k) -> %s>, affine_map<(m, n, k) -> (m, n)>] "
                 "ins(%%x, %%w : %s, %s) outs(%%i : %s) -> %s loc(\"fc\")\n"
-                % (t(m, k), t(n, k), t(m, n), t(m, n)))
+                % ("(k, n)" if kn else "(n, k)", t(m, k), wt, t(m, n), t(m, n)))
         f.write("  return %%y : %s\n}\n{-#\n  dialect_resources: { builtin: {\n" % t(m, n))
         f.write("    w: \"0x04000000")
         f.write(data.hex().upper())
@@ -82,7 +85,7 @@ def write_model(path, m, n, k, block):
 
 def weight_bytes(scheme, n, k):
     """Bytes of weights and their scales/zero points read per call."""
-    if scheme == "f32":
+    if scheme in ("f32", "f32-kn"):
         return 4 * n * k
     if scheme in ("w8a16", "w8a8-dynamic", "fp8"):
         return n * k + 4 * n
@@ -130,7 +133,16 @@ def main():
                     help="time every scheme this many times, interleaved; report the "
                          "median of the per-round medians (shared machines are noisy)")
     ap.add_argument("--shapes", help="only these shapes, e.g. 1x4096x4096,8x4096x4096")
+    ap.add_argument("--schemes", help="only these schemes (f32 is always run: the baseline), "
+                    "e.g. f32-kn,w4a16-g128; all: " + ",".join(n for n, _ in SCHEMES))
     a = ap.parse_args()
+    schemes = SCHEMES
+    if a.schemes:
+        wanted = set(a.schemes.split(",")) | {"f32"}
+        unknown = wanted - {n for n, _ in SCHEMES}
+        if unknown:
+            ap.error("unknown scheme(s): " + ",".join(sorted(unknown)))
+        schemes = [s for s in SCHEMES if s[0] in wanted]
     shapes = QUICK_SHAPES if a.quick else FULL_SHAPES
     if a.shapes:
         shapes = [tuple(int(d) for d in t.split("x")) for t in a.shapes.split(",")]
@@ -156,9 +168,11 @@ def main():
                  "-o", observed])
             run([os.path.join(BIN, "quant-calibrate"), observed, "-e", "linear", "-i", x,
                  "-o", stats])
+            f32kn = os.path.join(tmp, "f32-kn.mlir")
+            write_model(f32kn, m, n, k, block, kn=True)
             models = {}
-            for name, opts in SCHEMES:
-                model = f32
+            for name, opts in schemes:
+                model = f32kn if name == "f32-kn" else f32
                 if opts:
                     model = os.path.join(tmp, name + ".mlir")
                     run([os.path.join(BIN, "quant-opt"), f32,
@@ -166,17 +180,17 @@ def main():
                 models[name] = model
             # Rounds over all schemes, so a slow spell of the machine hits
             # every scheme alike; the median of the rounds' medians is kept.
-            times = {name: [] for name, _ in SCHEMES}
-            refs = {name: [] for name, _ in SCHEMES}
+            times = {name: [] for name, _ in schemes}
+            refs = {name: [] for name, _ in schemes}
             for _ in range(rounds):
-                for name, _ in SCHEMES:
+                for name, _ in schemes:
                     times[name].append(time_model(models[name], x, iters, 2))
                     if flops <= a.reference_max_flops and len(refs[name]) < 1:
                         refs[name].append(time_model(models[name], x, max(1, iters // 4), 1,
                                                      "kernels=false"))
             median = lambda v: sorted(v)[len(v) // 2]
             base = median(times["f32"])
-            for name, _ in SCHEMES:
+            for name, _ in schemes:
                 t = median(times[name])
                 ref = refs[name][0] if refs[name] else None
                 read = weight_bytes(name, n, k) + 4 * m * k

@@ -127,16 +127,40 @@ func.func @integer_k_not_multiple_of_16(%q: tensor<1x40xi8>, %w8: tensor<4x40xi8
 
 // -----
 
-// A K x N float weight (the plain linalg.matmul layout).
+// A K x N float weight (the plain linalg.matmul layout): the kernel with
+// output columns in lanes, one weight vector load per k broadcast-multiplied
+// into each input row, weight rows prefetched.
 // CHECK-LABEL: func @float_k_by_n
-//   CHECK-NOT:   call
-//       CHECK:   linalg.matmul
+//       CHECK:   call @[[K:[^(]*]](
+//   CHECK-NOT:   linalg.matmul
+//       CHECK:   func.func private @[[K]]
+//  CHECK-SAME:     kind = "cpu.float_kn", {{.*}}n = 8 : i64{{.*}}rows = 1 : i64
+//       CHECK:     memref.prefetch %{{.*}}, read, locality<3>, data : memref<16x8xf32>
+//       CHECK:     vector.load %{{.*}} : memref<16x8xf32>, vector<8xf32>
+//       CHECK:     vector.broadcast
+//       CHECK:     vector.fma
+//   CHECK-NOT:     vector.reduction
+//       CHECK:     vector.store %{{.*}} : memref<?x8xf32>, vector<8xf32>
 func.func @float_k_by_n(%x: tensor<1x16xf32>, %wt: tensor<16x8xf32>) -> tensor<1x8xf32> {
   %z = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<1x8xf32>
   %i = linalg.fill ins(%z : f32) outs(%e : tensor<1x8xf32>) -> tensor<1x8xf32>
   %y = linalg.matmul ins(%x, %wt : tensor<1x16xf32>, tensor<16x8xf32>) outs(%i : tensor<1x8xf32>) -> tensor<1x8xf32>
   return %y : tensor<1x8xf32>
+}
+
+// -----
+
+// A K x N float weight with N not a multiple of the vector width.
+// CHECK-LABEL: func @float_k_by_n_odd_n
+//   CHECK-NOT:   call
+//       CHECK:   linalg.matmul
+func.func @float_k_by_n_odd_n(%x: tensor<1x16xf32>, %wt: tensor<16x12xf32>) -> tensor<1x12xf32> {
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x12xf32>
+  %i = linalg.fill ins(%z : f32) outs(%e : tensor<1x12xf32>) -> tensor<1x12xf32>
+  %y = linalg.matmul ins(%x, %wt : tensor<1x16xf32>, tensor<16x12xf32>) outs(%i : tensor<1x12xf32>) -> tensor<1x12xf32>
+  return %y : tensor<1x12xf32>
 }
 
 // -----

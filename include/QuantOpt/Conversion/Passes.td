@@ -81,8 +81,21 @@ def QuantXMatmulKernels : Pass<"quantx-matmul-kernels", "::mlir::ModuleOp"> {
     scales per tensor, per output channel or grouped along K with a group
     size that is a multiple of `vector-width`, K a multiple of
     `vector-width`; and `linalg.matmul`/contraction `linalg.generic` with f32
-    operands, the weight in `N x K` (Linear) layout and a zero-filled
-    accumulator, which gives the float baseline the same code structure.
+    operands, a row-major `M x K` input and a zero-filled accumulator, which
+    gives the float baseline the same code structure. With the weight in
+    `N x K` (Linear) layout the kernel is the one above; with the weight in
+    `K x N` (plain `linalg.matmul`, N a multiple of `vector-width`) it is
+    kind `cpu.float_kn`, with output columns in lanes (no reduction across
+    lanes): per k, each weight vector is loaded once and multiplied into the
+    broadcast activation of every input row of the tile. The parallel loop
+    runs over blocks of up to 16 vectors of N; a single input row takes the
+    whole block per k, tiles of `m-rows` input rows `rows` vectors at a
+    time, with the weight rows prefetched ahead (their stride is N floats).
+    From `2 * m-rows` input rows (or `panel-min-m` if fewer; never if 0) the
+    weights are packed: K in chunks whose `rows`-vector panels fit in L1,
+    each chunk's block copied once into contiguous panels that all input
+    rows then run over (the next chunk prefetched meanwhile), the sums
+    continued in the output across chunks in increasing k.
     Anything else is left for the reference lowering.
 
     The defaults are the portable choice (8 lanes, no x86 intrinsics);

@@ -56,11 +56,19 @@ struct KernelSpec : QuantizedMatmulShape {
   bool x86Permute = false; // NF4 lookups with vpermps (AVX2 / AVX-512F)
   // E4M3FN weights decoded as raw f32 bits: value * 2^-120 (see below).
   bool fp8Bits = false;
+  // f32 kernels: the weight is K x N; `rows` vectors of N per tile of
+  // several input rows, `wideVectors` (a multiple) per single input row and
+  // per iteration of the parallel loop.
+  bool kn = false;
+  int64_t wideVectors = 1;
 
   /// The kernel's `quantx.kernel` description.
   DictionaryAttr attr(MLIRContext *ctx) const {
     Builder b(ctx);
-    StringRef kind = lhsScheme ? "cpu.integer" : scheme ? "cpu.weight_only" : "cpu.float";
+    StringRef kind = lhsScheme ? "cpu.integer"
+                     : scheme  ? "cpu.weight_only"
+                     : kn      ? "cpu.float_kn"
+                               : "cpu.float";
     return getKernelAttr(ctx, kind, scheme, lhsScheme, scaleLayout, n, k, group,
                          {b.getNamedAttr("vector_width", b.getI64IntegerAttr(vl)),
                           b.getNamedAttr("rows", b.getI64IntegerAttr(rows)),
@@ -82,12 +90,14 @@ struct KernelSpec : QuantizedMatmulShape {
     if (scheme)
       os << stringifyStorageKind(scheme.getStorage());
     else
-      os << "f32";
+      os << (kn ? "f32_kn" : "f32");
     os << "_n" << n << "_k" << k << "_g" << group << "_" << stringifyScaleLayout(scaleLayout)
        << (zpElt ? "_zp" : "") << (biasElt ? "_b" : "") << "_vl" << vl << "_r"
        << rows << "_m" << mRows << "x" << mTileRows << "_p" << panelMinM
        << (parallel ? "_par" : "")
        << (x86Permute ? "_x86" : "") << (fp8Bits ? "_bits" : "");
+    if (kn)
+      os << "_w" << wideVectors;
     printKernelTypes(os, {lhsElt, resElt, scaleElt, biasElt});
     return s;
   }
@@ -107,16 +117,17 @@ Value zeroVector(OpBuilder &b, Location loc, VectorType t) {
   return arith::ConstantOp::create(b, loc, t, DenseElementsAttr::get(t, b.getF32FloatAttr(0.0f)));
 }
 
-/// Calls `body(builder, loc, m0, mr)` for input rows [0, m): tiles of
-/// `mRows` rows while they fit, then the remaining rows one at a time.
-void forEachRowTile(OpBuilder &b, Location loc, Value m, int64_t mRows,
+/// Calls `body(builder, loc, m0, mr)` for input rows [start, m) (start:
+/// 0 or a multiple of `mRows`): tiles of `mRows` rows while they fit, then
+/// the remaining rows one at a time.
+void forEachRowTile(OpBuilder &b, Location loc, Value m, int64_t mRows, Value start,
                     function_ref<void(OpBuilder &, Location, Value, int64_t)> body) {
-  Value c0 = indexCst(b, loc, 0), c1 = indexCst(b, loc, 1);
-  Value mFull = c0;
+  Value c1 = indexCst(b, loc, 1);
+  Value mFull = start;
   if (mRows > 1) {
     Value mr = indexCst(b, loc, mRows);
     mFull = arith::MulIOp::create(b, loc, arith::DivUIOp::create(b, loc, m, mr), mr);
-    scf::ForOp::create(b, loc, c0, mFull, mr, ValueRange{},
+    scf::ForOp::create(b, loc, start, mFull, mr, ValueRange{},
                        [&](OpBuilder &mb, Location ml, Value m0, ValueRange) {
                          body(mb, ml, m0, mRows);
                          scf::YieldOp::create(mb, ml);
@@ -129,30 +140,41 @@ void forEachRowTile(OpBuilder &b, Location loc, Value m, int64_t mRows,
                      });
 }
 
-/// The loop over tiles of `rows` output channels: `scf.parallel` (threads
-/// once lowered to OpenMP) or `scf.for`; `body` gets the tile's row indices.
+void forEachRowTile(OpBuilder &b, Location loc, Value m, int64_t mRows,
+                    function_ref<void(OpBuilder &, Location, Value, int64_t)> body) {
+  forEachRowTile(b, loc, m, mRows, indexCst(b, loc, 0), body);
+}
+
+/// The loop over `numTiles` tiles: `scf.parallel` (threads once lowered to
+/// OpenMP) or `scf.for`; `body` gets the tile's index.
+void forEachTile(OpBuilder &b, Location loc, bool parallel, int64_t numTiles,
+                 function_ref<void(OpBuilder &, Location, Value)> body) {
+  Value c0 = indexCst(b, loc, 0), c1 = indexCst(b, loc, 1);
+  Value end = indexCst(b, loc, numTiles);
+  if (parallel)
+    scf::ParallelOp::create(b, loc, ValueRange{c0}, ValueRange{end}, ValueRange{c1},
+                            [&](OpBuilder &pb, Location l, ValueRange ivs) {
+                              body(pb, l, ivs[0]);
+                            });
+  else
+    scf::ForOp::create(b, loc, c0, end, c1, ValueRange{},
+                       [&](OpBuilder &fb, Location l, Value iv, ValueRange) {
+                         body(fb, l, iv);
+                         scf::YieldOp::create(fb, l);
+                       });
+}
+
+/// The loop over tiles of `rows` output channels (forEachTile); `body`
+/// gets the tile's row indices.
 void forEachChannelTile(OpBuilder &b, Location loc, const KernelSpec &spec, int64_t rows,
                         function_ref<void(OpBuilder &, Location, ArrayRef<Value>)> body) {
-  Value c0 = indexCst(b, loc, 0), c1 = indexCst(b, loc, 1);
-  Value numTiles = indexCst(b, loc, spec.n / rows);
-  auto tile = [&](OpBuilder &tb, Location l, Value t) {
+  forEachTile(b, loc, spec.parallel, spec.n / rows, [&](OpBuilder &tb, Location l, Value t) {
     Value n0 = arith::MulIOp::create(tb, l, t, indexCst(tb, l, rows));
     SmallVector<Value> rowIdx;
     for (int64_t r = 0; r < rows; ++r)
       rowIdx.push_back(arith::AddIOp::create(tb, l, n0, indexCst(tb, l, r)));
     body(tb, l, rowIdx);
-  };
-  if (spec.parallel)
-    scf::ParallelOp::create(b, loc, ValueRange{c0}, ValueRange{numTiles}, ValueRange{c1},
-                            [&](OpBuilder &pb, Location l, ValueRange ivs) {
-                              tile(pb, l, ivs[0]);
-                            });
-  else
-    scf::ForOp::create(b, loc, c0, numTiles, c1, ValueRange{},
-                       [&](OpBuilder &fb, Location l, Value iv, ValueRange) {
-                         tile(fb, l, iv);
-                         scf::YieldOp::create(fb, l);
-                       });
+  });
 }
 
 /// The private kernel function of `spec` (type `type`, its `quantx.kernel`
@@ -748,6 +770,254 @@ func::FuncOp buildIntegerKernel(RewriterBase &rewriter, ModuleOp module, const K
   return func;
 }
 
+/// Builds the f32 kernel for a K x N weight (`spec.kn`): out[m, n] =
+/// sum_k A[m, k] W[k, n] with the output columns in lanes, so nothing is
+/// reduced across lanes. Per k, a block of weight vectors is loaded once
+/// and multiplied into the broadcast activation of each input row of the
+/// tile (the register tile of a GEMM microkernel on row-major weights);
+/// products are summed in increasing k with fused multiply-adds, as the
+/// reference does with separate multiplies and adds.
+///
+/// The parallel loop runs over blocks of `spec.wideVectors` vectors of N.
+/// Consecutive k are N floats apart, a stride that crosses a page per row
+/// and that hardware stream prefetchers do not follow, so:
+///  * single input rows take the whole block per k (one long contiguous
+///    read per weight row) and prefetch the rows ahead;
+///  * tiles of `mRows` input rows take `rows` vectors at a time;
+///  * from `panelMinM` input rows the block's weights are first copied,
+///    `rows` vectors at a time, into a contiguous K x (rows * vl) panel
+///    that all input rows then read (the packing of a GEMM).
+func::FuncOp buildFloatKNKernel(RewriterBase &rewriter, ModuleOp module, const KernelSpec &spec) {
+  MLIRContext *ctx = module.getContext();
+  Location loc = module.getLoc();
+  OpBuilder b(ctx);
+  Type f32 = b.getF32Type();
+  auto lhsType = MemRefType::get({ShapedType::kDynamic, spec.k}, f32);
+  auto rhsType = MemRefType::get({spec.k, spec.n}, f32);
+  auto outType = MemRefType::get({ShapedType::kDynamic, spec.n}, f32);
+  auto func = createKernelFunction(rewriter, module, spec,
+                                   FunctionType::get(ctx, {lhsType, rhsType, outType}, {}));
+  Block *entry = func.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  Value lhs = entry->getArgument(0), rhs = entry->getArgument(1), out = entry->getArgument(2);
+  const int64_t vl = spec.vl, narrow = spec.rows, wide = spec.wideVectors;
+  const int64_t lineVectors = std::max<int64_t>(1, 16 / vl); // vectors per 64-byte line
+  auto accType = VectorType::get({vl}, f32);
+  Value c0 = indexCst(b, loc, 0), c1 = indexCst(b, loc, 1);
+  Value kEnd = indexCst(b, loc, spec.k), lastRow = indexCst(b, loc, spec.k - 1);
+  Value m = memref::DimOp::create(b, loc, lhs, 0);
+
+  // The reduction over k in [kBegin, kStop) for input rows [m0, m0 + mr)
+  // and `vectors` vectors of weights read from `src` (row k - srcRow0) at
+  // columns `srcCol` + v vl, written to `out` at `outCol` + v vl. The sums
+  // start from zero, or where `accumulate` holds from `out` (a previous
+  // range of k). With a `prefetch`, each step prefetches the weights
+  // `rowsAhead` rows ahead in `rhs`, at columns `col` + v vl.
+  struct KRange {
+    Value begin, stop, srcRow0, accumulate;
+  };
+  struct Prefetch {
+    int64_t rowsAhead = 0;
+    Value col;
+    int64_t localityHint = 3;
+  };
+  auto emitTile = [&](OpBuilder &tb, Location l, Value src, Value srcCol, Value outCol,
+                      Value m0, int64_t mr, int64_t vectors, Prefetch prefetch, KRange range) {
+    SmallVector<Value> mIdx = rowIndices(tb, l, m0, mr);
+    SmallVector<Value> srcCols, outCols;
+    for (int64_t v = 0; v < vectors; ++v) {
+      Value off = indexCst(tb, l, v * vl);
+      srcCols.push_back(v ? Value(arith::AddIOp::create(tb, l, srcCol, off)) : srcCol);
+      outCols.push_back(v ? Value(arith::AddIOp::create(tb, l, outCol, off)) : outCol);
+    }
+    SmallVector<Value> init(vectors * mr, zeroVector(tb, l, accType));
+    if (range.accumulate) {
+      auto partial = scf::IfOp::create(
+          tb, l, range.accumulate,
+          [&](OpBuilder &ib, Location il) {
+            SmallVector<Value> loaded;
+            for (int64_t j = 0; j < mr; ++j)
+              for (int64_t v = 0; v < vectors; ++v)
+                loaded.push_back(
+                    vector::LoadOp::create(ib, il, accType, out, ValueRange{mIdx[j], outCols[v]}));
+            scf::YieldOp::create(ib, il, loaded);
+          },
+          [&](OpBuilder &ib, Location il) { scf::YieldOp::create(ib, il, init); });
+      init.assign(partial.getResults().begin(), partial.getResults().end());
+    }
+    auto loop = scf::ForOp::create(
+        tb, l, range.begin, range.stop, c1, init,
+        [&](OpBuilder &kb, Location kl, Value k, ValueRange accs) {
+          Value srcRow = range.srcRow0 ? Value(arith::SubIOp::create(kb, kl, k, range.srcRow0)) : k;
+          if (prefetch.rowsAhead > 0) {
+            Value ahead = arith::MinUIOp::create(
+                kb, kl, arith::AddIOp::create(kb, kl, k, indexCst(kb, kl, prefetch.rowsAhead)),
+                lastRow);
+            for (int64_t v = 0; v < vectors; v += lineVectors) {
+              Value col = v ? Value(arith::AddIOp::create(kb, kl, prefetch.col,
+                                                          indexCst(kb, kl, v * vl)))
+                            : prefetch.col;
+              memref::PrefetchOp::create(kb, kl, rhs, ValueRange{ahead, col}, /*isWrite=*/false,
+                                         prefetch.localityHint, /*isDataCache=*/true);
+            }
+          }
+          SmallVector<Value> w;
+          for (Value col : srcCols)
+            w.push_back(vector::LoadOp::create(kb, kl, accType, src, ValueRange{srcRow, col}));
+          SmallVector<Value> next(accs.begin(), accs.end());
+          for (int64_t j = 0; j < mr; ++j) {
+            Value a = vector::BroadcastOp::create(
+                kb, kl, accType, memref::LoadOp::create(kb, kl, lhs, ValueRange{mIdx[j], k}));
+            for (int64_t v = 0; v < vectors; ++v)
+              next[j * vectors + v] =
+                  vector::FMAOp::create(kb, kl, a, w[v], next[j * vectors + v]);
+          }
+          scf::YieldOp::create(kb, kl, next);
+        });
+    for (int64_t j = 0; j < mr; ++j)
+      for (int64_t v = 0; v < vectors; ++v)
+        vector::StoreOp::create(tb, l, loop.getResult(j * vectors + v), out,
+                                ValueRange{mIdx[j], outCols[v]});
+  };
+  // Calls `body(builder, loc, column)` for the sub-blocks of `vectors`
+  // vectors of the block at n0.
+  auto forEachSubBlock = [&](OpBuilder &tb, Location l, Value n0, int64_t vectors,
+                             function_ref<void(OpBuilder &, Location, Value)> body) {
+    if (vectors == wide)
+      return body(tb, l, n0);
+    scf::ForOp::create(tb, l, c0, indexCst(tb, l, wide * vl), indexCst(tb, l, vectors * vl),
+                       ValueRange{}, [&](OpBuilder &sb, Location sl, Value s, ValueRange) {
+                         body(sb, sl, arith::AddIOp::create(sb, sl, n0, s));
+                         scf::YieldOp::create(sb, sl);
+                       });
+  };
+  // Few input rows: straight from the weights. Tiles of `mRows` input rows
+  // run over each sub-block of `narrow` vectors in turn (so the sub-block
+  // is read from memory once and then from cache); the remaining rows form
+  // one tile of 2 .. mRows - 1 rows the same way, or a single row that
+  // takes the whole block per k.
+  auto emitDirect = [&](OpBuilder &tb, Location l, Value n0) {
+    auto ahead = [&](int64_t vectors, Value col) {
+      return Prefetch{std::max<int64_t>(2, 1024 / (vl * vectors)), col}; // ~4 KiB in flight
+    };
+    KRange all{c0, kEnd, {}, {}};
+    Value mFull = c0;
+    if (spec.mRows > 1) {
+      Value mr = indexCst(tb, l, spec.mRows);
+      mFull = arith::MulIOp::create(tb, l, arith::DivUIOp::create(tb, l, m, mr), mr);
+      forEachSubBlock(tb, l, n0, narrow, [&](OpBuilder &sb, Location sl, Value col) {
+        scf::ForOp::create(sb, sl, c0, mFull, indexCst(sb, sl, spec.mRows), ValueRange{},
+                           [&](OpBuilder &mb, Location ml, Value m0, ValueRange) {
+                             emitTile(mb, ml, rhs, col, col, m0, spec.mRows, narrow,
+                                      ahead(narrow, col), all);
+                             scf::YieldOp::create(mb, ml);
+                           });
+      });
+    }
+    Value rest = arith::SubIOp::create(tb, l, m, mFull);
+    SmallVector<int64_t> cases;
+    for (int64_t mr = 1; mr < spec.mRows; ++mr)
+      cases.push_back(mr);
+    if (cases.empty())
+      return;
+    auto restSwitch = scf::IndexSwitchOp::create(tb, l, TypeRange{}, rest, cases, cases.size());
+    OpBuilder::InsertionGuard guard(tb);
+    for (auto [i, mr] : llvm::enumerate(cases)) {
+      Block &block = restSwitch.getCaseRegions()[i].emplaceBlock();
+      tb.setInsertionPointToStart(&block);
+      int64_t vectors = mr > 1 ? narrow : wide;
+      forEachSubBlock(tb, l, n0, vectors, [&](OpBuilder &sb, Location sl, Value col) {
+        emitTile(sb, sl, rhs, col, col, mFull, mr, vectors, ahead(vectors, col), all);
+      });
+      scf::YieldOp::create(tb, l);
+    }
+    tb.setInsertionPointToStart(&restSwitch.getDefaultRegion().emplaceBlock());
+    scf::YieldOp::create(tb, l);
+  };
+  // Many input rows: the classic GEMM loop nest. K is taken in chunks of
+  // `kc` rows; each chunk of the block is packed (each k's row read whole,
+  // like a single input row, into `wide / narrow` contiguous kc x (narrow
+  // vl) panels) and all input rows
+  // then run over it, continuing the sums that the previous chunks left in
+  // `out` (the same order of additions as one pass over K).
+  auto emitPacked = [&](OpBuilder &tb, Location l, Value n0) {
+    const int64_t panelCols = narrow * vl, numPanels = wide / narrow;
+    // A panel (kc x narrow vl floats) of 32 KiB: it stays in L1 while the
+    // tiles of input rows run over it.
+    const int64_t kc =
+        std::min<int64_t>(spec.k, std::max<int64_t>(16, (8 * 1024) / (narrow * vl)));
+    auto panelsType = MemRefType::get({numPanels, kc, panelCols}, f32);
+    Value panels = memref::AllocOp::create(tb, l, panelsType);
+    int64_t prefetchRows = std::max<int64_t>(2, 1024 / (vl * wide));
+    scf::ForOp::create(
+        tb, l, c0, kEnd, indexCst(tb, l, kc), ValueRange{},
+        [&](OpBuilder &cb, Location cl, Value k0, ValueRange) {
+          Value k1 = arith::MinUIOp::create(cb, cl, arith::AddIOp::create(cb, cl, k0, indexCst(cb, cl, kc)), kEnd);
+          scf::ForOp::create(
+              cb, cl, k0, k1, c1, ValueRange{}, [&](OpBuilder &kb, Location kl, Value k, ValueRange) {
+                Value ahead = arith::MinUIOp::create(
+                    kb, kl, arith::AddIOp::create(kb, kl, k, indexCst(kb, kl, prefetchRows)),
+                    lastRow);
+                Value row = arith::SubIOp::create(kb, kl, k, k0);
+                for (int64_t v = 0; v < wide; ++v) {
+                  Value col = arith::AddIOp::create(kb, kl, n0, indexCst(kb, kl, v * vl));
+                  if (v % lineVectors == 0)
+                    memref::PrefetchOp::create(kb, kl, rhs, ValueRange{ahead, col},
+                                               /*isWrite=*/false, /*localityHint=*/3,
+                                               /*isDataCache=*/true);
+                  Value w = vector::LoadOp::create(kb, kl, accType, rhs, ValueRange{k, col});
+                  vector::StoreOp::create(kb, kl, w, panels,
+                                          ValueRange{indexCst(kb, kl, v / narrow), row,
+                                                     indexCst(kb, kl, (v % narrow) * vl)});
+                }
+                scf::YieldOp::create(kb, kl);
+              });
+          Value accumulate = arith::CmpIOp::create(cb, cl, arith::CmpIPredicate::ne, k0, c0);
+          for (int64_t p = 0; p < numPanels; ++p) {
+            // Panel p as a kc x (narrow vl) memref.
+            auto panelType = cast<MemRefType>(memref::SubViewOp::inferRankReducedResultType(
+                {kc, panelCols}, panelsType, ArrayRef<int64_t>{p, 0, 0},
+                ArrayRef<int64_t>{1, kc, panelCols}, ArrayRef<int64_t>{1, 1, 1}));
+            auto attrs = [&](std::initializer_list<int64_t> v) {
+              SmallVector<OpFoldResult> r;
+              for (int64_t x : v)
+                r.push_back(cb.getIndexAttr(x));
+              return r;
+            };
+            Value panel = memref::SubViewOp::create(cb, cl, panelType, panels, attrs({p, 0, 0}),
+                                                    attrs({1, kc, panelCols}), attrs({1, 1, 1}));
+            Value col = arith::AddIOp::create(cb, cl, n0, indexCst(cb, cl, p * panelCols));
+            // The first tile of input rows (there are at least mRows) also
+            // prefetches the panel's share of the next chunk into L2, so
+            // that memory works while the tiles compute.
+            KRange chunk{k0, k1, k0, accumulate};
+            emitTile(cb, cl, panel, c0, col, c0, spec.mRows, narrow, Prefetch{kc, col, 2}, chunk);
+            forEachRowTile(cb, cl, m, spec.mRows, indexCst(cb, cl, spec.mRows),
+                           [&](OpBuilder &mb, Location ml, Value m0, int64_t mr) {
+                             emitTile(mb, ml, panel, c0, col, m0, mr, narrow, Prefetch{}, chunk);
+                           });
+          }
+          scf::YieldOp::create(cb, cl);
+        });
+  };
+  const int64_t blockCols = wide * vl;
+  forEachTile(b, loc, spec.parallel, spec.n / blockCols, [&](OpBuilder &tb, Location l, Value t) {
+    Value n0 = arith::MulIOp::create(tb, l, t, indexCst(tb, l, blockCols));
+    if (spec.panelMinM <= 0)
+      return emitDirect(tb, l, n0);
+    Value many = arith::CmpIOp::create(tb, l, arith::CmpIPredicate::uge, m,
+                                       indexCst(tb, l, spec.panelMinM));
+    auto branch = scf::IfOp::create(tb, l, many, /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(tb);
+    tb.setInsertionPointToStart(branch.thenBlock());
+    emitPacked(tb, l, n0);
+    tb.setInsertionPointToStart(branch.elseBlock());
+    emitDirect(tb, l, n0);
+  });
+  func::ReturnOp::create(b, loc);
+  return func;
+}
+
 /// Calls the kernel for `spec` on `operands` (lhs, rhs, [scale], [zero
 /// point], [bias]) and returns its result, a tensor of `resultType`.
 Value callKernel(PatternRewriter &rewriter, Operation *op, const KernelSpec &spec,
@@ -757,6 +1027,7 @@ Value callKernel(PatternRewriter &rewriter, Operation *op, const KernelSpec &spe
   auto func = module.lookupSymbol<func::FuncOp>(name);
   if (!func)
     func = spec.lhsScheme ? buildIntegerKernel(rewriter, module, spec)
+           : spec.kn      ? buildFloatKNKernel(rewriter, module, spec)
                           : buildKernel(rewriter, module, spec);
   Location loc = op->getLoc();
   // Buffers, cast to the kernel's types (M is dynamic there).
@@ -952,10 +1223,12 @@ struct FloatMatmulToKernel : OpInterfaceRewritePattern<linalg::LinalgOp> {
                k = getAffineDimExpr(dims->k[0], ctx);
     OpOperand *lhs = op.getDpsInputOperand(0), *rhs = op.getDpsInputOperand(1);
     OpOperand *out = op.getDpsInitOperand(0);
+    ArrayRef<AffineExpr> rhsExprs = op.getMatchingIndexingMap(rhs).getResults();
+    bool kn = rhsExprs == ArrayRef<AffineExpr>{k, n};
     if (op.getMatchingIndexingMap(lhs).getResults() != ArrayRef<AffineExpr>{m, k} ||
-        op.getMatchingIndexingMap(rhs).getResults() != ArrayRef<AffineExpr>{n, k} ||
+        (!kn && rhsExprs != ArrayRef<AffineExpr>{n, k}) ||
         op.getMatchingIndexingMap(out).getResults() != ArrayRef<AffineExpr>{m, n})
-      return rewriter.notifyMatchFailure(op, "not the Linear layout");
+      return rewriter.notifyMatchFailure(op, "not a row-major M x K input and M x N result");
     // The body must be a multiply-add (linalg.matmul, or a generic doing it).
     if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation())) {
       Block *body = generic.getBody();
@@ -974,9 +1247,39 @@ struct FloatMatmulToKernel : OpInterfaceRewritePattern<linalg::LinalgOp> {
         !resType.getElementType().isF32() || !rhsType.hasStaticShape() ||
         lhsType.isDynamicDim(1))
       return rewriter.notifyMatchFailure(op, "not static f32");
+    Type f32 = rewriter.getF32Type();
+    if (kn) {
+      // Columns in lanes: tiles of `rows` vectors of N, halved until they
+      // divide N.
+      int64_t n = rhsType.getDimSize(1), k = rhsType.getDimSize(0);
+      if (n % options.vectorWidth != 0)
+        return rewriter.notifyMatchFailure(op, "N is not a multiple of the vector width");
+      KernelSpec spec = baseSpec(options, n, k);
+      spec.kn = true;
+      // Reading weight rows N floats apart costs a page per row, so the
+      // weights are packed from 2 tiles of input rows (measured: 8 rows of
+      // 4096 x 4096 0.7x the time of strided reads), or from panel-min-m
+      // if that is fewer (0: never); at least one tile.
+      if (spec.panelMinM > 0)
+        spec.panelMinM = std::max(spec.mRows, std::min(spec.panelMinM, 2 * spec.mRows));
+      spec.lhsElt = spec.resElt = spec.rhsElt = f32;
+      // Blocks of up to 16 vectors (1 KiB of each weight row at 16 lanes),
+      // which tiles of `rows` vectors divide.
+      int64_t vectorsOfN = n / spec.vl;
+      spec.rows = resolvedKernelRows(options);
+      while (spec.rows > 1 && vectorsOfN % spec.rows != 0)
+        spec.rows /= 2;
+      for (int64_t w = 16; w >= spec.rows; --w)
+        if (vectorsOfN % w == 0 && w % spec.rows == 0) {
+          spec.wideVectors = w;
+          break;
+        }
+      replaceWithKernelCall(rewriter, op, spec, {lhs->get(), rhs->get()});
+      return success();
+    }
     KernelSpec spec = baseSpec(options, rhsType.getDimSize(0), rhsType.getDimSize(1));
     spec.panelMinM = 0; // f32 weights need no decoding
-    spec.lhsElt = spec.resElt = spec.rhsElt = rewriter.getF32Type();
+    spec.lhsElt = spec.resElt = spec.rhsElt = f32;
     // f32 weights need no decoding: whole tiles of rows per input-row tile
     // (measured faster than one row at a time, unlike decoded weights).
     spec.mTileRows = spec.rows;

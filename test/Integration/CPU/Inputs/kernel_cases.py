@@ -242,18 +242,21 @@ def case_shared_input(name, m, n, k):
     return name, text, m, k, "f32"
 
 
-def case_float(name, m, n, k):
-    wtext, wty = dense([rng.gauss(0, 1) for _ in range(n * k)], (n, k), "f32")
+def case_float(name, m, n, k, kn=False):
+    """y = x W^T with W N x K, or y = x W with W K x N (kn)."""
+    shape = (k, n) if kn else (n, k)
+    wtext, wty = dense([rng.gauss(0, 1) for _ in range(n * k)], shape, "f32")
+    wmap = "(k, n)" if kn else "(n, k)"
     xty, yty = "tensor<%dx%dxf32>" % (m, k), "tensor<%dx%dxf32>" % (m, n)
     text = """func.func @mm(%%x: %s) -> %s {
   %%w = %s
   %%z = arith.constant 0.0 : f32
   %%e = tensor.empty() : %s
   %%i = linalg.fill ins(%%z : f32) outs(%%e : %s) -> %s
-  %%y = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>] ins(%%x, %%w : %s, %s) outs(%%i : %s) -> %s
+  %%y = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> %s>, affine_map<(m, n, k) -> (m, n)>] ins(%%x, %%w : %s, %s) outs(%%i : %s) -> %s
   return %%y : %s
 }
-""" % (xty, yty, wtext, yty, yty, yty, xty, wty, yty, yty, yty)
+""" % (xty, yty, wtext, yty, yty, yty, wmap, xty, wty, yty, yty, yty)
     return name, text, m, k, "f32"
 
 
@@ -294,6 +297,14 @@ CASES = [
     case_shared_input("shared_input_fp8_between", 20, 16, 64),
     case_float("f32_linear", 2, 7, 64),
     case_float("f32_linear_k20_fallback", 2, 3, 20),
+    # K x N weights (cpu.float_kn): tiles of 1, 2 and 4 vectors of N, the
+    # input rows in tiles of m-rows and one at a time.
+    case_float("f32_kn", 2, 48, 37, kn=True),
+    case_float("f32_kn_m19", 19, 64, 33, kn=True),
+    case_float("f32_kn_n128", 5, 128, 16, kn=True),
+    # K in several packed chunks (256 rows at 16 lanes, 512 at 8).
+    case_float("f32_kn_m17_k520_chunks", 17, 256, 520, kn=True),
+    case_float("f32_kn_n20_fallback", 3, 20, 16, kn=True),
 ]
 
 
