@@ -18,6 +18,7 @@
 // RUN: not quant-opt %s --quantx-cpu-pipeline="kernel-m-rows=-1" 2>&1 | FileCheck %s --check-prefix=PMROWS
 // RUN: not quant-opt %s --quantx-cpu-pipeline="vector-width=12" 2>&1 | FileCheck %s --check-prefix=PWIDTH
 // RUN: not quant-opt %s --quantx-cpu-pipeline="parallel-min-iterations=0" 2>&1 | FileCheck %s --check-prefix=PMIN
+// RUN: not quant-opt %s --quantx-cpu-pipeline="parallel-min-macs=-1" 2>&1 | FileCheck %s --check-prefix=PMACS
 // RUN: not quant-opt %s --quantx-cpu-pipeline="parameter-binding=bogus" 2>&1 | FileCheck %s --check-prefix=BIND
 // RUN: not quant-run %s --pipeline-options="cpu-features=banana" 2>&1 | FileCheck %s --check-prefix=JITFEATURE
 // RUN: quant-opt %s --quantx-cpu-pipeline="cpu-features=avx2,avx512f,avx512bw" | FileCheck %s --check-prefix=LIST
@@ -27,6 +28,7 @@
 // PMROWS: error: quantx-cpu-pipeline: vector-width, kernel-rows and kernel-m-rows must be >= 0
 // PWIDTH: error: quantx-cpu-pipeline: vector-width must be a power of two from 2 to 64, got 12
 // PMIN: error: quantx-cpu-pipeline: parallel-min-iterations must be >= 1
+// PMACS: error: quantx-cpu-pipeline: parallel-min-macs must be >= 0
 // BIND: Cannot find option named 'bogus'
 // JITFEATURE: quant-run: error: invalid --quantx-cpu-pipeline options: unknown CPU feature 'banana'
 // LIST: llvm.func @f

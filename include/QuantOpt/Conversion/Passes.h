@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -190,6 +191,12 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
                      "iterations become parallel loops, smaller ones "
                      "sequential (--quantx-linalg-to-loops-by-size)"),
       llvm::cl::init(1 << 16)};
+  PassOptions::Option<int64_t> parallelMinMacs{
+      *this, "parallel-min-macs",
+      llvm::cl::desc("With openmp, a kernel call runs on threads only from "
+                     "this many multiply-accumulates (M x N x K), else on "
+                     "the calling thread (--quantx-kernel-parallel-if)"),
+      llvm::cl::init(1 << 20)};
   PassOptions::Option<ParameterBinding> parameterBinding{
       *this, "parameter-binding",
       llvm::cl::desc("How parameter globals find their data "

@@ -542,6 +542,33 @@ def QuantXLinalgToLoopsBySize
   ];
 }
 
+def QuantXKernelParallelIf
+    : Pass<"quantx-kernel-parallel-if", "::mlir::func::FuncOp"> {
+  let summary = "Run a CPU kernel's OpenMP threads only for calls with "
+                "enough work";
+  let description = [{
+    Runs after `convert-scf-to-openmp`. In each CPU kernel function (a
+    function with a `quantx.kernel` description, whose first argument is the
+    `M x K` input), every `omp.parallel` without an `if` clause gets
+    `if(M * N * K >= min-macs)`, M read from the input at run time. A call
+    below the threshold runs its tiles on the calling thread (a serialized
+    parallel region: no fork, no join), which costs less than waking the
+    threads for a small layer: on a loaded machine a 4 x 64 x 16 layer took
+    8-1000 ms per call with threads and microseconds without. The CPU
+    pipeline runs it with `openmp=true` (its `parallel-min-macs` option).
+  }];
+  let options = [
+    Option<"minMacs", "min-macs", "int64_t", "1048576",
+           "Multiply-accumulates per call (M x N x K) from which a kernel "
+           "runs on threads">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::omp::OpenMPDialect"
+  ];
+}
+
 def QuantXX86Intrinsics : Pass<"quantx-x86-intrinsics", "::mlir::ModuleOp"> {
   let summary = "Turn the CPU kernels' table lookups and pair products into "
                 "x86 intrinsics";

@@ -129,6 +129,8 @@ std::string mlir::quantx::verifyCPUPipelineOptions(const CPUPipelineOptions &opt
     return "vector-width, kernel-rows and kernel-m-rows must be >= 0 (0: automatic)";
   if (options.parallelMinIterations < 1)
     return "parallel-min-iterations must be >= 1";
+  if (options.parallelMinMacs < 0)
+    return "parallel-min-macs must be >= 0";
   if (options.kernels)
     if (std::string kernels = verifyMatmulKernelsOptions(getMatmulKernelsOptions(options));
         !kernels.empty())
@@ -169,6 +171,8 @@ LogicalResult mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
     ConvertSCFToOpenMPPassOptions omp;
     omp.numThreads = options.threads;
     pm.addPass(createConvertSCFToOpenMPPass(omp));
+    pm.addNestedPass<func::FuncOp>(createQuantXKernelParallelIf(
+        QuantXKernelParallelIfOptions{options.parallelMinMacs}));
     // Inlines the memref.alloca_scope wrapped around each parallel body
     // (our loop bodies allocate nothing); a scope left in place would hold
     // several blocks once its loops become control flow.

@@ -1,11 +1,12 @@
 //===- PipelinePasses.cpp - small passes of the CPU and GPU pipelines -----===//
 //
-// --quantx-emit-c-interface, --quantx-inline-scalar-resources and
-// --quantx-linalg-to-loops-by-size: steps of the pipelines that upstream
-// MLIR has no pass for.
+// --quantx-emit-c-interface, --quantx-inline-scalar-resources,
+// --quantx-linalg-to-loops-by-size and --quantx-kernel-parallel-if: steps of
+// the pipelines that upstream MLIR has no pass for.
 //
 //===----------------------------------------------------------------------===//
 
+#include "QuantOpt/Conversion/KernelCommon.h"
 #include "QuantOpt/Conversion/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -14,6 +15,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
@@ -21,6 +23,7 @@ namespace mlir::quantx {
 #define GEN_PASS_DEF_QUANTXEMITCINTERFACE
 #define GEN_PASS_DEF_QUANTXINLINESCALARRESOURCES
 #define GEN_PASS_DEF_QUANTXLINALGTOLOOPSBYSIZE
+#define GEN_PASS_DEF_QUANTXKERNELPARALLELIF
 #include "QuantOpt/Conversion/Passes.h.inc"
 } // namespace mlir::quantx
 
@@ -90,6 +93,37 @@ struct LinalgToLoopsBySizePass
       }
       rewriter.eraseOp(op);
     }
+  }
+};
+struct KernelParallelIfPass
+    : quantx::impl::QuantXKernelParallelIfBase<KernelParallelIfPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    auto kernel = func->getAttrOfType<DictionaryAttr>(quantx::kKernelAttrName);
+    if (!kernel || func.isExternal() || func.getNumArguments() == 0)
+      return;
+    auto n = kernel.getAs<IntegerAttr>("n"), k = kernel.getAs<IntegerAttr>("k");
+    auto input = dyn_cast<MemRefType>(func.getArgument(0).getType());
+    if (!n || !k || !input || input.getRank() != 2)
+      return;
+    SmallVector<omp::ParallelOp> regions;
+    func.walk([&](omp::ParallelOp op) {
+      if (!op.getIfExpr())
+        regions.push_back(op);
+    });
+    if (regions.empty())
+      return;
+    OpBuilder b(func.getBody());
+    Location loc = func.getLoc();
+    Value m = memref::DimOp::create(b, loc, func.getArgument(0), 0);
+    Value macs = arith::MulIOp::create(
+        b, loc, m, arith::ConstantIndexOp::create(b, loc, n.getInt() * k.getInt()));
+    Value enough = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, macs,
+                                         arith::ConstantIndexOp::create(b, loc, minMacs));
+    for (omp::ParallelOp op : regions)
+      op.getIfExprMutable().assign(enough);
   }
 };
 } // namespace
