@@ -34,7 +34,7 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.quant_opt_tools_dir, config.llvm_tools_dir]
-tools = ["quant-opt", "quant-run", "quant-numerics-check", "quant-calibrate", "quant-params", "quant-generate", "mlir-opt", "mlir-runner", "mlir-translate", "llc", "clang", "not", "FileCheck", "count"]
+tools = ["quant-opt", "quant-run", "quant-numerics-check", "quant-calibrate", "quant-params", "quant-generate", "mlir-opt", "mlir-runner", "mlir-translate", "llc", "llvm-objdump", "clang", "not", "FileCheck", "count"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # PyTorch (Debian's python3-torch) for the tests that compare with it.
@@ -56,8 +56,9 @@ if getattr(config, "fuzzers", False):
     config.available_features.add("fuzzers")
     config.substitutions.append(("%fuzz_corpus", os.path.join(config.quant_opt_src_root, "test", "Fuzz", "corpus")))
     config.substitutions.append(("%fuzz_seconds", os.environ.get("QUANT_OPT_FUZZ_SECONDS", "30")))
-    tools.extend(["fuzz-npy", "fuzz-safetensors", "fuzz-stats", "fuzz-recipe", "fuzz-mlir"])
-    llvm_config.add_tool_substitutions(["fuzz-npy", "fuzz-safetensors", "fuzz-stats", "fuzz-recipe", "fuzz-mlir"], tool_dirs)
+    fuzzers = ["fuzz-npy", "fuzz-safetensors", "fuzz-stats", "fuzz-recipe", "fuzz-mlir", "fuzz-pipeline"]
+    tools.extend(fuzzers)
+    llvm_config.add_tool_substitutions(fuzzers, tool_dirs)
 
 # Features gating hardware-dependent tests.
 # The host's x86 features (cpu-avx2, cpu-avx512f, cpu-avx512bw,

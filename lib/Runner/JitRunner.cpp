@@ -19,6 +19,8 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Target/TargetMachine.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 
@@ -179,9 +181,20 @@ JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
   for (const std::string &lib : options.sharedLibs)
     if (!llvm::sys::fs::exists(lib))
       return makeError("cannot load shared library '" + lib + "': no such file");
+  // The IR optimizations see the host's target machine, as the code
+  // generator does: without it the loop vectorizer's cost model is the
+  // generic one, which leaves the scalar loops of elementwise ops scalar.
+  auto hostBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!hostBuilder)
+    return makeError("cannot describe the host for the JIT: " +
+                     llvm::toString(hostBuilder.takeError()));
+  auto hostMachine = hostBuilder->createTargetMachine();
+  if (!hostMachine)
+    return makeError("cannot create the host's target machine: " +
+                     llvm::toString(hostMachine.takeError()));
   ExecutionEngineOptions engineOptions;
-  auto transformer = makeOptimizingTransformer(
-      options.optLevel, /*sizeLevel=*/0, /*targetMachine=*/nullptr);
+  auto transformer = makeOptimizingTransformer(options.optLevel, /*sizeLevel=*/0,
+                                               hostMachine->get());
   engineOptions.transformer = transformer;
   std::vector<llvm::StringRef> libs(options.sharedLibs.begin(),
                                     options.sharedLibs.end());
@@ -194,6 +207,7 @@ JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
 #endif
   }
   engineOptions.sharedLibPaths = libs;
+  engineOptions.enableObjectDump = !options.objectDumpPath.empty();
   auto engine = ExecutionEngine::create(*module, engineOptions);
   if (!engine)
     return makeError("JIT compilation failed: " +
@@ -209,6 +223,13 @@ JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
     return map;
   });
   model->engine = std::move(*engine);
+  if (!options.objectDumpPath.empty()) {
+    // Code is generated at the first lookup; the object then exists.
+    if (!model->functionNames.empty())
+      if (auto fn = model->engine->lookup(model->functionNames.front()); !fn)
+        return fn.takeError();
+    model->engine->dumpToObjectFile(options.objectDumpPath);
+  }
   return model;
 }
 

@@ -61,6 +61,11 @@ static cl::opt<bool> convertInputs(
              "('<V2', as ml_dtypes' bfloat16 saves); float64 arrays for f32 "
              "arguments are always converted, with a warning"),
     cl::init(false), cl::cat(category));
+static cl::opt<std::string> dumpObject(
+    "dump-object",
+    cl::desc("Write the JIT-compiled object file here (machine code of the "
+             "model and its kernels, e.g. for llvm-objdump -d)"),
+    cl::value_desc("file"), cl::init(""), cl::cat(category));
 static cl::list<std::string> sharedLibs("shared-libs",
                                         cl::desc("Extra libraries for the JIT to load"),
                                         cl::CommaSeparated, cl::cat(category));
@@ -107,6 +112,7 @@ int main(int argc, char **argv) {
   options.parameterFile = paramsPath;
   options.convertInputs = convertInputs;
   options.sharedLibs.assign(sharedLibs.begin(), sharedLibs.end());
+  options.objectDumpPath = dumpObject;
   auto model = JitModel::compile(std::move(*module), options);
   if (!model)
     return fail(llvm::toString(model.takeError()));

@@ -30,6 +30,9 @@ struct JitOptions {
   unsigned optLevel = 2;
   /// Extra shared libraries to load (e.g. the MLIR runner utilities).
   std::vector<std::string> sharedLibs;
+  /// If not empty, the JIT-compiled object file is written here (to read
+  /// the generated machine code, e.g. with llvm-objdump -d).
+  std::string objectDumpPath;
   /// Host functions made visible to the JIT, by symbol name.
   llvm::StringMap<void *> symbols;
   /// Options of --quantx-cpu-pipeline, as on the command line
