@@ -487,6 +487,10 @@ mlir::quantx::readStatsFile(StringRef path) {
           if (!std::isfinite(d))
             return fail("observer '" + s.name + "': second_moment must hold finite numbers");
       } else {
+        if (c == 0)
+          return fail("observer '" + s.name +
+                      "': second_moment needs per-channel statistics (\"axis\": 1 with "
+                      "\"channel_min\" and \"channel_max\")");
         if (!values || values->size() != c * c)
           return fail("observer '" + s.name + "': second_moment needs \"rows\" and " +
                       llvm::Twine(c * c) + " \"values\" (channels squared)");
