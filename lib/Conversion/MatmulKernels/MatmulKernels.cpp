@@ -177,6 +177,19 @@ void forEachChannelTile(OpBuilder &b, Location loc, const KernelSpec &spec, int6
   });
 }
 
+/// Emits `if (m >= minM) many() else few()` at the builder's position
+/// (both callbacks build with `b`).
+void emitByRowCount(OpBuilder &b, Location loc, Value m, int64_t minM, function_ref<void()> many,
+                    function_ref<void()> few) {
+  Value enough = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, m, indexCst(b, loc, minM));
+  auto branch = scf::IfOp::create(b, loc, enough, /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(branch.thenBlock());
+  many();
+  b.setInsertionPointToStart(branch.elseBlock());
+  few();
+}
+
 /// The private kernel function of `spec` (type `type`, its `quantx.kernel`
 /// description, no body yet) at the end of `module`, created through
 /// `rewriter` (its body is then built with a plain builder: nothing in it
@@ -665,17 +678,10 @@ func::FuncOp WeightOnlyKernelBuilder::build() {
   if (packed)
     splitActivations();
   forEachChannelTile(b, loc, spec, spec.rows, [&](OpBuilder &tb, Location l, ArrayRef<Value> rowIdx) {
-    if (spec.panelMinM > 0 && spec.scheme) {
-      Value many = arith::CmpIOp::create(tb, l, arith::CmpIPredicate::uge, m,
-                                         indexCst(tb, l, spec.panelMinM));
-      auto branch = scf::IfOp::create(tb, l, many, /*withElseRegion=*/true);
-      OpBuilder::InsertionGuard guard(tb);
-      tb.setInsertionPointToStart(branch.thenBlock());
-      emitPanelTiles(tb, l, rowIdx);
-      tb.setInsertionPointToStart(branch.elseBlock());
-      emitDecodeTiles(tb, l, rowIdx);
-      return;
-    }
+    if (spec.panelMinM > 0 && spec.scheme)
+      return emitByRowCount(
+          tb, l, m, spec.panelMinM, [&] { emitPanelTiles(tb, l, rowIdx); },
+          [&] { emitDecodeTiles(tb, l, rowIdx); });
     emitDecodeTiles(tb, l, rowIdx);
   });
   func::ReturnOp::create(b, loc);
@@ -1005,14 +1011,8 @@ func::FuncOp buildFloatKNKernel(RewriterBase &rewriter, ModuleOp module, const K
     Value n0 = arith::MulIOp::create(tb, l, t, indexCst(tb, l, blockCols));
     if (spec.panelMinM <= 0)
       return emitDirect(tb, l, n0);
-    Value many = arith::CmpIOp::create(tb, l, arith::CmpIPredicate::uge, m,
-                                       indexCst(tb, l, spec.panelMinM));
-    auto branch = scf::IfOp::create(tb, l, many, /*withElseRegion=*/true);
-    OpBuilder::InsertionGuard guard(tb);
-    tb.setInsertionPointToStart(branch.thenBlock());
-    emitPacked(tb, l, n0);
-    tb.setInsertionPointToStart(branch.elseBlock());
-    emitDirect(tb, l, n0);
+    emitByRowCount(
+        tb, l, m, spec.panelMinM, [&] { emitPacked(tb, l, n0); }, [&] { emitDirect(tb, l, n0); });
   });
   func::ReturnOp::create(b, loc);
   return func;
