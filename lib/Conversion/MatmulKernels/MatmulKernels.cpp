@@ -204,6 +204,27 @@ func::FuncOp createKernelFunction(RewriterBase &rewriter, ModuleOp module, const
   return func;
 }
 
+/// A kernel function of three memrefs, out (M x N of `outElt`) = lhs (M x K
+/// of `elt`) times rhs (`rhsShape` of `elt`), M dynamic: created at the end
+/// of `module` with its entry block, where `b` is set.
+struct ThreeArgKernel {
+  func::FuncOp func;
+  Value lhs, rhs, out;
+};
+ThreeArgKernel createThreeArgKernel(RewriterBase &rewriter, ModuleOp module, const KernelSpec &spec,
+                                    OpBuilder &b, Type elt, ArrayRef<int64_t> rhsShape,
+                                    Type outElt) {
+  auto lhsType = MemRefType::get({ShapedType::kDynamic, spec.k}, elt);
+  auto rhsType = MemRefType::get(rhsShape, elt);
+  auto outType = MemRefType::get({ShapedType::kDynamic, spec.n}, outElt);
+  auto func = createKernelFunction(
+      rewriter, module, spec,
+      FunctionType::get(module.getContext(), {lhsType, rhsType, outType}, {}));
+  Block *entry = func.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  return {func, entry->getArgument(0), entry->getArgument(1), entry->getArgument(2)};
+}
+
 /// Builds the weight-only (and f32) kernel function for a spec: one member
 /// per piece of the kernel (decoding, activation splitting, tiles, panels),
 /// sharing the function's arguments and constants.
@@ -703,15 +724,10 @@ func::FuncOp buildIntegerKernel(RewriterBase &rewriter, ModuleOp module, const K
   Location loc = module.getLoc();
   OpBuilder b(ctx);
   Type i8 = b.getI8Type(), i16 = b.getI16Type(), i32 = b.getI32Type();
-  auto lhsType = MemRefType::get({ShapedType::kDynamic, spec.k}, i8);
-  auto rhsType = MemRefType::get({spec.n, spec.k}, i8);
-  auto outType = MemRefType::get({ShapedType::kDynamic, spec.n}, i32);
-  auto func = createKernelFunction(rewriter, module, spec,
-                                   FunctionType::get(ctx, {lhsType, rhsType, outType}, {}));
-  Block *entry = func.addEntryBlock();
-  b.setInsertionPointToStart(entry);
-  Value lhs = entry->getArgument(0), rhs = entry->getArgument(1),
-        out = entry->getArgument(2);
+  ThreeArgKernel kernel =
+      createThreeArgKernel(rewriter, module, spec, b, i8, {spec.n, spec.k}, i32);
+  func::FuncOp func = kernel.func;
+  Value lhs = kernel.lhs, rhs = kernel.rhs, out = kernel.out;
   const int64_t vl = spec.vl, rows = spec.rows, step = 2 * spec.vl;
   auto accType = VectorType::get({vl}, i32);
   Value c0 = indexCst(b, loc, 0);
@@ -798,14 +814,10 @@ func::FuncOp buildFloatKNKernel(RewriterBase &rewriter, ModuleOp module, const K
   Location loc = module.getLoc();
   OpBuilder b(ctx);
   Type f32 = b.getF32Type();
-  auto lhsType = MemRefType::get({ShapedType::kDynamic, spec.k}, f32);
-  auto rhsType = MemRefType::get({spec.k, spec.n}, f32);
-  auto outType = MemRefType::get({ShapedType::kDynamic, spec.n}, f32);
-  auto func = createKernelFunction(rewriter, module, spec,
-                                   FunctionType::get(ctx, {lhsType, rhsType, outType}, {}));
-  Block *entry = func.addEntryBlock();
-  b.setInsertionPointToStart(entry);
-  Value lhs = entry->getArgument(0), rhs = entry->getArgument(1), out = entry->getArgument(2);
+  ThreeArgKernel kernel =
+      createThreeArgKernel(rewriter, module, spec, b, f32, {spec.k, spec.n}, f32);
+  func::FuncOp func = kernel.func;
+  Value lhs = kernel.lhs, rhs = kernel.rhs, out = kernel.out;
   const int64_t vl = spec.vl, narrow = spec.rows, wide = spec.wideVectors;
   const int64_t lineVectors = std::max<int64_t>(1, 16 / vl); // vectors per 64-byte line
   auto accType = VectorType::get({vl}, f32);
@@ -928,10 +940,10 @@ func::FuncOp buildFloatKNKernel(RewriterBase &rewriter, ModuleOp module, const K
       return;
     auto restSwitch = scf::IndexSwitchOp::create(tb, l, TypeRange{}, rest, cases, cases.size());
     OpBuilder::InsertionGuard guard(tb);
-    for (auto [i, mr] : llvm::enumerate(cases)) {
+    for (size_t i = 0; i < cases.size(); ++i) {
       Block &block = restSwitch.getCaseRegions()[i].emplaceBlock();
       tb.setInsertionPointToStart(&block);
-      int64_t vectors = mr > 1 ? narrow : wide;
+      int64_t mr = cases[i], vectors = mr > 1 ? narrow : wide;
       forEachSubBlock(tb, l, n0, vectors, [&](OpBuilder &sb, Location sl, Value col) {
         emitTile(sb, sl, rhs, col, col, mFull, mr, vectors, ahead(vectors, col), all);
       });
