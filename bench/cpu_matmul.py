@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """CPU benchmark of quantized matmuls against the f32 baseline, in one run.
 
   python3 bench/cpu_matmul.py            # the LLM-layer shapes of issue 5

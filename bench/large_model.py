@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Writes a model with LAYERS linear layers of N x K weights (default
 4 x 4096 x 6144 = 100.7M parameters) as dense_resource blobs, for measuring
 compile-time quantization of large weights:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Perplexity, memory and speed of a Llama-architecture checkpoint in every
 scheme, through the prefill + KV-cache decode path:
 

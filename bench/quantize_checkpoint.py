@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Quantizes a Llama-architecture checkpoint (Hugging Face layout) from its
 parameter files with quant-opt and runs one decode step of the quantized
 model, per scheme: wall time and peak RSS of the quantization, output size

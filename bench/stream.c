@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 // STREAM-style memory bandwidth on this machine, with OpenMP threads:
 // read (sum of an array), copy and triad, best of several repetitions.
 // Built and run by bench/cpu_matmul.py; prints "name GB/s" lines.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Weight quantization quality on N(0, 1) weights, measured by quant-opt.
 
 Generates one linear layer with a 256 x 4096 weight drawn from N(0, 1)

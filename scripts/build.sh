@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # Installs missing dependencies, configures (once) and builds quant-opt.
 # BUILD_DIR overrides the build directory (default: build/).
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # Installs what a fresh Debian 12 machine lacks to build and test quant-opt.
 # Safe to run repeatedly: it only calls apt-get when something is missing.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # Builds quant-opt if needed, then lowers the bundled example (a W4A16 and a
 # W8A8 layer beside their float baseline) with --quantx-cpu-pipeline and runs
 # it on the CPU with mlir-runner.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # The GPU checks in two halves, for a GPU machine without LLVM 22:
 #
 #   scripts/gpu_device_check.sh build [CHIP]   here: builds gpu-artifacts/

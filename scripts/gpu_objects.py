@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Extracts the objects of `gpu.binary` ops from MLIR text.
 
 Usage: gpu_objects.py [-o DIR] [--list] [FILE]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # Builds quant-opt with AddressSanitizer and UndefinedBehaviorSanitizer
 # (clang-22, libclang-rt-22-dev) in its own build directory, with coverage
 # for libFuzzer and the harnesses of test/Fuzz, and runs the lit suite with

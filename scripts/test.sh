@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # Builds quant-opt if needed and runs the whole lit suite (the same tests as
 # `ninja check-quant-opt` and `ctest`). Ends with "N passed, M failed".
 set -uo pipefail

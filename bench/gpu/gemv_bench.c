@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*===- gemv_bench.c - timing of the compiled GPU matmuls -------------------===*
  *
  * For every entry of bench_cases.h (written by bench/gpu/gpu_bench.py):

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """GPU benchmark of quant-opt's compiled quantized matmuls (bench/gpu).
 
   gpu_bench.py build [--out DIR] [--chip sm_90] [--quick]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """cuBLAS baselines through PyTorch for bench/gpu (run on the GPU machine).
 
 Usage: torch_baseline.py SHAPES.json  (written by gpu_bench.py build)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # Ahead-of-time compilation of a quantized model to a shared library with C
 # entry points, through MLIR's own tools:
 #

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 // Calls the decoder layers of examples/llm_layer/gen_layer.py --checkpoint
 // (@layers(tensor<TxDxf32>) -> (tensor<TxDxf32>, tensor<TxHxf32>)),
 // compiled ahead of time by examples/aot/compile.sh, with its weights bound

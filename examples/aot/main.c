@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 // Calls an ahead-of-time compiled model (examples/aot/compile.sh) through
 // its C interface: here the example MLP, @mlp(tensor<?x64xf32>) ->
 // tensor<?x10xf32>, on N images read as raw little-endian f32 from stdin.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # Ahead-of-time build of a GPU executable from a quantized model and a C
 # harness, on a machine without a GPU (the cubins come from ptxas):
 #

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*===- host_shim.c - the runtime entry points harnesses use, on the host --===*
  *
  * Lets a GPU harness (e.g. test/Integration/GPU/Inputs/gpu_check.c) run

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*===- lm_eval.c - the example LM (examples/lm) on the GPU ---------------===*
  *
  *   lm_eval EVAL_TOKENS.npy EVAL_TARGETS.npy [ITERATIONS]

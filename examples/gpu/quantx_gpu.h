@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*===- quantx_gpu.h - C helpers for harnesses of GPU-compiled models ------===*
  *
  * Memref descriptors as MLIR's C interface passes them, the quant-opt CUDA

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Calibration statistics of a Llama-architecture checkpoint, for GPTQ and
 AWQ (second moments of every linear layer's input) and SmoothQuant / W8A8
 static (per-channel ranges):

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Writes a Llama-architecture checkpoint with random weights in the
 Hugging Face layout: config.json, model-0000I-of-0000N.safetensors shards
 and model.safetensors.index.json, bf16 (or f16/f32) tensors named as

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Writes the linalg-on-tensors IR of a Llama-architecture decoder from a
 Hugging Face checkpoint directory (config.json + safetensors, e.g. from
 gen_checkpoint.py), reading every weight by name from the checkpoint

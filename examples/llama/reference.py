@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """NumPy reference of the Llama-architecture decoder that gen_model.py
 writes, from the model's definition (Hugging Face's LlamaForCausalLM
 semantics: RMSNorm, rotate-half rotary embeddings with rope_theta,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Logits of a checkpoint's model computed by the PyTorch implementation in
 train.py (the module that trained examples/llama/tiny), for comparing the
 compiled model with PyTorch:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Trains a small Llama-architecture character-level model and writes it as
 a Hugging Face-layout checkpoint (config.json + model.safetensors, bf16),
 the input of examples/llama/gen_model.py.

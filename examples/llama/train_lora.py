@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Trains a LoRA adapter for a Llama-architecture checkpoint with PyTorch and
 writes it in the PEFT layout (adapter_config.json + adapter_model.safetensors,
 f32), the input of --quantx-apply-lora / --quantx-ptq lora=DIR:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Writes LLM-shaped decoder layers with random weights, for performance
 runs (default: Llama-7B dimensions, hidden 4096, MLP 11008, 32 heads).
 

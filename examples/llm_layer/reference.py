@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """NumPy reference for the layers that gen_layer.py --checkpoint writes,
 written from the model's definition and the quantization formulas, not from
 quant-opt's code: RMSNorm with its gain, q/k/v/o projections, the per-head

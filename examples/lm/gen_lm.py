@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Writes the example language model (examples/lm) as MLIR and its
 evaluation data as .npy, with the Python standard library only.
 

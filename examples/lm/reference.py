@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Records the reference NLL of the example LM (examples/lm) computed by
 PyTorch from weights.bin, for the test that compares quant-opt's compiled
 float model against it (test/Examples/lm.test).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Trains the example character-level language model (examples/lm).
 
 A decoder-only transformer (token and learned position embeddings,

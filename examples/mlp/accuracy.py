@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Accuracy of logits (.npy, N x C float32) against labels (.npy, int32),
 and, optionally, agreement with a reference model's predictions.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # The example MLP end to end, with one command: float accuracy, then
 # calibration on 100 images and W8A8 accuracy, simulated (fake-quant) and
 # real (integer matmuls), static and dynamic, on 360 held-out images.

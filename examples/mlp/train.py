@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Trains the example MLP (64 -> 32 -> 10, ReLU) on the UCI optical digits
 (8x8 images, the copy Debian's python3-sklearn ships) and writes:
 

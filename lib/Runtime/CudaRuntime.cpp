@@ -1,5 +1,9 @@
 //===- CudaRuntime.cpp - the mgpu* functions on the CUDA driver API -------===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The host code that MLIR's gpu-to-llvm conversion and the gpu.binary /
 // gpu.launch_func LLVM translation produce calls a small set of `mgpu*`
 // functions (module load, kernel launch, streams, events, device memory).

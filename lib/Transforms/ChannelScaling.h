@@ -1,5 +1,9 @@
 //===- ChannelScaling.h - fold per-channel scales into producers -*- C++ -*-===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Shared by SmoothQuant and AWQ: dividing a matmul's input channel j by s_j
 // is folded into the op that produces it (the producing matmul's weight
 // rows and the per-channel constants of commuting elementwise ops).

@@ -1,5 +1,9 @@
 //===- FoldEpilogues.cpp - fold bias, requantization and scales -----------===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Patterns that move work after a quantx.matmul into its epilogue:
 //
 //   * FuseBias:        matmul -> generic(x + b[n] [, max(., 0)])

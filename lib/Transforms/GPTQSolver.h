@@ -1,5 +1,9 @@
 //===- GPTQSolver.h - the numerical core of GPTQ ----------------*- C++ -*-===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // GPTQ (Frantar et al., 2022) on a weight held on the host: the Hessian's
 // inverse factor and the column-by-column quantization with error
 // feedback, blocked and multi-threaded so that LLM-sized layers (K up to

@@ -1,4 +1,8 @@
 //===- InsertFakeQuant.cpp - schemes per op, fake-quant and observers -----===//
+//
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "QuantOpt/Transforms/Passes.h"
 

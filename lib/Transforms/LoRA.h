@@ -1,5 +1,9 @@
 //===- LoRA.h - LoRA adapters in the PEFT layout ---------------*- C++ -*-===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // An adapter directory as PEFT saves it: adapter_config.json (r,
 // lora_alpha, use_rslora, target_modules) and adapter_model.safetensors
 // with, per adapted Linear layer `<base>`, `base_model.model.<base>.lora_A

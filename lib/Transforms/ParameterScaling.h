@@ -1,5 +1,9 @@
 //===- ParameterScaling.h - AWQ scaling through norm gains ------*- C++ -*-===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Per-input-channel scaling of weights held in a parameter file (AWQ), with
 // the inverse scale folded into the gain of the normalization that produces
 // the weights' shared input (RMSNorm / LayerNorm weight), as the AWQ paper

@@ -1,5 +1,9 @@
 //===- QuantizeParameters.cpp - quantize weights in parameter files -------===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Weight-only quantization of weights that live in a parameter file: each
 // weight is read from the mapped file, quantized on the host with the same
 // numerics as --quantx-insert-fake-quant + --quantx-form-quantized-matmul,

@@ -1,4 +1,8 @@
 //===- WeightOnlyTarget.h - what GPTQ and AWQ work on -----------*- C++ -*-===//
+//
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 #ifndef QUANTOPT_LIB_TRANSFORMS_WEIGHTONLYTARGET_H
 #define QUANTOPT_LIB_TRANSFORMS_WEIGHTONLYTARGET_H
 

@@ -1,5 +1,9 @@
 //===- fuzz-mlir.cpp - libFuzzer harness of parsing, verifying, lowering --===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Any text as an MLIR module with quantx and the upstream dialects: the
 // parser and the verifiers accept it or report errors; an accepted module
 // then goes through --quantx-lower-to-linalg, which lowers it or reports

@@ -1,5 +1,9 @@
 //===- fuzz-npy.cpp - libFuzzer harness of the .npy reader ----------------===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Any bytes: parseNpy returns an array or an error, never crashes; a parsed
 // array's data has exactly its shape's size, and writing it back parses to
 // the same array.

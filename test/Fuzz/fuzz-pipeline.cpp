@@ -1,5 +1,9 @@
 //===- fuzz-pipeline.cpp - structure-aware harness of PTQ + CPU pipeline --===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The fuzz bytes choose a valid model and the options to compile it with,
 // instead of being parsed as text: one to three Linear layers (matmul with a
 // constant or argument weight, in K x N or N x K layout, optional bias and

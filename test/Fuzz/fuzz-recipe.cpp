@@ -1,5 +1,9 @@
 //===- fuzz-recipe.cpp - libFuzzer harness of the recipe reader -----------===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Any text: Recipe::parseJSON returns a recipe or an error naming the rule.
 //
 //===----------------------------------------------------------------------===//

@@ -1,5 +1,9 @@
 //===- fuzz-safetensors.cpp - libFuzzer harness of the safetensors reader -===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Any file: SafetensorsFile::open validates the header (length, JSON,
 // dtypes, shapes, offsets) or fails; every tensor it accepts lies inside
 // the file and its elements can be read.

@@ -1,5 +1,9 @@
 //===- fuzz-stats.cpp - libFuzzer harness of the statistics reader --------===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Any bytes as a statistics JSON file: readStatsFile returns statistics or
 // an error, never crashes.
 //

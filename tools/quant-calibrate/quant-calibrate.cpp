@@ -1,5 +1,9 @@
 //===- quant-calibrate.cpp - collect activation statistics ----------------===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Runs a model containing quantx.observe ops on calibration inputs (.npy)
 // and writes, per observer, min, max, per-channel ranges and a histogram.
 // Two passes over the data: ranges first, then histograms over the final
@@ -7,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "QuantOpt/Support/Version.h"
 #include "QuantOpt/Calibration/Statistics.h"
 #include "QuantOpt/Conversion/Passes.h"
 #include "QuantOpt/Runner/JitRunner.h"
@@ -218,6 +223,7 @@ planBatches(llvm::ArrayRef<NpyArray> arrays, llvm::ArrayRef<RankedTensorType> ar
 }
 
 int main(int argc, char **argv) {
+  mlir::quantx::addQuantOptVersionPrinter();
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(

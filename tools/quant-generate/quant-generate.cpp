@@ -1,5 +1,9 @@
 //===- quant-generate.cpp - greedy generation with a KV-cache model -------===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Runs a decoder written with @prefill(tokens: P x i64, start: 1 x i64,
 // cache) -> (logits: P x V, cache) and @decode(token: 1 x i64, start,
 // cache) -> (logits: 1 x V, cache) entry points (examples/llama/
@@ -9,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "QuantOpt/Support/Version.h"
 #include "QuantOpt/Runner/JitRunner.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -160,6 +165,7 @@ static int generate(llvm::ArrayRef<int64_t> ids, llvm::ArrayRef<std::string> voc
 }
 
 int main(int argc, char **argv) {
+  mlir::quantx::addQuantOptVersionPrinter();
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv,

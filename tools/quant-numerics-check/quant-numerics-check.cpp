@@ -1,5 +1,9 @@
 //===- quant-numerics-check.cpp - host vs IR numerics, exhaustively -------===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Runs the quantx numerics of record two ways and compares them bit for
 // bit: in C++ (HostNumerics.h, what compile-time quantization uses) and as
 // IR (quantx.quantize / quantx.dequantize through the reference lowering,
@@ -13,6 +17,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "QuantOpt/Support/Version.h"
 #include "QuantOpt/Dialect/QuantX/IR/QuantX.h"
 #include "QuantOpt/Dialect/QuantX/Numerics/HostNumerics.h"
 #include "QuantOpt/Runner/JitRunner.h"
@@ -242,6 +247,7 @@ llvm::Expected<int64_t> runCase(MLIRContext &context, const Case &c, int64_t &co
 } // namespace
 
 int main(int argc, char **argv) {
+  mlir::quantx::addQuantOptVersionPrinter();
   llvm::InitLLVM init(argc, argv);
   llvm::cl::ParseCommandLineOptions(argc, argv, "quantx numerics: host vs IR, exhaustively\n");
   MLIRContext context;

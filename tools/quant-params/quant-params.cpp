@@ -1,11 +1,16 @@
 //===- quant-params.cpp - inspect and check parameter files ---------------===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Opens a safetensors file or a sharded checkpoint's index.json, validates
 // every shard (offsets, lengths, dtypes, shapes, overlaps) and lists the
 // tensors: name, dtype, shape, bytes and, for sharded checkpoints, shard.
 //
 //===----------------------------------------------------------------------===//
 
+#include "QuantOpt/Support/Version.h"
 #include "QuantOpt/Params/Safetensors.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -27,6 +32,7 @@ static cl::opt<bool> summary("summary",
                              cl::init(false), cl::cat(category));
 
 int main(int argc, char **argv) {
+  mlir::quantx::addQuantOptVersionPrinter();
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(

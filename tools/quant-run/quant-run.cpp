@@ -1,11 +1,16 @@
 //===- quant-run.cpp - run a function of a model on .npy inputs -----------===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Compiles a model (float or quantized) with --quantx-cpu-pipeline, calls one
 // of its functions on .npy inputs, writes the results as .npy files and
 // reports the time per call.
 //
 //===----------------------------------------------------------------------===//
 
+#include "QuantOpt/Support/Version.h"
 #include "QuantOpt/Runner/JitRunner.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -85,6 +90,7 @@ static void print(const NpyArray &a, unsigned index) {
 }
 
 int main(int argc, char **argv) {
+  mlir::quantx::addQuantOptVersionPrinter();
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv,

@@ -1,5 +1,9 @@
 //===- Statistics.h - calibration statistics and scale methods -*- C++ -*-===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // What calibration records for each observer (min, max, per-channel ranges,
 // a histogram) and the methods that turn those statistics into a clipping
 // range and a scale: min-max, percentile, MSE-optimal clipping and entropy

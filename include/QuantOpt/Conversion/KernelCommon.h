@@ -1,5 +1,9 @@
 //===- KernelCommon.h - scaffolding shared by the CPU and GPU kernels -*- C++ -*-===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // What the CPU (--quantx-matmul-kernels) and GPU (--quantx-gpu-matmul-kernels)
 // kernel generators both need: the analysis of a weight-only quantx.matmul
 // (scheme, scale layout, shapes, element types, operands), kernel symbol

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*===- CAPI.h - parameter files from C ---------------------------*- C -*-===*
  *
  * Opens parameter files (safetensors, or a sharded checkpoint's index.json)

@@ -1,5 +1,9 @@
 //===- ParameterGlobals.h - parameters named in the IR ----------*- C++ -*-===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // How a model refers to a tensor of a parameter file: an immutable
 // `ml_program.global` whose value is `#ml_program.extern`, read with
 // `ml_program.global_load_const`:

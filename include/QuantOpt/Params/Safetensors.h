@@ -1,5 +1,9 @@
 //===- Safetensors.h - parameter files in the safetensors format -*- C++ -*-===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Model parameters outside the IR. A safetensors file is an 8-byte
 // little-endian header length N, N bytes of JSON naming each tensor's dtype,
 // shape and [begin, end) byte range in the data that follows, then the raw

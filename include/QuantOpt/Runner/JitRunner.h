@@ -1,5 +1,9 @@
 //===- JitRunner.h - compile and call a model on the CPU --------*- C++ -*-===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Compiles a module with --quantx-cpu-pipeline, JITs it with MLIR's
 // ExecutionEngine and calls its functions on NpyArray inputs. This is what
 // quant-run and quant-calibrate execute models with.

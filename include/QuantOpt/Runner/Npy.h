@@ -1,5 +1,9 @@
 //===- Npy.h - NumPy .npy arrays --------------------------------*- C++ -*-===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Reading and writing NumPy's .npy format (version 1.0-3.0, C order, little
 // endian), the exchange format of quant-run and quant-calibrate.
 //

@@ -1,4 +1,8 @@
 //===- Passes.h - quant-opt transformation passes -------------*- C++ -*-===//
+//
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 #ifndef QUANTOPT_TRANSFORMS_PASSES_H
 #define QUANTOPT_TRANSFORMS_PASSES_H
 

@@ -1,4 +1,8 @@
 //===- Passes.td - quant-opt transformation passes ----------*- tablegen -*-===//
+//
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 #ifndef QUANTOPT_TRANSFORMS_PASSES
 #define QUANTOPT_TRANSFORMS_PASSES
 

@@ -1,5 +1,9 @@
 //===- Recipe.h - which ops get which quantization scheme -----*- C++ -*-===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // A recipe maps each matmul-like op to a scheme. Rules select ops by kind,
 // by function, by name (location) and by position; the last rule that
 // matches wins, so later rules refine earlier ones. Recipes come from pass

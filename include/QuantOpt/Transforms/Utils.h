@@ -1,4 +1,8 @@
 //===- Utils.h - helpers shared by the quant-opt transforms ---*- C++ -*-===//
+//
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 #ifndef QUANTOPT_TRANSFORMS_UTILS_H
 #define QUANTOPT_TRANSFORMS_UTILS_H
 

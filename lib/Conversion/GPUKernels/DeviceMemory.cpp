@@ -1,5 +1,9 @@
 //===- DeviceMemory.cpp - host functions on GPU-resident buffers ----------===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The GPU pipeline's calling convention: every memref a host function
 // receives, allocates or returns lives in GPU memory; the host code only
 // allocates, copies and launches kernels. This pass (on bufferized code,

@@ -1,5 +1,9 @@
 //===- GPUMatmulKernels.cpp - NVIDIA GPU kernels for quantized matmuls ----===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Weight-only quantx.matmul ops (W4A16 int4/uint4/NF4, W8A16, FP8 weights)
 // with f32/f16/bf16 activations become launches of a matrix-vector and
 // small-batch kernel written in the gpu, vector and scf dialects:

@@ -1,5 +1,9 @@
 //===- LaunchMemoryEffects.cpp - memory effects of gpu.launch_func --------===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Upstream's gpu.launch_func declares no memory effects; buffer
 // deallocation needs them to accept launches on buffers.
 //

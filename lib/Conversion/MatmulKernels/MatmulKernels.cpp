@@ -1,5 +1,9 @@
 //===- MatmulKernels.cpp - vectorized CPU kernels for matmuls -------------===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Weight-only quantx.matmul ops (and f32 matmuls in the same Linear layout,
 // the float baseline) become calls to kernel functions written with scf and
 // vector ops on memrefs:

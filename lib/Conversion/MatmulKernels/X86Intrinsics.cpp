@@ -1,5 +1,9 @@
 //===- X86Intrinsics.cpp - x86 intrinsics for the CPU kernels -------------===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Rewrites two vector idioms of the CPU kernels into x86 intrinsics after
 // bufferization: NF4 table lookups (vector.gather of a constant 16-entry
 // table) into vpermps, and 16-bit pair products into vpmaddwd.

@@ -1,4 +1,8 @@
 //===- BindParametersFunction.cpp - run-time parameter binding (AOT) ------===//
+//
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "QuantOpt/Conversion/Passes.h"
 

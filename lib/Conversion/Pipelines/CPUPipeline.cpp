@@ -1,5 +1,9 @@
 //===- CPUPipeline.cpp - quantx-cpu-pipeline ------------------------------===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // quantx + linalg on tensors -> LLVM dialect for the host CPU, built only
 // from upstream passes after the quantx reference lowering.
 //

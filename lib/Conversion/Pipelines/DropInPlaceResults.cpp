@@ -1,5 +1,9 @@
 //===- DropInPlaceResults.cpp - arguments updated in place ----------------===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // After bufferization, a function that returns one of its own arguments
 // (a buffer it updated in place) stops returning it; the function records
 // which argument holds each dropped result.

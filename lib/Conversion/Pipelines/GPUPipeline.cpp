@@ -1,5 +1,9 @@
 //===- GPUPipeline.cpp - quantx-gpu-pipeline ------------------------------===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // quantx + linalg on tensors -> gpu.binary kernels (NVVM -> PTX -> cubin
 // with the CUDA toolkit's ptxas) plus host code in the LLVM dialect, built
 // from upstream passes after the quantx reference lowering.

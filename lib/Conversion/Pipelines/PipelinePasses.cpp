@@ -1,5 +1,9 @@
 //===- PipelinePasses.cpp - small passes of the CPU and GPU pipelines -----===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // --quantx-emit-c-interface, --quantx-inline-scalar-resources,
 // --quantx-linalg-to-loops-by-size and --quantx-kernel-parallel-if: steps of
 // the pipelines that upstream MLIR has no pass for.

@@ -1,5 +1,9 @@
 //===- Registration.cpp - register quant-opt's conversion passes ----------===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The conversion passes (from TableGen) and the two named pipelines, whose
 // options are checked before the pipeline is built: a bad value is a
 // one-line pipeline parse error naming the option.

@@ -1,5 +1,9 @@
 //===- QuantInterop.cpp - quant.qcast/dcast <-> quantx --------------------===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Converts between upstream `!quant.uniform` casts and quantx ops wherever a
 // scheme is expressible on both sides.
 //

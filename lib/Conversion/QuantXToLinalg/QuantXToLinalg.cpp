@@ -1,5 +1,9 @@
 //===- QuantXToLinalg.cpp - reference lowering of quantx ops --------------===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Every quantx op becomes linalg.generic ops on tensors whose bodies are the
 // scalar numerics of record from QuantXNumerics.h.
 //

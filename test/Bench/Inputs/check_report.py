@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Checks a bench/report output directory for presence and consistency of
 the numbers (not their values): every field of every row is present and
 finite, memory ratios agree with the bits per weight of each scheme, the

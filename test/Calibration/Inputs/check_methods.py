@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Checks the ranges quant-calibrate --print-scales chose for the Laplace
 sample against what each method's definition predicts."""
 import math

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Writes a Laplace(0, 1) sample of 20000 values plus outliers at +-50
 (fixed seed) as float32 .npy, for the calibration method tests."""
 import math

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """aot_inputs.py DIR: writes 3 digit images as DIR/x.f32 (raw) and DIR/x.npy;
 aot_inputs.py DIR compare: compares DIR/aot.txt with DIR/jit/mlp.0.npy."""
 import os

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Relative L2 error ||b - a|| / ||a|| between two f32 .npy files."""
 import math
 import struct

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """correlated_x.py OUT.npy ROWS COLS SEED: inputs from 16 latent factors
 plus a little noise (correlated features, as real activations have)."""
 import sys

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """llama_inputs.py DIR L KVD S: writes the inputs of the Llama decoder test:
 prefill tokens (4), decode tokens (2), start positions and an empty KV
 cache (L x 2 x S x KVD, f32).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Compares the compiled LM's token NLLs (a .npy written by quant-run) with
 the PyTorch reference recorded in examples/lm/config.json."""
 import json

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """mse_ratio.py REF A B: relative output MSE of A and of B against REF (f32
 .npy files); 'ok' when A's is below B's by at least 1.5x."""
 import sys

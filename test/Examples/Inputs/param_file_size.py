@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Checks a safetensors file's size against its header: prints the header
 length, the bytes of tensor data the header declares and whether the file
 is exactly 8 + header + data bytes. With --linear N,K[,N,K...] --bits B

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """raw_f32.py IN.npy OUT.f32 writes an f32 .npy's values as raw little-endian
 f32; raw_f32.py --to-npy IN.f32 OUT.npy ROWS COLS the other way."""
 import struct

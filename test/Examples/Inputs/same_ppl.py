@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """same_ppl.py A.txt B.txt [TOL]: the 'perplexity X' numbers in two outputs
 agree to TOL (relative, default 1e-4)."""
 import re

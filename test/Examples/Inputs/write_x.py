@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Writes a ROWS x COLS f32 .npy of standard normal values (seed 1)."""
 import random
 import struct

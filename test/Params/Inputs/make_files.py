@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Writes safetensors files, good and malformed, into DIR for the parameter
 file tests (standard library only)."""
 import json

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Writes a 1 x N f32 .npy of [1, 2, ..., N]."""
 import struct
 import sys

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Runs MLIR files through quant-opt's pipelines and fails on any crash.
 
   crash_corpus.py QUANT_OPT FILE_OR_DIR...

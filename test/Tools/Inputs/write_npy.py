@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Writes a .npy file: write_npy.py [--shape=A,B] OUT DESCR v1 v2 ...
 (1-D unless --shape is given); DESCR is a
 numpy descr (<f4, <f8, |u1, ...) or <V2 for bfloat16 (the values' upper

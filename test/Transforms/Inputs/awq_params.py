@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """awq_params.py DIR: the parameter file and statistics of the AWQ
 parameter tests (standard library only). A bf16 norm gain g (8 channels),
 two weights wq, wk (4 x 8) reading the normed input, wo (8 x 4); the

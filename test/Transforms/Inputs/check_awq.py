@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """check_awq.py IN OUT: for the AWQ parameter test, reads the gain g and
 weights of IN and the stored gain g' and int4 codes/scales (groups of 4) of
 OUT, and prints how far g' * dequant(W') is from g * W per weight (numpy)."""

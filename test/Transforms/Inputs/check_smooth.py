@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """check_smooth.py IN OUT STATS ALPHA: for the SmoothQuant parameter test,
 recomputes SmoothQuant's factors from the statistics and the weights of IN
 (numpy), and checks the gain and int8 weights stored in OUT."""

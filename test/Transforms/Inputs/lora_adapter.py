@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """lora_adapter.py DIR: the files of the LoRA tests (standard library only):
 DIR/base.safetensors with lin.weight (2 x 4 f32), and adapters in the PEFT
 layout: DIR/good (r = 1, lora_alpha = 2: scale 2; A = [[1, 0, 0, 1]],

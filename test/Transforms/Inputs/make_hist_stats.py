@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Writes statistics for observer fc1.input whose histogram holds all its
 mass in [1, 1.5) (range [-4, 4]), for the per-rule method test."""
 import json

@@ -1,5 +1,9 @@
 //===- HostNumerics.cpp - the numerics of record on the host --------------===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The C++ twin of QuantXNumerics.cpp (the IR builders beside it): the same
 // operations in the same order and precision.
 //

@@ -1,5 +1,9 @@
 //===- QuantXNumerics.cpp - scalar numerics of record ---------------------===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The IR builders; HostNumerics.cpp beside it is their C++ twin.
 //
 //===----------------------------------------------------------------------===//

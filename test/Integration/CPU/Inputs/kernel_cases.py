@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Vectorized kernels vs the reference lowering, over many shapes and schemes.
 
   kernel_cases.py DIR QUANT_RUN

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Writes the GPU integration cases: an MLIR module with one weight-only
 quantx.matmul per case (cases.mlir) and the C table the harness iterates
 over (cases.h).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /*===- gpu_check.c - GPU matmul cases against an independent reference ---===*
  *
  * For every case of cases.h (see gpu_cases.py): random inputs in the

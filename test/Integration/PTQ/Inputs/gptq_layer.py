@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """One linear layer with strongly correlated input features, for the GPTQ
 test.
 

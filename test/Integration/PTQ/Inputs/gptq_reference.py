@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """GPTQ checked against a NumPy implementation written from the paper
 (Frantar et al. 2022, Algorithm 1 without lazy batches), on a layer large
 enough for the solver's blocked paths (K = 320: column blocks of 128, 128

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """A two-layer model whose hidden activation has outlier channels, for the
 SmoothQuant test.
 

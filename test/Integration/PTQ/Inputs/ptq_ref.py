@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Independent reference for the PTQ flow on one linear layer.
 
   ptq_ref.py gen DIR            writes DIR/model.mlir (y = x * W^T) and DIR/x.npy

@@ -1,4 +1,8 @@
 //===- QuantX.h - quantx dialect ------------------------------*- C++ -*-===//
+//
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 #ifndef QUANTOPT_DIALECT_QUANTX_IR_QUANTX_H
 #define QUANTOPT_DIALECT_QUANTX_IR_QUANTX_H
 

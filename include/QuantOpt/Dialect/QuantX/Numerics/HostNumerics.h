@@ -1,5 +1,9 @@
 //===- HostNumerics.h - the numerics of record on the host -----*- C++ -*-===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The quantx numerics computed in C++, for compile-time weight quantization:
 // the same operations, in the same order and precision, as the IR that
 // QuantXNumerics.h builds, so a weight quantized at compile time is

@@ -1,5 +1,9 @@
 //===- QuantXNumerics.h - scalar numerics of record ------------*- C++ -*-===//
 //
+// Part of the quant-opt project, under the Apache License v2.0 with LLVM
+// Exceptions. See the LICENSE file for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Builders for the scalar arithmetic every quantx lowering shares: rounding,
 // saturation, FP8 encoding/decoding at the bit level, the NF4 code book.
 // The reference lowering and the optimized code generators both call these,
