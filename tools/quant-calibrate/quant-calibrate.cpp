@@ -231,6 +231,8 @@ int main(int argc, char **argv) {
 
   if (batch < 0)
     return fail("--batch must be >= 0 (0: whole arrays), got " + std::to_string(batch));
+  if (outputPath.empty() && printScales.empty())
+    return fail("nothing to write: give -o stats.json (or --print-scales METHODS)");
   QuantGrid quantGrid;
   if (grid == "i8") quantGrid = {-128, 127, true};
   else if (grid == "u8") quantGrid = {0, 255, true};

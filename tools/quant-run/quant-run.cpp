@@ -41,8 +41,10 @@ static cl::opt<std::string>
               cl::value_desc("dir"), cl::cat(category));
 static cl::opt<unsigned> iterations("iterations", cl::desc("Timed calls (default 1)"),
                                     cl::init(1), cl::cat(category));
-static cl::opt<unsigned> warmup("warmup", cl::desc("Untimed calls before timing (default 0)"),
-                                cl::init(0), cl::cat(category));
+static cl::opt<unsigned> warmup("warmup",
+                                cl::desc("Untimed calls before timing (default 1: the first "
+                                         "call also generates the machine code)"),
+                                cl::init(1), cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level of the JIT (0-3, default 2)"),
                                   cl::init(2), cl::cat(category));
 static cl::opt<bool> printResults("print-results",
@@ -147,8 +149,9 @@ int main(int argc, char **argv) {
   double median = sorted.size() % 2
                       ? sorted[sorted.size() / 2]
                       : 0.5 * (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]);
-  llvm::errs() << llvm::format("quant-run: @%s: %zu call(s), median %.3f ms, min %.3f ms\n",
-                               function.c_str(), ms.size(), median, sorted.front());
+  llvm::errs() << llvm::format(
+      "quant-run: @%s: %zu call(s), median %.3f ms, min %.3f ms (after %u warm-up call(s))\n",
+      function.c_str(), ms.size(), median, sorted.front(), unsigned(warmup));
 
   if (!outputDir.empty()) {
     if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
