@@ -41,6 +41,7 @@ if [ ! -f "$build/build.ninja" ]; then
     -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
     -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
     -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined" \
+    -DCMAKE_MODULE_LINKER_FLAGS="-fsanitize=address,undefined" \
     || { echo "0 passed, 1 failed (configure failed)"; exit 1; }
 fi
 ninja -C "$build" quant-opt-test-deps || { echo "0 passed, 1 failed (build failed)"; exit 1; }

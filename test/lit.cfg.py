@@ -38,6 +38,14 @@ tool_dirs = [config.quant_opt_tools_dir, config.llvm_tools_dir]
 tools = ["quant-opt", "quant-run", "quant-numerics-check", "quant-calibrate", "quant-params", "quant-generate", "mlir-opt", "mlir-runner", "mlir-translate", "llc", "llvm-objdump", "clang", "not", "FileCheck", "count"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
+# The build's libraries and plugin, and what the install test builds with.
+config.substitutions.append(("%quant_opt_lib_dir", config.quant_opt_lib_dir))
+config.substitutions.append(("%cmake", config.cmake))
+config.substitutions.append(("%mlir_cmake_dir", config.mlir_cmake_dir))
+config.substitutions.append(("%make_program", config.make_program))
+config.substitutions.append(("%c_compiler", config.c_compiler))
+config.substitutions.append(("%cxx_compiler", config.cxx_compiler))
+
 # PyTorch (Debian's python3-torch) for the tests that compare with it.
 if subprocess.run(["/usr/bin/python3", "-c", "import torch"], capture_output=True).returncode == 0:
     config.available_features.add("torch")
@@ -47,6 +55,9 @@ if subprocess.run(["/usr/bin/python3", "-c", "import torch"], capture_output=Tru
 sanitize_cflags = os.environ.get("QUANT_OPT_SANITIZE_CFLAGS", "")
 config.substitutions.append(("%cflags", sanitize_cflags))
 if sanitize_cflags:
+    # Instrumented libraries cannot be loaded into uninstrumented hosts
+    # (the mlir-opt plugin) or linked by plain consumers (the install test).
+    config.available_features.add("sanitizer")
     config.environment["QUANT_OPT_SANITIZE_CFLAGS"] = sanitize_cflags
     for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
         if var in os.environ:
