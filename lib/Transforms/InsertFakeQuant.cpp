@@ -366,7 +366,10 @@ void InsertFakeQuantPass::runOnOperation() {
   observedInputs.clear();
   observerAliases.clear();
   for (auto [i, c] : llvm::enumerate(candidates)) {
-    OpSite site{c.op->getName().getStringRef(), c.function, c.name, int64_t(i),
+    StringRef opKind = c.op->getName().getStringRef();
+    if (auto source = c.op->getAttrOfType<StringAttr>(kSourceOpAttr))
+      opKind = source.getValue();
+    OpSite site{opKind, c.function, c.name, int64_t(i),
                 int64_t(candidates.size())};
     SchemeChoice choice = recipeRules.choose(site);
     bool quantized = false;

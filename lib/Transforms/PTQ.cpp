@@ -6,6 +6,10 @@
 
 #include "QuantOpt/Transforms/Passes.h"
 
+#include "Report.h"
+
+#include "QuantOpt/Transforms/Utils.h"
+
 #include "QuantOpt/Params/ParameterGlobals.h"
 
 #include "QuantOpt/Transforms/Recipe.h"
@@ -74,6 +78,7 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
       }
       fromFile.lora = lora;
     }
+    pm.addPass(createQuantXUnbatchMatmul());
     pm.addPass(createQuantXQuantizeParameters(fromFile));
     pm.addPass(createQuantXRaiseDequantization());
     if (algorithm == "smoothquant") {
@@ -109,14 +114,19 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
     if (missing)
       return signalPassFailure();
 
+    // The report's errors are measured on the fake-quantized weights; its
+    // sizes are settled after forming (an op whose weight is still float
+    // behind a fake_quant counts as float, with the reason).
+    MLIRContext *ctx = &getContext();
+    for (const MatmulSite &site : collectMatmulSites(module))
+      site.op->setAttr(kSiteNameAttr, StringAttr::get(ctx, site.name));
+    std::vector<ReportRow> rows;
     if (!report.empty()) {
-      QuantXReportOptions reportOptions;
-      reportOptions.output = report;
-      reportOptions.format = reportFormat;
-      OpPassManager reportPm(ModuleOp::getOperationName());
-      reportPm.addPass(createQuantXReport(reportOptions));
-      if (failed(runPipeline(reportPm, module)))
-        return signalPassFailure();
+      rows = collectReportRows(module);
+      for (auto [i, row] : llvm::enumerate(rows))
+        if (row.fakeQuant)
+          row.operation->setAttr(kReportRowAttr,
+                                 IntegerAttr::get(IntegerType::get(ctx, 64), i));
     }
 
     OpPassManager fold(ModuleOp::getOperationName());
@@ -133,6 +143,72 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
     }
     if (failed(runPipeline(fold, module)))
       return signalPassFailure();
+
+    // Matmul-like ops whose fake-quantized weight did not become a
+    // quantx.matmul would only simulate quantization at run time: they go
+    // back to float, with a remark and the reason in the report.
+    SmallVector<bool> unformed(rows.size(), false);
+    bool anyUnformed = false;
+    module.walk([&](linalg::LinalgOp op) {
+      auto index = op->getAttrOfType<IntegerAttr>(kReportRowAttr);
+      auto site = op->getAttrOfType<StringAttr>(kSiteNameAttr);
+      op->removeAttr(kReportRowAttr);
+      op->removeAttr(kSiteNameAttr);
+      if (op.getNumDpsInputs() != 2 || !isMatmulLike(op))
+        return;
+      auto weightFq = op.getDpsInputOperand(1)->get().getDefiningOp<FakeQuantOp>();
+      if (!weightFq)
+        return;
+      std::string why = "left in float: " + explainUnformed(op);
+      op->emitRemark() << "'" << (site ? site.getValue() : op->getName().getStringRef())
+                       << "' " << why;
+      op->setAttr(kKeptFloatAttr, StringAttr::get(ctx, why));
+      anyUnformed = true;
+      for (OpOperand *operand : op.getDpsInputOperands()) {
+        auto fq = operand->get().getDefiningOp<FakeQuantOp>();
+        if (!fq)
+          continue;
+        operand->set(fq.getInput());
+        if (fq->use_empty())
+          fq->erase();
+      }
+      if (index && uint64_t(index.getInt()) < rows.size()) {
+        ReportRow &row = rows[index.getInt()];
+        unformed[index.getInt()] = true;
+        row.scheme = "float";
+        row.quantBytes = row.floatBytes;
+        row.sqnr = row.maxErr = std::nullopt;
+        row.note = why;
+      }
+    });
+    for (auto [i, row] : llvm::enumerate(rows))
+      if (row.fakeQuant && !unformed[i])
+        row.note = "quantized";
+    if (anyUnformed) {
+      // The scales of the dropped fake_quant ops.
+      OpPassManager cleanup(ModuleOp::getOperationName());
+      cleanup.addPass(createCanonicalizerPass());
+      if (failed(runPipeline(cleanup, module)))
+        return signalPassFailure();
+    }
+    if (!report.empty() && failed(writeReport(module, rows, report, reportFormat)))
+      return signalPassFailure();
+  }
+
+  /// Why --quantx-form-quantized-matmul left `op` alone.
+  static std::string explainUnformed(linalg::LinalgOp op) {
+    FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(op);
+    if (succeeded(dims) && !dims->batch.empty())
+      return "'" + op->getName().getStringRef().str() +
+             "' multiplies a different weight in each batch (quantized matmuls are 2-D)";
+    FailureOr<PlainMatmul> plain = matchPlainMatmul(op);
+    if (failed(plain))
+      return "'" + op->getName().getStringRef().str() +
+             "' is not a 2-D matmul with a zero-filled accumulator";
+    auto weightFq = plain->rhs->get().getDefiningOp<FakeQuantOp>();
+    if (!getConstantFloatValues(weightFq.getInput()))
+      return "the weight is not a compile-time constant";
+    return "the scheme pair has no quantized matmul (activation scheme or weight layout)";
   }
 };
 } // namespace

@@ -4,6 +4,8 @@
 // Exceptions. See the LICENSE file for license information.
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
+#include "Report.h"
+
 #include "QuantOpt/Transforms/Passes.h"
 
 #include "QuantOpt/Dialect/QuantX/Numerics/HostNumerics.h"
@@ -29,11 +31,7 @@ using namespace mlir::quantx;
 
 namespace {
 
-struct Row {
-  std::string name, op, scheme, shape, note;
-  int64_t floatBytes = 0, quantBytes = 0;
-  std::optional<double> sqnr, maxErr;
-};
+using Row = ReportRow;
 
 std::string schemeLabel(SchemeAttr s) {
   std::string label;
@@ -144,124 +142,136 @@ void measureFakeQuant(FakeQuantOp fq, Row &row) {
   row.maxErr = maxErr;
 }
 
+} // namespace
+
+std::vector<ReportRow> mlir::quantx::collectReportRows(ModuleOp module) {
+  llvm::StringMap<int64_t> counters;
+  std::vector<Row> rows;
+  module.walk([&](Operation *op) {
+    if (auto mm = dyn_cast<MatmulOp>(op)) {
+      Row row;
+      row.operation = op;
+      row.name = nameMatmulLikeOp(op, counters);
+      row.op = "quantx.matmul";
+      row.scheme = schemeLabel(mm.getRhsScheme());
+      if (SchemeAttr a = mm.getLhsSchemeAttr())
+        row.scheme += " x " + schemeLabel(a);
+      RankedTensorType rhs = mm.getRhs().getType();
+      row.shape = shapeLabel(rhs);
+      int64_t logical = numElements(rhs) * (mm.getRhsScheme().isSubByte() ? 2 : 1);
+      row.floatBytes = logical * 4;
+      row.quantBytes = bytesOf(mm.getRhs()) + paramBytes(mm.getRhsScale()) +
+                       paramBytes(mm.getRhsZeroPoint());
+      row.note = "quantized (float weights no longer present)";
+      rows.push_back(row);
+      return;
+    }
+    if (!isMatmulLike(op))
+      return;
+    auto linalgOp = cast<linalg::LinalgOp>(op);
+    Row row;
+    row.operation = op;
+    row.name = nameMatmulLikeOp(op, counters);
+    row.op = op->getName().getStringRef().str();
+    Value weight = linalgOp.getDpsInputOperand(1)->get();
+    if (auto fq = weight.getDefiningOp<FakeQuantOp>()) {
+      row.fakeQuant = true;
+      measureFakeQuant(fq, row);
+      if (auto act = linalgOp.getDpsInputOperand(0)->get().getDefiningOp<FakeQuantOp>())
+        row.scheme += " x " + schemeLabel(act.getScheme());
+      if (row.note.empty())
+        row.note = "fake-quant: sizes once formed into quantx.matmul";
+    } else {
+      row.scheme = "float";
+      auto type = cast<ShapedType>(weight.getType());
+      row.shape = shapeLabel(type);
+      row.floatBytes = row.quantBytes =
+          (numElements(type) * type.getElementTypeBitWidth() + 7) / 8;
+      if (auto why = op->getAttrOfType<StringAttr>(kKeptFloatAttr))
+        row.note = why.str();
+      else
+        row.note = "no quantization scheme applied";
+    }
+    rows.push_back(row);
+  });
+  return rows;
+}
+
+LogicalResult mlir::quantx::writeReport(ModuleOp module, ArrayRef<ReportRow> rows,
+                                        StringRef output, StringRef format) {
+  if (format != "text" && format != "json")
+    return mlir::emitError(module.getLoc())
+           << "unknown report format '" << format << "'; expected text or json";
+  std::string error;
+  std::unique_ptr<llvm::ToolOutputFile> file;
+  llvm::raw_ostream *os = &llvm::errs();
+  if (output != "-") {
+    file = openOutputFile(output, &error);
+    if (!file)
+      return mlir::emitError(module.getLoc()) << error;
+    os = &file->os();
+  }
+  int64_t totalFloat = 0, totalQuant = 0;
+  for (const Row &r : rows) {
+    totalFloat += r.floatBytes;
+    totalQuant += r.quantBytes;
+  }
+  double ratio = totalQuant ? double(totalFloat) / double(totalQuant) : 0;
+  if (format == "json") {
+    llvm::json::Array ops;
+    for (const Row &r : rows) {
+      llvm::json::Object o{{"name", r.name},       {"op", r.op},
+                           {"scheme", r.scheme},   {"weight_shape", r.shape},
+                           {"float_bytes", r.floatBytes},
+                           {"quantized_bytes", r.quantBytes}};
+      // JSON has no infinity: an exact quantization (no error) is null
+      // with "exact": true.
+      bool finite = r.sqnr && std::isfinite(*r.sqnr);
+      o["sqnr_db"] = finite ? llvm::json::Value(*r.sqnr) : llvm::json::Value(nullptr);
+      if (r.sqnr && !finite)
+        o["exact"] = true;
+      o["max_abs_error"] = r.maxErr ? llvm::json::Value(*r.maxErr) : llvm::json::Value(nullptr);
+      if (!r.note.empty())
+        o["note"] = r.note;
+      ops.push_back(std::move(o));
+    }
+    *os << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
+                                      {"ops", std::move(ops)},
+                                      {"total_float_bytes", totalFloat},
+                                      {"total_quantized_bytes", totalQuant},
+                                      {"compression", ratio}}))
+        << "\n";
+  } else {
+    *os << llvm::format("%-24s %-28s %-12s %12s %12s %7s %8s %10s  %s\n", "op",
+                        "scheme", "weight", "float bytes", "quant bytes",
+                        "ratio", "SQNR dB", "max |err|", "note");
+    for (const Row &r : rows) {
+      std::string sqnr = r.sqnr ? llvm::formatv("{0:f2}", *r.sqnr).str() : "-";
+      std::string err = r.maxErr ? llvm::formatv("{0}", llvm::format("%.3g", *r.maxErr)).str() : "-";
+      *os << llvm::format("%-24s %-28s %-12s %12lld %12lld %6.2fx %8s %10s  %s\n",
+                          r.name.c_str(), r.scheme.c_str(), r.shape.c_str(),
+                          (long long)r.floatBytes, (long long)r.quantBytes,
+                          r.quantBytes ? double(r.floatBytes) / r.quantBytes : 0.0,
+                          sqnr.c_str(), err.c_str(), r.note.c_str());
+    }
+    *os << llvm::format("%-24s %-28s %-12s %12lld %12lld %6.2fx\n", "total", "",
+                        "", (long long)totalFloat, (long long)totalQuant, ratio);
+  }
+  if (file)
+    file->keep();
+  return success();
+}
+
+namespace {
+
 struct ReportPass : quantx::impl::QuantXReportBase<ReportPass> {
   using Base::Base;
 
   void runOnOperation() override {
-    if (format != "text" && format != "json") {
-      mlir::emitError(getOperation().getLoc()) << "unknown report format '" << format
-                                 << "'; expected text or json";
+    ModuleOp module = getOperation();
+    if (failed(writeReport(module, collectReportRows(module), output, format)))
       return signalPassFailure();
-    }
-    std::vector<Row> rows;
-    getOperation().walk([&](Operation *op) {
-      if (auto mm = dyn_cast<MatmulOp>(op)) {
-        Row row;
-        row.name = nameMatmulLikeOp(op, counters);
-        row.op = "quantx.matmul";
-        row.scheme = schemeLabel(mm.getRhsScheme());
-        if (SchemeAttr a = mm.getLhsSchemeAttr())
-          row.scheme += " x " + schemeLabel(a);
-        RankedTensorType rhs = mm.getRhs().getType();
-        row.shape = shapeLabel(rhs);
-        int64_t logical = numElements(rhs) * (mm.getRhsScheme().isSubByte() ? 2 : 1);
-        row.floatBytes = logical * 4;
-        row.quantBytes = bytesOf(mm.getRhs()) + paramBytes(mm.getRhsScale()) +
-                         paramBytes(mm.getRhsZeroPoint());
-        row.note = "quantized (float weights no longer present)";
-        rows.push_back(row);
-        return;
-      }
-      if (!isMatmulLike(op))
-        return;
-      auto linalgOp = cast<linalg::LinalgOp>(op);
-      Row row;
-      row.name = nameMatmulLikeOp(op, counters);
-      row.op = op->getName().getStringRef().str();
-      Value weight = linalgOp.getDpsInputOperand(1)->get();
-      if (auto fq = weight.getDefiningOp<FakeQuantOp>()) {
-        measureFakeQuant(fq, row);
-        if (auto act = linalgOp.getDpsInputOperand(0)->get().getDefiningOp<FakeQuantOp>())
-          row.scheme += " x " + schemeLabel(act.getScheme());
-      } else {
-        row.scheme = "float";
-        auto type = cast<ShapedType>(weight.getType());
-        row.shape = shapeLabel(type);
-        row.floatBytes = row.quantBytes =
-            (numElements(type) * type.getElementTypeBitWidth() + 7) / 8;
-        if (auto why = op->getAttrOfType<StringAttr>(kKeptFloatAttr))
-          row.note = why.str();
-        else
-          row.note = "no quantization scheme applied";
-      }
-      rows.push_back(row);
-    });
-    emit(rows);
   }
-
-  void emit(const std::vector<Row> &rows) {
-    std::string error;
-    std::unique_ptr<llvm::ToolOutputFile> file;
-    llvm::raw_ostream *os = &llvm::errs();
-    if (output != "-") {
-      file = openOutputFile(output, &error);
-      if (!file) {
-        mlir::emitError(getOperation().getLoc()) << error;
-        return signalPassFailure();
-      }
-      os = &file->os();
-    }
-    int64_t totalFloat = 0, totalQuant = 0;
-    for (const Row &r : rows) {
-      totalFloat += r.floatBytes;
-      totalQuant += r.quantBytes;
-    }
-    double ratio = totalQuant ? double(totalFloat) / double(totalQuant) : 0;
-    if (format == "json") {
-      llvm::json::Array ops;
-      for (const Row &r : rows) {
-        llvm::json::Object o{{"name", r.name},       {"op", r.op},
-                             {"scheme", r.scheme},   {"weight_shape", r.shape},
-                             {"float_bytes", r.floatBytes},
-                             {"quantized_bytes", r.quantBytes}};
-        // JSON has no infinity: an exact quantization (no error) is null
-        // with "exact": true.
-        bool finite = r.sqnr && std::isfinite(*r.sqnr);
-        o["sqnr_db"] = finite ? llvm::json::Value(*r.sqnr) : llvm::json::Value(nullptr);
-        if (r.sqnr && !finite)
-          o["exact"] = true;
-        o["max_abs_error"] = r.maxErr ? llvm::json::Value(*r.maxErr) : llvm::json::Value(nullptr);
-        if (!r.note.empty())
-          o["note"] = r.note;
-        ops.push_back(std::move(o));
-      }
-      *os << llvm::formatv("{0:2}", llvm::json::Value(llvm::json::Object{
-                                        {"ops", std::move(ops)},
-                                        {"total_float_bytes", totalFloat},
-                                        {"total_quantized_bytes", totalQuant},
-                                        {"compression", ratio}}))
-          << "\n";
-    } else {
-      *os << llvm::format("%-24s %-28s %-12s %12s %12s %7s %8s %10s  %s\n", "op",
-                          "scheme", "weight", "float bytes", "quant bytes",
-                          "ratio", "SQNR dB", "max |err|", "note");
-      for (const Row &r : rows) {
-        std::string sqnr = r.sqnr ? llvm::formatv("{0:f2}", *r.sqnr).str() : "-";
-        std::string err = r.maxErr ? llvm::formatv("{0}", llvm::format("%.3g", *r.maxErr)).str() : "-";
-        *os << llvm::format("%-24s %-28s %-12s %12lld %12lld %6.2fx %8s %10s  %s\n",
-                            r.name.c_str(), r.scheme.c_str(), r.shape.c_str(),
-                            (long long)r.floatBytes, (long long)r.quantBytes,
-                            r.quantBytes ? double(r.floatBytes) / r.quantBytes : 0.0,
-                            sqnr.c_str(), err.c_str(), r.note.c_str());
-      }
-      *os << llvm::format("%-24s %-28s %-12s %12lld %12lld %6.2fx\n", "total", "",
-                          "", (long long)totalFloat, (long long)totalQuant, ratio);
-    }
-    if (file)
-      file->keep();
-  }
-
-  llvm::StringMap<int64_t> counters;
 };
 
 } // namespace

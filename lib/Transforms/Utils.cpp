@@ -57,6 +57,8 @@ std::string mlir::quantx::nameMatmulLikeOp(Operation *op,
   std::string name = nameFromLoc(op->getLoc());
   if (name.empty()) {
     StringRef kind = op->getName().getStringRef();
+    if (auto source = op->getAttrOfType<StringAttr>(kSourceOpAttr))
+      kind = source.getValue();
     kind = kind.substr(kind.find('.') + 1);
     name = fn + "." + kind.str() + "." + std::to_string(index);
   }

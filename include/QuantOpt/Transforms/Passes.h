@@ -30,6 +30,16 @@ namespace mlir::quantx {
 /// Discardable attribute that --quantx-insert-fake-quant puts on matmul-like
 /// ops it leaves in float, saying why (read by --quantx-report).
 inline constexpr llvm::StringLiteral kKeptFloatAttr = "quantx.kept_float";
+/// Temporary attribute of --quantx-ptq: the report row of a matmul-like op
+/// while its matmul is formed.
+inline constexpr llvm::StringLiteral kReportRowAttr = "quantx.report_row";
+/// Temporary attribute of --quantx-ptq: the name of a matmul-like op while
+/// its matmul is formed (for remarks on the ones left in float).
+inline constexpr llvm::StringLiteral kSiteNameAttr = "quantx.site_name";
+/// The op a matmul was rewritten from (--quantx-unbatch-matmul puts
+/// "linalg.batch_matmul" etc. on the 2-D matmul), so that it keeps the name
+/// its statistics and report rows use.
+inline constexpr llvm::StringLiteral kSourceOpAttr = "quantx.source_op";
 /// Module attribute: observer names that share another observer (an input
 /// several ops read is observed once), as {alias = canonical}.
 inline constexpr llvm::StringLiteral kObserverAliasesAttr = "quantx.observer_aliases";
@@ -54,6 +64,10 @@ void populateFoldQuantizedMatmulEpiloguePatterns(RewritePatternSet &patterns,
 
 /// Patterns raising frontend dequantization generics to quantx.dequantize.
 void populateRaiseDequantizationPatterns(RewritePatternSet &patterns);
+
+/// Batch matmuls whose weight is the same for every batch (batch 1, or a
+/// broadcast 2-D weight) -> one 2-D linalg.matmul between reshapes.
+void populateUnbatchMatmulPatterns(RewritePatternSet &patterns);
 
 /// Patterns turning dequantize(quantize(x)) into fake_quant(x).
 void populateQDQToFakeQuantPatterns(RewritePatternSet &patterns);

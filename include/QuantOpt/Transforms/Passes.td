@@ -191,10 +191,16 @@ def QuantXReport : Pass<"quantx-report", "::mlir::ModuleOp"> {
     largest absolute weight error, then the totals. Ops in float say why
     (the recipe rule, or the reason the scheme could not apply).
 
-    Run it on a fake-quantized model (after `--quantx-insert-fake-quant`,
-    where the float weights are still there to compare with), or on a
-    quantized one (after `--quantx-ptq`: sizes only). `--quantx-ptq` takes a
-    `report=FILE` option that writes it on the way.
+    Sizes come from the IR: a `quantx.matmul` counts its stored codes,
+    scales and zero points; a float weight counts its float bytes. On a
+    fake-quantized model (after `--quantx-insert-fake-quant`, where the float
+    weights are still there to compare with) a fake-quantized weight counts
+    the codes it becomes once formed, with the note `fake-quant`. On a
+    quantized model (after `--quantx-ptq`) only sizes are known.
+    `--quantx-ptq` takes a `report=FILE` option that measures the errors on
+    the fake-quantized weights and settles the sizes after forming: an op
+    whose quantized matmul could not be formed is reported as `float`, with
+    the reason.
 
     ```
     op                 scheme      weight    float bytes  quant bytes  ratio   SQNR dB  max |err|
@@ -207,6 +213,38 @@ def QuantXReport : Pass<"quantx-report", "::mlir::ModuleOp"> {
     Option<"output", "output", "std::string", "\"-\"",
            "Where to write the report (- for stderr)">
   ];
+}
+
+def QuantXUnbatchMatmul : Pass<"quantx-unbatch-matmul"> {
+  let summary = "Batch matmuls with one weight for every batch -> 2-D matmuls";
+  let description = [{
+    A linear layer on a 3-D activation often reaches linalg as a batch
+    matmul: `tosa.matmul` (through `--tosa-to-linalg-pipeline`) carries a
+    weight of batch 1, torch-mlir broadcasts a 2-D weight over the batch
+    with `linalg.broadcast`. When every batch multiplies the same weight,
+    this pass rewrites the contraction (`linalg.batch_matmul`, or any
+    batch x M x N x K contraction with batch-major operands, the weight K x N
+    or N x K) into one `linalg.matmul` on the activation with batch and rows
+    merged, between `tensor.collapse_shape` and `tensor.expand_shape`; a zero
+    fill of the accumulator stays a fill. The op's discardable attributes
+    (recipe rules) move to the matmul, and `quantx.source_op` records the
+    original op so that the matmul keeps its name (`f.batch_matmul.0`) for
+    statistics, recipes and reports. `--quantx-ptq` runs it first,
+    so such layers are quantized like any other; batch matmuls with a weight
+    per batch (attention) are left alone.
+
+    ```mlir
+    %y = linalg.batch_matmul ins(%x, %w : tensor<1x4x8xf32>, tensor<1x8x6xf32>)
+           outs(%acc : tensor<1x4x6xf32>) -> tensor<1x4x6xf32>
+    // becomes
+    %x2 = tensor.collapse_shape %x [[0, 1], [2]] : tensor<1x4x8xf32> into tensor<4x8xf32>
+    %w2 = tensor.collapse_shape %w [[0, 1], [2]] : tensor<1x8x6xf32> into tensor<8x6xf32>
+    %y2 = linalg.matmul ins(%x2, %w2 : ...) outs(%acc2 : tensor<4x6xf32>) -> tensor<4x6xf32>
+    %y = tensor.expand_shape %y2 [[0, 1], [2]] ... : tensor<4x6xf32> into tensor<1x4x6xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
 }
 
 def QuantXRaiseDequantization : Pass<"quantx-raise-dequantization"> {
@@ -482,6 +520,14 @@ def QuantXPTQ : Pass<"quantx-ptq", "::mlir::ModuleOp"> {
 
     Static W8A8 and FP8 need activation statistics (`stats=FILE` from
     `quant-calibrate`); `w8a8-dynamic` and the weight-only schemes do not.
+
+    Batch matmuls whose weight is the same in every batch (TOSA's batch-1
+    weights, broadcast weights) are made 2-D first
+    (`--quantx-unbatch-matmul`). A matmul-like op whose quantized matmul
+    cannot be formed (a different weight per batch, a weight that is not a
+    constant, an activation scheme without a quantized matmul) is not left
+    simulating quantization at run time: its fake-quant ops are removed, it
+    gets a remark and `quantx.kept_float` with the reason.
 
     ```sh
     quant-opt model.mlir --quantx-ptq="scheme=w8a8-dynamic" -o model.q.mlir

@@ -22,6 +22,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Conversion/TosaToArith/TosaToArith.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -40,6 +41,8 @@ void mlir::quantx::addPipelineInputPasses(OpPassManager &pm) {
   options.requireAll = true;
   pm.addPass(createQuantXFromQuant(options));
   pm.addPass(createQuantXInlineScalarResources());
+  // Models from --tosa-to-linalg-pipeline keep their weights in tosa.const.
+  pm.addPass(createTosaToArithPass());
 }
 
 void mlir::quantx::addReferenceLoweringAndBufferization(OpPassManager &pm) {
