@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "QuantOpt/Support/Progress.h"
 #include "QuantOpt/Support/Version.h"
 #include "QuantOpt/Calibration/Statistics.h"
 #include "QuantOpt/Conversion/Passes.h"
@@ -43,6 +44,9 @@ static cl::opt<std::string>
 static cl::list<std::string>
     inputs("i", cl::desc("Calibration input .npy, one per argument, in order"),
            cl::value_desc("file.npy"), cl::cat(category));
+static cl::opt<bool> quiet("q", cl::desc("No progress lines and no summary (errors and warnings only)"));
+static cl::alias quietLong("quiet", cl::desc("Alias for -q"), cl::aliasopt(quiet));
+
 static cl::opt<bool> ignoreNonFinite(
     "ignore-non-finite",
     cl::desc("Skip NaN and infinite activations (with a warning) instead of failing"),
@@ -298,6 +302,10 @@ int main(int argc, char **argv) {
   calibrator.collectSecondMoments = secondMoments;
   activeCalibrator = &calibrator;
   uint64_t samples = 0;
+  // Two passes over the batches: ranges, then histograms within them.
+  int64_t batchesPerPass = batch > 0 ? (rows + batch - 1) / batch : 1;
+  Progress progress("quant-calibrate", "calibration batch", 2 * batchesPerPass, !quiet);
+  int64_t step = 0;
   for (bool histogram : {false, true}) {
     calibrator.histogramPass = histogram;
     if (histogram)
@@ -317,6 +325,7 @@ int main(int argc, char **argv) {
       }
       if (auto r = (*model)->call(function, args); !r)
         return fail(llvm::toString(r.takeError()));
+      progress.step(++step);
     }
   }
   activeCalibrator = nullptr;
@@ -360,7 +369,8 @@ int main(int argc, char **argv) {
                                    (long long)choice->zeroPoint);
     }
   llvm::outs().flush();
-  llvm::errs() << "quant-calibrate: " << calibrator.stats.size()
-               << " observer(s), " << samples << " sample(s)\n";
+  if (!quiet)
+    llvm::errs() << "quant-calibrate: " << calibrator.stats.size() << " observer(s), " << samples
+                 << " sample(s)\n";
   return 0;
 }
