@@ -7,9 +7,16 @@ set -euo pipefail
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 for pkg in libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools clang-22 lld-22 \
-           libomp-22-dev cmake ninja-build python3 python3-numpy git; do
+           libomp-22-dev cmake ninja-build python3 python3-numpy python3-onnx git; do
   have_pkg "$pkg" || need+=("$pkg")
 done
+# QUANT_OPT_TEST_EXTRAS=1 (CI sets it) also installs PyTorch, which the tests
+# that compare with PyTorch need (they are skipped without it).
+if [ -n "${QUANT_OPT_TEST_EXTRAS:-}" ]; then
+  for pkg in python3-torch; do
+    have_pkg "$pkg" || need+=("$pkg")
+  done
+fi
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "quant-opt: installing ${need[*]}"

@@ -35,7 +35,7 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.quant_opt_tools_dir, config.llvm_tools_dir]
-tools = ["quant-opt", "quant-run", "quant-numerics-check", "quant-calibrate", "quant-params", "quant-generate", "mlir-opt", "mlir-runner", "mlir-translate", "llc", "llvm-objdump", "clang", "not", "FileCheck", "count"]
+tools = ["quant-opt", "quant-run", "quant-numerics-check", "quant-calibrate", "quant-params", "quant-generate", "quant-import-onnx", "mlir-opt", "mlir-runner", "mlir-translate", "llc", "llvm-objdump", "clang", "not", "FileCheck", "count"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # The build's libraries and plugin, and what the install test builds with.
@@ -49,6 +49,9 @@ config.substitutions.append(("%cxx_compiler", config.cxx_compiler))
 # PyTorch (Debian's python3-torch) for the tests that compare with it.
 if subprocess.run(["/usr/bin/python3", "-c", "import torch"], capture_output=True).returncode == 0:
     config.available_features.add("torch")
+# ONNX (Debian's python3-onnx) for quant-import-onnx.
+if subprocess.run(["/usr/bin/python3", "-c", "import onnx, numpy"], capture_output=True).returncode == 0:
+    config.available_features.add("onnx")
 
 # C programs that tests compile and link against quant-opt's libraries
 # take the sanitizer flags of a sanitizer build (scripts/sanitize.sh).

@@ -118,6 +118,9 @@ JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
       continue;
     sig.writable.assign(sig.inputs.size(), false);
     sig.inPlace.assign(sig.results.size(), -1);
+    for (unsigned i = 0; i < func.getNumResults(); ++i)
+      sig.unsignedResults.push_back(
+          bool(func.getResultAttr(i, kUnsignedResultAttr)));
     model->signatures[func.getSymName()] = std::move(sig);
     model->functionNames.push_back(func.getSymName().str());
   }
@@ -393,6 +396,20 @@ JitModel::invoke(llvm::StringRef function, llvm::ArrayRef<NpyArray *> inputs) {
   if (llvm::Error err = engine->invokePacked(function, args))
     return std::move(err);
 
+  // Signless 8-bit results are uint8 where the function says so, or where
+  // every 8-bit integer argument was given as uint8 (u8 in, u8 out).
+  bool u8Inputs = false, i8Inputs = false;
+  for (NpyArray *array : passed) {
+    u8Inputs |= array->dtype == NpyDType::U8;
+    i8Inputs |= array->dtype == NpyDType::I8;
+  }
+  auto resultDType = [&](RankedTensorType type, size_t index) {
+    NpyDType dtype = *dtypeFor(type.getElementType());
+    if (dtype == NpyDType::I8 &&
+        (sig.unsignedResults[index] || (u8Inputs && !i8Inputs)))
+      return NpyDType::U8;
+    return dtype;
+  };
   std::vector<NpyArray> results;
   std::vector<int64_t> freed;
   size_t pos = 0;
@@ -404,7 +421,7 @@ JitModel::invoke(llvm::StringRef function, llvm::ArrayRef<NpyArray *> inputs) {
       bool movable = sig.writable[holder] &&
                      llvm::count(sig.inPlace, holder) == 1;
       results.push_back(movable ? std::move(held) : held);
-      results.back().dtype = *dtypeFor(type.getElementType()); // i8 for u8 data
+      results.back().dtype = resultDType(type, results.size() - 1);
       continue;
     }
     int64_t rank = type.getRank();
@@ -414,7 +431,7 @@ JitModel::invoke(llvm::StringRef function, llvm::ArrayRef<NpyArray *> inputs) {
     llvm::ArrayRef<int64_t> sizes(&resultStorage[pos + 3], rank);
     llvm::ArrayRef<int64_t> strides(&resultStorage[pos + 3 + rank], rank);
     NpyArray out;
-    out.dtype = *dtypeFor(type.getElementType());
+    out.dtype = resultDType(type, results.size());
     out.shape.assign(sizes.begin(), sizes.end());
     unsigned elt = npyElementSize(out.dtype);
     out.data.resize(out.numElements() * elt);

@@ -11,6 +11,7 @@
 #include "WeightOnlyTarget.h"
 #include "QuantOpt/Calibration/Statistics.h"
 #include "QuantOpt/Dialect/QuantX/Numerics/HostNumerics.h"
+#include "QuantOpt/Support/Progress.h"
 #include "QuantOpt/Transforms/Recipe.h"
 #include "QuantOpt/Transforms/Utils.h"
 
@@ -50,8 +51,13 @@ struct AWQPass : quantx::impl::QuantXAWQBase<AWQPass> {
     if (failed(byName))
       return signalPassFailure();
 
+    Progress lines("quant-opt", "AWQ layer", int64_t(collectMatmulSites(module).size()),
+                   progress);
+    int64_t done = 0;
     auto each = [&](Operation *op, StringRef name, const SchemeChoice &choice) {
-      return scaleOp(cast<linalg::LinalgOp>(op), name, choice, *byName);
+      LogicalResult result = scaleOp(cast<linalg::LinalgOp>(op), name, choice, *byName);
+      lines.step(++done);
+      return result;
     };
     if (failed(forEachRecipeChoice(module, *parsed, each)))
       return signalPassFailure();

@@ -8,6 +8,7 @@
 
 #include "QuantOpt/Calibration/Statistics.h"
 #include "QuantOpt/Dialect/QuantX/Numerics/HostNumerics.h"
+#include "QuantOpt/Support/Progress.h"
 #include "QuantOpt/Transforms/Recipe.h"
 #include "QuantOpt/Transforms/Utils.h"
 #include "GPTQSolver.h"
@@ -45,8 +46,13 @@ struct GPTQPass : quantx::impl::QuantXGPTQBase<GPTQPass> {
     if (failed(byName))
       return signalPassFailure();
 
+    Progress lines("quant-opt", "GPTQ layer", int64_t(collectMatmulSites(module).size()),
+                   progress);
+    int64_t done = 0;
     auto each = [&](Operation *op, StringRef name, const SchemeChoice &choice) {
-      return quantize(cast<linalg::LinalgOp>(op), name, choice, *byName);
+      LogicalResult result = quantize(cast<linalg::LinalgOp>(op), name, choice, *byName);
+      lines.step(++done);
+      return result;
     };
     if (failed(forEachRecipeChoice(module, *parsed, each)))
       return signalPassFailure();

@@ -89,10 +89,12 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
     }
     if (algorithm == "awq") {
       auto awq = recipeOptions<QuantXAWQOptions>();
+      awq.progress = progress;
       pm.addPass(createQuantXAWQ(awq));
     }
     if (algorithm == "gptq") {
       auto gptq = recipeOptions<QuantXGPTQOptions>();
+      gptq.progress = progress;
       pm.addPass(createQuantXGPTQ(gptq));
     }
     pm.addPass(createQuantXInsertFakeQuant(fq));

@@ -12,6 +12,7 @@
 #include "QuantOpt/Transforms/Utils.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/Format.h"
@@ -183,10 +184,14 @@ std::vector<ReportRow> mlir::quantx::collectReportRows(ModuleOp module) {
         row.note = "fake-quant: sizes once formed into quantx.matmul";
     } else {
       row.scheme = "float";
+      // A product of two activations (attention) has no weight to size.
+      Operation *def = weight.getDefiningOp();
+      bool isWeight = def && (def->hasTrait<OpTrait::ConstantLike>() ||
+                              isa<ml_program::GlobalLoadConstOp, DequantizeOp>(def));
       auto type = cast<ShapedType>(weight.getType());
-      row.shape = shapeLabel(type);
+      row.shape = isWeight ? shapeLabel(type) : "-";
       row.floatBytes = row.quantBytes =
-          (numElements(type) * type.getElementTypeBitWidth() + 7) / 8;
+          isWeight ? (numElements(type) * type.getElementTypeBitWidth() + 7) / 8 : 0;
       if (auto why = op->getAttrOfType<StringAttr>(kKeptFloatAttr))
         row.note = why.str();
       else

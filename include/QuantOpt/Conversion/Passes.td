@@ -546,6 +546,33 @@ def QuantXLinalgToLoopsBySize
   ];
 }
 
+def QuantXStridedCopiesToLinalg
+    : Pass<"quantx-strided-copies-to-linalg", "::mlir::func::FuncOp"> {
+  let summary = "Turn memref.copy between non-contiguous buffers into "
+                "linalg.copy";
+  let description = [{
+    Bufferization copies into and out of subviews with `memref.copy` (for
+    example `tensor.pad`, or `tensor.insert_slice` into a concatenation).
+    The LLVM lowering turns a copy between contiguous buffers into a
+    `memcpy` but calls the `memrefCopy` function of MLIR's C runner
+    utilities for any other layout, which a JIT or an ahead-of-time object
+    would then have to be linked with. This pass rewrites those copies into
+    `linalg.copy`, which the pipelines lower to loops like every other
+    linalg op, so the generated code stays self-contained. Copies between
+    contiguous buffers (which become `memcpy`) are left alone.
+
+    ```mlir
+    memref.copy %src, %sub : memref<2x3xf32> to memref<2x3xf32, strided<[5, 1], offset: 1>>
+    // becomes
+    linalg.copy ins(%src : memref<2x3xf32>)
+                outs(%sub : memref<2x3xf32, strided<[5, 1], offset: 1>>)
+    ```
+
+    The CPU pipeline runs it after bufferization.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def QuantXKernelParallelIf
     : Pass<"quantx-kernel-parallel-if", "::mlir::func::FuncOp"> {
   let summary = "Run a CPU kernel's OpenMP threads only for calls with "

@@ -29,6 +29,10 @@ class MLIRContext;
 
 namespace quantx {
 
+/// Result attribute marking signless 8-bit results that hold unsigned codes:
+/// they are returned (and written to .npy) as uint8.
+inline constexpr llvm::StringLiteral kUnsignedResultAttr = "quantx.unsigned";
+
 struct JitOptions {
   /// LLVM optimization level for the JIT (0-3).
   unsigned optLevel = 2;
@@ -105,6 +109,9 @@ private:
     /// Per result: the argument that holds it after the call, or -1
     /// (quantx.in_place_results of the lowered function).
     std::vector<int64_t> inPlace;
+    /// Per result: 8-bit codes to write as uint8 (`quantx.unsigned`
+    /// result attribute).
+    std::vector<bool> unsignedResults;
   };
   /// The mapped parameter file the JIT code reads (outlives the engine).
   std::unique_ptr<params::ParameterSet> parameters;

@@ -203,8 +203,11 @@ def QuantXReport : Pass<"quantx-report", "::mlir::ModuleOp"> {
     the reason.
 
     ```
-    op                 scheme      weight    float bytes  quant bytes  ratio   SQNR dB  max |err|
-    fc1                w4a16/g64   32x64           8192        1152    7.11x    19.41   0.0213
+    $ quant-opt examples/mlp/mlp.mlir --quantx-insert-fake-quant="scheme=w4a16 group-size=32" --quantx-report -o /dev/null
+    op                       scheme                       weight        float bytes  quant bytes   ratio  SQNR dB  max |err|  note
+    fc1                      i4/g32                       32x64                8192         1280   6.40x    20.10     0.0941  fake-quant: sizes once formed into quantx.matmul
+    fc2                      i4/g32                       10x32                1280          200   6.40x    18.92      0.123  fake-quant: sizes once formed into quantx.matmul
+    total                                                                      9472         1480   6.40x
     ```
   }];
   let options = [
@@ -338,7 +341,9 @@ def QuantXGPTQ : Pass<"quantx-gptq", "::mlir::ModuleOp"> {
   }];
   let options = !listconcat(RecipeOptions, [
     Option<"damp", "damp", "double", "0.01",
-           "Dampening added to H's diagonal, relative to its mean diagonal">
+           "Dampening added to H's diagonal, relative to its mean diagonal">,
+    Option<"progress", "progress", "bool", "false",
+           "Print progress lines (layers done, time, time left) to stderr">
   ]);
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::quantx::QuantXDialect"];
@@ -402,7 +407,9 @@ def QuantXAWQ : Pass<"quantx-awq", "::mlir::ModuleOp"> {
   }];
   let options = !listconcat(RecipeOptions, [
     Option<"grid", "grid", "int64_t", "20",
-           "Number of steps of the alpha search over [0, 1]">
+           "Number of steps of the alpha search over [0, 1]">,
+    Option<"progress", "progress", "bool", "false",
+           "Print progress lines (layers done, time, time left) to stderr">
   ]);
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::quantx::QuantXDialect"];
@@ -557,7 +564,8 @@ def QuantXPTQ : Pass<"quantx-ptq", "::mlir::ModuleOp"> {
            "--quantx-quantize-parameters first (needed when weights are "
            "parameter globals)">,
     Option<"progress", "progress", "bool", "false",
-           "Print one line per quantized parameter weight to stderr">,
+           "Print progress to stderr: one line per quantized parameter "
+           "weight, and layers done / time left of GPTQ and AWQ">,
     Option<"lora", "lora", "std::string", "\"\"",
            "LoRA adapter directory (PEFT layout): applied unmerged over the "
            "quantized layers (--quantx-apply-lora) after quantization, or "

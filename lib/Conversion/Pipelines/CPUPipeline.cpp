@@ -165,6 +165,9 @@ LogicalResult mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
   if (options.emitCInterface)
     pm.addPass(createQuantXEmitCInterface());
   addReferenceLoweringAndBufferization(pm);
+  // Copies into subviews (tensor.pad, concatenation) become loops, not calls
+  // into MLIR's runner utilities.
+  pm.addNestedPass<func::FuncOp>(createQuantXStridedCopiesToLinalg());
   if (intrinsics.tableLookups || intrinsics.pairProducts)
     pm.addPass(createQuantXX86Intrinsics(intrinsics));
 

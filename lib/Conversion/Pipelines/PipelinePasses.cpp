@@ -5,8 +5,9 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
 // --quantx-emit-c-interface, --quantx-inline-scalar-resources,
-// --quantx-linalg-to-loops-by-size and --quantx-kernel-parallel-if: steps of
-// the pipelines that upstream MLIR has no pass for.
+// --quantx-linalg-to-loops-by-size, --quantx-kernel-parallel-if and
+// --quantx-strided-copies-to-linalg: steps of the pipelines that upstream MLIR
+// has no pass for.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,6 +20,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -28,12 +30,36 @@ namespace mlir::quantx {
 #define GEN_PASS_DEF_QUANTXINLINESCALARRESOURCES
 #define GEN_PASS_DEF_QUANTXLINALGTOLOOPSBYSIZE
 #define GEN_PASS_DEF_QUANTXKERNELPARALLELIF
+#define GEN_PASS_DEF_QUANTXSTRIDEDCOPIESTOLINALG
 #include "QuantOpt/Conversion/Passes.h.inc"
 } // namespace mlir::quantx
 
 using namespace mlir;
 
 namespace {
+struct StridedCopiesToLinalgPass
+    : quantx::impl::QuantXStridedCopiesToLinalgBase<StridedCopiesToLinalgPass> {
+  void runOnOperation() override {
+    SmallVector<memref::CopyOp> copies;
+    getOperation().walk([&](memref::CopyOp copy) {
+      auto source = dyn_cast<MemRefType>(copy.getSource().getType());
+      auto target = dyn_cast<MemRefType>(copy.getTarget().getType());
+      // The cases the LLVM lowering turns into a memcpy stay.
+      auto contiguous = [](MemRefType type) {
+        return type.getLayout().isIdentity() ||
+               memref::isStaticShapeAndContiguousRowMajor(type);
+      };
+      if (source && target && !(contiguous(source) && contiguous(target)))
+        copies.push_back(copy);
+    });
+    for (memref::CopyOp copy : copies) {
+      OpBuilder builder(copy);
+      linalg::CopyOp::create(builder, copy.getLoc(), copy.getSource(), copy.getTarget());
+      copy.erase();
+    }
+  }
+};
+
 struct EmitCInterfacePass
     : quantx::impl::QuantXEmitCInterfaceBase<EmitCInterfacePass> {
   void runOnOperation() override {
