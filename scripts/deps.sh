@@ -11,9 +11,10 @@ for pkg in libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools clang-22 lld-2
   have_pkg "$pkg" || need+=("$pkg")
 done
 # QUANT_OPT_TEST_EXTRAS=1 (CI sets it) also installs PyTorch, which the tests
-# that compare with PyTorch need (they are skipped without it).
+# that compare with PyTorch need (they are skipped without it), and
+# matplotlib for bench/report's plots.
 if [ -n "${QUANT_OPT_TEST_EXTRAS:-}" ]; then
-  for pkg in python3-torch; do
+  for pkg in python3-torch python3-matplotlib; do
     have_pkg "$pkg" || need+=("$pkg")
   done
 fi

@@ -63,6 +63,9 @@ with open(os.path.join(d, 'results.csv')) as f:
     if len(list(csv.DictReader(f))) != len(rows):
         problems.append('results.csv row count')
 svg = xml.dom.minidom.parse(os.path.join(d, 'results_pareto.svg'))
-if len(svg.getElementsByTagName('circle')) != len(rows):
-    problems.append('svg point count')
+labels = {''.join(n.data for n in t.childNodes if n.nodeType == n.TEXT_NODE).strip()
+          for t in svg.getElementsByTagName('text')}
+for name in rows:
+    if not any(label.split(None, 1)[1:] == [name] for label in labels):
+        problems.append('svg has no legend entry for %s' % name)
 print('\n'.join(problems) if problems else 'all consistent')
