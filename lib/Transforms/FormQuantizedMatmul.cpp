@@ -238,10 +238,37 @@ struct FormQuantizedMatmul : OpInterfaceRewritePattern<linalg::LinalgOp> {
   }
 };
 
-/// linalg.quantized_matmul (i8 x i8 -> i32, scalar zero points, K x N
-/// weight, zero-filled accumulator) -> the raw-accumulator quantx.matmul,
-/// with the weight transposed to N x K (at compile time for a constant).
-/// Zero points must be constants in the i8 range.
+/// Sum of an i8 matrix over its other dimension, in i32: row sums
+/// (`keep` = 0) or column sums (`keep` = 1).
+Value sumI8(OpBuilder &b, Location loc, Value v, unsigned keep) {
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, v);
+  Type i32 = b.getI32Type();
+  Value init = tensor::EmptyOp::create(b, loc, ArrayRef<OpFoldResult>{sizes[keep]}, i32);
+  Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
+  Value filled = linalg::FillOp::create(b, loc, zero, init).getResult(0);
+  MLIRContext *ctx = b.getContext();
+  AffineMap in = AffineMap::getMultiDimIdentityMap(2, ctx);
+  AffineMap out = AffineMap::get(2, 0, getAffineDimExpr(keep, ctx));
+  SmallVector<utils::IteratorType> iterators(2, utils::IteratorType::reduction);
+  iterators[keep] = utils::IteratorType::parallel;
+  return linalg::GenericOp::create(
+             b, loc, filled.getType(), v, filled, ArrayRef<AffineMap>{in, out}, iterators,
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               Value wide = arith::ExtSIOp::create(nb, nl, i32, args[0]);
+               Value sum = arith::AddIOp::create(nb, nl, args[1], wide);
+               linalg::YieldOp::create(nb, nl, sum);
+             })
+      .getResult(0);
+}
+
+/// linalg.quantized_matmul (i8 x i8 -> i32, scalar i32 zero points, K x N
+/// weight) -> the raw-accumulator quantx.matmul, with the weight transposed
+/// to N x K (at compile time for a constant). Constant zero points in the i8
+/// range go into the matmul; other zero points (run-time values, or outside
+/// i8) are applied exactly around a matmul without them:
+///   sum_k (a - za)(b - zb) = sum_k a b - zb rowsum(a) - za colsum(b) + K za zb
+/// (an identity of i32 arithmetic, wrapping included). An accumulator that is
+/// not zero-filled is added to the result.
 struct RaiseQuantizedMatmul : OpRewritePattern<linalg::QuantizedMatmulOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -250,32 +277,35 @@ struct RaiseQuantizedMatmul : OpRewritePattern<linalg::QuantizedMatmulOp> {
     if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 4)
       return rewriter.notifyMatchFailure(op, "expects tensors");
     Value a = op.getDpsInputOperand(0)->get(), b = op.getDpsInputOperand(1)->get();
+    Value za = op.getDpsInputOperand(2)->get(), zb = op.getDpsInputOperand(3)->get();
+    Value acc = op.getDpsInitOperand(0)->get();
     auto aType = dyn_cast<RankedTensorType>(a.getType());
     auto bType = dyn_cast<RankedTensorType>(b.getType());
     auto resType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
     if (!aType || !bType || !resType || !aType.getElementType().isInteger(8) ||
         !bType.getElementType().isInteger(8) ||
-        !resType.getElementType().isInteger(32))
-      return rewriter.notifyMatchFailure(op, "expects i8 x i8 -> i32");
-    auto fill = op.getDpsInitOperand(0)->get().getDefiningOp<linalg::FillOp>();
-    if (!fill || !matchPattern(fill.getInputs()[0], m_Zero()))
-      return rewriter.notifyMatchFailure(op, "accumulator is not zero-filled");
-    // Zero points: scalars, constant, representable in i8.
+        !resType.getElementType().isInteger(32) || !za.getType().isInteger(32) ||
+        !zb.getType().isInteger(32))
+      return rewriter.notifyMatchFailure(op, "expects i8 x i8 -> i32, i32 zero points");
+    auto fill = acc.getDefiningOp<linalg::FillOp>();
+    bool zeroAcc = fill && matchPattern(fill.getInputs()[0], m_Zero());
+    // Zero points the kernel takes: constants in the i8 range.
     Location loc = op.getLoc();
-    SmallVector<int64_t, 2> zps;
-    for (unsigned i : {2u, 3u}) {
-      APInt z;
-      if (!matchPattern(op.getDpsInputOperand(i)->get(), m_ConstantInt(&z)) ||
-          z.getSExtValue() < -128 || z.getSExtValue() > 127)
-        return rewriter.notifyMatchFailure(op, "zero point is not an i8 constant");
-      zps.push_back(z.getSExtValue());
-    }
-    auto zpTensor = [&](int64_t z) -> Value {
-      if (z == 0)
+    auto inI8 = [](Value z) -> std::optional<int64_t> {
+      APInt v;
+      if (!matchPattern(z, m_ConstantInt(&v)) || v.getSExtValue() < -128 ||
+          v.getSExtValue() > 127)
+        return std::nullopt;
+      return v.getSExtValue();
+    };
+    std::optional<int64_t> zaConst = inI8(za), zbConst = inI8(zb);
+    bool zpInKernel = zaConst && zbConst;
+    auto zpTensor = [&](std::optional<int64_t> z) -> Value {
+      if (!zpInKernel || *z == 0)
         return Value();
       auto type = RankedTensorType::get({}, rewriter.getI8Type());
       return arith::ConstantOp::create(
-          rewriter, loc, DenseIntElementsAttr::get(type, ArrayRef<int8_t>(int8_t(z))));
+          rewriter, loc, DenseIntElementsAttr::get(type, ArrayRef<int8_t>(int8_t(*z))));
     };
     // The weight as N x K.
     Value w;
@@ -295,10 +325,60 @@ struct RaiseQuantizedMatmul : OpRewritePattern<linalg::QuantizedMatmulOp> {
     }
     auto i8 = SchemeAttr::get(getContext(), StorageKind::i8, std::nullopt,
                               std::nullopt, false);
-    auto mm = MatmulOp::create(rewriter, loc, resType, a, w, Value(),
-                               zpTensor(zps[1]), Value(), zpTensor(zps[0]),
-                               Value(), Value(), Value(), i8, i8, SchemeAttr());
-    rewriter.replaceOp(op, mm.getResult());
+    Value result = MatmulOp::create(rewriter, loc, resType, a, w, Value(), zpTensor(zbConst),
+                                    Value(), zpTensor(zaConst), Value(), Value(), Value(),
+                                    i8, i8, SchemeAttr());
+    if (zpInKernel && zeroAcc) {
+      rewriter.replaceOp(op, result);
+      return success();
+    }
+    // One elementwise epilogue: zero-point terms and/or the accumulator.
+    MLIRContext *ctx = getContext();
+    Type i32 = rewriter.getI32Type();
+    SmallVector<Value> inputs{result};
+    AffineMap mn = AffineMap::getMultiDimIdentityMap(2, ctx);
+    SmallVector<AffineMap> maps{mn};
+    // Terms of a zero point known to be 0 are left out.
+    bool rowTerm = !zpInKernel && !matchPattern(zb, m_Zero());
+    bool colTerm = !zpInKernel && !matchPattern(za, m_Zero());
+    Value kzz;
+    if (rowTerm) {
+      inputs.push_back(sumI8(rewriter, loc, a, 0));
+      maps.push_back(AffineMap::get(2, 0, getAffineDimExpr(0, ctx)));
+    }
+    if (colTerm) {
+      inputs.push_back(sumI8(rewriter, loc, b, 1));
+      maps.push_back(AffineMap::get(2, 0, getAffineDimExpr(1, ctx)));
+    }
+    if (rowTerm && colTerm) {
+      Value k = arith::IndexCastOp::create(rewriter, loc, i32,
+                                           tensor::DimOp::create(rewriter, loc, a, 1));
+      kzz = arith::MulIOp::create(rewriter, loc,
+                                  arith::MulIOp::create(rewriter, loc, k, za), zb);
+    }
+    if (!zeroAcc) {
+      inputs.push_back(acc);
+      maps.push_back(mn);
+    }
+    maps.push_back(mn);
+    Value init = tensor::EmptyOp::create(rewriter, loc, tensor::getMixedSizes(rewriter, loc, result), i32);
+    SmallVector<utils::IteratorType> parallel(2, utils::IteratorType::parallel);
+    auto epilogue = linalg::GenericOp::create(
+        rewriter, loc, resType, inputs, init, maps, parallel,
+        [&](OpBuilder &nb, Location nl, ValueRange args) {
+          Value y = args[0];
+          unsigned next = 1;
+          if (rowTerm)
+            y = arith::SubIOp::create(nb, nl, y, arith::MulIOp::create(nb, nl, zb, args[next++]));
+          if (colTerm)
+            y = arith::SubIOp::create(nb, nl, y, arith::MulIOp::create(nb, nl, za, args[next++]));
+          if (kzz)
+            y = arith::AddIOp::create(nb, nl, y, kzz);
+          if (!zeroAcc)
+            y = arith::AddIOp::create(nb, nl, y, args[next]);
+          linalg::YieldOp::create(nb, nl, y);
+        });
+    rewriter.replaceOp(op, epilogue.getResult(0));
     return success();
   }
 };

@@ -486,6 +486,28 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
                      "computed at run time)");
   }
 
+  // A weight a frontend quantized keeps its codes and scheme; the recipe's
+  // activation quantization applies only where that weight scheme has a
+  // quantized-activation matmul (8-bit integer or FP8 like the recipe's, per
+  // tensor or per output channel). Otherwise the op is weight-only.
+  bool frontendWeightOnly = false;
+  if (auto dq = weight.getDefiningOp<DequantizeOp>()) {
+    SchemeAttr fs = dq.getScheme();
+    bool sameKind = storage == StorageKind::f8E4M3FN || storage == StorageKind::f8E5M2
+                        ? fs.isFloat8()
+                        : fs.isInteger() && !fs.isSubByte();
+    bool factorable = fs.isPerTensor() || (fs.isPerChannel() && *fs.getAxis() == *nAxis);
+    frontendWeightOnly = activations && !(sameKind && factorable);
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << Attribute(fs);
+    InFlightDiagnostic remark = op->emitRemark();
+    remark << "'" << c.name << "' keeps the quantized weight it was given (" << text << ")";
+    if (frontendWeightOnly)
+      remark << "; its activations stay float (no quantized-activation matmul for that "
+                "weight scheme)";
+  }
+
   // Activation: fake-quant for schemes that quantize it.
   Value act = lhsOperand->get();
   // A model that already has observers (e.g. the calibration model passed
@@ -494,7 +516,7 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
   if (existingObserver)
     act = existingObserver.getInput();
   auto actType = cast<RankedTensorType>(act.getType());
-  bool quantizeAct = activations;
+  bool quantizeAct = activations && !frontendWeightOnly;
   Value actFq;
   if (!quantizeAct && observeInputs && !actDone && !existingObserver)
     actFq = observeInput(b, loc, op, c.name, act,

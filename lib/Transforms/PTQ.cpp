@@ -10,6 +10,7 @@
 
 #include "QuantOpt/Transforms/Utils.h"
 
+#include "QuantOpt/Conversion/Passes.h"
 #include "QuantOpt/Params/ParameterGlobals.h"
 
 #include "QuantOpt/Transforms/Recipe.h"
@@ -78,9 +79,14 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
       }
       fromFile.lora = lora;
     }
+    // Weights quantized with upstream quant types (quant.dcast) are imported
+    // as quantx.dequantize first, so their codes are kept.
+    pm.addPass(createQuantXFromQuant());
     pm.addPass(createQuantXUnbatchMatmul());
     pm.addPass(createQuantXQuantizeParameters(fromFile));
-    pm.addPass(createQuantXRaiseDequantization());
+    QuantXRaiseDequantizationOptions raise;
+    raise.assumeIntegerZeroPoints = assumeIntegerZeroPoints;
+    pm.addPass(createQuantXRaiseDequantization(raise));
     if (algorithm == "smoothquant") {
       QuantXSmoothQuantOptions smooth;
       smooth.alpha = alpha;

@@ -8,6 +8,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Verifier.h"
@@ -62,8 +64,38 @@ FailureOr<Granularity> granularityOf(AffineMap map, unsigned rank) {
   return g;
 }
 
+/// IREE's and torch-mlir's grouped layout: codes of rank R >= 3 whose last
+/// dimension is one group (N x K/G x G), with scales read through the first
+/// R-1 dimensions, `(d0, d1)`, or with a unit last dimension, `(d0, d1, 0)`.
+bool isLastDimGroupMap(AffineMap map, unsigned rank) {
+  if (rank < 3 || map.getNumDims() != rank)
+    return false;
+  unsigned n = map.getNumResults();
+  if (n != rank - 1 && n != rank)
+    return false;
+  for (unsigned i = 0; i + 1 < rank; ++i)
+    if (map.getResult(i) != getAffineDimExpr(i, map.getContext()))
+      return false;
+  if (n == rank) {
+    auto c = dyn_cast<AffineConstantExpr>(map.getResult(rank - 1));
+    return c && c.getValue() == 0;
+  }
+  return true;
+}
+
+/// [[0], [1], ..., [rank-2, rank-1]]: merges the last two dimensions.
+SmallVector<ReassociationIndices> mergeLastTwo(int64_t rank) {
+  SmallVector<ReassociationIndices> r;
+  for (int64_t i = 0; i + 2 < rank; ++i)
+    r.push_back({i});
+  r.push_back({rank - 2, rank - 1});
+  return r;
+}
+
 struct RaiseDequantization : OpRewritePattern<linalg::GenericOp> {
-  using OpRewritePattern::OpRewritePattern;
+  RaiseDequantization(MLIRContext *ctx, bool assumeIntegerZeroPoints)
+      : OpRewritePattern(ctx), assumeIntegerZeroPoints(assumeIntegerZeroPoints) {}
+  bool assumeIntegerZeroPoints;
 
   LogicalResult matchAndRewrite(linalg::GenericOp op,
                                 PatternRewriter &rewriter) const override {
@@ -137,9 +169,17 @@ struct RaiseDequantization : OpRewritePattern<linalg::GenericOp> {
         !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity())
       return rewriter.notifyMatchFailure(op, "codes or result not read in order");
     OpOperand *scale = op.getDpsInputOperand(*scaleIdx);
-    FailureOr<Granularity> g = granularityOf(op.getMatchingIndexingMap(scale), rank);
-    if (failed(g))
-      return rewriter.notifyMatchFailure(op, "scale map is no quantx granularity");
+    AffineMap scaleMap = op.getMatchingIndexingMap(scale);
+    FailureOr<Granularity> g = granularityOf(scaleMap, rank);
+    // N x K/G x G codes: the scheme of the collapsed N x K tensor, with
+    // groups of G along K, and the result expanded back.
+    bool lastDimGroups = false;
+    if (failed(g)) {
+      if (!isLastDimGroupMap(scaleMap, rank) || codeType.isDynamicDim(rank - 1))
+        return rewriter.notifyMatchFailure(op, "scale map is no quantx granularity");
+      lastDimGroups = true;
+      g = Granularity{int64_t(rank - 2), codeType.getDimSize(rank - 1)};
+    }
     Type scaleElt = cast<ShapedType>(scale->get().getType()).getElementType();
     if (!scaleElt.isF32() && !scaleElt.isF16() && !scaleElt.isBF16())
       return rewriter.notifyMatchFailure(op, "scale is not f32/f16/bf16");
@@ -148,48 +188,112 @@ struct RaiseDequantization : OpRewritePattern<linalg::GenericOp> {
     StorageKind kind = width == 8 ? (isUnsigned ? StorageKind::u8 : StorageKind::i8)
                                   : (isUnsigned ? StorageKind::u4 : StorageKind::i4);
     auto scheme = SchemeAttr::get(ctx, kind, g->axis, g->group, false);
+    Location loc = op.getLoc();
+    // Collapses the last two dimensions of a rank-R operand (codes, or
+    // scales with a unit last dimension) in the grouped layout.
+    auto collapsed = [&](Value v) -> Value {
+      if (!lastDimGroups || cast<RankedTensorType>(v.getType()).getRank() != rank)
+        return v;
+      return tensor::CollapseShapeOp::create(rewriter, loc, v, mergeLastTwo(rank));
+    };
 
-    // A float zero point becomes an integer constant of the storage type.
+    // A float zero point becomes integer codes of the storage type: at
+    // compile time for constants (checked), at run time when allowed.
     Value zeroPoint;
     if (zpIdx) {
       OpOperand *zp = op.getDpsInputOperand(*zpIdx);
-      if (op.getMatchingIndexingMap(zp) != op.getMatchingIndexingMap(scale))
+      if (op.getMatchingIndexingMap(zp) != scaleMap)
         return rewriter.notifyMatchFailure(op, "zero point and scale maps differ");
       DenseFPElementsAttr zpValues;
-      if (!matchPattern(zp->get(), m_Constant(&zpValues)))
-        return rewriter.notifyMatchFailure(op, "zero point is not a constant");
-      SmallVector<APInt> ints;
-      for (APFloat f : zpValues.getValues<APFloat>()) {
-        double d = f.convertToDouble();
-        if (d != std::floor(d) || d < scheme.getQuantMin() || d > scheme.getQuantMax())
-          return rewriter.notifyMatchFailure(op, "zero point not an integer code");
-        ints.push_back(APInt(width, uint64_t(int64_t(d)), /*isSigned=*/false,
-                             /*implicitTrunc=*/true));
+      if (matchPattern(zp->get(), m_Constant(&zpValues))) {
+        SmallVector<APInt> ints;
+        for (APFloat f : zpValues.getValues<APFloat>()) {
+          double d = f.convertToDouble();
+          if (d != std::floor(d) || d < scheme.getQuantMin() || d > scheme.getQuantMax())
+            return rewriter.notifyMatchFailure(op, "zero point not an integer code");
+          ints.push_back(APInt(width, uint64_t(int64_t(d)), /*isSigned=*/false,
+                               /*implicitTrunc=*/true));
+        }
+        auto zpType = zpValues.getType().clone(rewriter.getIntegerType(width));
+        zeroPoint = collapsed(arith::ConstantOp::create(
+            rewriter, loc, DenseElementsAttr::get(zpType, ints)));
+      } else if (assumeIntegerZeroPoints) {
+        Value f = collapsed(zp->get());
+        auto intType = cast<RankedTensorType>(f.getType()).clone(rewriter.getIntegerType(width));
+        zeroPoint = isUnsigned ? Value(arith::FPToUIOp::create(rewriter, loc, intType, f))
+                               : Value(arith::FPToSIOp::create(rewriter, loc, intType, f));
+      } else {
+        return rewriter.notifyMatchFailure(
+            op, "zero point is a run-time value (assume-integer-zero-points)");
       }
-      auto zpType = zpValues.getType().clone(rewriter.getIntegerType(width));
-      zeroPoint = arith::ConstantOp::create(rewriter, op.getLoc(),
-                                            DenseElementsAttr::get(zpType, ints));
     }
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
-    auto dq = DequantizeOp::create(rewriter, op.getLoc(), resultType,
-                                   codes->get(), scale->get(), zeroPoint, scheme);
+    Value codesIn = collapsed(codes->get());
+    auto dqType = cast<RankedTensorType>(codesIn.getType()).clone(resultType.getElementType());
+    auto dq = DequantizeOp::create(rewriter, loc, dqType, codesIn, collapsed(scale->get()),
+                                   zeroPoint, scheme);
     // The verifier checks the scale shape against the scheme; a generic
     // that does not fit stays as it was (quietly: it is valid linalg).
-    ScopedDiagnosticHandler quiet(ctx, [](Diagnostic &) { return success(); });
-    if (failed(mlir::verify(dq))) {
-      rewriter.eraseOp(dq);
-      return rewriter.notifyMatchFailure(op, "parameters do not fit the scheme");
+    {
+      ScopedDiagnosticHandler quiet(ctx, [](Diagnostic &) { return success(); });
+      if (failed(mlir::verify(dq))) {
+        rewriter.eraseOp(dq);
+        return rewriter.notifyMatchFailure(op, "parameters do not fit the scheme");
+      }
     }
-    rewriter.replaceOp(op, dq.getResult());
+    Value result = dq.getResult();
+    if (lastDimGroups)
+      result = tensor::ExpandShapeOp::create(rewriter, loc, resultType, result,
+                                             mergeLastTwo(rank));
+    rewriter.replaceOp(op, result);
     return success();
   }
 };
 
+/// The dimensions of a contraction that reads a grouped weight (expanded
+/// back from a raised quantx.dequantize) to merge: runs of adjacent loops of
+/// one iterator type that every operand reads contiguously, such as the
+/// K/G x G reduction pair and leading unit batch dimensions of IREE's form.
+/// After merging, the contraction is a plain matmul the form pass fuses.
+SmallVector<ReassociationIndices> groupedContractionDims(linalg::LinalgOp op) {
+  if (!isa<linalg::GenericOp>(op) || !op.hasPureTensorSemantics() ||
+      !linalg::isaContractionOpInterface(op))
+    return {};
+  bool readsGrouped = llvm::any_of(op.getDpsInputOperands(), [](OpOperand *operand) {
+    auto expand = operand->get().getDefiningOp<tensor::ExpandShapeOp>();
+    return expand && expand.getSrc().getDefiningOp<DequantizeOp>();
+  });
+  if (!readsGrouped)
+    return {};
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t i = 0, e = op.getNumLoops(); i < e;) {
+    ReassociationIndices run{i};
+    int64_t j = i + 1;
+    for (; j < e && iterators[j] == iterators[i]; ++j) {
+      ReassociationIndices longer = run;
+      longer.push_back(j);
+      if (!linalg::areDimSequencesPreserved(maps, longer))
+        break;
+      run = std::move(longer);
+    }
+    if (run.size() > 1)
+      groups.push_back(std::move(run));
+    i = j;
+  }
+  return groups;
+}
+
 struct RaiseDequantizationPass
     : quantx::impl::QuantXRaiseDequantizationBase<RaiseDequantizationPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    populateRaiseDequantizationPatterns(patterns);
+    QuantXRaiseDequantizationOptions options;
+    options.assumeIntegerZeroPoints = assumeIntegerZeroPoints;
+    populateRaiseDequantizationPatterns(patterns, options);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }
@@ -197,6 +301,15 @@ struct RaiseDequantizationPass
 
 } // namespace
 
-void mlir::quantx::populateRaiseDequantizationPatterns(RewritePatternSet &patterns) {
-  patterns.add<RaiseDequantization>(patterns.getContext());
+void mlir::quantx::populateRaiseDequantizationPatterns(
+    RewritePatternSet &patterns, const QuantXRaiseDequantizationOptions &options) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<RaiseDequantization>(ctx, options.assumeIntegerZeroPoints);
+  linalg::populateCollapseDimensions(patterns, groupedContractionDims);
+  // Fold the reshapes the grouped layout leaves between the raised
+  // dequantization, the merged contraction and its accumulator.
+  tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns, ctx);
+  tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns, ctx);
+  tensor::EmptyOp::getCanonicalizationPatterns(patterns, ctx);
+  linalg::FillOp::getCanonicalizationPatterns(patterns, ctx);
 }

@@ -182,6 +182,18 @@ std::vector<ReportRow> mlir::quantx::collectReportRows(ModuleOp module) {
         row.scheme += " x " + schemeLabel(act.getScheme());
       if (row.note.empty())
         row.note = "fake-quant: sizes once formed into quantx.matmul";
+    } else if (auto dq = weight.getDefiningOp<DequantizeOp>()) {
+      // Codes the model came with (imported or raised frontend
+      // quantization): sized as they are stored.
+      SchemeAttr scheme = dq.getScheme();
+      auto type = cast<RankedTensorType>(dq.getInput().getType());
+      int64_t n = numElements(type);
+      row.scheme = schemeLabel(scheme);
+      row.shape = shapeLabel(type);
+      row.floatBytes = n * ((dq.getResult().getType().getElementTypeBitWidth() + 7) / 8);
+      row.quantBytes = (n * scheme.getStorageBits() + 7) / 8 + paramBytes(dq.getScale()) +
+                       paramBytes(dq.getZeroPoint());
+      row.note = "quantized weight of the input model (codes kept)";
     } else {
       row.scheme = "float";
       // A product of two activations (attention) has no weight to size.

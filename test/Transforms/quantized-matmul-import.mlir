@@ -47,17 +47,39 @@ func.func @rescaled(%a: tensor<?x4xi8>, %b: tensor<4x3xi8>, %s: tensor<3xf32>) -
 
 // -----
 
-// Left alone: a zero point known only at run time, one outside the i8
-// range, an accumulator that is not zero-filled.
-// CHECK-LABEL: func @left_alone
-//   CHECK-NOT:   quantx.matmul
-//   CHECK-COUNT-3: linalg.quantized_matmul
-func.func @left_alone(%a: tensor<2x4xi8>, %b: tensor<4x3xi8>, %za: i32, %acc: tensor<2x3xi32>) -> (tensor<2x3xi32>, tensor<2x3xi32>, tensor<2x3xi32>) {
+// Zero points the kernel cannot take (run-time values, 300 outside the
+// i8 range) are applied around a matmul without them:
+//   sum (a - za)(b - zb) = sum a b - zb rowsum(a) - za colsum(b) + K za zb
+// (terms of a zero point of 0 left out); an accumulator that is not
+// zero-filled is added after the matmul.
+// CHECK-LABEL: func @epilogues
+//   CHECK-NOT:   linalg.quantized_matmul
+//       CHECK:   %[[MM0:.*]] = quantx.matmul %arg0, %{{.*}} weight(#quantx.scheme<i8>) input(#quantx.scheme<i8>) : (tensor<2x4xi8>, tensor<3x4xi8>) -> tensor<2x3xi32>
+//       CHECK:   %[[ROWS:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%arg0 : tensor<2x4xi8>) outs(%{{.*}} : tensor<2xi32>)
+//       CHECK:     arith.extsi %{{.*}} : i8 to i32
+//       CHECK:   %[[COLS:.*]] = linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]} ins(%arg1 : tensor<4x3xi8>) outs(%{{.*}} : tensor<3xi32>)
+//       CHECK:   %[[KZ:.*]] = arith.muli %arg2, %{{.*}} : i32
+//       CHECK:   %[[KZZ:.*]] = arith.muli %[[KZ]], %arg3 : i32
+//       CHECK:   linalg.generic {{.*}} ins(%[[MM0]], %[[ROWS]], %[[COLS]] : tensor<2x3xi32>, tensor<2xi32>, tensor<3xi32>)
+//       CHECK:     arith.muli %arg3
+//       CHECK:     arith.subi
+//       CHECK:     arith.muli %arg2
+//       CHECK:     arith.subi
+//       CHECK:     arith.addi %{{.*}}, %[[KZZ]] : i32
+//       CHECK:   %[[MM1:.*]] = quantx.matmul %arg0, %{{.*}} weight(#quantx.scheme<i8>) input(#quantx.scheme<i8>)
+//       CHECK:   %[[COLS1:.*]] = linalg.generic {{.*}} ins(%arg1 : tensor<4x3xi8>)
+//       CHECK:   linalg.generic {{.*}} ins(%[[MM1]], %[[COLS1]] : tensor<2x3xi32>, tensor<3xi32>)
+//       CHECK:     arith.muli %{{.*}}, %c300_i32
+//       CHECK:     arith.subi
+//       CHECK:   %[[MM2:.*]] = quantx.matmul %arg0, %{{.*}} weight(#quantx.scheme<i8>) input(#quantx.scheme<i8>)
+//       CHECK:   linalg.generic {{.*}} ins(%[[MM2]], %arg4 : tensor<2x3xi32>, tensor<2x3xi32>)
+//       CHECK:     arith.addi
+func.func @epilogues(%a: tensor<2x4xi8>, %b: tensor<4x3xi8>, %za: i32, %zb: i32, %acc: tensor<2x3xi32>) -> (tensor<2x3xi32>, tensor<2x3xi32>, tensor<2x3xi32>) {
   %z = arith.constant 0 : i32
   %big = arith.constant 300 : i32
   %e = tensor.empty() : tensor<2x3xi32>
   %f = linalg.fill ins(%z : i32) outs(%e : tensor<2x3xi32>) -> tensor<2x3xi32>
-  %0 = linalg.quantized_matmul ins(%a, %b, %za, %z : tensor<2x4xi8>, tensor<4x3xi8>, i32, i32) outs(%f : tensor<2x3xi32>) -> tensor<2x3xi32>
+  %0 = linalg.quantized_matmul ins(%a, %b, %za, %zb : tensor<2x4xi8>, tensor<4x3xi8>, i32, i32) outs(%f : tensor<2x3xi32>) -> tensor<2x3xi32>
   %1 = linalg.quantized_matmul ins(%a, %b, %big, %z : tensor<2x4xi8>, tensor<4x3xi8>, i32, i32) outs(%f : tensor<2x3xi32>) -> tensor<2x3xi32>
   %2 = linalg.quantized_matmul ins(%a, %b, %z, %z : tensor<2x4xi8>, tensor<4x3xi8>, i32, i32) outs(%acc : tensor<2x3xi32>) -> tensor<2x3xi32>
   return %0, %1, %2 : tensor<2x3xi32>, tensor<2x3xi32>, tensor<2x3xi32>

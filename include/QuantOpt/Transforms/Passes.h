@@ -62,8 +62,11 @@ void populateFormQuantizedMatmulPatterns(RewritePatternSet &patterns);
 void populateFoldQuantizedMatmulEpiloguePatterns(RewritePatternSet &patterns,
                                                  bool foldRequantize = true);
 
-/// Patterns raising frontend dequantization generics to quantx.dequantize.
-void populateRaiseDequantizationPatterns(RewritePatternSet &patterns);
+/// Patterns raising frontend dequantization generics to quantx.dequantize
+/// (also IREE's and torch-mlir's N x K/G x G grouped layout, whose
+/// contraction is merged into a plain matmul over the collapsed weight).
+void populateRaiseDequantizationPatterns(
+    RewritePatternSet &patterns, const QuantXRaiseDequantizationOptions &options = {});
 
 /// Batch matmuls whose weight is the same for every batch (batch 1, or a
 /// broadcast 2-D weight) -> one 2-D linalg.matmul between reshapes.

@@ -257,13 +257,29 @@ def QuantXRaiseDequantization : Pass<"quantx-raise-dequantization"> {
     Frontends (torch-mlir, IREE importers, hand-written IR) spell weight
     dequantization as an elementwise `linalg.generic` whose body converts an
     i4/i8 code to float (`extui`/`extsi`, `uitofp`/`sitofp`), optionally
-    subtracts a zero point, and multiplies by a scale read per tensor, per
-    channel or per group (`floordiv` map). This pass rewrites such a generic
-    into `quantx.dequantize` with the equivalent scheme (unsigned codes for
-    `extui`/`uitofp`, signed for `extsi`/`sitofp`), so that
-    `--quantx-form-quantized-matmul` fuses it into `quantx.matmul` and the
-    weights stay packed until the inner loop. Float zero points must be
-    constants with integer values in the storage range.
+    subtracts a zero point, and multiplies by a scale. This pass rewrites
+    such a generic into `quantx.dequantize` with the equivalent scheme
+    (unsigned codes for `extui`/`uitofp`, signed for `extsi`/`sitofp`);
+    `--quantx-form-quantized-matmul` (or `--quantx-ptq`) then fuses it into
+    `quantx.matmul`, so the weights stay packed until the kernel's inner
+    loop. Recognized layouts of the scale and zero point:
+
+    * per tensor (`() `), per channel (`(d_a)`), and per group along one
+      dimension of a 2-D weight (`(n, k floordiv G)`);
+    * IREE's and torch-mlir's grouped layout: codes `N x K/G x G` with
+      scales `N x K/G` read through `(d0, d1)`, or `N x K/G x 1` through
+      `(d0, d1, 0)`. The codes are collapsed to `N x K` with groups of `G`
+      along `K`, and a `linalg.generic` contraction reading the weight with
+      two reduction dimensions is merged into a plain matmul (its other
+      adjacent dimensions that all operands read contiguously, such as
+      unit batch dimensions, are merged too).
+
+    Scales may be constants or run-time values (function arguments),
+    f32/f16/bf16. A float zero point that is a constant must hold integer
+    codes in the storage range; a run-time float zero point is converted to
+    the storage type at run time only with `assume-integer-zero-points=true`
+    (a fractional value would be truncated), otherwise the generic is left
+    as it is.
 
     ```mlir
     %w = linalg.generic {indexing_maps = [(n, k) -> (n, k), (n, k) -> (n, k floordiv 32), (n, k) -> (n, k)], ...}
@@ -279,8 +295,15 @@ def QuantXRaiseDequantization : Pass<"quantx-raise-dequantization"> {
            scale(%s : tensor<64x4xf16>) : tensor<64x128xi4> -> tensor<64x128xf16>
     ```
   }];
+  let options = [
+    Option<"assumeIntegerZeroPoints", "assume-integer-zero-points", "bool", "false",
+           "Raise generics whose float zero point is a run-time value, "
+           "converting it to integer codes at run time (exact when the values "
+           "are integers in the storage range, as quantizers write them)">
+  ];
   let dependentDialects = ["::mlir::quantx::QuantXDialect",
-                           "::mlir::arith::ArithDialect"];
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
 }
 
 def QuantXSmoothQuant : Pass<"quantx-smooth-quant", "::mlir::ModuleOp"> {
@@ -572,7 +595,10 @@ def QuantXPTQ : Pass<"quantx-ptq", "::mlir::ModuleOp"> {
            "merged into the weights before it with lora-merge=true">,
     Option<"loraMerge", "lora-merge", "bool", "false",
            "Merge the LoRA adapter into the float weights before they are "
-           "quantized (weights in a parameter file)">
+           "quantized (weights in a parameter file)">,
+    Option<"assumeIntegerZeroPoints", "assume-integer-zero-points", "bool", "false",
+           "Also keep frontend-quantized weights whose float zero points are "
+           "run-time values (--quantx-raise-dequantization's option)">
   ]);
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
