@@ -25,12 +25,9 @@ import gen_lm  # noqa: E402
 import train  # noqa: E402
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--seqs', type=int, default=4)
-    args = ap.parse_args()
-    path = os.path.join(HERE, 'config.json')
-    cfg = json.load(open(path))
+def load_model():
+    """(config, the PyTorch LM with the trained weights of weights.bin)."""
+    cfg = json.load(open(os.path.join(HERE, 'config.json')))
     model = train.LM(len(cfg['vocab']), cfg['dim'], cfg['heads'], cfg['ff'], cfg['layers'], cfg['ctx'])
     raw = np.fromfile(os.path.join(HERE, 'weights.bin'), dtype='<f2').astype(np.float32)
     off = 0
@@ -38,6 +35,15 @@ def main():
         for _, t in model.tensors():
             t.copy_(torch.from_numpy(raw[off:off + t.numel()]).view(t.shape))
             off += t.numel()
+    return cfg, model
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--seqs', type=int, default=4)
+    args = ap.parse_args()
+    path = os.path.join(HERE, 'config.json')
+    cfg, model = load_model()
     n, toks, tgts = gen_lm.sequences(open(os.path.join(HERE, 'heldout.txt')).read(),
                                      cfg['vocab'], cfg['ctx'], args.seqs)
     x = torch.tensor(toks).view(n, cfg['ctx'])

@@ -91,25 +91,13 @@ def make_cnn(out):
 
 
 def make_lm(out):
-    import json
-    import torch
     sys.path.insert(0, os.path.join(HERE, '..', 'lm'))
-    import gen_lm  # noqa: E402
-    import train  # noqa: E402
-    lm_dir = os.path.join(HERE, '..', 'lm')
-    cfg = json.load(open(os.path.join(lm_dir, 'config.json')))
-    model = train.LM(len(cfg['vocab']), cfg['dim'], cfg['heads'], cfg['ff'], cfg['layers'], cfg['ctx'])
-    raw = np.fromfile(os.path.join(lm_dir, 'weights.bin'), dtype='<f2').astype(np.float32)
-    off = 0
-    with torch.no_grad():
-        for _, t in model.tensors():
-            t.copy_(torch.from_numpy(raw[off:off + t.numel()]).view(t.shape))
-            off += t.numel()
-    text = open(os.path.join(lm_dir, 'heldout.txt')).read()
+    import reference  # noqa: E402  (examples/lm: the trained model)
+    cfg, model = reference.load_model()
+    text = open(os.path.join(HERE, '..', 'lm', 'heldout.txt')).read()
     index = {c: i for i, c in enumerate(cfg['vocab'])}
     ids = [index.get(c, index[' ']) for c in text[:2 * 64]]
     tokens = np.array(ids, np.int64).reshape(2, 64)
-    del gen_lm
     export(out, 'lm', model, [tokens])
 
 

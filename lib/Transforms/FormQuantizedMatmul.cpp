@@ -11,6 +11,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -383,6 +384,70 @@ struct RaiseQuantizedMatmul : OpRewritePattern<linalg::QuantizedMatmulOp> {
   }
 };
 
+/// linalg.quantized_batch_matmul -> scf.for over the batch of
+/// linalg.quantized_matmul on the slices (raised by RaiseQuantizedMatmul to
+/// the integer kernel). A zero-filled accumulator stays a zero fill per
+/// slice, so each slice's matmul needs no addition.
+struct UnrollQuantizedBatchMatmul : OpRewritePattern<linalg::QuantizedBatchMatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::QuantizedBatchMatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 4)
+      return rewriter.notifyMatchFailure(op, "expects tensors");
+    Value a = op.getDpsInputOperand(0)->get(), b = op.getDpsInputOperand(1)->get();
+    Value za = op.getDpsInputOperand(2)->get(), zb = op.getDpsInputOperand(3)->get();
+    Value acc = op.getDpsInitOperand(0)->get();
+    auto aType = dyn_cast<RankedTensorType>(a.getType());
+    auto bType = dyn_cast<RankedTensorType>(b.getType());
+    auto accType = dyn_cast<RankedTensorType>(acc.getType());
+    if (!aType || !bType || !accType || aType.getRank() != 3 || bType.getRank() != 3 ||
+        !aType.getElementType().isInteger(8) || !bType.getElementType().isInteger(8) ||
+        !accType.getElementType().isInteger(32))
+      return rewriter.notifyMatchFailure(op, "expects i8 x i8 -> i32 batches");
+    auto fill = acc.getDefiningOp<linalg::FillOp>();
+    bool zeroAcc = fill && matchPattern(fill.getInputs()[0], m_Zero());
+    Location loc = op.getLoc();
+    Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value c1 = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    Value batch = tensor::DimOp::create(rewriter, loc, acc, 0);
+    // One batch of a rank-3 tensor as a rank-2 slice.
+    auto sliceOf = [](OpBuilder &b, Location l, Value v, Value index) -> Value {
+      SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, l, v);
+      auto t = cast<RankedTensorType>(v.getType());
+      auto type = RankedTensorType::get(t.getShape().drop_front(), t.getElementType());
+      SmallVector<OpFoldResult> offsets{index, b.getIndexAttr(0), b.getIndexAttr(0)};
+      SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+      sizes[0] = b.getIndexAttr(1);
+      return tensor::ExtractSliceOp::create(b, l, type, v, offsets, sizes, strides);
+    };
+    auto loop = scf::ForOp::create(
+        rewriter, loc, c0, batch, c1, ValueRange{acc},
+        [&](OpBuilder &nb, Location l, Value i, ValueRange iterArgs) {
+          Value init = sliceOf(nb, l, iterArgs[0], i);
+          if (zeroAcc) {
+            Value empty = tensor::EmptyOp::create(nb, l, tensor::getMixedSizes(nb, l, init),
+                                                  nb.getI32Type());
+            init = linalg::FillOp::create(nb, l, fill.getInputs()[0], empty).getResult(0);
+          }
+          Value mm = linalg::QuantizedMatmulOp::create(
+                         nb, l, TypeRange{init.getType()},
+                         ValueRange{sliceOf(nb, l, a, i), sliceOf(nb, l, b, i), za, zb},
+                         ValueRange{init})
+                         .getResult(0);
+          SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(nb, l, iterArgs[0]);
+          sizes[0] = nb.getIndexAttr(1);
+          SmallVector<OpFoldResult> offsets{i, nb.getIndexAttr(0), nb.getIndexAttr(0)};
+          SmallVector<OpFoldResult> strides(3, nb.getIndexAttr(1));
+          Value updated = tensor::InsertSliceOp::create(nb, l, mm, iterArgs[0], offsets, sizes,
+                                                        strides);
+          scf::YieldOp::create(nb, l, updated);
+        });
+    rewriter.replaceOp(op, loop.getResult(0));
+    return success();
+  }
+};
+
 struct FormQuantizedMatmulPass
     : quantx::impl::QuantXFormQuantizedMatmulBase<FormQuantizedMatmulPass> {
   using Base::Base;
@@ -415,5 +480,6 @@ struct FormQuantizedMatmulPass
 } // namespace
 
 void mlir::quantx::populateFormQuantizedMatmulPatterns(RewritePatternSet &patterns) {
-  patterns.add<FormQuantizedMatmul, RaiseQuantizedMatmul>(patterns.getContext());
+  patterns.add<FormQuantizedMatmul, RaiseQuantizedMatmul, UnrollQuantizedBatchMatmul>(
+      patterns.getContext());
 }

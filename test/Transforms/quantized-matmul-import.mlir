@@ -84,3 +84,25 @@ func.func @epilogues(%a: tensor<2x4xi8>, %b: tensor<4x3xi8>, %za: i32, %zb: i32,
   %2 = linalg.quantized_matmul ins(%a, %b, %z, %z : tensor<2x4xi8>, tensor<4x3xi8>, i32, i32) outs(%acc : tensor<2x3xi32>) -> tensor<2x3xi32>
   return %0, %1, %2 : tensor<2x3xi32>, tensor<2x3xi32>, tensor<2x3xi32>
 }
+
+// -----
+
+// linalg.quantized_batch_matmul: a loop over the batch of 2-D integer
+// matmuls on slices (a zero-filled accumulator stays a fill per slice).
+// CHECK-LABEL: func @batch
+//       CHECK:   scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %{{.*}}) -> (tensor<?x2x3xi32>)
+//   CHECK-DAG:     %[[A:.*]] = tensor.extract_slice %arg0[%[[I]], 0, 0] [1, 2, 4] [1, 1, 1] : tensor<?x2x4xi8> to tensor<2x4xi8>
+//   CHECK-DAG:     %[[B:.*]] = tensor.extract_slice %arg1[%[[I]], 0, 0] [1, 4, 3] [1, 1, 1] : tensor<?x4x3xi8> to tensor<4x3xi8>
+//       CHECK:     %[[MM:.*]] = quantx.matmul %[[A]], %{{.*}} weight(#quantx.scheme<i8> zero_point %{{.*}}) input(#quantx.scheme<i8>) : (tensor<2x4xi8>, tensor<3x4xi8>, tensor<i8>) -> tensor<2x3xi32>
+//       CHECK:     tensor.insert_slice %[[MM]] into %[[ACC]][%[[I]], 0, 0] [1, 2, 3] [1, 1, 1]
+//   CHECK-NOT:   linalg.quantized_batch_matmul
+func.func @batch(%a: tensor<?x2x4xi8>, %b: tensor<?x4x3xi8>) -> tensor<?x2x3xi32> {
+  %z = arith.constant 0 : i32
+  %zb = arith.constant 4 : i32
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %a, %c0 : tensor<?x2x4xi8>
+  %e = tensor.empty(%n) : tensor<?x2x3xi32>
+  %f = linalg.fill ins(%z : i32) outs(%e : tensor<?x2x3xi32>) -> tensor<?x2x3xi32>
+  %r = linalg.quantized_batch_matmul ins(%a, %b, %z, %zb : tensor<?x2x4xi8>, tensor<?x4x3xi8>, i32, i32) outs(%f : tensor<?x2x3xi32>) -> tensor<?x2x3xi32>
+  return %r : tensor<?x2x3xi32>
+}

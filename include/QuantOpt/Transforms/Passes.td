@@ -111,13 +111,18 @@ def QuantXFormQuantizedMatmul
     integer and FP8 results differ only by the f32 rounding of the
     rescale (the integer sum itself is exact).
 
-    `linalg.quantized_matmul` (i8 x i8 with constant scalar zero points in
-    the i8 range and a zero-filled i32 accumulator) becomes the
-    raw-accumulator `quantx.matmul`, its `K x N` weight transposed to
-    `N x K` (at compile time when constant); a following
+    `linalg.quantized_matmul` (i8 x i8 -> i32) becomes the raw-accumulator
+    `quantx.matmul`, its `K x N` weight transposed to `N x K` (at compile
+    time when constant). Constant zero points in the i8 range go into the
+    matmul; run-time zero points, or constants outside i8, are applied
+    exactly around it (`- zb rowsum(a) - za colsum(b) + K za zb`, an
+    identity of wrapping i32 arithmetic); an accumulator that is not
+    zero-filled is added to the result. A following
     `generic { f32(acc) * s }` with `s` a constant scalar, a rank-0 tensor
-    or one value per column becomes that matmul's scale. Others are left
-    as they are.
+    or one value per column becomes that matmul's scale (zero-filled
+    accumulator, zero points in the matmul).
+    `linalg.quantized_batch_matmul` becomes an `scf.for` over the batch of
+    `linalg.quantized_matmul` on slices, each then raised as above.
 
     Then work after each matmul moves into its epilogue
     (`populateFoldQuantizedMatmulEpiloguePatterns`):
@@ -151,6 +156,7 @@ def QuantXFormQuantizedMatmul
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
     "::mlir::quantx::QuantXDialect"
   ];

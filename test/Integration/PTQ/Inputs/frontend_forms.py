@@ -21,6 +21,8 @@ order gives the same bits, so fused and unfused results must be identical.
                  along K through (k floordiv G, n), linalg.matmul.
   qmm_runtime    linalg.quantized_matmul with run-time i32 zero points and an
                  accumulator that is not zero (outs = argument).
+  qbmm           linalg.quantized_batch_matmul (batch 2) with constant zero
+                 points and a zero-filled accumulator.
 """
 import os
 import sys
@@ -175,5 +177,22 @@ func.func @qmm_runtime(%a: tensor<{M}x{K}xi8>, %za: tensor<1xi32>, %zb: tensor<1
   %zb0 = tensor.extract %zb[%c0] : tensor<1xi32>
   %y = linalg.quantized_matmul ins(%a, %b, %za0, %zb0 : tensor<{M}x{K}xi8>, tensor<{K}x{N}xi8>, i32, i32) outs(%acc : tensor<{M}x{N}xi32>) -> tensor<{M}x{N}xi32>
   return %y : tensor<{M}x{N}xi32>
+}}
+''')
+
+# --- linalg.quantized_batch_matmul --------------------------------------------------------
+B = 2
+a = rng.integers(-128, 128, (B, M, K)).astype(np.int8)
+b = rng.integers(-128, 128, (B, K, N)).astype(np.int8)
+ref = np.einsum('bmk,bkn->bmn', a.astype(np.int64) - 7, b.astype(np.int64) + 3).astype(np.int32)
+save('qbmm', [a, b], ref, f'''
+func.func @qbmm(%a: tensor<{B}x{M}x{K}xi8>, %b: tensor<{B}x{K}x{N}xi8>) -> tensor<{B}x{M}x{N}xi32> {{
+  %za = arith.constant 7 : i32
+  %zb = arith.constant -3 : i32
+  %z = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<{B}x{M}x{N}xi32>
+  %f = linalg.fill ins(%z : i32) outs(%e : tensor<{B}x{M}x{N}xi32>) -> tensor<{B}x{M}x{N}xi32>
+  %y = linalg.quantized_batch_matmul ins(%a, %b, %za, %zb : tensor<{B}x{M}x{K}xi8>, tensor<{B}x{K}x{N}xi8>, i32, i32) outs(%f : tensor<{B}x{M}x{N}xi32>) -> tensor<{B}x{M}x{N}xi32>
+  return %y : tensor<{B}x{M}x{N}xi32>
 }}
 ''')
