@@ -5,7 +5,9 @@ test/Integration/PTQ/frontend-forms.test):
 
   frontend_forms.py DIR
 
-For each form F: DIR/F.mlir (function @F), DIR/F.inN.npy, DIR/F.ref0.npy.
+For each form F: DIR/F.mlir (function @F), DIR/F.inN.npy, DIR/F.ref0.npy,
+and DIR/F.upstream.mlir (@F called on the inputs by a @main that prints the
+number of result elements that differ from the reference).
 Values are chosen so that every product and sum is exact in f32 (small
 integer codes, activations in halves, power-of-two scales): any evaluation
 order gives the same bits, so fused and unfused results must be identical.
@@ -39,11 +41,48 @@ def dense(a, elt):
                                           'x'.join(map(str, a.shape)), elt)
 
 
+ELT = {np.dtype(np.float32): 'f32', np.dtype(np.int8): 'i8', np.dtype(np.int32): 'i32'}
+
+
 def save(name, inputs, ref, text):
+    """NAME.mlir, the inputs and reference as .npy, and NAME.upstream.mlir:
+    the same function called by a @main on the inputs as constants that
+    prints how many result elements differ from the reference (for a run
+    through upstream passes and mlir-runner only)."""
     open(os.path.join(out, name + '.mlir'), 'w').write(text)
     for i, a in enumerate(inputs):
         np.save(os.path.join(out, '%s.in%d.npy' % (name, i)), a)
     np.save(os.path.join(out, name + '.ref0.npy'), ref)
+    ty = lambda a: 'tensor<%sx%s>' % ('x'.join(map(str, a.shape)), ELT[a.dtype])  # noqa: E731
+    lines = ['func.func @main() {']
+    for i, a in enumerate(inputs):
+        lines.append('  %%in%d = arith.constant %s' % (i, dense(a, ELT[a.dtype])))
+    lines.append('  %%r = call @%s(%s) : (%s) -> %s' % (
+        name, ', '.join('%%in%d' % i for i in range(len(inputs))),
+        ', '.join(ty(a) for a in inputs), ty(ref)))
+    lines.append('  %%ref = arith.constant %s' % dense(ref, ELT[ref.dtype]))
+    rank = ref.ndim
+    dims = ', '.join('d%d' % i for i in range(rank))
+    ne = 'arith.cmpf une' if ref.dtype == np.float32 else 'arith.cmpi ne'
+    elt = ELT[ref.dtype]
+    lines += ['  %zero = arith.constant 0 : i64',
+              '  %e = tensor.empty() : tensor<i64>',
+              '  %init = linalg.fill ins(%zero : i64) outs(%e : tensor<i64>) -> tensor<i64>',
+              '  %%n = linalg.generic {indexing_maps = [affine_map<(%s) -> (%s)>, affine_map<(%s) -> (%s)>, '
+              'affine_map<(%s) -> ()>], iterator_types = [%s]} ins(%%r, %%ref : %s, %s) outs(%%init : tensor<i64>) {'
+              % (dims, dims, dims, dims, dims, ', '.join(['"reduction"'] * rank), ty(ref), ty(ref)),
+              '  ^bb0(%%a: %s, %%b: %s, %%acc: i64):' % (elt, elt),
+              '    %%d = %s, %%a, %%b : %s' % (ne, elt),
+              '    %one = arith.extui %d : i1 to i64',
+              '    %sum = arith.addi %acc, %one : i64',
+              '    linalg.yield %sum : i64',
+              '  } -> tensor<i64>',
+              '  %v = tensor.extract %n[] : tensor<i64>',
+              '  vector.print str "mismatches "',
+              '  vector.print %v : i64',
+              '  return',
+              '}']
+    open(os.path.join(out, name + '.upstream.mlir'), 'w').write(text + '\n'.join(lines) + '\n')
 
 
 def halves(shape):
