@@ -32,4 +32,10 @@ model('grouped', [helper.make_node('Conv', ['x', 'w'], ['y'], group=2, name='con
 model('reflect', [helper.make_node('Pad', ['x', 'p'], ['y'], mode='reflect', name='pad')],
       [f32('x', [1, 4])], [f32('y', [1, 6])],
       [numpy_helper.from_array(np.array([0, 1, 0, 1], np.int64), 'p')])
+model('mismatch', [helper.make_node('MatMul', ['x', 'w'], ['y'], name='mm')],
+      [f32('x', [2, 8])], [f32('y', [2, 3])],
+      [numpy_helper.from_array(np.ones((5, 3), np.float32), 'w')])
+model('broadcast', [helper.make_node('Add', ['x', 'b'], ['y'], name='add')],
+      [f32('x', [2, 8])], [f32('y', [2, 8])],
+      [numpy_helper.from_array(np.ones((3,), np.float32), 'b')])
 open(os.path.join(out, 'garbage.onnx'), 'wb').write(b'\x01\x02not a model')
