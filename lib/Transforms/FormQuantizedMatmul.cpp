@@ -262,6 +262,37 @@ Value sumI8(OpBuilder &b, Location loc, Value v, unsigned keep) {
       .getResult(0);
 }
 
+/// Operands of linalg.quantized_matmul / quantized_batch_matmul on tensors:
+/// i8 x i8 -> i32 of the given rank, i32 zero points.
+struct QuantizedMatmulOperands {
+  Value a, b, za, zb, acc;
+  /// The accumulator is a zero fill (whose fill op is `fill`).
+  linalg::FillOp fill;
+  bool zeroAcc = false;
+};
+
+FailureOr<QuantizedMatmulOperands> matchQuantizedMatmulOperands(linalg::LinalgOp op,
+                                                                int64_t rank) {
+  if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 4 || op.getNumDpsInits() != 1)
+    return failure();
+  QuantizedMatmulOperands q;
+  q.a = op.getDpsInputOperand(0)->get();
+  q.b = op.getDpsInputOperand(1)->get();
+  q.za = op.getDpsInputOperand(2)->get();
+  q.zb = op.getDpsInputOperand(3)->get();
+  q.acc = op.getDpsInitOperand(0)->get();
+  auto isTensor = [&](Value v, unsigned width) {
+    auto t = dyn_cast<RankedTensorType>(v.getType());
+    return t && t.getRank() == rank && t.getElementType().isInteger(width);
+  };
+  if (!isTensor(q.a, 8) || !isTensor(q.b, 8) || !isTensor(q.acc, 32) ||
+      !q.za.getType().isInteger(32) || !q.zb.getType().isInteger(32))
+    return failure();
+  q.fill = q.acc.getDefiningOp<linalg::FillOp>();
+  q.zeroAcc = q.fill && matchPattern(q.fill.getInputs()[0], m_Zero());
+  return q;
+}
+
 /// linalg.quantized_matmul (i8 x i8 -> i32, scalar i32 zero points, K x N
 /// weight) -> the raw-accumulator quantx.matmul, with the weight transposed
 /// to N x K (at compile time for a constant). Constant zero points in the i8
@@ -275,21 +306,13 @@ struct RaiseQuantizedMatmul : OpRewritePattern<linalg::QuantizedMatmulOp> {
 
   LogicalResult matchAndRewrite(linalg::QuantizedMatmulOp op,
                                 PatternRewriter &rewriter) const override {
-    if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 4)
-      return rewriter.notifyMatchFailure(op, "expects tensors");
-    Value a = op.getDpsInputOperand(0)->get(), b = op.getDpsInputOperand(1)->get();
-    Value za = op.getDpsInputOperand(2)->get(), zb = op.getDpsInputOperand(3)->get();
-    Value acc = op.getDpsInitOperand(0)->get();
-    auto aType = dyn_cast<RankedTensorType>(a.getType());
-    auto bType = dyn_cast<RankedTensorType>(b.getType());
-    auto resType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
-    if (!aType || !bType || !resType || !aType.getElementType().isInteger(8) ||
-        !bType.getElementType().isInteger(8) ||
-        !resType.getElementType().isInteger(32) || !za.getType().isInteger(32) ||
-        !zb.getType().isInteger(32))
-      return rewriter.notifyMatchFailure(op, "expects i8 x i8 -> i32, i32 zero points");
-    auto fill = acc.getDefiningOp<linalg::FillOp>();
-    bool zeroAcc = fill && matchPattern(fill.getInputs()[0], m_Zero());
+    FailureOr<QuantizedMatmulOperands> q = matchQuantizedMatmulOperands(op, 2);
+    if (failed(q))
+      return rewriter.notifyMatchFailure(op, "expects i8 x i8 -> i32 tensors, i32 zero points");
+    Value a = q->a, b = q->b, za = q->za, zb = q->zb, acc = q->acc;
+    bool zeroAcc = q->zeroAcc;
+    auto bType = cast<RankedTensorType>(b.getType());
+    auto resType = cast<RankedTensorType>(op->getResult(0).getType());
     // Zero points the kernel takes: constants in the i8 range.
     Location loc = op.getLoc();
     auto inI8 = [](Value z) -> std::optional<int64_t> {
@@ -393,20 +416,12 @@ struct UnrollQuantizedBatchMatmul : OpRewritePattern<linalg::QuantizedBatchMatmu
 
   LogicalResult matchAndRewrite(linalg::QuantizedBatchMatmulOp op,
                                 PatternRewriter &rewriter) const override {
-    if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 4)
-      return rewriter.notifyMatchFailure(op, "expects tensors");
-    Value a = op.getDpsInputOperand(0)->get(), b = op.getDpsInputOperand(1)->get();
-    Value za = op.getDpsInputOperand(2)->get(), zb = op.getDpsInputOperand(3)->get();
-    Value acc = op.getDpsInitOperand(0)->get();
-    auto aType = dyn_cast<RankedTensorType>(a.getType());
-    auto bType = dyn_cast<RankedTensorType>(b.getType());
-    auto accType = dyn_cast<RankedTensorType>(acc.getType());
-    if (!aType || !bType || !accType || aType.getRank() != 3 || bType.getRank() != 3 ||
-        !aType.getElementType().isInteger(8) || !bType.getElementType().isInteger(8) ||
-        !accType.getElementType().isInteger(32))
-      return rewriter.notifyMatchFailure(op, "expects i8 x i8 -> i32 batches");
-    auto fill = acc.getDefiningOp<linalg::FillOp>();
-    bool zeroAcc = fill && matchPattern(fill.getInputs()[0], m_Zero());
+    FailureOr<QuantizedMatmulOperands> q = matchQuantizedMatmulOperands(op, 3);
+    if (failed(q))
+      return rewriter.notifyMatchFailure(op, "expects i8 x i8 -> i32 batches, i32 zero points");
+    Value a = q->a, b = q->b, za = q->za, zb = q->zb, acc = q->acc;
+    bool zeroAcc = q->zeroAcc;
+    linalg::FillOp fill = q->fill;
     Location loc = op.getLoc();
     Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);
     Value c1 = arith::ConstantIndexOp::create(rewriter, loc, 1);
