@@ -305,6 +305,31 @@ JitModel::callInPlace(llvm::StringRef function, llvm::MutableArrayRef<NpyArray> 
   return invoke(function, arrays);
 }
 
+/// A dense array of `dtype` elements copied out of a strided memref
+/// (aligned pointer, offset, sizes and strides in elements).
+static NpyArray copyStrided(NpyDType dtype, const uint8_t *aligned, int64_t offset,
+                            llvm::ArrayRef<int64_t> sizes, llvm::ArrayRef<int64_t> strides) {
+  NpyArray out;
+  out.dtype = dtype;
+  out.shape.assign(sizes.begin(), sizes.end());
+  unsigned elt = npyElementSize(dtype);
+  out.data.resize(out.numElements() * elt);
+  int64_t rank = sizes.size();
+  std::vector<int64_t> index(rank, 0);
+  for (int64_t n = 0; n < out.numElements(); ++n) {
+    int64_t src = offset;
+    for (int64_t d = 0; d < rank; ++d)
+      src += index[d] * strides[d];
+    std::memcpy(out.data.data() + n * elt, aligned + src * elt, elt);
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++index[d] < sizes[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  return out;
+}
+
 llvm::Expected<std::vector<NpyArray>>
 JitModel::invoke(llvm::StringRef function, llvm::ArrayRef<NpyArray *> inputs) {
   auto it = signatures.find(function);
@@ -430,25 +455,8 @@ JitModel::invoke(llvm::StringRef function, llvm::ArrayRef<NpyArray *> inputs) {
     int64_t offset = resultStorage[pos + 2];
     llvm::ArrayRef<int64_t> sizes(&resultStorage[pos + 3], rank);
     llvm::ArrayRef<int64_t> strides(&resultStorage[pos + 3 + rank], rank);
-    NpyArray out;
-    out.dtype = resultDType(type, results.size());
-    out.shape.assign(sizes.begin(), sizes.end());
-    unsigned elt = npyElementSize(out.dtype);
-    out.data.resize(out.numElements() * elt);
-    // Copy element by element, honouring the strides.
-    std::vector<int64_t> index(rank, 0);
-    for (int64_t n = 0; n < out.numElements(); ++n) {
-      int64_t src = offset;
-      for (int64_t d = 0; d < rank; ++d)
-        src += index[d] * strides[d];
-      std::memcpy(out.data.data() + n * elt, aligned + src * elt, elt);
-      for (int64_t d = rank - 1; d >= 0; --d) {
-        if (++index[d] < sizes[d])
-          break;
-        index[d] = 0;
-      }
-    }
-    results.push_back(std::move(out));
+    results.push_back(
+        copyStrided(resultDType(type, results.size()), aligned, offset, sizes, strides));
     // Results are owned by the caller (ownership-based deallocation), unless
     // the function returned one of our own input buffers.
     auto key = reinterpret_cast<int64_t>(allocated);

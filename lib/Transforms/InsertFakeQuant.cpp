@@ -391,6 +391,41 @@ void InsertFakeQuantPass::runOnOperation() {
   }
 }
 
+/// A group size that does not divide the reduction dimension `k` of a
+/// constant weight is an error naming the op and the rule.
+static LogicalResult checkGroupSize(Operation *op, StringRef name, const SchemeChoice &choice,
+                                    int64_t k) {
+  if (ShapedType::isDynamic(k) || k % choice.groupSize == 0)
+    return success();
+  return op->emitError() << "'" << name << "': group size " << choice.groupSize
+                         << " (from " << choice.origin
+                         << ") does not divide the reduction dimension of size " << k
+                         << "; choose a group size that divides it or keep the op in "
+                            "float with a rule";
+}
+
+/// A weight the input model already quantized (`dq`) keeps its codes and
+/// scheme, with a remark. Returns true when the recipe quantizes activations
+/// (`activations`, with weight storage `storage`) but that weight scheme has
+/// no matmul with quantized activations (8-bit integer or FP8 like the
+/// recipe's, per tensor or per output channel `nAxis`): the op then stays
+/// weight-only.
+static bool keepsInputWeight(Operation *op, StringRef name, DequantizeOp dq,
+                             StorageKind storage, int64_t nAxis, bool activations) {
+  SchemeAttr fs = dq.getScheme();
+  bool sameKind = storage == StorageKind::f8E4M3FN || storage == StorageKind::f8E5M2
+                      ? fs.isFloat8()
+                      : fs.isInteger() && !fs.isSubByte();
+  bool factorable = fs.isPerTensor() || (fs.isPerChannel() && *fs.getAxis() == nAxis);
+  bool weightOnly = activations && !(sameKind && factorable);
+  InFlightDiagnostic remark = op->emitRemark();
+  remark << "'" << name << "' keeps the quantized weight it was given (" << Attribute(fs) << ")";
+  if (weightOnly)
+    remark << "; its activations stay float (no quantized-activation matmul for that "
+              "weight scheme)";
+  return weightOnly;
+}
+
 LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
                                          const SchemeChoice &choice,
                                          bool &quantized) {
@@ -444,16 +479,9 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
                     weight.getDefiningOp<DequantizeOp>() != nullptr;
   // (Weights computed at run time stay in float for group-wise schemes
   // below, so their group size does not matter.)
-  if (grouped && !weightDone && matchPattern(weight, m_Constant())) {
-    int64_t k = weightType.getDimSize(*kAxis);
-    if (!ShapedType::isDynamic(k) && k % choice.groupSize != 0)
-      return op->emitError()
-             << "'" << c.name << "': group size " << choice.groupSize
-             << " (from " << choice.origin
-             << ") does not divide the reduction dimension of size " << k
-             << "; choose a group size that divides it or keep the op in "
-                "float with a rule";
-  }
+  if (grouped && !weightDone && matchPattern(weight, m_Constant()) &&
+      failed(checkGroupSize(op, c.name, choice, weightType.getDimSize(*kAxis))))
+    return failure();
 
   OpBuilder b(op);
   Location loc = op.getLoc();
@@ -486,27 +514,9 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
                      "computed at run time)");
   }
 
-  // A weight a frontend quantized keeps its codes and scheme; the recipe's
-  // activation quantization applies only where that weight scheme has a
-  // quantized-activation matmul (8-bit integer or FP8 like the recipe's, per
-  // tensor or per output channel). Otherwise the op is weight-only.
   bool frontendWeightOnly = false;
-  if (auto dq = weight.getDefiningOp<DequantizeOp>()) {
-    SchemeAttr fs = dq.getScheme();
-    bool sameKind = storage == StorageKind::f8E4M3FN || storage == StorageKind::f8E5M2
-                        ? fs.isFloat8()
-                        : fs.isInteger() && !fs.isSubByte();
-    bool factorable = fs.isPerTensor() || (fs.isPerChannel() && *fs.getAxis() == *nAxis);
-    frontendWeightOnly = activations && !(sameKind && factorable);
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    os << Attribute(fs);
-    InFlightDiagnostic remark = op->emitRemark();
-    remark << "'" << c.name << "' keeps the quantized weight it was given (" << text << ")";
-    if (frontendWeightOnly)
-      remark << "; its activations stay float (no quantized-activation matmul for that "
-                "weight scheme)";
-  }
+  if (auto dq = weight.getDefiningOp<DequantizeOp>())
+    frontendWeightOnly = keepsInputWeight(op, c.name, dq, storage, *nAxis, activations);
 
   // Activation: fake-quant for schemes that quantize it.
   Value act = lhsOperand->get();

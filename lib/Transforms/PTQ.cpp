@@ -46,19 +46,10 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
     return to;
   }
 
-  void runOnOperation() override {
+  /// The passes that quantize: parameters from their file, frontend
+  /// weights kept, the algorithm, then fake-quant insertion.
+  LogicalResult buildQuantizationPipeline(OpPassManager &pm) {
     ModuleOp module = getOperation();
-    auto fq = recipeOptions<QuantXInsertFakeQuantOptions>();
-
-    // Weights a frontend already quantized (dequantization generics) are
-    // kept as they are; the rest get the recipe's schemes.
-    if (algorithm != "rtn" && algorithm != "smoothquant" && algorithm != "gptq" &&
-        algorithm != "awq") {
-      mlir::emitError(module.getLoc()) << "unknown algorithm '" << algorithm
-                         << "'; expected rtn, smoothquant, gptq or awq";
-      return signalPassFailure();
-    }
-    OpPassManager pm(ModuleOp::getOperationName());
     // Weights in a parameter file are quantized from it first (nothing
     // happens for models without parameter globals).
     auto fromFile = recipeOptions<QuantXQuantizeParametersOptions>();
@@ -75,7 +66,7 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
       if (!anyParameter) {
         mlir::emitError(module.getLoc()) << "lora-merge=true merges the adapter into weights read from a "
                               "parameter file, and this model has none; use lora-merge=false";
-        return signalPassFailure();
+        return failure();
       }
       fromFile.lora = lora;
     }
@@ -103,7 +94,24 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
       gptq.progress = progress;
       pm.addPass(createQuantXGPTQ(gptq));
     }
-    pm.addPass(createQuantXInsertFakeQuant(fq));
+    pm.addPass(createQuantXInsertFakeQuant(recipeOptions<QuantXInsertFakeQuantOptions>()));
+    return success();
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+
+    // Weights a frontend already quantized (dequantization generics) are
+    // kept as they are; the rest get the recipe's schemes.
+    if (algorithm != "rtn" && algorithm != "smoothquant" && algorithm != "gptq" &&
+        algorithm != "awq") {
+      mlir::emitError(module.getLoc()) << "unknown algorithm '" << algorithm
+                         << "'; expected rtn, smoothquant, gptq or awq";
+      return signalPassFailure();
+    }
+    OpPassManager pm(ModuleOp::getOperationName());
+    if (failed(buildQuantizationPipeline(pm)))
+      return signalPassFailure();
     if (failed(runPipeline(pm, module)))
       return signalPassFailure();
 

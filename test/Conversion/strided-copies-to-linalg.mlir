@@ -1,4 +1,6 @@
 // RUN: quant-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(quantx-strided-copies-to-linalg))" | FileCheck %s
+// The pass reports nothing: copies it cannot express (unranked) stay.
+// RUN: quant-opt %s --split-input-file --verify-diagnostics --pass-pipeline="builtin.module(func.func(quantx-strided-copies-to-linalg))" -o /dev/null
 
 // A copy into a subview (as tensor.pad bufferizes) becomes linalg.copy.
 // CHECK-LABEL: func.func @into_subview
@@ -32,5 +34,15 @@ func.func @contiguous(%a: memref<2x3xf32>, %b: memref<2x3xf32>, %c: memref<4x3xf
 // CHECK: linalg.copy
 func.func @dynamic(%a: memref<?x3xf32>, %b: memref<?x3xf32, strided<[?, 1], offset: ?>>) {
   memref.copy %a, %b : memref<?x3xf32> to memref<?x3xf32, strided<[?, 1], offset: ?>>
+  return
+}
+
+// -----
+
+// Unranked copies stay memref.copy.
+// CHECK-LABEL: func.func @unranked
+// CHECK: memref.copy %{{.*}}, %{{.*}} : memref<*xf32> to memref<*xf32>
+func.func @unranked(%a: memref<*xf32>, %b: memref<*xf32>) {
+  memref.copy %a, %b : memref<*xf32> to memref<*xf32>
   return
 }
