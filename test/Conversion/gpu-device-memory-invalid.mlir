@@ -21,3 +21,14 @@ func.func @strided_copy(%arg0: memref<4x8xf32>, %arg1: memref<4x4xf32>) {
   return
 }
 }
+
+// -----
+
+// Unranked buffers (crashed before): a located error.
+module attributes {gpu.container_module} {
+func.func @unranked_copy(%a: memref<*xf32>, %b: memref<*xf32>) {
+  // expected-error @+1 {{quantx-gpu-device-memory: copy of unranked buffers has no GPU lowering}}
+  memref.copy %a, %b : memref<*xf32> to memref<*xf32>
+  return
+}
+}

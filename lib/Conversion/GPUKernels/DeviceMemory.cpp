@@ -68,8 +68,14 @@ struct DeviceMemoryPass
         rewriter.replaceOpWithNewOp<gpu::DeallocOp>(dealloc, Type(), ValueRange{},
                                                     dealloc.getMemref());
       } else if (auto copy = dyn_cast<memref::CopyOp>(op)) {
-        auto src = cast<MemRefType>(copy.getSource().getType());
-        auto dst = cast<MemRefType>(copy.getTarget().getType());
+        auto src = dyn_cast<MemRefType>(copy.getSource().getType());
+        auto dst = dyn_cast<MemRefType>(copy.getTarget().getType());
+        if (!src || !dst) {
+          copy.emitError("quantx-gpu-device-memory: copy of unranked buffers has no "
+                         "GPU lowering");
+          failed = true;
+          continue;
+        }
         if (!isContiguous(src) || !isContiguous(dst)) {
           copy.emitError("quantx-gpu-device-memory: copy between non-contiguous "
                          "buffers has no GPU lowering");
