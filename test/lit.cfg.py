@@ -53,6 +53,10 @@ if subprocess.run(["/usr/bin/python3", "-c", "import torch"], capture_output=Tru
 if subprocess.run(["/usr/bin/python3", "-c", "import onnx, numpy"], capture_output=True).returncode == 0:
     config.available_features.add("onnx")
 
+# matplotlib (Debian's python3-matplotlib) for bench/report's plots.
+if subprocess.run(["/usr/bin/python3", "-c", "import matplotlib"], capture_output=True).returncode == 0:
+    config.available_features.add("matplotlib")
+
 # C programs that tests compile and link against quant-opt's libraries
 # take the sanitizer flags of a sanitizer build (scripts/sanitize.sh).
 sanitize_cflags = os.environ.get("QUANT_OPT_SANITIZE_CFLAGS", "")

@@ -103,7 +103,7 @@ MatmulOp rebuildMatmul(PatternRewriter &rewriter, MatmulOp mm, Type resultType,
                           mm.getRhs(), mm.getRhsScale(), mm.getRhsZeroPoint(),
                           mm.getLhsScale(), mm.getLhsZeroPoint(), outScale,
                           outZp, bias, mm.getRhsScheme(), mm.getLhsSchemeAttr(),
-                          outScheme);
+                          outScheme, mm.getAccumulatorTypeAttr());
 }
 
 /// matmul -> generic(x + b[n] [then max(., 0)]) with a 1-D bias: the bias
@@ -386,7 +386,7 @@ struct FoldRawRescale : OpRewritePattern<linalg::GenericOp> {
     auto scaled = MatmulOp::create(
         rewriter, loc, g.getResult(0).getType(), mm.getLhs(), mm.getRhs(), scale,
         mm.getRhsZeroPoint(), one, mm.getLhsZeroPoint(), Value(), Value(),
-        mm.getBias(), w, a, SchemeAttr());
+        mm.getBias(), w, a, SchemeAttr(), TypeAttr());
     rewriter.replaceOp(g, scaled.getResult());
     rewriter.eraseOp(mm);
     return success();

@@ -176,7 +176,9 @@ FailureOr<WeightOperands> dequantizedWeight(PatternRewriter &rewriter,
 }
 
 struct FormQuantizedMatmul : OpInterfaceRewritePattern<linalg::LinalgOp> {
-  using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
+  FormQuantizedMatmul(MLIRContext *ctx, Accumulation accumulation)
+      : OpInterfaceRewritePattern(ctx), accumulation(accumulation) {}
+  Accumulation accumulation;
 
   LogicalResult matchAndRewrite(linalg::LinalgOp op,
                                 PatternRewriter &rewriter) const override {
@@ -231,9 +233,17 @@ struct FormQuantizedMatmul : OpInterfaceRewritePattern<linalg::LinalgOp> {
       aZp = actFq.getZeroPoint();
     }
     Type resultType = op->getResult(0).getType();
+    // accumulation=source: a weight-only matmul keeps the contraction's
+    // narrow accumulator (the body adds in the result's element type).
+    TypeAttr accumulatorType;
+    Type resultElt = getElementTypeOrSelf(resultType);
+    if (accumulation == Accumulation::Source && !actFq &&
+        (resultElt.isF16() || resultElt.isBF16()) &&
+        getElementTypeOrSelf(a.getType()) == resultElt)
+      accumulatorType = TypeAttr::get(resultElt);
     auto mm = MatmulOp::create(rewriter, loc, resultType, a, w->packed, w->scale,
                                w->zeroPoint, aScale, aZp, Value(), Value(), Value(),
-                               w->scheme, aScheme, SchemeAttr());
+                               w->scheme, aScheme, SchemeAttr(), accumulatorType);
     rewriter.replaceOp(op, mm.getResult());
     return success();
   }
@@ -351,7 +361,7 @@ struct RaiseQuantizedMatmul : OpRewritePattern<linalg::QuantizedMatmulOp> {
                               std::nullopt, false);
     Value result = MatmulOp::create(rewriter, loc, resType, a, w, Value(), zpTensor(zbConst),
                                     Value(), zpTensor(zaConst), Value(), Value(), Value(),
-                                    i8, i8, SchemeAttr());
+                                    i8, i8, SchemeAttr(), TypeAttr());
     if (zpInKernel && zeroAcc) {
       rewriter.replaceOp(op, result);
       return success();
@@ -481,7 +491,7 @@ struct FormQuantizedMatmulPass
     };
     auto before = count();
     RewritePatternSet patterns(&getContext());
-    populateFormQuantizedMatmulPatterns(patterns);
+    populateFormQuantizedMatmulPatterns(patterns, accumulation);
     populateFoldQuantizedMatmulEpiloguePatterns(patterns, foldRequantize);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
@@ -494,7 +504,8 @@ struct FormQuantizedMatmulPass
 
 } // namespace
 
-void mlir::quantx::populateFormQuantizedMatmulPatterns(RewritePatternSet &patterns) {
-  patterns.add<FormQuantizedMatmul, RaiseQuantizedMatmul, UnrollQuantizedBatchMatmul>(
-      patterns.getContext());
+void mlir::quantx::populateFormQuantizedMatmulPatterns(RewritePatternSet &patterns,
+                                                       Accumulation accumulation) {
+  patterns.add<FormQuantizedMatmul>(patterns.getContext(), accumulation);
+  patterns.add<RaiseQuantizedMatmul, UnrollQuantizedBatchMatmul>(patterns.getContext());
 }

@@ -148,6 +148,7 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
     OpPassManager fold(ModuleOp::getOperationName());
     QuantXFormQuantizedMatmulOptions form;
     form.foldRequantize = foldRequantize;
+    form.accumulation = accumulation;
     fold.addPass(createQuantXFormQuantizedMatmul(form));
     fold.addPass(createCanonicalizerPass());
     fold.addPass(createCSEPass());

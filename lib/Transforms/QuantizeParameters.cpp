@@ -327,7 +327,7 @@ void QuantizeParametersPass::emitMatmul(linalg::LinalgOp op, const PlainMatmul &
   }
   auto mm = MatmulOp::create(b, loc, op->getResult(0).getType(), plain.lhs->get(), codes, scale,
                              zeroPoint, Value(), Value(), Value(), Value(), Value(), scheme,
-                             SchemeAttr(), SchemeAttr());
+                             SchemeAttr(), SchemeAttr(), TypeAttr());
   Operation *weightLoad = plain.rhs->get().getDefiningOp();
   op->getResult(0).replaceAllUsesWith(mm.getResult());
   op->erase();

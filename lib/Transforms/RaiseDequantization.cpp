@@ -4,6 +4,7 @@
 // Exceptions. See the LICENSE file for license information.
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
+#include "NibbleUnpacking.h"
 #include "QuantOpt/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -92,6 +93,25 @@ SmallVector<ReassociationIndices> mergeLastTwo(int64_t rank) {
   return r;
 }
 
+/// When `codes` is an elementwise generic that only widens i4 codes
+/// (`extui`/`extsi`, identity maps), whether it sign-extends.
+std::optional<bool> widenedNibbles(Value codes) {
+  auto g = codes.getDefiningOp<linalg::GenericOp>();
+  if (!g || g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
+      g.getNumParallelLoops() != g.getNumLoops() ||
+      !llvm::all_of(g.getIndexingMapsArray(), [](AffineMap m) { return m.isIdentity(); }) ||
+      !getElementTypeOrSelf(g.getDpsInputs()[0].getType()).isInteger(4))
+    return std::nullopt;
+  Block &body = g.getRegion().front();
+  if (!llvm::hasSingleElement(body.without_terminator()))
+    return std::nullopt;
+  Operation &ext = body.front();
+  if (!isa<arith::ExtUIOp, arith::ExtSIOp>(ext) || ext.getOperand(0) != body.getArgument(0) ||
+      body.getTerminator()->getOperand(0) != ext.getResult(0))
+    return std::nullopt;
+  return isa<arith::ExtSIOp>(ext);
+}
+
 struct RaiseDequantization : OpRewritePattern<linalg::GenericOp> {
   RaiseDequantization(MLIRContext *ctx, bool assumeIntegerZeroPoints)
       : OpRewritePattern(ctx), assumeIntegerZeroPoints(assumeIntegerZeroPoints) {}
@@ -160,7 +180,20 @@ struct RaiseDequantization : OpRewritePattern<linalg::GenericOp> {
       return rewriter.notifyMatchFailure(op, "unexpected extra inputs");
 
     OpOperand *codes = op.getDpsInputOperand(*codeIdx);
-    auto codeType = cast<RankedTensorType>(codes->get().getType());
+    // 4-bit codes widened by an elementwise extui/extsi (unpacked i8-packed
+    // nibbles) are read narrow: extui gives u4 codes whatever the body's
+    // conversion; extsi gives i4 codes under a signed conversion only.
+    Value codeValue = codes->get();
+    if (auto producer = codeValue.getDefiningOp<linalg::GenericOp>();
+        producer && succeeded(matchNibbleUnpacking(producer)))
+      return rewriter.notifyMatchFailure(op, "codes are unpacked nibbles not raised yet");
+    if (std::optional<bool> widenedSigned = widenedNibbles(codeValue)) {
+      if (*widenedSigned && isUnsigned)
+        return rewriter.notifyMatchFailure(op, "sign-extended nibbles read unsigned");
+      codeValue = codeValue.getDefiningOp<linalg::GenericOp>().getDpsInputs()[0];
+      isUnsigned = !*widenedSigned;
+    }
+    auto codeType = cast<RankedTensorType>(codeValue.getType());
     unsigned width = codeType.getElementTypeBitWidth();
     if (!codeType.getElementType().isSignlessInteger() || (width != 4 && width != 8))
       return rewriter.notifyMatchFailure(op, "codes are not i4/i8");
@@ -228,7 +261,7 @@ struct RaiseDequantization : OpRewritePattern<linalg::GenericOp> {
       }
     }
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
-    Value codesIn = collapsed(codes->get());
+    Value codesIn = collapsed(codeValue);
     auto dqType = cast<RankedTensorType>(codesIn.getType()).clone(resultType.getElementType());
     auto dq = DequantizeOp::create(rewriter, loc, dqType, codesIn, collapsed(scale->get()),
                                    zeroPoint, scheme);
@@ -305,6 +338,7 @@ void mlir::quantx::populateRaiseDequantizationPatterns(
     RewritePatternSet &patterns, const QuantXRaiseDequantizationOptions &options) {
   MLIRContext *ctx = patterns.getContext();
   patterns.add<RaiseDequantization>(ctx, options.assumeIntegerZeroPoints);
+  populateRaiseNibbleUnpackingPatterns(patterns);
   linalg::populateCollapseDimensions(patterns, groupedContractionDims);
   // Fold the reshapes the grouped layout leaves between the raised
   // dequantization, the merged contraction and its accumulator.

@@ -134,6 +134,24 @@ func.func @matmul_w4a16(%a: tensor<1x64xf16>, %w: tensor<8x32xi8>, %s: tensor<8x
 
 // -----
 
+// accumulator_type = f16: the weight rounded to f16, products and sums in
+// f16 (the source's accumulation), no epilogue without a bias.
+// CHECK-LABEL: func @matmul_w4a16_f16_accumulator
+//       CHECK:   linalg.fill ins(%{{.*}} : f16)
+//       CHECK:   %[[ACC:.*]] = linalg.generic
+//       CHECK:     %[[W:.*]] = arith.mulf %{{.*}}, %{{.*}} : f32
+//       CHECK:     %[[WH:.*]] = arith.truncf %[[W]] : f32 to f16
+//       CHECK:     %[[P:.*]] = arith.mulf %{{.*}}, %[[WH]] : f16
+//       CHECK:     arith.addf %{{.*}}, %[[P]] : f16
+//   CHECK-NOT:   linalg.generic
+//       CHECK:   return %[[ACC]]
+func.func @matmul_w4a16_f16_accumulator(%a: tensor<1x64xf16>, %w: tensor<8x32xi8>, %s: tensor<8x2xf16>) -> tensor<1x8xf16> {
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i4, axis = 1, group = 32> scale %s) {accumulator_type = f16} : (tensor<1x64xf16>, tensor<8x32xi8>, tensor<8x2xf16>) -> tensor<1x8xf16>
+  return %0 : tensor<1x8xf16>
+}
+
+// -----
+
 // W8A8: a plain i32 dot product of the raw codes, the input zero point
 // applied afterwards with the weight's row sums, then one epilogue applying
 // sa * sw and requantizing with (sa * sw) / so.

@@ -21,6 +21,16 @@ class RewritePatternSet;
 
 namespace mlir::quantx {
 
+/// How a weight-only quantx.matmul formed from an f16/bf16 contraction sums
+/// (the `accumulation` option of --quantx-form-quantized-matmul).
+enum class Accumulation {
+  /// In f32, rounded once to the result type (more accurate; fast kernels).
+  F32,
+  /// In the contraction's own accumulator type (`accumulator_type`), so the
+  /// result equals the source's bit for bit.
+  Source,
+};
+
 #define GEN_PASS_DECL
 #include "QuantOpt/Transforms/Passes.h.inc"
 
@@ -51,8 +61,11 @@ inline constexpr llvm::StringLiteral kSmoothAttr = "quantx.smooth";
 /// float and are not sites of the quantization passes.
 inline constexpr llvm::StringLiteral kLoRAAttr = "quantx.lora";
 
-/// Patterns forming quantx.matmul from fake-quantized matmul-like ops.
-void populateFormQuantizedMatmulPatterns(RewritePatternSet &patterns);
+/// Patterns forming quantx.matmul from fake-quantized matmul-like ops;
+/// `accumulation` decides how weight-only matmuls formed from f16/bf16
+/// contractions sum.
+void populateFormQuantizedMatmulPatterns(
+    RewritePatternSet &patterns, Accumulation accumulation = Accumulation::F32);
 
 /// Patterns moving work after a quantx.matmul into its epilogue: a following
 /// bias addition (kept exact, ReLU stays separate), constant per-tensor
@@ -61,6 +74,11 @@ void populateFormQuantizedMatmulPatterns(RewritePatternSet &patterns);
 /// turned into the matmul's requantize epilogue with an i32 bias.
 void populateFoldQuantizedMatmulEpiloguePatterns(RewritePatternSet &patterns,
                                                  bool foldRequantize = true);
+
+/// Patterns turning a generic that unpacks 4-bit codes stored two per byte
+/// (any arithmetic that yields the low-nibble-first value, unsigned or
+/// sign-extended) into quantx.unpack; part of the raise patterns.
+void populateRaiseNibbleUnpackingPatterns(RewritePatternSet &patterns);
 
 /// Patterns raising frontend dequantization generics to quantx.dequantize
 /// (also IREE's and torch-mlir's N x K/G x G grouped layout, whose

@@ -146,12 +146,33 @@ def QuantXFormQuantizedMatmul
       accumulator unit of a rounding boundary. Turn it off to keep the
       f32 round trip.
 
+    **Accumulation.** A weight-only matmul formed from a contraction that
+    accumulates in f16 or bf16 (`linalg.matmul` on f16 operands with an f16
+    accumulator, as torch-mlir and IREE emit for half-precision models)
+    sums in f32 and rounds once by default (`accumulation=f32`): the more
+    accurate result, run by the fast kernels, which can differ from the
+    source's in the last bits. `accumulation=source` instead sets the
+    matmul's `accumulator_type` to the contraction's element type, so each
+    product and partial sum is rounded as the source rounds them: the
+    result equals the unfused IR's bit for bit, through the reference
+    lowering (slower).
+
     Example: `quant-opt --quantx-form-quantized-matmul=fold-requantize=false`.
   }];
   let options = [
     Option<"foldRequantize", "fold-requantize", "bool", "true",
            "Turn quantize(matmul [+ bias] [+ ReLU]) into the matmul's "
-           "requantize epilogue">
+           "requantize epilogue">,
+    Option<"accumulation", "accumulation", "::mlir::quantx::Accumulation",
+           "::mlir::quantx::Accumulation::F32",
+           "How a weight-only matmul formed from a frontend's f16/bf16 "
+           "contraction sums",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::quantx::Accumulation::F32, "f32",
+                        "in f32, rounded once (more accurate; fast kernels)"),
+             clEnumValN(::mlir::quantx::Accumulation::Source, "source",
+                        "in the contraction's f16/bf16 accumulator, as the "
+                        "source computes it (accumulator_type)"))}]>
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -604,7 +625,17 @@ def QuantXPTQ : Pass<"quantx-ptq", "::mlir::ModuleOp"> {
            "quantized (weights in a parameter file)">,
     Option<"assumeIntegerZeroPoints", "assume-integer-zero-points", "bool", "false",
            "Also keep frontend-quantized weights whose float zero points are "
-           "run-time values (--quantx-raise-dequantization's option)">
+           "run-time values (--quantx-raise-dequantization's option)">,
+    Option<"accumulation", "accumulation", "::mlir::quantx::Accumulation",
+           "::mlir::quantx::Accumulation::F32",
+           "How a weight-only matmul formed from a frontend's f16/bf16 "
+           "contraction sums",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::quantx::Accumulation::F32, "f32",
+                        "in f32, rounded once (more accurate; fast kernels)"),
+             clEnumValN(::mlir::quantx::Accumulation::Source, "source",
+                        "in the contraction's f16/bf16 accumulator, as the "
+                        "source computes it (accumulator_type)"))}]>
   ]);
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -69,6 +69,8 @@ FailureOr<WeightOnlyMatmul> mlir::quantx::analyzeWeightOnlyMatmul(MatmulOp op, i
   };
   if (op.getKind() != MatmulOp::Kind::WeightOnly || !op.getRhsScale())
     return fail("not a weight-only matmul with scales");
+  if (std::optional<Type> acc = op.getAccumulatorType(); acc && !acc->isF32())
+    return fail("accumulates in the narrow accumulator_type (reference lowering)");
   WeightOnlyMatmul info;
   info.scheme = op.getRhsScheme();
   RankedTensorType rhsType = op.getRhs().getType();

@@ -369,9 +369,12 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
       appendParams(ctx, rhs, 3, {n, k}, inputs, maps);
     maps.push_back(AffineMap::get(3, 0, {m, n}, ctx));
 
+    // A weight-only matmul with an accumulator_type rounds each weight,
+    // product and partial sum to it, as the source it reproduces does.
+    std::optional<Type> narrowAcc = op.getAccumulatorType();
     Type accElt = kind == MatmulOp::Kind::Integer
                       ? Type(rewriter.getI32Type())
-                      : Type(rewriter.getF32Type());
+                      : narrowAcc.value_or(rewriter.getF32Type());
     SmallVector<OpFoldResult> sizes{
         tensor::getMixedSize(rewriter, loc, op.getLhs(), 0),
         tensor::getMixedSize(rewriter, loc, op.getRhs(), 0)};
@@ -399,6 +402,10 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
             Value w = arith::MulFOp::create(
                 b, l, emitDecode(b, l, rhsScheme, code, zp), scale);
             Value a = extendToF32(b, l, args[0]);
+            if (narrowAcc) {
+              w = truncFromF32(b, l, w, accElt);
+              a = args[0];
+            }
             sum = arith::AddFOp::create(b, l, acc,
                                         arith::MulFOp::create(b, l, a, w));
           } else if (kind == MatmulOp::Kind::Integer) {
@@ -657,6 +664,8 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
           }
           if (isa<IntegerType>(v.getType()))
             v = arith::SIToFPOp::create(b, l, b.getF32Type(), v);
+          else
+            v = extendToF32(b, l, v); // a narrow accumulator_type
           if (scaled) {
             Value scale =
                 arith::MulFOp::create(b, l, extendToF32(b, l, args[lhsScaleArg]),

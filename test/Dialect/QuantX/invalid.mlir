@@ -507,3 +507,27 @@ func.func @matmul_raw_with_output(%a: tensor<1x64xi8>, %w: tensor<8x64xi8>, %os:
   %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8>) input(#quantx.scheme<i8>) output(#quantx.scheme<i8> scale %os) : (tensor<1x64xi8>, tensor<8x64xi8>, tensor<f32>) -> tensor<1x8xi8>
   return
 }
+
+// -----
+
+func.func @matmul_accumulator_type_integer(%a: tensor<4x16xi8>, %w: tensor<8x16xi8>) {
+  // expected-error@+1 {{'quantx.matmul' op accumulator_type applies to weight-only matmuls (integer and FP8 sums are exact)}}
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8>) input(#quantx.scheme<i8>) {accumulator_type = i32} : (tensor<4x16xi8>, tensor<8x16xi8>) -> tensor<4x8xi32>
+  return
+}
+
+// -----
+
+func.func @matmul_accumulator_type_mismatch(%a: tensor<1x64xf32>, %w: tensor<8x32xi8>, %s: tensor<8x2xf16>) {
+  // expected-error@+1 {{'quantx.matmul' op accumulator_type 'f16' needs input and result elements of that type, got 'f32' and 'f16'}}
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i4, axis = 1, group = 32> scale %s) {accumulator_type = f16} : (tensor<1x64xf32>, tensor<8x32xi8>, tensor<8x2xf16>) -> tensor<1x8xf16>
+  return
+}
+
+// -----
+
+func.func @matmul_accumulator_type_kind(%a: tensor<1x64xf16>, %w: tensor<8x32xi8>, %s: tensor<8x2xf16>) {
+  // expected-error@+1 {{'quantx.matmul' op accumulator_type must be f16, bf16 or f32, got 'f64'}}
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i4, axis = 1, group = 32> scale %s) {accumulator_type = f64} : (tensor<1x64xf16>, tensor<8x32xi8>, tensor<8x2xf16>) -> tensor<1x8xf16>
+  return
+}

@@ -444,6 +444,21 @@ LogicalResult MatmulOp::verify() {
       return failure();
   }
 
+  if (std::optional<Type> accType = getAccumulatorType()) {
+    if (getKind() != Kind::WeightOnly)
+      return emitOpError() << "accumulator_type applies to weight-only "
+                              "matmuls (integer and FP8 sums are exact)";
+    if (!accType->isF16() && !accType->isBF16() && !accType->isF32())
+      return emitOpError() << "accumulator_type must be f16, bf16 or f32, got "
+                           << *accType;
+    if (lhsType.getElementType() != *accType ||
+        resType.getElementType() != *accType)
+      return emitOpError() << "accumulator_type " << *accType
+                           << " needs input and result elements of that type, "
+                              "got "
+                           << lhsType.getElementType() << " and "
+                           << resType.getElementType();
+  }
   if (!outScheme) {
     if (getOutScale() || getOutZeroPoint())
       return emitOpError() << "output scale or zero point given without an "

@@ -25,6 +25,17 @@ order gives the same bits, so fused and unfused results must be identical.
                  accumulator that is not zero (outs = argument).
   qbmm           linalg.quantized_batch_matmul (batch 2) with constant zero
                  points and a zero-filled accumulator.
+  f16_grouped    a half-precision model: i4 codes N x K, f16 scales per group
+                 through (n, k floordiv G), f16 activations, and a contraction
+                 that accumulates in f16 (what the source computes: each
+                 product and partial sum rounded to f16, in increasing k).
+                 Its reference is that sequential f16 sum; f16_once.ref0.npy
+                 holds the exact sum rounded once to f16 (what the fused
+                 matmul computes by default). The two differ.
+  nibble_packed  u4 codes packed two per byte (low nibble first) in an i8
+                 N x K/2 argument, unpacked by a generic that shifts by
+                 4 * (k mod 2) and masks, f32 scales and zero points per
+                 group of 32 along K, a generic contraction.
 """
 import os
 import sys
@@ -41,7 +52,8 @@ def dense(a, elt):
                                           'x'.join(map(str, a.shape)), elt)
 
 
-ELT = {np.dtype(np.float32): 'f32', np.dtype(np.int8): 'i8', np.dtype(np.int32): 'i32'}
+ELT = {np.dtype(np.float32): 'f32', np.dtype(np.float16): 'f16', np.dtype(np.int8): 'i8',
+       np.dtype(np.int32): 'i32'}
 
 
 def save(name, inputs, ref, text):
@@ -63,7 +75,7 @@ def save(name, inputs, ref, text):
     lines.append('  %%ref = arith.constant %s' % dense(ref, ELT[ref.dtype]))
     rank = ref.ndim
     dims = ', '.join('d%d' % i for i in range(rank))
-    ne = 'arith.cmpf une' if ref.dtype == np.float32 else 'arith.cmpi ne'
+    ne = 'arith.cmpf une' if ref.dtype.kind == 'f' else 'arith.cmpi ne'
     elt = ELT[ref.dtype]
     lines += ['  %zero = arith.constant 0 : i64',
               '  %e = tensor.empty() : tensor<i64>',
@@ -235,3 +247,89 @@ func.func @qbmm(%a: tensor<{B}x{M}x{K}xi8>, %b: tensor<{B}x{K}x{N}xi8>) -> tenso
   return %y : tensor<{B}x{M}x{N}xi32>
 }}
 ''')
+
+# --- f16 model: the source accumulates in f16 -------------------------------------------
+K16, G16 = 256, 64
+q = rng.integers(-8, 8, (N, K16))
+s = (2.0 ** rng.integers(-1, 2, (N, K16 // G16))).astype(np.float16)
+x = (rng.integers(-16, 17, (M, K16)) / 4).astype(np.float16)
+w = (q * np.repeat(s.astype(np.float64), G16, 1)).astype(np.float16)
+seq = np.zeros((M, N), np.float16)
+for k in range(K16):  # numpy's f16 operations round each result to f16
+    seq = seq + x[:, k:k + 1] * w[:, k][None, :]
+once = (x.astype(np.float64) @ w.T.astype(np.float64)).astype(np.float16)
+assert (seq != once).sum() > 0, 'the two accumulations should differ'
+np.save(os.path.join(out, 'f16_once.ref0.npy'), once)
+save('f16_grouped', [x], seq, f"""
+func.func @f16_grouped(%x: tensor<{M}x{K16}xf16>) -> tensor<{M}x{N}xf16> {{
+  %q = arith.constant {dense(q, 'i4')}
+  %s = arith.constant {dense(s.astype(np.float32), 'f16')}
+  %e = tensor.empty() : tensor<{N}x{K16}xf16>
+  %w = linalg.generic {{indexing_maps = [affine_map<(n, k) -> (n, k)>, affine_map<(n, k) -> (n, k floordiv {G16})>, affine_map<(n, k) -> (n, k)>], iterator_types = ["parallel", "parallel"]}} ins(%q, %s : tensor<{N}x{K16}xi4>, tensor<{N}x{K16 // G16}xf16>) outs(%e : tensor<{N}x{K16}xf16>) {{
+  ^bb0(%c: i4, %sc: f16, %o: f16):
+    %f = arith.sitofp %c : i4 to f16
+    %m = arith.mulf %f, %sc : f16
+    linalg.yield %m : f16
+  }} -> tensor<{N}x{K16}xf16>
+  %zero = arith.constant 0.0 : f16
+  %o = tensor.empty() : tensor<{M}x{N}xf16>
+  %init = linalg.fill ins(%zero : f16) outs(%o : tensor<{M}x{N}xf16>) -> tensor<{M}x{N}xf16>
+  %y = linalg.generic {{indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}} ins(%x, %w : tensor<{M}x{K16}xf16>, tensor<{N}x{K16}xf16>) outs(%init : tensor<{M}x{N}xf16>) {{
+  ^bb0(%a: f16, %b: f16, %acc: f16):
+    %p = arith.mulf %a, %b : f16
+    %r = arith.addf %acc, %p : f16
+    linalg.yield %r : f16
+  }} -> tensor<{M}x{N}xf16>
+  return %y : tensor<{M}x{N}xf16>
+}}
+""")
+print('f16_grouped: %d of %d results differ between f16 and f32 accumulation'
+      % ((seq != once).sum(), seq.size))
+
+# --- i8-packed nibbles as an argument -----------------------------------------------------
+q = rng.integers(0, 16, (N, K))
+packed = (q[:, 0::2] | (q[:, 1::2] << 4)).astype(np.uint8).view(np.int8)
+s = pow2((N, KG))
+z = rng.integers(0, 16, (N, KG)).astype(np.float32)
+x = halves((M, K))
+w = (q - np.repeat(z, G, 1)) * np.repeat(s, G, 1)
+ref = (x.astype(np.float64) @ w.T).astype(np.float32)
+save('nibble_packed', [packed, x], ref, f"""
+func.func @nibble_packed(%b: tensor<{N}x{K // 2}xi8>, %x: tensor<{M}x{K}xf32>) -> tensor<{M}x{N}xf32> {{
+  %s = arith.constant {dense(s, 'f32')}
+  %z = arith.constant {dense(z, 'f32')}
+  %ec = tensor.empty() : tensor<{N}x{K}xi32>
+  %q = linalg.generic {{indexing_maps = [affine_map<(n, k) -> (n, k floordiv 2)>, affine_map<(n, k) -> (n, k)>], iterator_types = ["parallel", "parallel"]}} ins(%b : tensor<{N}x{K // 2}xi8>) outs(%ec : tensor<{N}x{K}xi32>) {{
+  ^bb0(%byte: i8, %o: i32):
+    %k = linalg.index 1 : index
+    %c2 = arith.constant 2 : index
+    %c4 = arith.constant 4 : i32
+    %c15 = arith.constant 15 : i32
+    %p = arith.remui %k, %c2 : index
+    %pi = arith.index_cast %p : index to i32
+    %sh = arith.muli %pi, %c4 : i32
+    %wide = arith.extui %byte : i8 to i32
+    %v = arith.shrui %wide, %sh : i32
+    %n = arith.andi %v, %c15 : i32
+    linalg.yield %n : i32
+  }} -> tensor<{N}x{K}xi32>
+  %e = tensor.empty() : tensor<{N}x{K}xf32>
+  %w = linalg.generic {{indexing_maps = [affine_map<(n, k) -> (n, k)>, affine_map<(n, k) -> (n, k floordiv {G})>, affine_map<(n, k) -> (n, k floordiv {G})>, affine_map<(n, k) -> (n, k)>], iterator_types = ["parallel", "parallel"]}} ins(%q, %s, %z : tensor<{N}x{K}xi32>, tensor<{N}x{KG}xf32>, tensor<{N}x{KG}xf32>) outs(%e : tensor<{N}x{K}xf32>) {{
+  ^bb0(%c: i32, %sc: f32, %zp: f32, %o: f32):
+    %f = arith.uitofp %c : i32 to f32
+    %d = arith.subf %f, %zp : f32
+    %m = arith.mulf %d, %sc : f32
+    linalg.yield %m : f32
+  }} -> tensor<{N}x{K}xf32>
+  %zero = arith.constant 0.0 : f32
+  %o = tensor.empty() : tensor<{M}x{N}xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%o : tensor<{M}x{N}xf32>) -> tensor<{M}x{N}xf32>
+  %y = linalg.generic {{indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}} ins(%x, %w : tensor<{M}x{K}xf32>, tensor<{N}x{K}xf32>) outs(%init : tensor<{M}x{N}xf32>) {{
+  ^bb0(%a: f32, %bw: f32, %acc: f32):
+    %p = arith.mulf %a, %bw : f32
+    %r = arith.addf %acc, %p : f32
+    linalg.yield %r : f32
+  }} -> tensor<{M}x{N}xf32>
+  return %y : tensor<{M}x{N}xf32>
+}}
+""")

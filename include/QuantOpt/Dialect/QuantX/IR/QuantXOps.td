@@ -208,6 +208,17 @@ def QuantX_MatmulOp : QuantX_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
       channel; products of decoded values are exact and accumulated in f32,
       then multiplied by `sa * sw`.
 
+    Weight-only matmuls may instead reproduce a source that accumulates in
+    a narrower type: with `accumulator_type = T` (`f16` or `bf16`; the input
+    and result element types must be `T`), each weight is dequantized as
+    above and rounded to `T`, each product `A[m, k] * W[n, k]` is rounded to
+    `T` and added to a `T` accumulator in increasing `k`, starting from
+    zero: exactly what a `linalg.matmul` on `T` operands with a zero-filled
+    `T` accumulator computes on the dequantized weight. Without the
+    attribute the sum is kept in f32 and rounded once, which is the more
+    accurate result (and the one the fast kernels compute); with it the op
+    runs through the reference lowering.
+
     Integer matmuls without scales (neither `scale` in `weight(...)` nor
     in `input(...)`) return the exact `i32` accumulator, like ONNX
     `MatMulInteger` and `linalg.quantized_matmul`.
@@ -267,7 +278,8 @@ def QuantX_MatmulOp : QuantX_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
     Optional<AnyRankedTensor>:$bias,
     QuantX_SchemeAttr:$rhs_scheme,
     OptionalAttr<QuantX_SchemeAttr>:$lhs_scheme,
-    OptionalAttr<QuantX_SchemeAttr>:$out_scheme
+    OptionalAttr<QuantX_SchemeAttr>:$out_scheme,
+    OptionalAttr<TypeAttr>:$accumulator_type
   );
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
