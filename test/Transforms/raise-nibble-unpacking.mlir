@@ -1,5 +1,7 @@
 // RUN: quant-opt %s -split-input-file --quantx-raise-dequantization | FileCheck %s
 // RUN: quant-opt %s -split-input-file --quantx-raise-dequantization --quantx-form-quantized-matmul --canonicalize | FileCheck %s --check-prefix=FORM
+// Forms left alone emit no diagnostic.
+// RUN: quant-opt %s -split-input-file --quantx-raise-dequantization --quantx-form-quantized-matmul -verify-diagnostics -o /dev/null
 
 // Unsigned nibbles two per byte along K, unpacked by the index's parity
 // (shift by 4 * (k mod 2), mask 15) into i32 codes, then dequantized with
