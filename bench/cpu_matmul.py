@@ -45,8 +45,14 @@ SCHEMES = [
     ("w4a16-g128", "scheme=w4a16 group-size=128"),
     ("w4a16-nf4-g64", "scheme=w4a16-nf4 group-size=64"),
     ("w8a8-dynamic", "scheme=w8a8-dynamic"),
+    # The same model with the 16-bit pair kernel (vpmaddwd) instead of four
+    # byte products per lane (vpdpbusd), where the CPU has VNNI.
+    ("w8a8-dynamic-pairs", "scheme=w8a8-dynamic"),
     ("fp8", "scheme=fp8 stats={stats}"),
 ]
+
+# Pipeline options of quant-run for a scheme (default: none).
+RUN_OPTIONS = {"w8a8-dynamic-pairs": "kernel-vnni=0"}
 
 FULL_SHAPES = [(1, 4096, 4096), (1, 11008, 4096), (1, 4096, 11008),
                (8, 4096, 4096), (16, 4096, 4096), (128, 4096, 4096), (512, 4096, 4096)]
@@ -88,7 +94,7 @@ def weight_bytes(scheme, n, k):
     """Bytes of weights and their scales/zero points read per call."""
     if scheme in ("f32", "f32-kn"):
         return 4 * n * k
-    if scheme in ("w8a16", "w8a8-dynamic", "fp8"):
+    if scheme in ("w8a16", "w8a8-dynamic", "w8a8-dynamic-pairs", "fp8"):
         return n * k + 4 * n
     if scheme == "w4a16-g128":
         return n * k // 2 + 4 * n * (k // 128)
@@ -185,7 +191,8 @@ def main():
             refs = {name: [] for name, _ in schemes}
             for _ in range(rounds):
                 for name, _ in schemes:
-                    times[name].append(time_model(models[name], x, iters, 2))
+                    times[name].append(time_model(models[name], x, iters, 2,
+                                                  RUN_OPTIONS.get(name)))
                     if flops <= a.reference_max_flops and len(refs[name]) < 1:
                         refs[name].append(time_model(models[name], x, max(1, iters // 4), 1,
                                                      "kernels=false"))

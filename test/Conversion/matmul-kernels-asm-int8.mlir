@@ -1,5 +1,23 @@
-// RUN: quant-opt %s --quantx-cpu-pipeline="vector-width=8" | mlir-translate --mlir-to-llvmir | llc -O3 -mcpu=znver3 | FileCheck %s --check-prefix=AVX2
-// RUN: quant-opt %s --quantx-cpu-pipeline="vector-width=16" | mlir-translate --mlir-to-llvmir | llc -O3 -mcpu=znver5 | FileCheck %s --check-prefix=AVX512
+// RUN: quant-opt %s --quantx-cpu-pipeline="cpu-features=avx2" | mlir-translate --mlir-to-llvmir | llc -O3 -mcpu=znver3 | FileCheck %s --check-prefix=AVX2
+// RUN: quant-opt %s --quantx-cpu-pipeline="cpu-features=avx512f,avx512bw" | mlir-translate --mlir-to-llvmir | llc -O3 -mcpu=znver5 | FileCheck %s --check-prefix=AVX512
+// With VNNI the kernel multiplies four bytes per lane: vpdpbusd on zmm
+// (AVX512-VNNI) or, with 8 lanes, on ymm (AVX-VNNI's VEX form, or EVEX with
+// AVX512-VL); for i8 x i8 the weight is offset to unsigned with a vpxor and
+// 128 times the input row sums (computed once per call) is subtracted.
+// RUN: quant-opt %s --quantx-cpu-pipeline="cpu-features=avx512f,avx512bw,avx512vnni" | mlir-translate --mlir-to-llvmir | llc -O3 -mcpu=znver5 | FileCheck %s --check-prefix=VNNI512
+// RUN: quant-opt %s --quantx-cpu-pipeline="cpu-features=avx2,avxvnni" | mlir-translate --mlir-to-llvmir | llc -O3 -mcpu=alderlake | FileCheck %s --check-prefix=AVXVNNI
+// RUN: quant-opt %s --quantx-cpu-pipeline="cpu-features=avx512f,avx512bw,avx512vnni" | FileCheck %s --check-prefix=INTRVNNI
+// RUN: quant-opt %s --quantx-cpu-pipeline="cpu-features=avx2,avx512vnni,avx512vl" | FileCheck %s --check-prefix=INTRVNNI256
+// RUN: quant-opt %s --quantx-cpu-pipeline="cpu-features=avx512f,avx512bw kernel-vnni=1" | FileCheck %s --check-prefix=PLAIN
+// INTRVNNI-COUNT-2: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// INTRVNNI256: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"
+// PLAIN-NOT: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd
+// PLAIN: llvm.shufflevector
+// VNNI512-LABEL: {{^}}__quantx_kernel_i8xi8{{.*}}_vnni{{.*}}:
+//       VNNI512:   vpxor{{.*}}%zmm
+//       VNNI512:   vpdpbusd %zmm
+// AVXVNNI-LABEL: {{^}}__quantx_kernel_i8xi8{{.*}}_vnni{{.*}}:
+//       AVXVNNI:   {vex} vpdpbusd %ymm
 // The pair products are pinned to the intrinsic for the target (so that
 // LLVM's IR optimizations in the JIT cannot reshape them), and left as
 // plain vector arithmetic without the feature.

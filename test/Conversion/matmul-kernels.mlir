@@ -1,5 +1,6 @@
 // RUN: quant-opt %s -split-input-file --quantx-matmul-kernels="rows=4 m-rows=2" | FileCheck %s
 // RUN: quant-opt %s -split-input-file --quantx-matmul-kernels="vector-width=16 rows=2 m-rows=2 parallel=false include-float=false" | FileCheck %s --check-prefix=OPTS
+// RUN: quant-opt %s -split-input-file --quantx-matmul-kernels="rows=4 m-rows=2 vnni=true" | FileCheck %s --check-prefix=VNNI
 
 // A W4A16 matmul becomes a call of a kernel on memrefs; two ops with the
 // same shape and scheme share one kernel. The packed weight is read as
@@ -45,7 +46,7 @@
 // OPTS-LABEL: func @w4a16
 // The options reach the kernel: its quantx.kernel description says so.
 //       OPTS: func.func private @{{.*}}(%{{.*}}: memref<?x64xf32>, %{{.*}}: memref<8x32xi8>, %{{.*}}: memref<8x2xf32>, %{{.*}}: memref<?x8xf32>)
-//  OPTS-SAME:   quantx.kernel = {fp8_bits = false, group = 32 : i64, k = 64 : i64, kind = "cpu.weight_only", m_rows = 2 : i64, m_tile_rows = 1 : i64, n = 8 : i64, panel_min_m = 16 : i64, parallel = false, rows = 2 : i64, scales = "group", scheme = "#quantx.scheme<i4, axis = 1, group = 32>", vector_width = 16 : i64, x86_permute = false}
+//  OPTS-SAME:   quantx.kernel = {fp8_bits = false, group = 32 : i64, k = 64 : i64, kind = "cpu.weight_only", m_rows = 2 : i64, m_tile_rows = 1 : i64, n = 8 : i64, panel_min_m = 16 : i64, parallel = false, rows = 2 : i64, scales = "group", scheme = "#quantx.scheme<i4, axis = 1, group = 32>", vector_width = 16 : i64, vnni = false, x86_permute = false}
 //   OPTS-NOT:   scf.parallel
 //       OPTS:   vector.load %{{.*}} : memref<8x32xi8>, vector<16xi8>
 func.func @w4a16(%a: tensor<?x64xf32>, %w: tensor<8x32xi8>, %s: tensor<8x2xf32>) -> (tensor<?x8xf32>, tensor<?x8xf32>) {
@@ -192,6 +193,18 @@ func.func @dynamic_k(%ad: tensor<1x?xf32>, %wd: tensor<4x32xi8>, %st: tensor<f32
 //       CHECK:   arith.extsi %{{.*}} : vector<16xi8> to vector<16xi16>
 //       CHECK:   arith.muli %{{.*}} : vector<8xi32>
 //       CHECK:   vector.reduction <add>, %{{.*}} : vector<8xi32> into i32
+// With vnni, four byte products per i32 lane (vpdpbusd's shape): u8
+// input times i8 weight needs no offset, 32 bytes per step at 8 lanes.
+// VNNI-LABEL: func @w8a8
+//       VNNI: func.func private @{{.*}}_vnni_{{.*}}(%{{.*}}: memref<?x32xi8>, %{{.*}}: memref<4x32xi8>, %{{.*}}: memref<?x4xi32>)
+//  VNNI-SAME:   vnni = true
+//   VNNI-NOT:   arith.xori
+//       VNNI:   vector.load %{{.*}} : memref<?x32xi8>, vector<32xi8>
+//       VNNI:   arith.extui %{{.*}} : vector<32xi8> to vector<32xi32>
+//       VNNI:   arith.extsi %{{.*}} : vector<32xi8> to vector<32xi32>
+//       VNNI:   arith.muli %{{.*}} : vector<32xi32>
+//       VNNI:   vector.shuffle {{.*}} [0, 4, 8, 12, 16, 20, 24, 28] : vector<32xi32>, vector<32xi32>
+//       VNNI:   vector.reduction <add>, %{{.*}} : vector<8xi32> into i32
 func.func @w8a8(%a: tensor<3x32xi8>, %w: tensor<4x32xi8>, %ws: tensor<4xf32>, %as: tensor<f32>, %az: tensor<i8>) -> tensor<3x4xf32> {
   %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8, axis = 0> scale %ws) input(#quantx.scheme<u8> scale %as zero_point %az) : (tensor<3x32xi8>, tensor<4x32xi8>, tensor<4xf32>, tensor<f32>, tensor<i8>) -> tensor<3x4xf32>
   return %0 : tensor<3x4xf32>

@@ -80,6 +80,14 @@ struct KernelCPUFeatures {
   bool avx2 = false;     ///< 8-lane vpermps and vpmaddwd
   bool avx512f = false;  ///< 16-lane vectors and vpermps
   bool avx512bw = false; ///< 16-lane vpmaddwd
+  bool avx512vl = false;
+  bool avx512vnni = false; ///< vpdpbusd (16 lanes; 8 with avx512vl)
+  bool avxvnni = false;    ///< VEX vpdpbusd (8 lanes)
+
+  /// Whether vpdpbusd exists for vectors of `lanes` i32.
+  bool hasByteDot(int64_t lanes) const {
+    return lanes == 16 ? avx512vnni : lanes == 8 ? avxvnni || (avx512vnni && avx512vl) : false;
+  }
 };
 
 /// Parses a `cpu-features` value: "host" (this machine's), "none", or a
@@ -118,6 +126,17 @@ void populateX86TableLookupPatterns(RewritePatternSet &patterns);
 /// intrinsics (8 lanes: AVX2, 16 lanes: AVX-512BW). For after
 /// bufferization.
 void populateX86PairProductPatterns(RewritePatternSet &patterns);
+
+/// Patterns turning the `vnni` integer kernels' four-byte dot products
+/// (see buildX86ByteDot) into x86 vpdpbusd intrinsics (8 or 16 lanes). For
+/// after bufferization.
+void populateX86ByteDotPatterns(RewritePatternSet &patterns);
+
+/// `acc + sum_{i<4} zext(u[4l + i]) * sext(s[4l + i])` in each i32 lane l
+/// of `acc` (vector<L x i32>; u, s: vector<4L x i8>), written as plain
+/// vector ops (exact i32 arithmetic) in the form populateX86ByteDotPatterns
+/// pins to vpdpbusd.
+Value buildX86ByteDot(OpBuilder &b, Location loc, Value acc, Value u, Value s);
 
 /// Patterns converting quant.qcast/quant.dcast into quantx ops.
 void populateQuantToQuantXPatterns(RewritePatternSet &patterns);
@@ -170,6 +189,13 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("The kernels' panel-min-m option: input rows from which "
                      "weight-only kernels decode into an f32 panel (-1: the "
                      "kernels' default, 16; 0: never)"),
+      llvm::cl::init(-1)};
+  PassOptions::Option<int64_t> kernelVnni{
+      *this, "kernel-vnni",
+      llvm::cl::desc("The kernels' vnni option: integer kernels multiply four "
+                     "bytes per 32-bit lane (-1: where cpu-features has "
+                     "vpdpbusd; 1: always, as plain vector code where it has "
+                     "not; 0: never)"),
       llvm::cl::init(-1)};
   PassOptions::Option<std::string> cpuFeatures{
       *this, "cpu-features",

@@ -81,6 +81,16 @@ def QuantXMatmulKernels : Pass<"quantx-matmul-kernels", "::mlir::ModuleOp"> {
       lanes: float reassociation is the only numeric difference from
       `--quantx-lower-to-linalg`.
 
+    Integer (W8A8) kernels compute the exact i32 sums of 8-bit codes: by
+    default as pairs of products on 16-bit lanes summed into 32-bit lanes
+    (`vpmaddwd`); with `vnni`, four byte products per 32-bit lane, one
+    operand read unsigned and the other signed (`vpdpbusd`): u8 x i8 and
+    i8 x u8 need nothing else; for i8 x i8 the weight is read as `w + 128`
+    (unsigned) and `128 * sum_k a` is subtracted per input row, for u8 x u8
+    as `w - 128` (signed) and the same sum added (the input row sums are
+    computed once per call), so the sums stay exact (modulo 2^32, as the
+    reference's).
+
     Eligible: weight-only `quantx.matmul` with a static weight shape and K,
     scales per tensor, per output channel or grouped along K with a group
     size that is a multiple of `vector-width`, K a multiple of
@@ -127,7 +137,11 @@ def QuantXMatmulKernels : Pass<"quantx-matmul-kernels", "::mlir::ModuleOp"> {
     Option<"parallel", "parallel", "bool", "true",
            "Emit the tile loop as scf.parallel (else scf.for)">,
     Option<"includeFloat", "include-float", "bool", "true",
-           "Also replace f32 Linear-layout matmuls (the float baseline)">
+           "Also replace f32 Linear-layout matmuls (the float baseline)">,
+    Option<"vnni", "vnni", "bool", "false",
+           "Integer kernels multiply four bytes per 32-bit lane (the shape "
+           "of x86 vpdpbusd, AVX512-VNNI / AVX-VNNI) instead of 16-bit "
+           "pairs, where K is a multiple of 4 x vector-width">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -610,14 +624,19 @@ def QuantXX86Intrinsics : Pass<"quantx-x86-intrinsics", "::mlir::ModuleOp"> {
     become `vpermps` (8 lanes: AVX2, 16 lanes: AVX-512F). With
     `pair-products`, the integer kernels' 16-bit pair products (even lanes
     times even lanes plus odd times odd, summed into i32) become `vpmaddwd`
-    (8 lanes: AVX2, 16 lanes: AVX-512BW). The CPU pipeline enables each
-    when `cpu-features` has the instructions.
+    (8 lanes: AVX2, 16 lanes: AVX-512BW). With `byte-dots`, the `vnni`
+    integer kernels' four-byte dot products (`acc + sum of the four phases
+    of zext(u) * sext(s)`, bytes widened to i32) become `vpdpbusd`. The CPU
+    pipeline enables each when `cpu-features` has the instructions.
   }];
   let options = [
     Option<"tableLookups", "table-lookups", "bool", "true",
            "Rewrite NF4 table lookups to vpermps">,
     Option<"pairProducts", "pair-products", "bool", "true",
-           "Rewrite 16-bit pair products to vpmaddwd">
+           "Rewrite 16-bit pair products to vpmaddwd">,
+    Option<"byteDots", "byte-dots", "bool", "false",
+           "Rewrite four-byte dot products to vpdpbusd (needs AVX512-VNNI for "
+           "16 lanes, AVX-VNNI or AVX512-VNNI with AVX512-VL for 8)">
   ];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }

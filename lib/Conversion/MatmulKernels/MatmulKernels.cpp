@@ -65,6 +65,8 @@ struct KernelSpec : QuantizedMatmulShape {
   // per iteration of the parallel loop.
   bool kn = false;
   int64_t wideVectors = 1;
+  // Integer kernels: four byte products per i32 lane (vpdpbusd's shape).
+  bool vnni = false;
 
   /// The kernel's `quantx.kernel` description.
   DictionaryAttr attr(MLIRContext *ctx) const {
@@ -81,7 +83,8 @@ struct KernelSpec : QuantizedMatmulShape {
                           b.getNamedAttr("panel_min_m", b.getI64IntegerAttr(panelMinM)),
                           b.getNamedAttr("parallel", b.getBoolAttr(parallel)),
                           b.getNamedAttr("x86_permute", b.getBoolAttr(x86Permute)),
-                          b.getNamedAttr("fp8_bits", b.getBoolAttr(fp8Bits))});
+                          b.getNamedAttr("fp8_bits", b.getBoolAttr(fp8Bits)),
+                          b.getNamedAttr("vnni", b.getBoolAttr(vnni))});
   }
 
   /// A deterministic symbol name.
@@ -99,7 +102,7 @@ struct KernelSpec : QuantizedMatmulShape {
        << (zpElt ? "_zp" : "") << (biasElt ? "_b" : "") << "_vl" << vl << "_r"
        << rows << "_m" << mRows << "x" << mTileRows << "_p" << panelMinM
        << (parallel ? "_par" : "")
-       << (x86Permute ? "_x86" : "") << (fp8Bits ? "_bits" : "");
+       << (x86Permute ? "_x86" : "") << (fp8Bits ? "_bits" : "") << (vnni ? "_vnni" : "");
     if (kn)
       os << "_w" << wideVectors;
     printKernelTypes(os, {lhsElt, resElt, scaleElt, biasElt});
@@ -796,6 +799,115 @@ func::FuncOp buildIntegerKernel(RewriterBase &rewriter, ModuleOp module, const K
   return func;
 }
 
+/// Builds the integer kernel for `spec` with four byte products per i32
+/// lane (`spec.vnni`, x86 `vpdpbusd`: unsigned bytes times signed bytes).
+/// Same result as buildIntegerKernel, exactly (i32 arithmetic wraps like
+/// the reference's): which operand is read unsigned depends on the schemes,
+///   u8 x i8: the input;  i8 x u8: the weight (the product commutes);
+///   i8 x i8: the weight + 128 (`w ^ 0x80`), minus 128 * sum_k a per row;
+///   u8 x u8: the weight - 128 read signed, plus 128 * sum_k a per row;
+/// the input row sums are computed once per call, before the tiles. (A
+/// byte dot against a constant of ones in the loop would not do: LLVM
+/// expands vpdpbusd with a constant operand into widening adds.)
+func::FuncOp buildIntegerDotKernel(RewriterBase &rewriter, ModuleOp module,
+                                   const KernelSpec &spec) {
+  MLIRContext *ctx = module.getContext();
+  Location loc = module.getLoc();
+  OpBuilder b(ctx);
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  ThreeArgKernel kernel =
+      createThreeArgKernel(rewriter, module, spec, b, i8, {spec.n, spec.k}, i32);
+  func::FuncOp func = kernel.func;
+  Value lhs = kernel.lhs, rhs = kernel.rhs, out = kernel.out;
+  const int64_t vl = spec.vl, rows = spec.rows, step = 4 * spec.vl;
+  auto accType = VectorType::get({vl}, i32);
+  auto bytesType = VectorType::get({step}, i8);
+  Value c0 = indexCst(b, loc, 0), c1 = indexCst(b, loc, 1), kEnd = indexCst(b, loc, spec.k);
+  Value m = memref::DimOp::create(b, loc, lhs, 0);
+  bool lhsUnsigned = spec.lhsScheme.isUnsigned(), rhsUnsigned = spec.scheme.isUnsigned();
+  bool swap = !lhsUnsigned && rhsUnsigned;
+  bool flipRhs = lhsUnsigned == rhsUnsigned; // i8 x i8 and u8 x u8
+  auto splat = [&](OpBuilder &nb, Location l, VectorType t, int64_t v) -> Value {
+    return arith::ConstantOp::create(
+        nb, l, t, DenseElementsAttr::get(t, nb.getIntegerAttr(t.getElementType(), v)));
+  };
+  // sum_k a[m, k] per input row, as the input's signedness reads it.
+  Value rowSums;
+  if (flipRhs) {
+    rowSums = memref::AllocOp::create(b, loc, MemRefType::get({ShapedType::kDynamic}, i32),
+                                      ValueRange{m});
+    auto wide = VectorType::get({step}, i32);
+    scf::ForOp::create(b, loc, c0, m, c1, ValueRange{},
+                       [&](OpBuilder &mb, Location ml, Value mi, ValueRange) {
+                         auto sum = scf::ForOp::create(
+                             mb, ml, c0, kEnd, indexCst(mb, ml, step),
+                             ValueRange{splat(mb, ml, wide, 0)},
+                             [&](OpBuilder &kb, Location kl, Value k, ValueRange acc) {
+                               Value a = vector::LoadOp::create(kb, kl, bytesType, lhs,
+                                                                ValueRange{mi, k});
+                               a = lhsUnsigned ? Value(arith::ExtUIOp::create(kb, kl, wide, a))
+                                               : Value(arith::ExtSIOp::create(kb, kl, wide, a));
+                               scf::YieldOp::create(kb, kl,
+                                                    Value(arith::AddIOp::create(kb, kl, acc[0], a)));
+                             });
+                         Value total = vector::ReductionOp::create(
+                             mb, ml, vector::CombiningKind::ADD, sum.getResult(0));
+                         memref::StoreOp::create(mb, ml, total, rowSums, ValueRange{mi});
+                         scf::YieldOp::create(mb, ml);
+                       });
+  }
+  auto emitTile = [&](OpBuilder &tb, Location l, ArrayRef<Value> rowIdx, Value m0, int64_t mr) {
+    SmallVector<Value> mIdx = rowIndices(tb, l, m0, mr);
+    SmallVector<Value> zeros(rows * mr, splat(tb, l, accType, 0));
+    auto loop = scf::ForOp::create(
+        tb, l, c0, kEnd, indexCst(tb, l, step), zeros,
+        [&](OpBuilder &kb, Location kl, Value k, ValueRange accs) {
+          SmallVector<Value> next(accs.begin(), accs.end());
+          SmallVector<Value> a;
+          for (int64_t j = 0; j < mr; ++j)
+            a.push_back(vector::LoadOp::create(kb, kl, bytesType, lhs, ValueRange{mIdx[j], k}));
+          for (int64_t r = 0; r < rows; ++r) {
+            Value w = vector::LoadOp::create(kb, kl, bytesType, rhs, ValueRange{rowIdx[r], k});
+            if (flipRhs)
+              w = arith::XOrIOp::create(kb, kl, w, splat(kb, kl, bytesType, -128));
+            // The unsigned operand first: the weight when it is read
+            // unsigned (i8 x u8, or i8 x i8 offset by 128).
+            bool weightUnsigned = swap || (flipRhs && !lhsUnsigned);
+            for (int64_t j = 0; j < mr; ++j) {
+              Value &acc = next[r * mr + j];
+              acc = weightUnsigned ? buildX86ByteDot(kb, kl, acc, w, a[j])
+                                   : buildX86ByteDot(kb, kl, acc, a[j], w);
+            }
+          }
+          scf::YieldOp::create(kb, kl, next);
+        });
+    Value c7 = arith::ConstantOp::create(tb, l, tb.getI32IntegerAttr(7));
+    for (int64_t j = 0; j < mr; ++j) {
+      // 128 * sum_k a: subtracted for a weight offset by +128 (i8 x i8),
+      // added for one offset by -128 (u8 x u8).
+      Value correction;
+      if (flipRhs)
+        correction = arith::ShLIOp::create(
+            tb, l, memref::LoadOp::create(tb, l, rowSums, ValueRange{mIdx[j]}), c7);
+      for (int64_t r = 0; r < rows; ++r) {
+        Value v = vector::ReductionOp::create(tb, l, vector::CombiningKind::ADD,
+                                              loop.getResult(r * mr + j));
+        if (correction)
+          v = lhsUnsigned ? Value(arith::AddIOp::create(tb, l, v, correction))
+                          : Value(arith::SubIOp::create(tb, l, v, correction));
+        memref::StoreOp::create(tb, l, v, out, ValueRange{mIdx[j], rowIdx[r]});
+      }
+    }
+  };
+  forEachChannelTile(b, loc, spec, rows, [&](OpBuilder &tb, Location l, ArrayRef<Value> rowIdx) {
+    forEachRowTile(tb, l, m, spec.mRows, [&](OpBuilder &mb, Location ml, Value m0, int64_t mr) {
+      emitTile(mb, ml, rowIdx, m0, mr);
+    });
+  });
+  func::ReturnOp::create(b, loc);
+  return func;
+}
+
 /// Builds the f32 kernel for a K x N weight (`spec.kn`): out[m, n] =
 /// sum_k A[m, k] W[k, n] with the output columns in lanes, so nothing is
 /// reduced across lanes. Per k, a block of weight vectors is loaded once
@@ -1042,7 +1154,8 @@ Value callKernel(PatternRewriter &rewriter, Operation *op, const KernelSpec &spe
   std::string name = spec.name();
   auto func = module.lookupSymbol<func::FuncOp>(name);
   if (!func)
-    func = spec.lhsScheme ? buildIntegerKernel(rewriter, module, spec)
+    func = spec.lhsScheme && spec.vnni ? buildIntegerDotKernel(rewriter, module, spec)
+           : spec.lhsScheme            ? buildIntegerKernel(rewriter, module, spec)
            : spec.kn      ? buildFloatKNKernel(rewriter, module, spec)
                           : buildKernel(rewriter, module, spec);
   Location loc = op->getLoc();
@@ -1135,6 +1248,7 @@ struct IntegerMatmulToKernel : OpRewritePattern<MatmulOp> {
     spec.resElt = rewriter.getI32Type();
     if (spec.k % (2 * spec.vl) != 0)
       return rewriter.notifyMatchFailure(op, "K is not a multiple of the step");
+    spec.vnni = options.vnni && spec.k % (4 * spec.vl) == 0;
     auto accType = RankedTensorType::get(
         cast<RankedTensorType>(op.getResult().getType()).getShape(), rewriter.getI32Type());
     Value acc = callKernel(rewriter, op, spec, {op.getLhs(), op.getRhs()}, accType);
@@ -1314,7 +1428,7 @@ struct QuantXMatmulKernelsPass
 
   /// The pass's options as the struct that the patterns take.
   QuantXMatmulKernelsOptions getOptions() const {
-    return {vectorWidth, rows, mRows, panelMinM, x86Permute, parallel, includeFloat};
+    return {vectorWidth, rows, mRows, panelMinM, x86Permute, parallel, includeFloat, vnni};
   }
 
   LogicalResult initialize(MLIRContext *context) override {

@@ -6,7 +6,8 @@
 //
 // Rewrites two vector idioms of the CPU kernels into x86 intrinsics after
 // bufferization: NF4 table lookups (vector.gather of a constant 16-entry
-// table) into vpermps, and 16-bit pair products into vpmaddwd.
+// table) into vpermps, 16-bit pair products into vpmaddwd and four-byte
+// dot products into vpdpbusd.
 //
 //===----------------------------------------------------------------------===//
 
@@ -142,6 +143,82 @@ struct PairProductsToX86MaddWd : OpRewritePattern<arith::AddIOp> {
   }
 };
 
+/// The byte dot of buildX86ByteDot,
+///   addi(acc, addi(addi(p0, p1), addi(p2, p3)))
+/// with p_i = shuffle(p, p, [i, 4 + i, 8 + i, ...]) and
+/// p = muli(extui(u), extsi(s)), u and s vector<4L x i8> -> x86 `vpdpbusd`
+/// (L = 8 or 16; the non-saturating form, wrapping like addi); also the
+/// bare four-phase sum (acc = 0).
+struct ByteDotToX86Vpdpbusd : OpRewritePattern<arith::AddIOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  /// The product that `v` takes phase `phase` of, if it does.
+  static Value matchPhase(Value v, int64_t phase) {
+    auto shuffle = v.getDefiningOp<vector::ShuffleOp>();
+    if (!shuffle || shuffle.getV1() != shuffle.getV2())
+      return Value();
+    for (auto [i, m] : llvm::enumerate(shuffle.getMask()))
+      if (m != int64_t(4 * i) + phase)
+        return Value();
+    return shuffle.getV1();
+  }
+
+  /// The four-phase sum `v`'s product, if `v` is one.
+  static Value matchPhaseSum(Value v) {
+    auto top = v.getDefiningOp<arith::AddIOp>();
+    auto low = top ? top.getLhs().getDefiningOp<arith::AddIOp>() : nullptr;
+    auto high = top ? top.getRhs().getDefiningOp<arith::AddIOp>() : nullptr;
+    if (!low || !high)
+      return Value();
+    Value p = matchPhase(low.getLhs(), 0);
+    if (!p || matchPhase(low.getRhs(), 1) != p || matchPhase(high.getLhs(), 2) != p ||
+        matchPhase(high.getRhs(), 3) != p)
+      return Value();
+    return p;
+  }
+
+  LogicalResult matchAndRewrite(arith::AddIOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<VectorType>(op.getType());
+    if (!type || type.getRank() != 1 || !type.getElementType().isInteger(32) ||
+        (type.getNumElements() != 8 && type.getNumElements() != 16))
+      return rewriter.notifyMatchFailure(op, "not an i32 vector of 8 or 16");
+    Value acc = op.getLhs(), product = matchPhaseSum(op.getRhs());
+    if (!product) {
+      acc = op.getRhs();
+      product = matchPhaseSum(op.getLhs());
+    }
+    // A sum whose accumulator folded away (zero, as in a single-step loop),
+    // unless an addition that may take it as its sum uses it.
+    if (!product && (product = matchPhaseSum(op.getResult()))) {
+      if (llvm::any_of(op->getUsers(), [](Operation *user) { return isa<arith::AddIOp>(user); }))
+        return rewriter.notifyMatchFailure(op, "part of a larger sum");
+      acc = arith::ConstantOp::create(rewriter, op.getLoc(), type,
+                                      DenseElementsAttr::get(type, rewriter.getI32IntegerAttr(0)));
+    }
+    if (!product)
+      return rewriter.notifyMatchFailure(op, "not a sum of four phases of a product");
+    Value u, s;
+    if (auto mul = product.getDefiningOp<arith::MulIOp>()) {
+      auto ue = mul.getLhs().getDefiningOp<arith::ExtUIOp>();
+      auto se = mul.getRhs().getDefiningOp<arith::ExtSIOp>();
+      if (ue && se && getElementTypeOrSelf(ue.getIn().getType()).isInteger(8) &&
+          getElementTypeOrSelf(se.getIn().getType()).isInteger(8)) {
+        u = ue.getIn();
+        s = se.getIn();
+      }
+    }
+    if (!u || !s)
+      return rewriter.notifyMatchFailure(op, "not unsigned bytes times signed bytes");
+    StringRef name = type.getNumElements() == 8 ? "llvm.x86.avx512.vpdpbusd.256"
+                                                : "llvm.x86.avx512.vpdpbusd.512";
+    rewriter.replaceOp(op, LLVM::CallIntrinsicOp::create(rewriter, op.getLoc(), type,
+                                                         rewriter.getStringAttr(name),
+                                                         ValueRange{acc, u, s})
+                               .getResult(0));
+    return success();
+  }
+};
 
 struct QuantXX86IntrinsicsPass
     : quantx::impl::QuantXX86IntrinsicsBase<QuantXX86IntrinsicsPass> {
@@ -153,6 +230,8 @@ struct QuantXX86IntrinsicsPass
       populateX86TableLookupPatterns(patterns);
     if (pairProducts)
       populateX86PairProductPatterns(patterns);
+    if (byteDots)
+      populateX86ByteDotPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
@@ -165,4 +244,26 @@ void mlir::quantx::populateX86TableLookupPatterns(RewritePatternSet &patterns) {
 
 void mlir::quantx::populateX86PairProductPatterns(RewritePatternSet &patterns) {
   patterns.add<PairProductsToX86MaddWd>(patterns.getContext());
+}
+
+void mlir::quantx::populateX86ByteDotPatterns(RewritePatternSet &patterns) {
+  patterns.add<ByteDotToX86Vpdpbusd>(patterns.getContext());
+}
+
+Value mlir::quantx::buildX86ByteDot(OpBuilder &b, Location loc, Value acc, Value u, Value s) {
+  auto accType = cast<VectorType>(acc.getType());
+  int64_t lanes = accType.getNumElements();
+  auto wide = VectorType::get({4 * lanes}, accType.getElementType());
+  Value p = arith::MulIOp::create(b, loc, arith::ExtUIOp::create(b, loc, wide, u),
+                                  arith::ExtSIOp::create(b, loc, wide, s));
+  SmallVector<Value> phases;
+  for (int64_t phase = 0; phase < 4; ++phase) {
+    SmallVector<int64_t> mask;
+    for (int64_t l = 0; l < lanes; ++l)
+      mask.push_back(4 * l + phase);
+    phases.push_back(vector::ShuffleOp::create(b, loc, p, p, mask));
+  }
+  Value sum = arith::AddIOp::create(b, loc, arith::AddIOp::create(b, loc, phases[0], phases[1]),
+                                    arith::AddIOp::create(b, loc, phases[2], phases[3]));
+  return arith::AddIOp::create(b, loc, acc, sum);
 }

@@ -106,6 +106,9 @@ FailureOr<quantx::KernelCPUFeatures> mlir::quantx::parseCPUFeatures(StringRef sp
   features.avx512f = has("avx512f");
   features.avx2 = has("avx2") || features.avx512f;
   features.avx512bw = has("avx512bw");
+  features.avx512vl = has("avx512vl");
+  features.avx512vnni = has("avx512vnni");
+  features.avxvnni = has("avxvnni");
   return features;
 }
 
@@ -119,6 +122,8 @@ mlir::quantx::getMatmulKernelsOptions(const CPUPipelineOptions &options) {
   kernels.x86Permute = kernels.vectorWidth == 16 ? features.avx512f
                        : kernels.vectorWidth == 8 ? features.avx2
                                                   : false;
+  kernels.vnni = options.kernelVnni < 0 ? features.hasByteDot(kernels.vectorWidth)
+                                        : options.kernelVnni > 0;
   if (options.kernelRows > 0)
     kernels.rows = options.kernelRows;
   if (options.kernelMRows > 0)
@@ -132,6 +137,8 @@ std::string mlir::quantx::verifyCPUPipelineOptions(const CPUPipelineOptions &opt
   std::string error;
   if (failed(parseCPUFeatures(options.cpuFeatures, error)))
     return error;
+  if (options.kernelVnni < -1 || options.kernelVnni > 1)
+    return "kernel-vnni must be -1 (automatic), 0 or 1";
   if (options.vectorWidth < 0 || options.kernelRows < 0 || options.kernelMRows < 0)
     return "vector-width, kernel-rows and kernel-m-rows must be >= 0 (0: automatic)";
   if (options.parallelMinIterations < 1)
@@ -151,7 +158,8 @@ LogicalResult mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
     return failure();
   addPipelineInputPasses(pm);
   // Kernels for what has them, the reference lowering for the rest.
-  QuantXX86IntrinsicsOptions intrinsics{/*tableLookups=*/false, /*pairProducts=*/false};
+  QuantXX86IntrinsicsOptions intrinsics{/*tableLookups=*/false, /*pairProducts=*/false,
+                                        /*byteDots=*/false};
   if (options.kernels) {
     QuantXMatmulKernelsOptions kernels = getMatmulKernelsOptions(options);
     std::string error;
@@ -160,6 +168,7 @@ LogicalResult mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
     intrinsics.pairProducts = kernels.vectorWidth == 16 ? features.avx512bw
                               : kernels.vectorWidth == 8 ? features.avx2
                                                          : false;
+    intrinsics.byteDots = kernels.vnni && features.hasByteDot(kernels.vectorWidth);
     pm.addPass(createQuantXMatmulKernels(kernels));
   }
   if (options.emitCInterface)
@@ -168,7 +177,7 @@ LogicalResult mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
   // Copies into subviews (tensor.pad, concatenation) become loops, not calls
   // into MLIR's runner utilities.
   pm.addNestedPass<func::FuncOp>(createQuantXStridedCopiesToLinalg());
-  if (intrinsics.tableLookups || intrinsics.pairProducts)
+  if (intrinsics.tableLookups || intrinsics.pairProducts || intrinsics.byteDots)
     pm.addPass(createQuantXX86Intrinsics(intrinsics));
 
   // Loops and scalar code; parallel loops on OpenMP threads if asked.

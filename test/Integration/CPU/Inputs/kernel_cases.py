@@ -289,6 +289,12 @@ CASES = [
     case_integer("w8a8_requant_i8", 2, 4, 64, lhs="u8", lhs_zp=True, out="i8", bias=True),
     case_integer("w8a8_raw_u8_weights", 6, 2, 32, rhs="u8", raw=True, lhs_zp=True),
     case_integer("w8a8_k40_fallback", 2, 4, 40),
+    # Four byte products per lane (kernel-vnni=1, also run below): every
+    # pairing of signedness, K in one and several steps of 4 x 16 bytes.
+    case_integer("w8a8_i8_k128", 5, 8, 128),
+    case_integer("w8a8_u8xi8_k64", 3, 4, 64, lhs="u8", lhs_zp=True),
+    case_integer("w8a8_i8xu8_k128", 2, 6, 128, rhs="u8", rhs_zp=True, bias=True),
+    case_integer("w8a8_u8xu8_k192_raw", 6, 4, 192, lhs="u8", rhs="u8", raw=True, lhs_zp=True),
     case_fp8("fp8_e4m3_per_tensor", 3, 4, 32),
     case_fp8("fp8_e4m3_per_channel_nan", 2, 6, 64, per_channel=True, nan_every=97),
     case_fp8("fp8_e5m2", 2, 4, 16, storage="f8E5M2"),
@@ -327,11 +333,17 @@ def main():
             npytool.write_array(x, [rng.uniform(-1, 1) for _ in range(m * k)], (m, k),
                                 "f2" if act == "f16" else "f4")
         outs = {}
-        for mode, opts in (("kernels", []), ("reference", ["--pipeline-options=kernels=false"])):
+        modes = [("kernels", []), ("reference", ["--pipeline-options=kernels=false"])]
+        if act == "i8":  # integer kernels also with four byte products per lane
+            modes.append(("vnni", ["--pipeline-options=kernel-vnni=1"]))
+        for mode, opts in modes:
             o = os.path.join(d, name + "." + mode)
             subprocess.run([quant_run, model, "-e", "mm", "-i", x, "-o", o] + opts,
                            check=True, capture_output=True)
             outs[mode], _ = npytool.read_values(os.path.join(o, "mm.0.npy"))
+        if "vnni" in outs and outs["vnni"] != outs["reference"]:
+            print("%-26s MISMATCH (kernel-vnni=1 differs from the reference)" % name)
+            continue
         ker, ref = outs["kernels"], outs["reference"]
         # NaNs must be in the same places; the rest is compared.
         if any((a != a) != (b != b) for a, b in zip(ker, ref)):
