@@ -31,6 +31,13 @@ using namespace mlir::quantx;
 
 namespace {
 
+/// A 1-D vector of 8 (AVX2) or 16 (AVX-512) i32: what the integer intrinsics
+/// produce.
+bool isX86I32Vector(VectorType type) {
+  return type && type.getRank() == 1 && type.getElementType().isInteger(32) &&
+         (type.getNumElements() == 8 || type.getNumElements() == 16);
+}
+
 /// vector.gather from a constant 16-entry f32 global at offset 0 with an
 /// all-true mask -> x86 `vpermps`: one 16-entry permute with AVX-512F
 /// (16 lanes), two 8-entry permutes and a select with AVX2 (8 lanes). Run
@@ -122,8 +129,7 @@ struct PairProductsToX86MaddWd : OpRewritePattern<arith::AddIOp> {
   LogicalResult matchAndRewrite(arith::AddIOp op,
                                 PatternRewriter &rewriter) const override {
     auto type = dyn_cast<VectorType>(op.getType());
-    if (!type || type.getRank() != 1 || !type.getElementType().isInteger(32) ||
-        (type.getNumElements() != 8 && type.getNumElements() != 16))
+    if (!isX86I32Vector(type))
       return rewriter.notifyMatchFailure(op, "not an i32 vector of 8 or 16");
     auto evenMul = op.getLhs().getDefiningOp<arith::MulIOp>();
     auto oddMul = op.getRhs().getDefiningOp<arith::MulIOp>();
@@ -180,8 +186,7 @@ struct ByteDotToX86Vpdpbusd : OpRewritePattern<arith::AddIOp> {
   LogicalResult matchAndRewrite(arith::AddIOp op,
                                 PatternRewriter &rewriter) const override {
     auto type = dyn_cast<VectorType>(op.getType());
-    if (!type || type.getRank() != 1 || !type.getElementType().isInteger(32) ||
-        (type.getNumElements() != 8 && type.getNumElements() != 16))
+    if (!isX86I32Vector(type))
       return rewriter.notifyMatchFailure(op, "not an i32 vector of 8 or 16");
     Value acc = op.getLhs(), product = matchPhaseSum(op.getRhs());
     if (!product) {

@@ -97,6 +97,23 @@ def save(name, inputs, ref, text):
     open(os.path.join(out, name + '.upstream.mlir'), 'w').write(text + '\n'.join(lines) + '\n')
 
 
+def nk_contraction(m, n, k, elt):
+    """%y = x W^T for %x M x K and %w N x K: a generic contraction whose body
+    adds in `elt`, returned (the end of a form's function)."""
+    return f"""  %zero = arith.constant 0.0 : {elt}
+  %o = tensor.empty() : tensor<{m}x{n}x{elt}>
+  %init = linalg.fill ins(%zero : {elt}) outs(%o : tensor<{m}x{n}x{elt}>) -> tensor<{m}x{n}x{elt}>
+  %y = linalg.generic {{indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}} ins(%x, %w : tensor<{m}x{k}x{elt}>, tensor<{n}x{k}x{elt}>) outs(%init : tensor<{m}x{n}x{elt}>) {{
+  ^bb0(%a: {elt}, %wk: {elt}, %acc: {elt}):
+    %p = arith.mulf %a, %wk : {elt}
+    %r = arith.addf %acc, %p : {elt}
+    linalg.yield %r : {elt}
+  }} -> tensor<{m}x{n}x{elt}>
+  return %y : tensor<{m}x{n}x{elt}>
+}}
+"""
+
+
 def halves(shape):
     return (rng.integers(-8, 9, shape) / 2).astype(np.float32)
 
@@ -271,18 +288,7 @@ func.func @f16_grouped(%x: tensor<{M}x{K16}xf16>) -> tensor<{M}x{N}xf16> {{
     %m = arith.mulf %f, %sc : f16
     linalg.yield %m : f16
   }} -> tensor<{N}x{K16}xf16>
-  %zero = arith.constant 0.0 : f16
-  %o = tensor.empty() : tensor<{M}x{N}xf16>
-  %init = linalg.fill ins(%zero : f16) outs(%o : tensor<{M}x{N}xf16>) -> tensor<{M}x{N}xf16>
-  %y = linalg.generic {{indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}} ins(%x, %w : tensor<{M}x{K16}xf16>, tensor<{N}x{K16}xf16>) outs(%init : tensor<{M}x{N}xf16>) {{
-  ^bb0(%a: f16, %b: f16, %acc: f16):
-    %p = arith.mulf %a, %b : f16
-    %r = arith.addf %acc, %p : f16
-    linalg.yield %r : f16
-  }} -> tensor<{M}x{N}xf16>
-  return %y : tensor<{M}x{N}xf16>
-}}
-""")
+""" + nk_contraction(M, N, K16, 'f16'))
 print('f16_grouped: %d of %d results differ between f16 and f32 accumulation'
       % ((seq != once).sum(), seq.size))
 
@@ -321,15 +327,4 @@ func.func @nibble_packed(%b: tensor<{N}x{K // 2}xi8>, %x: tensor<{M}x{K}xf32>) -
     %m = arith.mulf %d, %sc : f32
     linalg.yield %m : f32
   }} -> tensor<{N}x{K}xf32>
-  %zero = arith.constant 0.0 : f32
-  %o = tensor.empty() : tensor<{M}x{N}xf32>
-  %init = linalg.fill ins(%zero : f32) outs(%o : tensor<{M}x{N}xf32>) -> tensor<{M}x{N}xf32>
-  %y = linalg.generic {{indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}} ins(%x, %w : tensor<{M}x{K}xf32>, tensor<{N}x{K}xf32>) outs(%init : tensor<{M}x{N}xf32>) {{
-  ^bb0(%a: f32, %bw: f32, %acc: f32):
-    %p = arith.mulf %a, %bw : f32
-    %r = arith.addf %acc, %p : f32
-    linalg.yield %r : f32
-  }} -> tensor<{M}x{N}xf32>
-  return %y : tensor<{M}x{N}xf32>
-}}
-""")
+""" + nk_contraction(M, N, K, 'f32'))
