@@ -1,17 +1,20 @@
-// The kernels' machine code for an AVX2 CPU (Zen 3, the development
-// machine) and an AVX-512 one (Zen 5): packed int4 weights are loaded 8 or
-// 16 bytes at a time and widened in registers, products use FMA on full
-// vectors, and nothing is unpacked to memory.
+// The kernels' machine code for an AVX2 CPU (Zen 3) and an AVX-512 one
+// (Zen 5): packed int4 weights are loaded 8 or 16 bytes at a time and
+// sign-extended to dwords by the load itself (vpmovsxbd from memory), the
+// two nibbles split in registers (a mask for 16 q_hi, a shift for
+// 2^28 q_lo), products use FMA on full vectors, and nothing is unpacked to
+// memory.
 // RUN: quant-opt %s --quantx-cpu-pipeline="vector-width=8" | mlir-translate --mlir-to-llvmir | llc -O3 -mcpu=znver3 | FileCheck %s --check-prefix=AVX2
 // RUN: quant-opt %s --quantx-cpu-pipeline="vector-width=16" | mlir-translate --mlir-to-llvmir | llc -O3 -mcpu=znver5 | FileCheck %s --check-prefix=AVX512
 
 // AVX2-LABEL: {{^}}__quantx_kernel_i4{{.*}}:
-//       AVX2:   vmovq {{.*}}, %xmm
-//       AVX2:   vpmovsxbd %xmm{{[0-9]+}}, %ymm
+//       AVX2:   vpmovsxbd ({{.*}}), %ymm
+//       AVX2:   vpslld $28, %ymm
 //       AVX2:   vcvtdq2ps %ymm
 //       AVX2:   vfmadd{{[0-9]+}}ps %ymm
 // AVX512-LABEL: {{^}}__quantx_kernel_i4{{.*}}:
-//       AVX512:   vpmovsxbd %xmm{{[0-9]+}}, %zmm
+//       AVX512:   vpmovsxbd ({{.*}}), %zmm
+//       AVX512:   vpslld $28, %zmm
 //       AVX512:   vcvtdq2ps %zmm
 //       AVX512:   vfmadd{{[0-9]+}}ps %zmm
 func.func @w4a16(%a: tensor<1x4096xf32>, %w: tensor<4096x2048xi8>, %s: tensor<4096x32xf32>) -> tensor<1x4096xf32> {

@@ -37,8 +37,10 @@
 //       CHECK:           scf.for
 //       CHECK:           vector.load %[[SPLIT]]{{.*}} : memref<?x64xf32>, vector<8xf32>
 //       CHECK:           vector.load %{{.*}} : memref<8x32xi8>, vector<8xi8>
-//       CHECK:           arith.andi %{{.*}} : vector<8xi8>
+// i4 without zero points: widened first, then 16 q_hi and 2^28 q_lo.
 //       CHECK:           arith.extsi %{{.*}} : vector<8xi8> to vector<8xi32>
+//       CHECK:           arith.andi %{{.*}} : vector<8xi32>
+//       CHECK:           arith.shli %{{.*}} : vector<8xi32>
 //       CHECK:           arith.sitofp %{{.*}} : vector<8xi32> to vector<8xf32>
 //       CHECK:           vector.fma
 //       CHECK:     vector.reduction <add>

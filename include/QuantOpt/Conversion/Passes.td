@@ -70,8 +70,11 @@ def QuantXMatmulKernels : Pass<"quantx-matmul-kernels", "::mlir::ModuleOp"> {
       per call (a scratch buffer), so low and high nibbles meet their
       activations without shuffles; `b & 0xF0` (and `b << 4` for signed
       low nibbles) is used as `16 q` against activations divided by 16,
-      which gives the same f32 products (scaling by a power of two is
-      exact, barring subnormal activations);
+      and for i4 without zero points the bytes are sign-extended to i32
+      first, `sext(b) & ~15` giving `16 q` (high) and `sext(b) << 28`
+      giving `2^28 q` (low, against activations times 2^-28), which gives
+      the same f32 products (scaling by a power of two is exact, barring
+      subnormal activations);
     * with one input row, products are accumulated with `vector.fma` per
       group and each group's sum is multiplied by its scale once
       (`sum_g s_g * sum_k a_k q_k`); tiles of `m-rows` input rows instead

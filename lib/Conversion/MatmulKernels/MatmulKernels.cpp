@@ -254,6 +254,14 @@ private:
   Value scaleSplat(OpBuilder &nb, Location l, Value n, Value g) const;
   Value decode(OpBuilder &nb, Location l, Value n, Value k, Value zpSplat) const;
   Value decodeFloat8Bits(OpBuilder &nb, Location l, Value codes) const;
+  /// What the low nibbles' activations are multiplied by, against the
+  /// decoded low nibbles: i4 without zero points decodes them as 2^28 q,
+  /// i4 with zero points as 16 q, u4 and NF4 as q.
+  float lowNibbleScale() const {
+    if (spec.scheme.getStorage() != StorageKind::i4)
+      return 1.0f;
+    return spec.zpElt ? 0.0625f : 0x1p-28f;
+  }
   std::pair<Value, Value> decodePacked(OpBuilder &nb, Location l, Value n, Value k,
                                        Value zpSplat) const;
   void splitActivations();
@@ -443,6 +451,20 @@ std::pair<Value, Value> WeightOnlyKernelBuilder::decodePacked(OpBuilder &nb, Loc
     }
     return arith::SIToFPOp::create(nb, l, f32Type, q);
   };
+  if (kind == StorageKind::i4 && !spec.zpElt) {
+    // Widened first (the load and one vpmovsxbd): sext(b) = 16 q_hi + the
+    // low nibble's bits, so clearing those gives 16 q_hi and shifting them
+    // to the top gives 2^28 q_lo, both exact in f32 (see lowNibbleScale).
+    Value wide = arith::ExtSIOp::create(nb, l, i32Type, bytes);
+    auto splat32 = [&](int64_t v) -> Value {
+      return arith::ConstantOp::create(nb, l, i32Type,
+                                       DenseElementsAttr::get(i32Type, nb.getI32IntegerAttr(v)));
+    };
+    Value hi32 = arith::AndIOp::create(nb, l, wide, splat32(~int64_t(0xF)));
+    Value lo32 = arith::ShLIOp::create(nb, l, wide, splat32(28));
+    return {arith::SIToFPOp::create(nb, l, f32Type, lo32),
+            arith::SIToFPOp::create(nb, l, f32Type, hi32)};
+  }
   Value hi = arith::AndIOp::create(nb, l, bytes, splat8(0xF0));
   if (kind == StorageKind::i4) {
     Value lo = arith::ShLIOp::create(nb, l, bytes, splat8(4));
@@ -456,8 +478,7 @@ std::pair<Value, Value> WeightOnlyKernelBuilder::decodePacked(OpBuilder &nb, Loc
 /// step of 2 VL (and divided by 16 where the codes are 16 q): computed once
 /// into `aSplit`, so the inner loop loads them without shuffles.
 void WeightOnlyKernelBuilder::splitActivations() {
-  bool sixteenthLo = spec.scheme.getStorage() == StorageKind::i4;
-  bool sixteenthHi = spec.scheme.getStorage() != StorageKind::nf4;
+  float loFactor = lowNibbleScale(), hiFactor = spec.scheme.getStorage() != StorageKind::nf4 ? 0.0625f : 1.0f;
   aSplit = memref::AllocOp::create(
       b, loc, MemRefType::get({ShapedType::kDynamic, spec.k}, b.getF32Type()), ValueRange{m});
   SmallVector<int64_t> even, odd;
@@ -472,12 +493,16 @@ void WeightOnlyKernelBuilder::splitActivations() {
                   extendToF32(kb, kl, vector::LoadOp::create(kb, kl, aType, lhs, ValueRange{mi, k}));
               Value aEven = vector::ShuffleOp::create(kb, kl, a, a, even);
               Value aOdd = vector::ShuffleOp::create(kb, kl, a, a, odd);
-              Value sixteenth = arith::ConstantOp::create(
-                  kb, kl, accType, DenseElementsAttr::get(accType, kb.getF32FloatAttr(0.0625f)));
-              if (sixteenthLo)
-                aEven = arith::MulFOp::create(kb, kl, aEven, sixteenth);
-              if (sixteenthHi)
-                aOdd = arith::MulFOp::create(kb, kl, aOdd, sixteenth);
+              auto scaled = [&](Value a, float factor) -> Value {
+                if (factor == 1.0f)
+                  return a;
+                return arith::MulFOp::create(
+                    kb, kl, a,
+                    arith::ConstantOp::create(
+                        kb, kl, accType, DenseElementsAttr::get(accType, kb.getF32FloatAttr(factor))));
+              };
+              aEven = scaled(aEven, loFactor);
+              aOdd = scaled(aOdd, hiFactor);
               vector::StoreOp::create(kb, kl, aEven, aSplit, ValueRange{mi, k});
               Value kOdd = arith::AddIOp::create(kb, kl, k, indexCst(kb, kl, vl));
               vector::StoreOp::create(kb, kl, aOdd, aSplit, ValueRange{mi, kOdd});
