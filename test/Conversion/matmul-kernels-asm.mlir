@@ -27,6 +27,15 @@ func.func @w4a16(%a: tensor<1x4096xf32>, %w: tensor<4096x2048xi8>, %s: tensor<40
 // a select tree otherwise.
 // RUN: quant-opt %s --quantx-cpu-pipeline="cpu-features=avx2" | FileCheck %s --check-prefix=PERM
 // RUN: quant-opt %s --quantx-cpu-pipeline="cpu-features=none" | FileCheck %s --check-prefix=TREE
+// With 16 lanes the bytes are widened by the load and the low nibble needs
+// no mask: vpermps (or its integer twin vpermd) reads 4 index bits.
+// RUN: quant-opt %s --quantx-cpu-pipeline="cpu-features=avx512f,avx512bw" | mlir-translate --mlir-to-llvmir | llc -O3 -mcpu=znver5 | FileCheck %s --check-prefix=PERM512
+// PERM512-LABEL: {{^}}__quantx_kernel_nf4{{.*}}:
+//       PERM512:   vpmovzxbd ({{.*}}), %zmm[[B:[0-9]+]]
+//   PERM512-NOT:   vpand
+//       PERM512:   vperm{{d|ps}} %zmm{{[0-9]+}}, %zmm[[B]], %zmm
+//       PERM512:   vpsrld $4, %zmm[[B]], %zmm[[B]]
+//       PERM512:   vperm{{d|ps}} %zmm{{[0-9]+}}, %zmm[[B]], %zmm
 // PERM-COUNT-2: llvm.call_intrinsic "llvm.x86.avx2.permps"
 // TREE-NOT: llvm.call_intrinsic
 // TREE: llvm.select

@@ -624,7 +624,9 @@ def QuantXX86Intrinsics : Pass<"quantx-x86-intrinsics", "::mlir::ModuleOp"> {
     Runs after bufferization and deallocation (the intrinsic calls declare
     no memory effects). With `table-lookups`, unmasked `vector.gather`
     lookups of a constant 16-entry f32 table (the kernels' NF4 code book)
-    become `vpermps` (8 lanes: AVX2, 16 lanes: AVX-512F). With
+    become `vpermps` (8 lanes: AVX2, 16 lanes: AVX-512F, where a mask of
+    the indices to their low 4 bits is dropped: the instruction reads only
+    those). With
     `pair-products`, the integer kernels' 16-bit pair products (even lanes
     times even lanes plus odd times odd, summed into i32) become `vpmaddwd`
     (8 lanes: AVX2, 16 lanes: AVX-512BW). With `byte-dots`, the `vnni`

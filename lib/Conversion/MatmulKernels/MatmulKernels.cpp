@@ -432,6 +432,20 @@ std::pair<Value, Value> WeightOnlyKernelBuilder::decodePacked(OpBuilder &nb, Loc
       return emitTableLookup(nb, l, f32Type, codeBook, c0,
                              arith::ExtUIOp::create(nb, l, i32Type, nib));
     };
+    if (spec.x86Permute) {
+      // Widened by the load (vpmovzxbd), split on i32 lanes: the mask of
+      // the low nibble disappears into vpermps with 16 lanes, which reads
+      // only the low 4 bits of each index.
+      Value wide = arith::ExtUIOp::create(nb, l, i32Type, bytes);
+      auto splat32 = [&](int64_t v) -> Value {
+        return arith::ConstantOp::create(nb, l, i32Type,
+                                         DenseElementsAttr::get(i32Type, nb.getI32IntegerAttr(v)));
+      };
+      return {emitTableLookup(nb, l, f32Type, codeBook, c0,
+                              arith::AndIOp::create(nb, l, wide, splat32(0x0F))),
+              emitTableLookup(nb, l, f32Type, codeBook, c0,
+                              arith::ShRUIOp::create(nb, l, wide, splat32(4)))};
+    }
     return {nf4(arith::AndIOp::create(nb, l, bytes, splat8(0x0F))),
             nf4(arith::ShRUIOp::create(nb, l, bytes, splat8(4)))};
   }

@@ -85,7 +85,19 @@ struct GatherToX86Permute : OpRewritePattern<vector::GatherOp> {
     // Indices outside [0, 16) would read outside the table: undefined for
     // the gather as well, so any result is allowed; the permutes wrap.
     if (lanes == 16) {
-      rewriter.replaceOp(op, permute(tableVector(0)));
+      // vpermps reads only the low 4 bits of each index: a mask of them
+      // (`andi x, 15`) is not needed.
+      Value indices = op.getIndices();
+      if (auto mask = indices.getDefiningOp<arith::AndIOp>()) {
+        APInt low;
+        if (matchPattern(mask.getRhs(), m_ConstantInt(&low)) && low == 15)
+          indices = mask.getLhs();
+      }
+      rewriter.replaceOp(op, LLVM::CallIntrinsicOp::create(
+                                 rewriter, loc, resultType,
+                                 rewriter.getStringAttr("llvm.x86.avx512.permvar.sf.512"),
+                                 ValueRange{tableVector(0), indices})
+                                 .getResult(0));
       return success();
     }
     Value seven = arith::ConstantOp::create(
