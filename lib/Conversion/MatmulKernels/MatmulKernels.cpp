@@ -558,7 +558,11 @@ void WeightOnlyKernelBuilder::storeResults(OpBuilder &tb, Location l, ArrayRef<V
   int64_t mr = mIdx.size();
   for (auto [r, row] : llvm::enumerate(rowIdx))
     for (int64_t j = 0; j < mr; ++j) {
-      Value sum = vector::ReductionOp::create(tb, l, vector::CombiningKind::ADD, accs[r * mr + j]);
+      // Across lanes in a tree (reassociated, like the lane-wise sums): a
+      // strictly ordered reduction is a chain of VL dependent additions per
+      // output, which at one input row costs as much as a tenth of the call.
+      Value sum = vector::ReductionOp::create(tb, l, vector::CombiningKind::ADD, accs[r * mr + j],
+                                              arith::FastMathFlags::reassoc);
       if (bias)
         sum = arith::AddFOp::create(
             tb, l, sum, extendToF32(tb, l, memref::LoadOp::create(tb, l, bias, ValueRange{row})));
