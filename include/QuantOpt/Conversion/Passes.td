@@ -115,6 +115,10 @@ def QuantXMatmulKernels : Pass<"quantx-matmul-kernels", "::mlir::ModuleOp"> {
     continued in the output across chunks in increasing k.
     Anything else is left for the reference lowering.
 
+    With `vector-width` above 8, a matmul that the wide kernel cannot take
+    (K, N or the group size not a multiple of its step) gets the 8-lane
+    kernel instead, when that one can.
+
     The defaults are the portable choice (8 lanes, no x86 intrinsics);
     `--quantx-cpu-pipeline` picks the vector width and `x86-permute` from
     its `cpu-features` and forwards its `kernel-*` options.

@@ -1243,8 +1243,9 @@ KernelSpec baseSpec(const QuantXMatmulKernelsOptions &options, int64_t n, int64_
 }
 
 struct QuantizedMatmulToKernel : OpRewritePattern<MatmulOp> {
-  QuantizedMatmulToKernel(MLIRContext *ctx, const QuantXMatmulKernelsOptions &options)
-      : OpRewritePattern(ctx), options(options) {}
+  QuantizedMatmulToKernel(MLIRContext *ctx, const QuantXMatmulKernelsOptions &options,
+      PatternBenefit benefit = 1)
+      : OpRewritePattern(ctx, benefit), options(options) {}
 
   LogicalResult matchAndRewrite(MatmulOp op,
                                 PatternRewriter &rewriter) const override {
@@ -1271,8 +1272,9 @@ struct QuantizedMatmulToKernel : OpRewritePattern<MatmulOp> {
 /// epilogue (zero-point corrections, bias, scales, requantization), so
 /// results are bit-identical to --quantx-lower-to-linalg.
 struct IntegerMatmulToKernel : OpRewritePattern<MatmulOp> {
-  IntegerMatmulToKernel(MLIRContext *ctx, const QuantXMatmulKernelsOptions &options)
-      : OpRewritePattern(ctx), options(options) {}
+  IntegerMatmulToKernel(MLIRContext *ctx, const QuantXMatmulKernelsOptions &options,
+      PatternBenefit benefit = 1)
+      : OpRewritePattern(ctx, benefit), options(options) {}
 
   LogicalResult matchAndRewrite(MatmulOp op,
                                 PatternRewriter &rewriter) const override {
@@ -1310,8 +1312,9 @@ struct IntegerMatmulToKernel : OpRewritePattern<MatmulOp> {
 /// a normal f32 for any FP8 operands, and the sum is multiplied by 2^60 at
 /// the end: the same roundings as on the unscaled values.
 struct Float8MatmulToKernel : OpRewritePattern<MatmulOp> {
-  Float8MatmulToKernel(MLIRContext *ctx, const QuantXMatmulKernelsOptions &options)
-      : OpRewritePattern(ctx), options(options) {}
+  Float8MatmulToKernel(MLIRContext *ctx, const QuantXMatmulKernelsOptions &options,
+      PatternBenefit benefit = 1)
+      : OpRewritePattern(ctx, benefit), options(options) {}
 
   LogicalResult matchAndRewrite(MatmulOp op,
                                 PatternRewriter &rewriter) const override {
@@ -1378,8 +1381,9 @@ struct Float8MatmulToKernel : OpRewritePattern<MatmulOp> {
 /// f32 matmuls with the weight in N x K (Linear) layout and a zero-filled
 /// accumulator: the float baseline, with the same kernel structure.
 struct FloatMatmulToKernel : OpInterfaceRewritePattern<linalg::LinalgOp> {
-  FloatMatmulToKernel(MLIRContext *ctx, const QuantXMatmulKernelsOptions &options)
-      : OpInterfaceRewritePattern(ctx), options(options) {}
+  FloatMatmulToKernel(MLIRContext *ctx, const QuantXMatmulKernelsOptions &options,
+                      PatternBenefit benefit = 1)
+      : OpInterfaceRewritePattern(ctx, benefit), options(options) {}
 
   LogicalResult matchAndRewrite(linalg::LinalgOp op,
                                 PatternRewriter &rewriter) const override {
@@ -1528,8 +1532,21 @@ std::string mlir::quantx::verifyMatmulKernelsOptions(const QuantXMatmulKernelsOp
 
 void mlir::quantx::populateMatmulKernelPatterns(RewritePatternSet &patterns,
                                                 const QuantXMatmulKernelsOptions &options) {
-  patterns.add<QuantizedMatmulToKernel, IntegerMatmulToKernel, Float8MatmulToKernel>(
-      patterns.getContext(), options);
-  if (options.includeFloat)
-    patterns.add<FloatMatmulToKernel>(patterns.getContext(), options);
+  auto add = [&](const QuantXMatmulKernelsOptions &o, PatternBenefit benefit) {
+    patterns.add<QuantizedMatmulToKernel, IntegerMatmulToKernel, Float8MatmulToKernel>(
+        patterns.getContext(), o, benefit);
+    if (o.includeFloat)
+      patterns.add<FloatMatmulToKernel>(patterns.getContext(), o, benefit);
+  };
+  add(options, 2);
+  // Matmuls whose K, N or group size wider vectors do not divide (small
+  // groups, small layers) get 8-lane kernels rather than the reference
+  // loops; the 8-lane intrinsics exist wherever the wide ones do, except
+  // the 256-bit byte dot (AVX512-VL or AVX-VNNI), which is left out.
+  if (options.vectorWidth > 8) {
+    QuantXMatmulKernelsOptions narrow = options;
+    narrow.vectorWidth = 8;
+    narrow.vnni = false;
+    add(narrow, 1);
+  }
 }
