@@ -93,23 +93,56 @@ SmallVector<ReassociationIndices> mergeLastTwo(int64_t rank) {
   return r;
 }
 
-/// When `codes` is an elementwise generic that only widens i4 codes
-/// (`extui`/`extsi`, identity maps), whether it sign-extends.
-std::optional<bool> widenedNibbles(Value codes) {
+/// A constant float zero point as integer codes of `scheme` (`width` bits),
+/// or failure where a value is not an integer in the storage range.
+FailureOr<DenseElementsAttr> zeroPointCodes(DenseFPElementsAttr values, SchemeAttr scheme,
+                                            unsigned width) {
+  SmallVector<APInt> ints;
+  for (APFloat f : values.getValues<APFloat>()) {
+    double d = f.convertToDouble();
+    if (d != std::floor(d) || d < scheme.getQuantMin() || d > scheme.getQuantMax())
+      return failure();
+    ints.push_back(APInt(width, uint64_t(int64_t(d)), /*isSigned=*/false,
+                         /*implicitTrunc=*/true));
+  }
+  auto type = values.getType().clone(IntegerType::get(values.getContext(), width));
+  return DenseElementsAttr::get(type, ints);
+}
+
+/// The stored codes behind the value `codes` that a dequantization body
+/// converts (read unsigned where `isUnsigned`). 4-bit codes widened by an
+/// elementwise extui/extsi generic (unpacked i8-packed nibbles) are read
+/// narrow: extui gives u4 codes whatever the body's conversion, extsi i4
+/// codes under a signed conversion only; `isUnsigned` is updated. Fails,
+/// saying why in `whyNot`, on sign-extended nibbles read unsigned and on
+/// nibbles still being unpacked (RaiseNibbleUnpacking goes first).
+FailureOr<Value> storedCodes(Value codes, bool &isUnsigned, StringRef &whyNot) {
   auto g = codes.getDefiningOp<linalg::GenericOp>();
-  if (!g || g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
+  if (!g)
+    return codes;
+  if (succeeded(matchNibbleUnpacking(g))) {
+    whyNot = "codes are unpacked nibbles not raised yet";
+    return failure();
+  }
+  if (g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
       g.getNumParallelLoops() != g.getNumLoops() ||
       !llvm::all_of(g.getIndexingMapsArray(), [](AffineMap m) { return m.isIdentity(); }) ||
       !getElementTypeOrSelf(g.getDpsInputs()[0].getType()).isInteger(4))
-    return std::nullopt;
+    return codes;
   Block &body = g.getRegion().front();
   if (!llvm::hasSingleElement(body.without_terminator()))
-    return std::nullopt;
+    return codes;
   Operation &ext = body.front();
   if (!isa<arith::ExtUIOp, arith::ExtSIOp>(ext) || ext.getOperand(0) != body.getArgument(0) ||
       body.getTerminator()->getOperand(0) != ext.getResult(0))
-    return std::nullopt;
-  return isa<arith::ExtSIOp>(ext);
+    return codes;
+  bool widenedSigned = isa<arith::ExtSIOp>(ext);
+  if (widenedSigned && isUnsigned) {
+    whyNot = "sign-extended nibbles read unsigned";
+    return failure();
+  }
+  isUnsigned = !widenedSigned;
+  return g.getDpsInputs()[0];
 }
 
 struct RaiseDequantization : OpRewritePattern<linalg::GenericOp> {
@@ -180,20 +213,11 @@ struct RaiseDequantization : OpRewritePattern<linalg::GenericOp> {
       return rewriter.notifyMatchFailure(op, "unexpected extra inputs");
 
     OpOperand *codes = op.getDpsInputOperand(*codeIdx);
-    // 4-bit codes widened by an elementwise extui/extsi (unpacked i8-packed
-    // nibbles) are read narrow: extui gives u4 codes whatever the body's
-    // conversion; extsi gives i4 codes under a signed conversion only.
-    Value codeValue = codes->get();
-    if (auto producer = codeValue.getDefiningOp<linalg::GenericOp>();
-        producer && succeeded(matchNibbleUnpacking(producer)))
-      return rewriter.notifyMatchFailure(op, "codes are unpacked nibbles not raised yet");
-    if (std::optional<bool> widenedSigned = widenedNibbles(codeValue)) {
-      if (*widenedSigned && isUnsigned)
-        return rewriter.notifyMatchFailure(op, "sign-extended nibbles read unsigned");
-      codeValue = codeValue.getDefiningOp<linalg::GenericOp>().getDpsInputs()[0];
-      isUnsigned = !*widenedSigned;
-    }
-    auto codeType = cast<RankedTensorType>(codeValue.getType());
+    StringRef whyNot;
+    FailureOr<Value> codeValue = storedCodes(codes->get(), isUnsigned, whyNot);
+    if (failed(codeValue))
+      return rewriter.notifyMatchFailure(op, whyNot);
+    auto codeType = cast<RankedTensorType>(codeValue->getType());
     unsigned width = codeType.getElementTypeBitWidth();
     if (!codeType.getElementType().isSignlessInteger() || (width != 4 && width != 8))
       return rewriter.notifyMatchFailure(op, "codes are not i4/i8");
@@ -239,17 +263,10 @@ struct RaiseDequantization : OpRewritePattern<linalg::GenericOp> {
         return rewriter.notifyMatchFailure(op, "zero point and scale maps differ");
       DenseFPElementsAttr zpValues;
       if (matchPattern(zp->get(), m_Constant(&zpValues))) {
-        SmallVector<APInt> ints;
-        for (APFloat f : zpValues.getValues<APFloat>()) {
-          double d = f.convertToDouble();
-          if (d != std::floor(d) || d < scheme.getQuantMin() || d > scheme.getQuantMax())
-            return rewriter.notifyMatchFailure(op, "zero point not an integer code");
-          ints.push_back(APInt(width, uint64_t(int64_t(d)), /*isSigned=*/false,
-                               /*implicitTrunc=*/true));
-        }
-        auto zpType = zpValues.getType().clone(rewriter.getIntegerType(width));
-        zeroPoint = collapsed(arith::ConstantOp::create(
-            rewriter, loc, DenseElementsAttr::get(zpType, ints)));
+        FailureOr<DenseElementsAttr> ints = zeroPointCodes(zpValues, scheme, width);
+        if (failed(ints))
+          return rewriter.notifyMatchFailure(op, "zero point not an integer code");
+        zeroPoint = collapsed(arith::ConstantOp::create(rewriter, loc, *ints));
       } else if (assumeIntegerZeroPoints) {
         Value f = collapsed(zp->get());
         auto intType = cast<RankedTensorType>(f.getType()).clone(rewriter.getIntegerType(width));
@@ -261,7 +278,7 @@ struct RaiseDequantization : OpRewritePattern<linalg::GenericOp> {
       }
     }
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
-    Value codesIn = collapsed(codeValue);
+    Value codesIn = collapsed(*codeValue);
     auto dqType = cast<RankedTensorType>(codesIn.getType()).clone(resultType.getElementType());
     auto dq = DequantizeOp::create(rewriter, loc, dqType, codesIn, collapsed(scale->get()),
                                    zeroPoint, scheme);

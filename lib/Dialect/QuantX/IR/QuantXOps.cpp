@@ -334,6 +334,26 @@ static LogicalResult verifyFactorable(Operation *op, StringRef role,
             "reduction; group-wise weights need float activations";
 }
 
+/// accumulator_type: weight-only, f16/bf16/f32, and the element type of the
+/// input and the result.
+static LogicalResult verifyAccumulatorType(MatmulOp op) {
+  std::optional<Type> accType = op.getAccumulatorType();
+  if (!accType)
+    return success();
+  if (op.getKind() != MatmulOp::Kind::WeightOnly)
+    return op.emitOpError() << "accumulator_type applies to weight-only "
+                               "matmuls (integer and FP8 sums are exact)";
+  if (!accType->isF16() && !accType->isBF16() && !accType->isF32())
+    return op.emitOpError() << "accumulator_type must be f16, bf16 or f32, got " << *accType;
+  Type lhsElt = cast<ShapedType>(op.getLhs().getType()).getElementType();
+  Type resElt = cast<ShapedType>(op.getResult().getType()).getElementType();
+  if (lhsElt != *accType || resElt != *accType)
+    return op.emitOpError() << "accumulator_type " << *accType
+                            << " needs input and result elements of that type, got " << lhsElt
+                            << " and " << resElt;
+  return success();
+}
+
 LogicalResult MatmulOp::verify() {
   // The generic form can give any segment sizes; the accessors below need
   // exactly one input, weight and weight scale.
@@ -444,21 +464,8 @@ LogicalResult MatmulOp::verify() {
       return failure();
   }
 
-  if (std::optional<Type> accType = getAccumulatorType()) {
-    if (getKind() != Kind::WeightOnly)
-      return emitOpError() << "accumulator_type applies to weight-only "
-                              "matmuls (integer and FP8 sums are exact)";
-    if (!accType->isF16() && !accType->isBF16() && !accType->isF32())
-      return emitOpError() << "accumulator_type must be f16, bf16 or f32, got "
-                           << *accType;
-    if (lhsType.getElementType() != *accType ||
-        resType.getElementType() != *accType)
-      return emitOpError() << "accumulator_type " << *accType
-                           << " needs input and result elements of that type, "
-                              "got "
-                           << lhsType.getElementType() << " and "
-                           << resType.getElementType();
-  }
+  if (failed(verifyAccumulatorType(*this)))
+    return failure();
   if (!outScheme) {
     if (getOutScale() || getOutZeroPoint())
       return emitOpError() << "output scale or zero point given without an "
