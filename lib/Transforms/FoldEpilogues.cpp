@@ -230,7 +230,7 @@ struct FoldRequantize : OpRewritePattern<QuantizeOp> {
     }
     auto mm = x.getDefiningOp<MatmulOp>();
     if (!mm || !mm->hasOneUse() || mm.getKind() != MatmulOp::Kind::Integer ||
-        mm.isRawAccumulator() || mm.getOutSchemeAttr() ||
+        mm.isRawAccumulator() || mm.getOutSchemeAttr() || mm.getScaleGroupSize() ||
         !getElementTypeOrSelf(mm.getResult().getType()).isF32())
       return rewriter.notifyMatchFailure(q, "input is not a rescaling integer matmul");
     // The output zero point (0 when symmetric) for the ReLU.

@@ -220,6 +220,37 @@ func.func @matmul_raw(%a: tensor<4x16xi8>, %w: tensor<8x16xi8>) -> tensor<4x8xi3
 
 // -----
 
+// A group-scaled integer matmul (W4A8, groups of 32 along K): exact i32
+// sums per group over the input and weight viewed as rows x groups x G,
+// then the f32 sum over the groups of f32(acc) * (sa * sw), then the bias
+// and the f16 result.
+//   CHECK-DAG: #[[$A3:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>
+//   CHECK-DAG: #[[$W3:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d2, d3 floordiv 2)>
+//   CHECK-DAG: #[[$ACC3:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+//   CHECK-DAG: #[[$SA:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+//   CHECK-DAG: #[[$SW:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-LABEL: func @matmul_w4a8_group_scaled
+//       CHECK:   %[[A:.*]] = tensor.expand_shape %arg0 {{\[}}[0], [1, 2]] output_shape [%{{.*}}, 2, 32] : tensor<?x64xi8> into tensor<?x2x32xi8>
+//       CHECK:   %[[W:.*]] = tensor.expand_shape %arg1 {{\[}}[0], [1, 2]] output_shape [8, 2, 16] : tensor<8x32xi8> into tensor<8x2x16xi8>
+//       CHECK:   %[[SUMS:.*]] = linalg.generic {indexing_maps = [#[[$A3]], #[[$W3]], #[[$ACC3]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[A]], %[[W]] : {{.*}}) outs(%{{.*}} : tensor<?x8x2xi32>)
+//       CHECK:     linalg.index 3
+//       CHECK:     arith.muli %{{.*}} : i32
+//       CHECK:     arith.addi %{{.*}} : i32
+//       CHECK:   %[[Y:.*]] = linalg.generic {indexing_maps = [#{{.*}}, #[[$SA]], #[[$SW]], #{{.*}}], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[SUMS]], %arg3, %arg2 : {{.*}}) outs(%{{.*}} : tensor<?x8xf32>)
+//       CHECK:     %[[S:.*]] = arith.mulf %{{.*}}, %{{.*}} : f32
+//       CHECK:     %[[F:.*]] = arith.sitofp %{{.*}} : i32 to f32
+//       CHECK:     %[[P:.*]] = arith.mulf %[[F]], %[[S]] : f32
+//       CHECK:     arith.addf %{{.*}}, %[[P]] : f32
+//       CHECK:   linalg.generic {{.*}} ins(%[[Y]], %arg4 : tensor<?x8xf32>, tensor<8xf32>) outs(%{{.*}} : tensor<?x8xf16>)
+//       CHECK:     arith.addf
+//       CHECK:     arith.truncf %{{.*}} : f32 to f16
+func.func @matmul_w4a8_group_scaled(%a: tensor<?x64xi8>, %w: tensor<8x32xi8>, %ws: tensor<8x2xf32>, %as: tensor<?x2xf32>, %b: tensor<8xf32>) -> tensor<?x8xf16> {
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i4, axis = 1, group = 32> scale %ws) input(#quantx.scheme<i8, axis = 1, group = 32> scale %as) bias(%b) : (tensor<?x64xi8>, tensor<8x32xi8>, tensor<8x2xf32>, tensor<?x2xf32>, tensor<8xf32>) -> tensor<?x8xf16>
+  return %0 : tensor<?x8xf16>
+}
+
+// -----
+
 // Observers are forwarded.
 // CHECK-LABEL: func @observe
 //  CHECK-SAME:   (%[[X:.*]]: tensor<4xf32>)

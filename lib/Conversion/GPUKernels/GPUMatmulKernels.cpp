@@ -1190,6 +1190,8 @@ struct RawCodesMatmulToMma : OpRewritePattern<MatmulOp> {
     if (!options.tensorCores || (!isInt && op.getKind() != MatmulOp::Kind::Float8) ||
         smVersion < (isInt ? 80 : 89))
       return rewriter.notifyMatchFailure(op, "no integer/FP8 tensor-core matmul");
+    if (op.getScaleGroupSize())
+      return rewriter.notifyMatchFailure(op, "scales per group along K");
     SchemeAttr scheme = op.getRhsScheme(), lhsScheme = op.getLhsSchemeAttr();
     auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
     RankedTensorType rhsType = op.getRhs().getType();

@@ -1280,6 +1280,8 @@ struct IntegerMatmulToKernel : OpRewritePattern<MatmulOp> {
                                 PatternRewriter &rewriter) const override {
     if (op.getKind() != MatmulOp::Kind::Integer)
       return rewriter.notifyMatchFailure(op, "not an integer matmul");
+    if (op.getScaleGroupSize())
+      return rewriter.notifyMatchFailure(op, "scales per group along K");
     SchemeAttr scheme = op.getRhsScheme();
     RankedTensorType rhsType = op.getRhs().getType();
     auto lhsType = cast<RankedTensorType>(op.getLhs().getType());

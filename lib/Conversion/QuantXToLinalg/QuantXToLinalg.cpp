@@ -348,6 +348,10 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
     bool packed = rhsScheme.isSubByte();
     QuantParams rhs{rhsScheme, op.getRhsScale(), op.getRhsZeroPoint()};
     emitKCheck(rewriter, loc, op);
+    if (std::optional<int64_t> group = op.getScaleGroupSize()) {
+      rewriter.replaceOp(op, lowerGroupScaled(rewriter, op, *group));
+      return success();
+    }
     if (rhsScheme.isGrouped() && *rhsScheme.getAxis() == 1)
       emitMultipleCheck(rewriter, loc, op.getLhs(), 1,
                         *rhsScheme.getGroupSize(),
@@ -425,6 +429,153 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
 
     rewriter.replaceOp(op, buildMatmulEpilogue(rewriter, loc, op, acc));
     return success();
+  }
+
+  /// `v` (rows x K, or rows x K/2 packed bytes) as rows x K/G x (G or G/2).
+  static Value expandGroups(OpBuilder &b, Location loc, Value v, int64_t perGroup) {
+    auto type = cast<RankedTensorType>(v.getType());
+    int64_t cols = type.getDimSize(1);
+    int64_t groups = ShapedType::isDynamic(cols) ? ShapedType::kDynamic : cols / perGroup;
+    auto expanded = RankedTensorType::get({type.getDimSize(0), groups, perGroup},
+                                          type.getElementType());
+    OpFoldResult rows = tensor::getMixedSize(b, loc, v, 0);
+    OpFoldResult numGroups = b.getIndexAttr(groups);
+    if (ShapedType::isDynamic(groups))
+      numGroups = arith::DivUIOp::create(b, loc, tensor::DimOp::create(b, loc, v, 1),
+                                         arith::ConstantIndexOp::create(b, loc, perGroup))
+                      .getResult();
+    return tensor::ExpandShapeOp::create(b, loc, expanded, v,
+                                         ArrayRef<ReassociationIndices>{{0}, {1, 2}},
+                                         ArrayRef<OpFoldResult>{rows, numGroups,
+                                                                b.getIndexAttr(perGroup)});
+  }
+
+  /// Map of a scale or zero point of `scheme` over loops whose row and group
+  /// indices are `row` and `g`: per tensor (), per row (row), grouped
+  /// (row, g).
+  static AffineMap groupParamMap(MLIRContext *ctx, SchemeAttr scheme, unsigned numLoops,
+                                 AffineExpr row, AffineExpr g) {
+    if (scheme.isPerTensor())
+      return AffineMap::get(numLoops, 0, {}, ctx);
+    if (scheme.isPerChannel())
+      return AffineMap::get(numLoops, 0, {row}, ctx);
+    return AffineMap::get(numLoops, 0, {row, g}, ctx);
+  }
+
+  /// Group-scaled integer matmul (scales per group of G along K): exact i32
+  /// sums per group, acc[m, n, g] = sum_j (A - za) * (W - zw) over
+  /// k = g * G + j; then y[m, n] = sum_g f32(acc) * (sa * sw) in increasing
+  /// g from zero, the float bias, and the result type.
+  static Value lowerGroupScaled(PatternRewriter &rewriter, MatmulOp op, int64_t group) {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    SchemeAttr lhsScheme = op.getLhsSchemeAttr(), rhsScheme = op.getRhsScheme();
+    bool packed = rhsScheme.isSubByte();
+    emitMultipleCheck(rewriter, loc, op.getLhs(), 1, group,
+                      "quantx.matmul: group size " + Twine(group) + " does not divide K");
+    AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
+               g = getAffineDimExpr(2, ctx), j = getAffineDimExpr(3, ctx);
+    SmallVector<Value> inputs{expandGroups(rewriter, loc, op.getLhs(), group),
+                              expandGroups(rewriter, loc, op.getRhs(), packed ? group / 2 : group)};
+    SmallVector<AffineMap> maps{AffineMap::get(4, 0, {m, g, j}, ctx),
+                                AffineMap::get(4, 0, {n, g, packed ? j.floorDiv(2) : j}, ctx)};
+    int zaArg = -1, zwArg = -1;
+    if (Value za = op.getLhsZeroPoint()) {
+      zaArg = inputs.size();
+      inputs.push_back(za);
+      maps.push_back(groupParamMap(ctx, lhsScheme, 4, m, g));
+    }
+    if (Value zw = op.getRhsZeroPoint()) {
+      zwArg = inputs.size();
+      inputs.push_back(zw);
+      maps.push_back(groupParamMap(ctx, rhsScheme, 4, n, g));
+    }
+    maps.push_back(AffineMap::get(4, 0, {m, n, g}, ctx));
+
+    auto expandedLhs = cast<RankedTensorType>(inputs[0].getType());
+    Type i32 = rewriter.getI32Type(), f32 = rewriter.getF32Type();
+    auto sumsType = RankedTensorType::get(
+        {expandedLhs.getDimSize(0), op.getRhs().getType().getDimSize(0),
+         expandedLhs.getDimSize(1)},
+        i32);
+    SmallVector<OpFoldResult> sumSizes{tensor::getMixedSize(rewriter, loc, op.getLhs(), 0),
+                                       tensor::getMixedSize(rewriter, loc, op.getRhs(), 0),
+                                       tensor::getMixedSize(rewriter, loc, inputs[0], 1)};
+    Value sumsInit =
+        linalg::FillOp::create(rewriter, loc,
+                               arith::ConstantIntOp::create(rewriter, loc, i32, 0).getResult(),
+                               createEmpty(rewriter, loc, sumsType, sumSizes))
+            .getResult(0);
+    auto parallel = utils::IteratorType::parallel, reduction = utils::IteratorType::reduction;
+    Value sums =
+        linalg::GenericOp::create(
+            rewriter, loc, sumsType, inputs, ValueRange{sumsInit}, maps,
+            {parallel, parallel, parallel, reduction},
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value code = args[1];
+              if (packed)
+                code = extractNibble(b, l, code, linalg::IndexOp::create(b, l, 3));
+              Value a = storedIntToI32(b, l, lhsScheme, args[0]);
+              Value w = storedIntToI32(b, l, rhsScheme, code);
+              if (zaArg >= 0)
+                a = arith::SubIOp::create(b, l, a, storedIntToI32(b, l, lhsScheme, args[zaArg]));
+              if (zwArg >= 0)
+                w = arith::SubIOp::create(b, l, w, storedIntToI32(b, l, rhsScheme, args[zwArg]));
+              linalg::YieldOp::create(
+                  b, l,
+                  ValueRange{arith::AddIOp::create(b, l, args.back(),
+                                                   arith::MulIOp::create(b, l, a, w))});
+            })
+            .getResult(0);
+
+    // Scaled sum over the groups, in increasing g.
+    auto resultType = cast<RankedTensorType>(op.getResult().getType());
+    auto sumType = RankedTensorType::get(resultType.getShape(), f32);
+    SmallVector<OpFoldResult> sizes{sumSizes[0], sumSizes[1]};
+    Value init = linalg::FillOp::create(rewriter, loc,
+                                        arith::ConstantOp::create(rewriter, loc,
+                                                                  rewriter.getF32FloatAttr(0))
+                                            .getResult(),
+                                        createEmpty(rewriter, loc, sumType, sizes))
+                     .getResult(0);
+    Value y =
+        linalg::GenericOp::create(
+            rewriter, loc, sumType,
+            ValueRange{sums, op.getLhsScale(), op.getRhsScale()}, ValueRange{init},
+            {AffineMap::get(3, 0, {m, n, g}, ctx), groupParamMap(ctx, lhsScheme, 3, m, g),
+             groupParamMap(ctx, rhsScheme, 3, n, g), AffineMap::get(3, 0, {m, n}, ctx)},
+            {parallel, parallel, reduction},
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value scale = arith::MulFOp::create(b, l, extendToF32(b, l, args[1]),
+                                                  extendToF32(b, l, args[2]));
+              Value v = arith::MulFOp::create(
+                  b, l, arith::SIToFPOp::create(b, l, f32, args[0]), scale);
+              linalg::YieldOp::create(b, l, ValueRange{arith::AddFOp::create(b, l, args[3], v)});
+            })
+            .getResult(0);
+    Value bias = op.getBias();
+    if (!bias && resultType.getElementType().isF32())
+      return y;
+    SmallVector<Value> epilogueInputs{y};
+    AffineMap id = AffineMap::getMultiDimIdentityMap(2, ctx);
+    SmallVector<AffineMap> epilogueMaps{id};
+    if (bias) {
+      epilogueInputs.push_back(bias);
+      epilogueMaps.push_back(AffineMap::get(2, 0, {n}, ctx));
+    }
+    epilogueMaps.push_back(id);
+    return linalg::GenericOp::create(
+               rewriter, loc, resultType, epilogueInputs,
+               ValueRange{createEmptyLike(rewriter, loc, y, resultType)}, epilogueMaps,
+               {parallel, parallel},
+               [&](OpBuilder &b, Location l, ValueRange args) {
+                 Value v = args[0];
+                 if (bias)
+                   v = arith::AddFOp::create(b, l, v, extendToF32(b, l, args[1]));
+                 linalg::YieldOp::create(
+                     b, l, ValueRange{truncFromF32(b, l, v, resultType.getElementType())});
+               })
+        .getResult(0);
   }
 
   /// Run-time check that the input's K matches the weight's when either is

@@ -302,9 +302,41 @@ func.func @matmul_int_activation_without_scheme(%a: tensor<1x64xi8>, %w: tensor<
 
 // -----
 
-func.func @matmul_grouped_int(%a: tensor<1x64xi8>, %w: tensor<8x64xi8>, %s: tensor<8x2xf32>, %as: tensor<f32>) {
-  // expected-error@+1 {{'quantx.matmul' op weight scheme #quantx.scheme<i8, axis = 1, group = 32> must be per tensor or per row/channel (axis = 0) in an integer or FP8 matmul, because its scales are applied after the reduction; group-wise weights need float activations}}
-  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8, axis = 1, group = 32> scale %s) input(#quantx.scheme<i8> scale %as) : (tensor<1x64xi8>, tensor<8x64xi8>, tensor<8x2xf32>, tensor<f32>) -> tensor<1x8xf32>
+func.func @matmul_grouped_int_axis0(%a: tensor<1x64xi8>, %w: tensor<8x64xi8>, %s: tensor<4x64xf32>, %as: tensor<f32>) {
+  // expected-error@+1 {{'quantx.matmul' op weight scheme #quantx.scheme<i8, axis = 0, group = 2> must be per tensor, per row/channel (axis = 0) or grouped along K (axis = 1) in an integer matmul, because its scales are applied after the reduction}}
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8, axis = 0, group = 2> scale %s) input(#quantx.scheme<i8> scale %as) : (tensor<1x64xi8>, tensor<8x64xi8>, tensor<4x64xf32>, tensor<f32>) -> tensor<1x8xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_grouped_int_sizes(%a: tensor<1x64xi8>, %w: tensor<8x64xi8>, %s: tensor<8x2xf32>, %as: tensor<1x4xf32>) {
+  // expected-error@+1 {{'quantx.matmul' op input and weight groups along K must have the same size, got 16 and 32}}
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8, axis = 1, group = 32> scale %s) input(#quantx.scheme<i8, axis = 1, group = 16> scale %as) : (tensor<1x64xi8>, tensor<8x64xi8>, tensor<8x2xf32>, tensor<1x4xf32>) -> tensor<1x8xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_grouped_int_bias(%a: tensor<1x64xi8>, %w: tensor<8x32xi8>, %s: tensor<8x2xf32>, %as: tensor<1x2xf32>, %b: tensor<8xi32>) {
+  // expected-error@+1 {{'quantx.matmul' op a group-scaled integer matmul takes a float bias (an i32 bias has no single scale)}}
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i4, axis = 1, group = 32> scale %s) input(#quantx.scheme<i8, axis = 1, group = 32> scale %as) bias(%b) : (tensor<1x64xi8>, tensor<8x32xi8>, tensor<8x2xf32>, tensor<1x2xf32>, tensor<8xi32>) -> tensor<1x8xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_grouped_int_requantize(%a: tensor<1x64xi8>, %w: tensor<8x64xi8>, %s: tensor<8xf32>, %as: tensor<1x2xf32>, %os: tensor<f32>) {
+  // expected-error@+1 {{'quantx.matmul' op a group-scaled integer matmul cannot requantize its output; quantize the float result instead}}
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8, axis = 0> scale %s) input(#quantx.scheme<i8, axis = 1, group = 32> scale %as) output(#quantx.scheme<i8> scale %os) : (tensor<1x64xi8>, tensor<8x64xi8>, tensor<8xf32>, tensor<1x2xf32>, tensor<f32>) -> tensor<1x8xi8>
+  return
+}
+
+// -----
+
+func.func @matmul_grouped_fp8(%a: tensor<1x64xf8E4M3FN>, %w: tensor<8x64xf8E4M3FN>, %s: tensor<8x2xf32>, %as: tensor<f32>) {
+  // expected-error@+1 {{'quantx.matmul' op weight scheme #quantx.scheme<f8E4M3FN, axis = 1, group = 32> must be per tensor or per row/channel (axis = 0) in an FP8 matmul, because its scales are applied after the reduction; group-wise weights need float or integer activations}}
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<f8E4M3FN, axis = 1, group = 32> scale %s) input(#quantx.scheme<f8E4M3FN> scale %as) : (tensor<1x64xf8E4M3FN>, tensor<8x64xf8E4M3FN>, tensor<8x2xf32>, tensor<f32>) -> tensor<1x8xf32>
   return
 }
 

@@ -92,3 +92,18 @@ func.func @matmul_bias_raw(%a8: tensor<4x64xi8>, %w8: tensor<8x64xi8>, %zt: tens
   %2 = quantx.matmul %a32, %w8 weight(#quantx.scheme<i8> scale %st) bias(%bf) : (tensor<1x64xf32>, tensor<8x64xi8>, tensor<f32>, tensor<8xf16>) -> tensor<1x8xf32>
   return
 }
+
+// -----
+
+// Group-scaled integer matmuls: W4A8 with both scales per group of 32
+// along K, and W8A8 with per-channel weights and per-group input scales.
+// CHECK-LABEL: func @group_scaled_matmuls
+// CHECK: quantx.matmul %{{.*}}, %{{.*}} weight(#quantx.scheme<i4, axis = 1, group = 32> scale %{{.*}}) input(#quantx.scheme<i8, axis = 1, group = 32> scale %{{.*}}) : (tensor<?x64xi8>, tensor<8x32xi8>, tensor<8x2xf32>, tensor<?x2xf32>) -> tensor<?x8xf32>
+// CHECK: quantx.matmul %{{.*}}, %{{.*}} weight(#quantx.scheme<i8, axis = 0> scale %{{.*}}) input(#quantx.scheme<i8, axis = 1, group = 32> scale %{{.*}}) bias(%{{.*}}) : (tensor<?x64xi8>, tensor<8x64xi8>, tensor<8xf32>, tensor<?x2xf32>, tensor<8xf32>) -> tensor<?x8xf32>
+func.func @group_scaled_matmuls(%a: tensor<?x64xi8>, %w4: tensor<8x32xi8>, %w8: tensor<8x64xi8>,
+                                %sg: tensor<8x2xf32>, %sc: tensor<8xf32>, %ag: tensor<?x2xf32>,
+                                %b: tensor<8xf32>) {
+  %0 = quantx.matmul %a, %w4 weight(#quantx.scheme<i4, axis = 1, group = 32> scale %sg) input(#quantx.scheme<i8, axis = 1, group = 32> scale %ag) : (tensor<?x64xi8>, tensor<8x32xi8>, tensor<8x2xf32>, tensor<?x2xf32>) -> tensor<?x8xf32>
+  %1 = quantx.matmul %a, %w8 weight(#quantx.scheme<i8, axis = 0> scale %sc) input(#quantx.scheme<i8, axis = 1, group = 32> scale %ag) bias(%b) : (tensor<?x64xi8>, tensor<8x64xi8>, tensor<8xf32>, tensor<?x2xf32>, tensor<8xf32>) -> tensor<?x8xf32>
+  return
+}

@@ -317,6 +317,15 @@ MatmulOp::Kind MatmulOp::getKind() {
   return lhs.isFloat8() ? Kind::Float8 : Kind::Integer;
 }
 
+std::optional<int64_t> MatmulOp::getScaleGroupSize() {
+  if (getKind() != Kind::Integer)
+    return std::nullopt;
+  for (SchemeAttr scheme : {getLhsSchemeAttr(), getRhsScheme()})
+    if (scheme.isGrouped() && *scheme.getAxis() == 1)
+      return scheme.getGroupSize();
+  return std::nullopt;
+}
+
 static bool isFloatActivation(Type t) {
   return t.isF32() || t.isF16() || t.isBF16();
 }
@@ -324,14 +333,46 @@ static bool isFloatActivation(Type t) {
 /// Integer and FP8 matmuls scale after the reduction, so a scale may vary
 /// only along the non-reduced dimension (axis 0) or not at all.
 static LogicalResult verifyFactorable(Operation *op, StringRef role,
-                                      SchemeAttr scheme) {
+                                      SchemeAttr scheme, bool integer) {
   if (scheme.isPerTensor() || (scheme.isPerChannel() && *scheme.getAxis() == 0))
+    return success();
+  if (integer && scheme.isGrouped() && *scheme.getAxis() == 1)
     return success();
   return op->emitOpError()
          << role << " scheme " << scheme
-         << " must be per tensor or per row/channel (axis = 0) in an integer "
-            "or FP8 matmul, because its scales are applied after the "
-            "reduction; group-wise weights need float activations";
+         << (integer ? " must be per tensor, per row/channel (axis = 0) or grouped along K "
+                       "(axis = 1)"
+                     : " must be per tensor or per row/channel (axis = 0)")
+         << " in an " << (integer ? "integer" : "FP8")
+         << " matmul, because its scales are applied after the reduction"
+         << (integer ? "" : "; group-wise weights need float or integer activations");
+}
+
+/// Group-scaled integer matmuls: one group size along K, both scales, a
+/// float result, no output scheme, no i32 bias.
+static LogicalResult verifyScaleGroups(MatmulOp op) {
+  std::optional<int64_t> group = op.getScaleGroupSize();
+  if (!group)
+    return success();
+  SchemeAttr lhs = op.getLhsSchemeAttr(), rhs = op.getRhsScheme();
+  if (lhs.isGrouped() && rhs.isGrouped() && lhs.getGroupSize() != rhs.getGroupSize())
+    return op.emitOpError() << "input and weight groups along K must have the same size, got "
+                            << *lhs.getGroupSize() << " and " << *rhs.getGroupSize();
+  if (rhs.isSubByte() && *group % 2 != 0)
+    return op.emitOpError() << "4-bit weights in a group-scaled integer matmul need an even "
+                               "group size, got "
+                            << *group;
+  if (!op.getLhsScale() || !op.getRhsScale())
+    return op.emitOpError() << "a group-scaled integer matmul needs input and weight scales "
+                               "(group sums are combined in f32)";
+  if (op.getOutSchemeAttr())
+    return op.emitOpError() << "a group-scaled integer matmul cannot requantize its output; "
+                               "quantize the float result instead";
+  Value bias = op.getBias();
+  if (bias && cast<ShapedType>(bias.getType()).getElementType().isInteger(32))
+    return op.emitOpError() << "a group-scaled integer matmul takes a float bias (an i32 "
+                               "bias has no single scale)";
+  return success();
 }
 
 /// accumulator_type: weight-only, f16/bf16/f32, and the element type of the
@@ -456,8 +497,9 @@ LogicalResult MatmulOp::verify() {
              << stringifyStorageKind(rhsScheme.getStorage())
              << "; integer inputs need integer weights and FP8 inputs FP8 "
                 "weights";
-    if (failed(verifyFactorable(*this, "input", lhsScheme)) ||
-        failed(verifyFactorable(*this, "weight", rhsScheme)))
+    if (failed(verifyFactorable(*this, "input", lhsScheme, intPair)) ||
+        failed(verifyFactorable(*this, "weight", rhsScheme, intPair)) ||
+        failed(verifyScaleGroups(*this)))
       return failure();
     if (failed(verifyQuantParams(*this, "input", lhsScheme, {m, k},
                                  getLhsScale(), getLhsZeroPoint())))

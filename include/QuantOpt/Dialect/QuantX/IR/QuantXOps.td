@@ -208,6 +208,21 @@ def QuantX_MatmulOp : QuantX_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
       channel; products of decoded values are exact and accumulated in f32,
       then multiplied by `sa * sw`.
 
+    **Group-scaled integer matmuls (W4A8, W8A8 with per-group activation
+    scales).** In an integer matmul the input and/or the weight may instead
+    have scales per group of `G` consecutive values along K (`axis = 1,
+    group = G`, scale shapes `M x K/G` and `N x K/G`); when both are
+    grouped they share `G`, and the other operand may be per tensor or per
+    row / output channel. Each group's sum
+    `acc_g = sum_{k in g} (A - za) * (W - zw)` is exact in i32, and
+    `y = sum_g f32(acc_g) * (sa_g * sw_g)` is accumulated in f32 in
+    increasing `g` from zero (the scheme of llama.cpp's Q4_0 x Q8_0 dot
+    products). Such a matmul needs both scales, a float result, no output
+    scheme and no `i32` bias (a float bias is added after the sum). Fast
+    kernels may add a group's partial sums after scaling them (exact while
+    `|acc_g| < 2^24`, which holds for `G <= 256` with 8-bit codes) and
+    reassociate the f32 sum over groups.
+
     Weight-only matmuls may instead reproduce a source that accumulates in
     a narrower type: with `accumulator_type = T` (`f16` or `bf16`; the input
     and result element types must be `T`), each weight is dequantized as
@@ -303,6 +318,10 @@ def QuantX_MatmulOp : QuantX_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
     bool isRawAccumulator() {
       return getKind() == Kind::Integer && !getRhsScale();
     }
+
+    /// The group size G of a group-scaled integer matmul (input or weight
+    /// scales per group of G values along K), or std::nullopt.
+    std::optional<int64_t> getScaleGroupSize();
 
   private:
     ::llvm::LogicalResult verifyBias(int64_t n);
