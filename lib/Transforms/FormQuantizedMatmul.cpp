@@ -203,13 +203,19 @@ struct FormQuantizedMatmul : OpInterfaceRewritePattern<linalg::LinalgOp> {
     auto actFq = lhs->get().getDefiningOp<FakeQuantOp>();
     SchemeAttr aScheme = actFq ? actFq.getScheme() : SchemeAttr();
     if (aScheme) {
+      // Integer pairs may also have scales per group along K (a
+      // group-scaled integer matmul; both groups, if any, of one size).
+      bool intPair = aScheme.isInteger() && wScheme.isInteger();
+      bool pair = intPair || (aScheme.isFloat8() && wScheme.isFloat8());
+      bool aGrouped = aScheme.isGrouped() && *aScheme.getAxis() == 1;
+      bool wGrouped = wScheme.isGrouped() && *wScheme.getAxis() == (transposed ? 0 : 1);
       bool factorable = aScheme.isPerTensor() ||
-                        (aScheme.isPerChannel() && *aScheme.getAxis() == 0);
-      bool pair = (aScheme.isInteger() && wScheme.isInteger()) ||
-                  (aScheme.isFloat8() && wScheme.isFloat8());
+                        (aScheme.isPerChannel() && *aScheme.getAxis() == 0) ||
+                        (intPair && aGrouped);
       bool weightFactorable =
           wScheme.isPerTensor() ||
-          (wScheme.isPerChannel() && *wScheme.getAxis() == (transposed ? 1 : 0));
+          (wScheme.isPerChannel() && *wScheme.getAxis() == (transposed ? 1 : 0)) ||
+          (intPair && wGrouped && (!aGrouped || aScheme.getGroupSize() == wScheme.getGroupSize()));
       if (!factorable || !pair || aScheme.isSubByte() || !weightFactorable)
         return rewriter.notifyMatchFailure(op, "unsupported activation scheme");
     }

@@ -35,6 +35,8 @@ using namespace mlir::quantx;
 /// Smallest scale produced, so all-zero channels still get a valid scale.
 static constexpr double kMinScale = 1.1920928955078125e-07;
 
+static Value absMaxToScale(OpBuilder &b, Location loc, Value absMax, double qmax);
+
 Value mlir::quantx::buildAbsMaxScale(OpBuilder &b, Location loc, Value x,
                                      std::optional<int64_t> axis, double qmax) {
   auto type = cast<RankedTensorType>(x.getType());
@@ -70,7 +72,18 @@ Value mlir::quantx::buildAbsMaxScale(OpBuilder &b, Location loc, Value x,
                                                nb, l, args[1], a)});
           })
           .getResult(0);
-  unsigned outRank = shape.size();
+  return absMaxToScale(b, loc, absMax, qmax);
+}
+
+/// max(absMax / qmax, tiny), elementwise.
+static Value absMaxToScale(OpBuilder &b, Location loc, Value absMax, double qmax) {
+  auto outType = cast<RankedTensorType>(absMax.getType());
+  MLIRContext *ctx = b.getContext();
+  SmallVector<Value> dynamic;
+  for (int64_t d = 0; d < outType.getRank(); ++d)
+    if (outType.isDynamicDim(d))
+      dynamic.push_back(tensor::DimOp::create(b, loc, absMax, d));
+  unsigned outRank = outType.getRank();
   AffineMap id = AffineMap::getMultiDimIdentityMap(outRank, ctx);
   return linalg::GenericOp::create(
              b, loc, outType, ValueRange{absMax},
@@ -87,6 +100,77 @@ Value mlir::quantx::buildAbsMaxScale(OpBuilder &b, Location loc, Value x,
                linalg::YieldOp::create(nb, l, ValueRange{s});
              })
       .getResult(0);
+}
+
+Value mlir::quantx::buildGroupAbsMaxScale(OpBuilder &b, Location loc, Value x, int64_t axis,
+                                          int64_t group, double qmax) {
+  auto type = cast<RankedTensorType>(x.getType());
+  MLIRContext *ctx = b.getContext();
+  int64_t rank = type.getRank();
+  // x viewed with `axis` split into (size / group, group); the absmax
+  // reduces the inner part.
+  SmallVector<int64_t> expandedShape, outShape;
+  SmallVector<OpFoldResult> expandedSizes;
+  SmallVector<ReassociationIndices> reassociation;
+  SmallVector<Value> outDynamic;
+  SmallVector<AffineExpr> outExprs;
+  for (int64_t d = 0, e = 0; d < rank; ++d) {
+    int64_t size = type.getDimSize(d);
+    OpFoldResult mixed = tensor::getMixedSize(b, loc, x, d);
+    if (d != axis) {
+      reassociation.push_back({e});
+      expandedShape.push_back(size);
+      expandedSizes.push_back(mixed);
+      outShape.push_back(size);
+      if (ShapedType::isDynamic(size))
+        outDynamic.push_back(tensor::DimOp::create(b, loc, x, d));
+      outExprs.push_back(getAffineDimExpr(e++, ctx));
+      continue;
+    }
+    int64_t groups = ShapedType::isDynamic(size) ? ShapedType::kDynamic : size / group;
+    OpFoldResult numGroups = b.getIndexAttr(groups);
+    if (ShapedType::isDynamic(size)) {
+      Value v = arith::DivUIOp::create(b, loc, tensor::DimOp::create(b, loc, x, d),
+                                       arith::ConstantIndexOp::create(b, loc, group));
+      numGroups = v;
+      outDynamic.push_back(v);
+    }
+    reassociation.push_back({e, e + 1});
+    expandedShape.append({groups, group});
+    expandedSizes.append({numGroups, b.getIndexAttr(group)});
+    outShape.push_back(groups);
+    outExprs.push_back(getAffineDimExpr(e, ctx));
+    e += 2;
+  }
+  Value expanded = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(expandedShape, type.getElementType()), x, reassociation,
+      expandedSizes);
+  Type f32 = b.getF32Type();
+  auto outType = RankedTensorType::get(outShape, f32);
+  Value init = linalg::FillOp::create(b, loc,
+                                      arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0))
+                                          .getResult(),
+                                      tensor::EmptyOp::create(b, loc, outType, outDynamic).getResult())
+                   .getResult(0);
+  SmallVector<utils::IteratorType> iterators(rank + 1, utils::IteratorType::parallel);
+  iterators[axis + 1] = utils::IteratorType::reduction;
+  Value absMax =
+      linalg::GenericOp::create(
+          b, loc, outType, ValueRange{expanded}, ValueRange{init},
+          SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(rank + 1, ctx),
+                                 AffineMap::get(rank + 1, 0, outExprs, ctx)},
+          iterators,
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            Value v = args[0];
+            if (!v.getType().isF32())
+              v = arith::ExtFOp::create(nb, l, f32, v);
+            linalg::YieldOp::create(
+                nb, l,
+                ValueRange{arith::MaximumFOp::create(nb, l, args[1],
+                                                     math::AbsFOp::create(nb, l, v))});
+          })
+          .getResult(0);
+  return absMaxToScale(b, loc, absMax, qmax);
 }
 
 namespace {
@@ -411,12 +495,16 @@ static LogicalResult checkGroupSize(Operation *op, StringRef name, const SchemeC
 /// recipe's, per tensor or per output channel `nAxis`): the op then stays
 /// weight-only.
 static bool keepsInputWeight(Operation *op, StringRef name, DequantizeOp dq,
-                             StorageKind storage, int64_t nAxis, bool activations) {
+                             StorageKind storage, int64_t nAxis, int64_t kAxis,
+                             bool activations, bool groupScaled) {
   SchemeAttr fs = dq.getScheme();
+  // Group-scaled integer matmuls (w4a8-dynamic, w8a8-dynamic-group) also
+  // take 4-bit codes and scales per group along K.
   bool sameKind = storage == StorageKind::f8E4M3FN || storage == StorageKind::f8E5M2
                       ? fs.isFloat8()
-                      : fs.isInteger() && !fs.isSubByte();
-  bool factorable = fs.isPerTensor() || (fs.isPerChannel() && *fs.getAxis() == nAxis);
+                      : fs.isInteger() && (groupScaled || !fs.isSubByte());
+  bool factorable = fs.isPerTensor() || (fs.isPerChannel() && *fs.getAxis() == nAxis) ||
+                    (groupScaled && fs.isGrouped() && *fs.getAxis() == kAxis);
   bool weightOnly = activations && !(sameKind && factorable);
   InFlightDiagnostic remark = op->emitRemark();
   remark << "'" << name << "' keeps the quantized weight it was given (" << Attribute(fs) << ")";
@@ -464,6 +552,7 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
   // The weight's storage; scales per group along the reduction dimension
   // for the grouped schemes.
   bool doubleQuant = s == QuantScheme::W4A16NF4DQ, activations;
+  bool groupScaled = s == QuantScheme::W4A8Dynamic || s == QuantScheme::W8A8DynamicGroup;
   std::optional<WeightOnlyFormat> format = getWeightFormat(s, activations);
   if (!format)
     return keepFloat("its scheme quantizes nothing");
@@ -516,7 +605,8 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
 
   bool frontendWeightOnly = false;
   if (auto dq = weight.getDefiningOp<DequantizeOp>())
-    frontendWeightOnly = keepsInputWeight(op, c.name, dq, storage, *nAxis, activations);
+    frontendWeightOnly = keepsInputWeight(op, c.name, dq, storage, *nAxis, *kAxis, activations,
+                                          groupScaled);
 
   // Activation: fake-quant for schemes that quantize it.
   Value act = lhsOperand->get();
@@ -546,7 +636,27 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
       mAxis = lhsMap.getResultPosition(getAffineDimExpr(dims->m[0], ctx));
     if (s == QuantScheme::W8A8DynamicRow && (actType.getRank() != 2 || !mAxis))
       return keepFloat("per-row activation scales need a 2-D activation");
-    if (s == QuantScheme::W8A8DynamicRow) {
+    if (groupScaled) {
+      // Scales per row and group of K: the weight's group when it has one
+      // along K, else the recipe's group size.
+      std::optional<unsigned> kPos =
+          lhsMap.getResultPosition(getAffineDimExpr(dims->k[0], ctx));
+      SchemeAttr ws = weightScheme;
+      if (auto dq = weight.getDefiningOp<DequantizeOp>())
+        ws = dq.getScheme();
+      else if (auto fq = weight.getDefiningOp<FakeQuantOp>())
+        ws = fq.getScheme();
+      int64_t group = ws.isGrouped() && *ws.getAxis() == int64_t(*kAxis) ? *ws.getGroupSize()
+                                                                       : choice.groupSize;
+      if (!kPos)
+        return keepFloat("the activation's reduction dimension is not a plain dimension");
+      int64_t kSize = actType.getDimSize(*kPos);
+      if (ShapedType::isDynamic(kSize) || kSize % group != 0)
+        return keepFloat("per-group activation scales need a static reduction dimension that "
+                         "the group size " + Twine(group) + " divides");
+      actScheme = SchemeAttr::get(ctx, StorageKind::i8, int64_t(*kPos), group, false);
+      actScale = buildGroupAbsMaxScale(b, loc, act, *kPos, group, actMax);
+    } else if (s == QuantScheme::W8A8DynamicRow) {
       actScheme = SchemeAttr::get(ctx, StorageKind::i8, int64_t(*mAxis),
                                   std::nullopt, false);
       actScale = buildAbsMaxScale(b, loc, act, *mAxis, actMax);

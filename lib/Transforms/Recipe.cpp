@@ -18,6 +18,8 @@ static const std::pair<StringRef, QuantScheme> kSchemes[] = {
     {"w8a8", QuantScheme::W8A8},
     {"w8a8-dynamic", QuantScheme::W8A8Dynamic},
     {"w8a8-dynamic-row", QuantScheme::W8A8DynamicRow},
+    {"w8a8-dynamic-group", QuantScheme::W8A8DynamicGroup},
+    {"w4a8-dynamic", QuantScheme::W4A8Dynamic},
     {"w8a16", QuantScheme::W8A16},
     {"w8a16-group", QuantScheme::W8A16Group},
     {"w4a16", QuantScheme::W4A16},
@@ -42,7 +44,8 @@ StringRef mlir::quantx::stringifyQuantScheme(QuantScheme scheme) {
 }
 
 StringRef mlir::quantx::quantSchemeNames() {
-  return "float, w8a8, w8a8-dynamic, w8a8-dynamic-row, w8a16, w8a16-group, "
+  return "float, w8a8, w8a8-dynamic, w8a8-dynamic-row, w8a8-dynamic-group, w4a8-dynamic, w8a16, "
+         "w8a16-group, "
          "w4a16, w4a16-asym, w4a16-nf4, w4a16-nf4-dq, w8a16-fp8, fp8";
 }
 

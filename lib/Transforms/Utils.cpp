@@ -198,8 +198,12 @@ mlir::quantx::getWeightFormat(QuantScheme scheme, bool &activations) {
   case QuantScheme::W8A8:
   case QuantScheme::W8A8Dynamic:
   case QuantScheme::W8A8DynamicRow:
+  case QuantScheme::W8A8DynamicGroup:
     activations = true;
     return WeightOnlyFormat{StorageKind::i8, 127.0, false};
+  case QuantScheme::W4A8Dynamic:
+    activations = true;
+    return WeightOnlyFormat{StorageKind::i4, 7.0, true};
   case QuantScheme::FP8:
     activations = true;
     return WeightOnlyFormat{StorageKind::f8E4M3FN, 448.0, false};

@@ -99,6 +99,13 @@ void populateQDQToFakeQuantPatterns(RewritePatternSet &patterns);
 Value buildAbsMaxScale(OpBuilder &b, Location loc, Value x,
                        std::optional<int64_t> axis, double qmax);
 
+/// The same per group of `group` consecutive values along `axis`: the
+/// result has `x`'s shape with dimension `axis` divided by `group` (the
+/// scale of a `#quantx.scheme<..., axis = A, group = G>`). `group` must
+/// divide the dimension.
+Value buildGroupAbsMaxScale(OpBuilder &b, Location loc, Value x, int64_t axis,
+                            int64_t group, double qmax);
+
 } // namespace mlir::quantx
 
 #endif // QUANTOPT_TRANSFORMS_PASSES_H

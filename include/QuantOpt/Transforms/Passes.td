@@ -12,11 +12,13 @@ include "mlir/Pass/PassBase.td"
 defvar RecipeOptions = [
     Option<"scheme", "scheme", "std::string", "\"w8a8\"",
            "Scheme for every matmul-like op: float, w8a8, w8a8-dynamic, "
-           "w8a8-dynamic-row, w8a16, w8a16-group, w4a16, w4a16-asym, w4a16-nf4, "
-           "w4a16-nf4-dq, w8a16-fp8 (FP8 E4M3 weights, float activations), fp8">,
+           "w8a8-dynamic-row, w8a8-dynamic-group, w4a8-dynamic, w8a16, w8a16-group, "
+           "w4a16, w4a16-asym, w4a16-nf4, w4a16-nf4-dq, w8a16-fp8 (FP8 E4M3 weights, "
+           "float activations), fp8">,
     Option<"groupSize", "group-size", "int64_t", "128",
            "Group size along the reduction dimension for w8a16-group, w4a16, "
-           "w4a16-asym and w4a16-nf4">,
+           "w4a16-asym, w4a16-nf4 and w4a8-dynamic (weights and activations), and "
+           "of the activation scales of w8a8-dynamic-group">,
     Option<"skipFirst", "skip-first", "bool", "false",
            "Keep the first matmul-like op of the module in float">,
     Option<"skipLast", "skip-last", "bool", "false",
@@ -57,7 +59,10 @@ def QuantXInsertFakeQuant
     without, a `quantx.observe` named `<op name>.input` is inserted instead,
     ready for `quant-calibrate`. `w8a8-dynamic` computes the activation scale
     at run time (absmax per tensor), `w8a8-dynamic-row` per row (per
-    token) of a 2-D activation.
+    token) of a 2-D activation, `w4a8-dynamic` and `w8a8-dynamic-group` per
+    row and group of `group-size` along the reduction dimension (with
+    `w4a8-dynamic` the weight's int4 groups are the same), which makes the
+    matmul a group-scaled integer one.
 
     Op names come from the op's location (`loc("layers.0.q_proj")`) and
     default to `<function>.<op kind>.<index>`. The recipe is the `scheme`,

@@ -40,6 +40,8 @@ enum class QuantScheme {
   W8A8,
   W8A8Dynamic,
   W8A8DynamicRow,
+  W8A8DynamicGroup,
+  W4A8Dynamic,
   W8A16,
   W8A16Group,
   W4A16,

@@ -126,12 +126,51 @@ def per_channel_scales(w):
     return [f(max(max(abs(v) for v in row) / 127.0, MIN_SCALE)) for row in w]
 
 
+def group_scaled(w, x, scheme):
+    """w4a8-dynamic (int4 weights per group of 4) and w8a8-dynamic-group
+    (int8 weights per channel): activations int8 per row and group of G
+    (4, resp. 8) along K, scale absmax / 127 at run time. The fake-quant
+    model sums the dequantized products in f32; the quantized one sums
+    each group exactly in integers, then f32(acc_g) * (sa_g * sw_g) over
+    the groups in order."""
+    g = 4 if scheme == "w4a8-dynamic" else 8
+    deq, codes, _ = weight_dequant(w, "w4a16" if scheme == "w4a8-dynamic" else "w8a8")
+    if scheme == "w4a8-dynamic":
+        sw = [[f(max(max(abs(w[n][k]) for k in range(i, i + g)) / 7.0, MIN_SCALE))
+               for i in range(0, K, g)] for n in range(N)]
+    else:
+        sw = [[s] * (K // g) for s in per_channel_scales(w)]
+    ref_fq, ref_q = [], []
+    for m in range(M):
+        sa = [f(max(max(abs(x[m][k]) for k in range(i, i + g)) / 127.0, MIN_SCALE))
+              for i in range(0, K, g)]
+        aq = [quant_int(x[m][k], sa[k // g], -128, 127) for k in range(K)]
+        adq = [f(aq[k] * sa[k // g]) for k in range(K)]
+        for n in range(N):
+            acc = 0.0
+            for k in range(K):
+                acc = f(acc + f(adq[k] * deq[n][k]))
+            ref_fq.append(acc)
+            y = 0.0
+            for i in range(K // g):
+                iacc = sum(aq[k] * codes[n][k] for k in range(i * g, i * g + g))
+                y = f(y + f(f(float(iacc)) * f(sa[i] * sw[n][i])))
+            ref_q.append(y)
+    return ref_fq, ref_q
+
+
 def check(d, scheme):
     w, x = data()
-    deq, codes, _ = weight_dequant(w, scheme)
     fq = read_npy(d + "/fq/linear.0.npy")
     q = read_npy(d + "/q/linear.0.npy")
-    if scheme in ("w8a8", "w8a8-dynamic"):
+    if scheme in ("w4a8-dynamic", "w8a8-dynamic-group"):
+        ref_fq, ref_q = group_scaled(w, x, scheme)
+        deq = None
+    else:
+        deq, codes, _ = weight_dequant(w, scheme)
+    if deq is None:
+        pass
+    elif scheme in ("w8a8", "w8a8-dynamic"):
         # Per-tensor activation scale: absmax / 127 over the whole batch.
         sa = f(max(max(abs(v) for r in x for v in r) / 127.0, MIN_SCALE))
         aq = [[quant_int(v, sa, -128, 127) for v in r] for r in x]
