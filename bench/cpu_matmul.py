@@ -49,6 +49,9 @@ SCHEMES = [
     # byte products per lane (vpdpbusd), where the CPU has VNNI.
     ("w8a8-dynamic-pairs", "scheme=w8a8-dynamic"),
     ("fp8", "scheme=fp8 stats={stats}"),
+    # int4 weights x int8 activations, both scaled per group of 128 (the
+    # activations quantized at run time): integer dot products per group.
+    ("w4a8-dynamic-g128", "scheme=w4a8-dynamic group-size=128"),
 ]
 
 # Pipeline options of quant-run for a scheme (default: none).
@@ -96,7 +99,7 @@ def weight_bytes(scheme, n, k):
         return 4 * n * k
     if scheme in ("w8a16", "w8a8-dynamic", "w8a8-dynamic-pairs", "fp8"):
         return n * k + 4 * n
-    if scheme == "w4a16-g128":
+    if scheme in ("w4a16-g128", "w4a8-dynamic-g128"):
         return n * k // 2 + 4 * n * (k // 128)
     if scheme == "w4a16-nf4-g64":
         return n * k // 2 + 4 * n * (k // 64)

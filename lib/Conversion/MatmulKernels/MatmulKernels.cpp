@@ -67,24 +67,33 @@ struct KernelSpec : QuantizedMatmulShape {
   int64_t wideVectors = 1;
   // Integer kernels: four byte products per i32 lane (vpdpbusd's shape).
   bool vnni = false;
+  // Group-scaled integer kernels: the input's scale layout (PerTensor,
+  // PerRow: per input row, Grouped: per input row and group of K).
+  ScaleLayout lhsScaleLayout = ScaleLayout::None;
+  bool groupScaled() const { return lhsScaleLayout != ScaleLayout::None; }
 
   /// The kernel's `quantx.kernel` description.
   DictionaryAttr attr(MLIRContext *ctx) const {
     Builder b(ctx);
-    StringRef kind = lhsScheme ? "cpu.integer"
-                     : scheme  ? "cpu.weight_only"
-                     : kn      ? "cpu.float_kn"
-                               : "cpu.float";
-    return getKernelAttr(ctx, kind, scheme, lhsScheme, scaleLayout, n, k, group,
-                         {b.getNamedAttr("vector_width", b.getI64IntegerAttr(vl)),
-                          b.getNamedAttr("rows", b.getI64IntegerAttr(rows)),
-                          b.getNamedAttr("m_rows", b.getI64IntegerAttr(mRows)),
-                          b.getNamedAttr("m_tile_rows", b.getI64IntegerAttr(mTileRows)),
-                          b.getNamedAttr("panel_min_m", b.getI64IntegerAttr(panelMinM)),
-                          b.getNamedAttr("parallel", b.getBoolAttr(parallel)),
-                          b.getNamedAttr("x86_permute", b.getBoolAttr(x86Permute)),
-                          b.getNamedAttr("fp8_bits", b.getBoolAttr(fp8Bits)),
-                          b.getNamedAttr("vnni", b.getBoolAttr(vnni))});
+    StringRef kind = groupScaled() ? "cpu.group_scaled"
+                     : lhsScheme   ? "cpu.integer"
+                     : scheme      ? "cpu.weight_only"
+                     : kn          ? "cpu.float_kn"
+                                   : "cpu.float";
+    SmallVector<NamedAttribute> tiling{
+        b.getNamedAttr("vector_width", b.getI64IntegerAttr(vl)),
+        b.getNamedAttr("rows", b.getI64IntegerAttr(rows)),
+        b.getNamedAttr("m_rows", b.getI64IntegerAttr(mRows)),
+        b.getNamedAttr("m_tile_rows", b.getI64IntegerAttr(mTileRows)),
+        b.getNamedAttr("panel_min_m", b.getI64IntegerAttr(panelMinM)),
+        b.getNamedAttr("parallel", b.getBoolAttr(parallel)),
+        b.getNamedAttr("x86_permute", b.getBoolAttr(x86Permute)),
+        b.getNamedAttr("fp8_bits", b.getBoolAttr(fp8Bits)),
+        b.getNamedAttr("vnni", b.getBoolAttr(vnni))};
+    if (groupScaled())
+      tiling.push_back(b.getNamedAttr(
+          "input_scales", b.getStringAttr(stringifyScaleLayout(lhsScaleLayout))));
+    return getKernelAttr(ctx, kind, scheme, lhsScheme, scaleLayout, n, k, group, tiling);
   }
 
   /// A deterministic symbol name.
@@ -98,6 +107,8 @@ struct KernelSpec : QuantizedMatmulShape {
       os << stringifyStorageKind(scheme.getStorage());
     else
       os << (kn ? "f32_kn" : "f32");
+    if (groupScaled())
+      os << "_in_" << stringifyScaleLayout(lhsScaleLayout);
     os << "_n" << n << "_k" << k << "_g" << group << "_" << stringifyScaleLayout(scaleLayout)
        << (zpElt ? "_zp" : "") << (biasElt ? "_b" : "") << "_vl" << vl << "_r"
        << rows << "_m" << mRows << "x" << mTileRows << "_p" << panelMinM
@@ -951,6 +962,227 @@ func::FuncOp buildIntegerDotKernel(RewriterBase &rewriter, ModuleOp module,
   return func;
 }
 
+/// Group-scaled integer kernels (W4A8, W8A8 with scales per group of K;
+/// `spec.groupScaled()`): signed 8-bit inputs, 4- or 8-bit weights without
+/// zero points. The weight is read as unsigned bytes `w + off` (i4: the
+/// nibble xor 8, i8: the byte xor 0x80; u4/u8: off = 0) and multiplied
+/// into the input bytes four per i32 lane (vpdpbusd's shape, buildX86ByteDot);
+/// each group's lanes start from `-off * sum_{k in g} a` in lane 0, so
+/// their sum is the group's exact sum. Packed weights pair their low
+/// nibbles with the even inputs and the high ones with the odd inputs: the
+/// prologue copies each input row once per call with every chunk of 8 VL
+/// codes split into [even | odd] halves, and writes the corrections.
+struct GroupScaledPrologue {
+  Value a;    ///< the input as the tiles read it (split halves if packed)
+  Value corr; ///< M x groups i32 corrections, or null when off = 0
+};
+
+GroupScaledPrologue emitGroupScaledPrologue(OpBuilder &b, Location loc, const KernelSpec &spec,
+                                            Value lhs, Value m, int64_t off) {
+  const int64_t vl = spec.vl, groups = spec.k / spec.group;
+  bool packed = spec.scheme.isSubByte();
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  GroupScaledPrologue p{lhs, Value()};
+  if (!packed && off == 0)
+    return p;
+  if (packed)
+    p.a = memref::AllocOp::create(b, loc, MemRefType::get({ShapedType::kDynamic, spec.k}, i8),
+                                  ValueRange{m});
+  if (off != 0)
+    p.corr = memref::AllocOp::create(
+        b, loc, MemRefType::get({ShapedType::kDynamic, groups}, i32), ValueRange{m});
+  // One chunk: the codes of one weight load (8 VL packed, 4 VL bytes).
+  const int64_t chunk = packed ? 8 * vl : 4 * vl;
+  auto chunkType = VectorType::get({chunk}, i8);
+  auto wideType = VectorType::get({chunk}, i32);
+  SmallVector<int64_t> even, odd;
+  std::tie(even, odd) = getEvenOddLanes(4 * vl);
+  Value c0 = indexCst(b, loc, 0), c1 = indexCst(b, loc, 1);
+  scf::ForOp::create(b, loc, c0, m, c1, ValueRange{}, [&](OpBuilder &mb, Location ml, Value mi,
+                                                          ValueRange) {
+    scf::ForOp::create(mb, ml, c0, indexCst(mb, ml, groups), c1, ValueRange{},
+                       [&](OpBuilder &gb, Location gl, Value g, ValueRange) {
+      Value g0 = arith::MulIOp::create(gb, gl, g, indexCst(gb, gl, spec.group));
+      Value zero = arith::ConstantOp::create(
+          gb, gl, wideType, DenseElementsAttr::get(wideType, gb.getI32IntegerAttr(0)));
+      auto sum = scf::ForOp::create(
+          gb, gl, c0, indexCst(gb, gl, spec.group), indexCst(gb, gl, chunk), ValueRange{zero},
+          [&](OpBuilder &kb, Location kl, Value kk, ValueRange acc) {
+            Value k = arith::AddIOp::create(kb, kl, g0, kk);
+            Value v = vector::LoadOp::create(kb, kl, chunkType, lhs, ValueRange{mi, k});
+            if (packed) {
+              vector::StoreOp::create(kb, kl, vector::ShuffleOp::create(kb, kl, v, v, even), p.a,
+                                      ValueRange{mi, k});
+              Value kOdd = arith::AddIOp::create(kb, kl, k, indexCst(kb, kl, 4 * vl));
+              vector::StoreOp::create(kb, kl, vector::ShuffleOp::create(kb, kl, v, v, odd), p.a,
+                                      ValueRange{mi, kOdd});
+            }
+            Value next = acc[0];
+            if (off != 0)
+              next = arith::AddIOp::create(kb, kl, next,
+                                           arith::ExtSIOp::create(kb, kl, wideType, v));
+            scf::YieldOp::create(kb, kl, next);
+          });
+      if (off != 0) {
+        Value total =
+            vector::ReductionOp::create(gb, gl, vector::CombiningKind::ADD, sum.getResult(0));
+        Value corr = arith::MulIOp::create(
+            gb, gl, total, arith::ConstantOp::create(gb, gl, gb.getI32IntegerAttr(-off)));
+        memref::StoreOp::create(gb, gl, corr, p.corr, ValueRange{mi, g});
+      }
+      scf::YieldOp::create(gb, gl);
+    });
+    scf::YieldOp::create(mb, ml);
+  });
+  return p;
+}
+
+/// Loads the f32 scale of `layout` for row `row` (input row or output
+/// channel) and group `g`.
+Value loadGroupScale(OpBuilder &b, Location loc, Value scale, ScaleLayout layout, Value row,
+                     Value g) {
+  switch (layout) {
+  case ScaleLayout::PerRow:
+    return memref::LoadOp::create(b, loc, scale, ValueRange{row});
+  case ScaleLayout::Grouped:
+    return memref::LoadOp::create(b, loc, scale, ValueRange{row, g});
+  default:
+    return memref::LoadOp::create(b, loc, scale, ValueRange{});
+  }
+}
+
+/// The kernel: per tile of `rows` output channels x `mr` input rows and per
+/// group, i32 lanes of byte products (from the corrections), converted to
+/// f32 and multiplied by `sa * sw` into f32 lanes (a fused multiply-add);
+/// lanes are added in a tree at the end, then the bias and the result
+/// type. Exact group sums; the f32 sums are reassociated (documented).
+func::FuncOp buildGroupScaledKernel(RewriterBase &rewriter, ModuleOp module,
+                                    const KernelSpec &spec) {
+  MLIRContext *ctx = module.getContext();
+  Location loc = module.getLoc();
+  OpBuilder b(ctx);
+  Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
+  const int64_t vl = spec.vl, rows = spec.rows, groups = spec.k / spec.group;
+  bool packed = spec.scheme.isSubByte();
+  StorageKind storage = spec.scheme.getStorage();
+  int64_t off = storage == StorageKind::i4 ? 8 : storage == StorageKind::i8 ? 128 : 0;
+  SmallVector<Type> args{
+      MemRefType::get({ShapedType::kDynamic, spec.k}, i8),
+      MemRefType::get({spec.n, packed ? spec.k / 2 : spec.k}, i8),
+      MemRefType::get(spec.lhsScaleLayout == ScaleLayout::Grouped
+                          ? SmallVector<int64_t>{ShapedType::kDynamic, groups}
+                      : spec.lhsScaleLayout == ScaleLayout::PerRow
+                          ? SmallVector<int64_t>{ShapedType::kDynamic}
+                          : SmallVector<int64_t>{},
+                      f32),
+      MemRefType::get(getScaleShape(spec.scaleLayout, spec.n, spec.k, spec.group), f32)};
+  if (spec.biasElt)
+    args.push_back(MemRefType::get({spec.n}, spec.biasElt));
+  args.push_back(MemRefType::get({ShapedType::kDynamic, spec.n}, spec.resElt));
+  func::FuncOp func = createKernelFunction(rewriter, module, spec, FunctionType::get(ctx, args, {}));
+  Block *entry = func.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  Value lhs = entry->getArgument(0), rhs = entry->getArgument(1);
+  Value lhsScale = entry->getArgument(2), rhsScale = entry->getArgument(3);
+  Value bias = spec.biasElt ? entry->getArgument(4) : Value();
+  Value out = entry->getArguments().back();
+  Value c0 = indexCst(b, loc, 0), c1 = indexCst(b, loc, 1);
+  Value m = memref::DimOp::create(b, loc, lhs, 0);
+  GroupScaledPrologue pro = emitGroupScaledPrologue(b, loc, spec, lhs, m, off);
+
+  const int64_t chunk = packed ? 8 * vl : 4 * vl; // codes per weight load
+  auto bytesType = VectorType::get({4 * vl}, i8);
+  auto intType = VectorType::get({vl}, i32);
+  auto accType = VectorType::get({vl}, f32);
+  auto splat = [&](OpBuilder &nb, Location l, VectorType t, Attribute v) -> Value {
+    return arith::ConstantOp::create(nb, l, t, DenseElementsAttr::get(t, v));
+  };
+  auto emitTile = [&](OpBuilder &tb, Location l, ArrayRef<Value> rowIdx, Value m0, int64_t mr) {
+    SmallVector<Value> mIdx = rowIndices(tb, l, m0, mr);
+    SmallVector<Value> zeros(rows * mr, zeroVector(tb, l, accType));
+    auto groupLoop = scf::ForOp::create(
+        tb, l, c0, indexCst(tb, l, groups), c1, zeros,
+        [&](OpBuilder &gb, Location gl, Value g, ValueRange yAccs) {
+          Value g0 = arith::MulIOp::create(gb, gl, g, indexCst(gb, gl, spec.group));
+          Value zeroInt = splat(gb, gl, intType, gb.getI32IntegerAttr(0));
+          SmallVector<Value> init;
+          for (int64_t j = 0; j < mr; ++j)
+            init.push_back(pro.corr ? Value(vector::InsertOp::create(
+                                          gb, gl,
+                                          memref::LoadOp::create(gb, gl, pro.corr,
+                                                                 ValueRange{mIdx[j], g}),
+                                          zeroInt, 0))
+                                    : zeroInt);
+          SmallVector<Value> inits;
+          for (int64_t r = 0; r < rows; ++r)
+            inits.append(init);
+          auto chunkLoop = scf::ForOp::create(
+              gb, gl, c0, indexCst(gb, gl, spec.group), indexCst(gb, gl, chunk), inits,
+              [&](OpBuilder &kb, Location kl, Value kk, ValueRange iAccs) {
+                Value k = arith::AddIOp::create(kb, kl, g0, kk);
+                Value kOdd = arith::AddIOp::create(kb, kl, k, indexCst(kb, kl, 4 * vl));
+                SmallVector<Value> next(iAccs.begin(), iAccs.end());
+                SmallVector<Value> aLo, aHi;
+                for (Value mi : mIdx) {
+                  aLo.push_back(vector::LoadOp::create(kb, kl, bytesType, pro.a, ValueRange{mi, k}));
+                  if (packed)
+                    aHi.push_back(
+                        vector::LoadOp::create(kb, kl, bytesType, pro.a, ValueRange{mi, kOdd}));
+                }
+                Value kw = packed ? Value(arith::DivUIOp::create(kb, kl, k, indexCst(kb, kl, 2))) : k;
+                for (int64_t r = 0; r < rows; ++r) {
+                  Value w = vector::LoadOp::create(kb, kl, bytesType, rhs, ValueRange{rowIdx[r], kw});
+                  if (off != 0)
+                    w = arith::XOrIOp::create(
+                        kb, kl, w, splat(kb, kl, bytesType, kb.getI8IntegerAttr(packed ? 0x88 : -128)));
+                  Value lo = w, hi;
+                  if (packed) {
+                    lo = arith::AndIOp::create(kb, kl, w, splat(kb, kl, bytesType, kb.getI8IntegerAttr(15)));
+                    hi = arith::ShRUIOp::create(kb, kl, w, splat(kb, kl, bytesType, kb.getI8IntegerAttr(4)));
+                  }
+                  for (int64_t j = 0; j < mr; ++j) {
+                    Value &acc = next[r * mr + j];
+                    acc = buildX86ByteDot(kb, kl, acc, lo, aLo[j]);
+                    if (packed)
+                      acc = buildX86ByteDot(kb, kl, acc, hi, aHi[j]);
+                  }
+                }
+                scf::YieldOp::create(kb, kl, next);
+              });
+          SmallVector<Value> y(yAccs.begin(), yAccs.end());
+          for (int64_t j = 0; j < mr; ++j) {
+            Value sa = loadGroupScale(gb, gl, lhsScale, spec.lhsScaleLayout, mIdx[j], g);
+            for (int64_t r = 0; r < rows; ++r) {
+              Value sw = loadGroupScale(gb, gl, rhsScale, spec.scaleLayout, rowIdx[r], g);
+              Value s = vector::BroadcastOp::create(gb, gl, accType,
+                                                    arith::MulFOp::create(gb, gl, sa, sw));
+              Value sum = arith::SIToFPOp::create(gb, gl, accType, chunkLoop.getResult(r * mr + j));
+              y[r * mr + j] = vector::FMAOp::create(gb, gl, sum, s, y[r * mr + j]);
+            }
+          }
+          scf::YieldOp::create(gb, gl, y);
+        });
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t j = 0; j < mr; ++j) {
+        Value v = vector::ReductionOp::create(tb, l, vector::CombiningKind::ADD,
+                                              groupLoop.getResult(r * mr + j),
+                                              arith::FastMathFlags::reassoc);
+        if (bias)
+          v = arith::AddFOp::create(
+              tb, l, v, extendToF32(tb, l, memref::LoadOp::create(tb, l, bias, ValueRange{rowIdx[r]})));
+        memref::StoreOp::create(tb, l, truncFromF32(tb, l, v, spec.resElt), out,
+                                ValueRange{mIdx[j], rowIdx[r]});
+      }
+  };
+  forEachChannelTile(b, loc, spec, rows, [&](OpBuilder &tb, Location l, ArrayRef<Value> rowIdx) {
+    forEachRowTile(tb, l, m, spec.mRows, [&](OpBuilder &mb, Location ml, Value m0, int64_t mr) {
+      emitTile(mb, ml, rowIdx, m0, mr);
+    });
+  });
+  func::ReturnOp::create(b, loc);
+  return func;
+}
+
 /// Builds the f32 kernel for a K x N weight (`spec.kn`): out[m, n] =
 /// sum_k A[m, k] W[k, n] with the output columns in lanes, so nothing is
 /// reduced across lanes. Per k, a block of weight vectors is loaded once
@@ -1197,7 +1429,8 @@ Value callKernel(PatternRewriter &rewriter, Operation *op, const KernelSpec &spe
   std::string name = spec.name();
   auto func = module.lookupSymbol<func::FuncOp>(name);
   if (!func)
-    func = spec.lhsScheme && spec.vnni ? buildIntegerDotKernel(rewriter, module, spec)
+    func = spec.groupScaled()           ? buildGroupScaledKernel(rewriter, module, spec)
+           : spec.lhsScheme && spec.vnni ? buildIntegerDotKernel(rewriter, module, spec)
            : spec.lhsScheme            ? buildIntegerKernel(rewriter, module, spec)
            : spec.kn      ? buildFloatKNKernel(rewriter, module, spec)
                           : buildKernel(rewriter, module, spec);
@@ -1300,6 +1533,65 @@ struct IntegerMatmulToKernel : OpRewritePattern<MatmulOp> {
         cast<RankedTensorType>(op.getResult().getType()).getShape(), rewriter.getI32Type());
     Value acc = callKernel(rewriter, op, spec, {op.getLhs(), op.getRhs()}, accType);
     rewriter.replaceOp(op, buildMatmulEpilogue(rewriter, op.getLoc(), op, acc));
+    return success();
+  }
+
+  QuantXMatmulKernelsOptions options;
+};
+
+/// Group-scaled integer quantx.matmul (scales per group of K) with signed
+/// 8-bit inputs and no zero points: buildGroupScaledKernel, which also
+/// adds the bias and rounds to the result type. The vector width is the
+/// widest (down to 4 lanes) whose byte step divides a group.
+struct GroupScaledMatmulToKernel : OpRewritePattern<MatmulOp> {
+  GroupScaledMatmulToKernel(MLIRContext *ctx, const QuantXMatmulKernelsOptions &options)
+      : OpRewritePattern(ctx, /*benefit=*/2), options(options) {}
+
+  static ScaleLayout layoutOf(SchemeAttr scheme) {
+    return scheme.isGrouped()    ? ScaleLayout::Grouped
+           : scheme.isPerTensor() ? ScaleLayout::PerTensor
+                                  : ScaleLayout::PerRow;
+  }
+
+  LogicalResult matchAndRewrite(MatmulOp op, PatternRewriter &rewriter) const override {
+    std::optional<int64_t> group = op.getScaleGroupSize();
+    if (!group)
+      return rewriter.notifyMatchFailure(op, "not a group-scaled integer matmul");
+    SchemeAttr scheme = op.getRhsScheme(), lhsScheme = op.getLhsSchemeAttr();
+    if (lhsScheme.getStorage() != StorageKind::i8 || op.getLhsZeroPoint() || op.getRhsZeroPoint())
+      return rewriter.notifyMatchFailure(op, "unsigned inputs or zero points");
+    RankedTensorType rhsType = op.getRhs().getType();
+    auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
+    if (!rhsType.hasStaticShape() || lhsType.isDynamicDim(1))
+      return rewriter.notifyMatchFailure(op, "dynamic weight shape or K");
+    auto f32Scale = [](Value v) {
+      return cast<ShapedType>(v.getType()).getElementType().isF32();
+    };
+    if (!f32Scale(op.getLhsScale()) || !f32Scale(op.getRhsScale()))
+      return rewriter.notifyMatchFailure(op, "scales are not f32");
+    bool packed = scheme.isSubByte();
+    int64_t k = lhsType.getDimSize(1);
+    int64_t groupBytes = packed ? *group / 2 : *group;
+    KernelSpec spec = baseSpec(options, rhsType.getDimSize(0), k);
+    while (spec.vl > 4 && groupBytes % (4 * spec.vl) != 0)
+      spec.vl /= 2;
+    if (groupBytes % (4 * spec.vl) != 0)
+      return rewriter.notifyMatchFailure(op, "groups smaller than a step of 4 x 4 bytes");
+    spec.group = *group;
+    spec.scheme = scheme;
+    spec.lhsScheme = lhsScheme;
+    spec.scaleLayout = layoutOf(scheme);
+    spec.lhsScaleLayout = layoutOf(lhsScheme);
+    spec.lhsElt = spec.rhsElt = rewriter.getI8Type();
+    spec.scaleElt = rewriter.getF32Type();
+    auto resultType = cast<RankedTensorType>(op.getResult().getType());
+    spec.resElt = resultType.getElementType();
+    SmallVector<Value> operands{op.getLhs(), op.getRhs(), op.getLhsScale(), op.getRhsScale()};
+    if (Value bias = op.getBias()) {
+      spec.biasElt = cast<ShapedType>(bias.getType()).getElementType();
+      operands.push_back(bias);
+    }
+    replaceWithKernelCall(rewriter, op, spec, operands);
     return success();
   }
 
@@ -1541,6 +1833,8 @@ void mlir::quantx::populateMatmulKernelPatterns(RewritePatternSet &patterns,
       patterns.add<FloatMatmulToKernel>(patterns.getContext(), o, benefit);
   };
   add(options, 2);
+  // (Chooses its own vector width.)
+  patterns.add<GroupScaledMatmulToKernel>(patterns.getContext(), options);
   // Matmuls whose K, N or group size wider vectors do not divide (small
   // groups, small layers) get 8-lane kernels rather than the reference
   // loops; the 8-lane intrinsics exist wherever the wide ones do, except

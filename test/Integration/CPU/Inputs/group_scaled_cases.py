@@ -139,6 +139,11 @@ def case(name, m, n, k, group, w="i4", wgran="group", a="i8", agran="group", wzp
         y = (y + b[None, :]).astype(np.float32)
     if res == "f16":
         y = y.astype(np.float16)
+    elif res == "bf16":
+        # Round to nearest even on the upper 16 bits (no NaNs here).
+        u = y.view(np.uint32).astype(np.uint64)
+        u = ((u + 0x7FFF + ((u >> 16) & 1)) >> 16).astype(np.uint16)
+        y = u
     x = np.where(ac >= 128, ac - 256, ac).astype(np.int8)
     return name, model, x, y, k // group
 
@@ -152,6 +157,14 @@ CASES = [
     case("w8a8_group_weights_tensor_input_zp", 2, 6, 64, 16, w="i8", a="u8", agran="tensor",
          azp=True),
     case("w4a8_row_input_g16", 17, 4, 64, 16, agran="row"),
+    # Shapes and kinds for the vectorized kernel: tiles of several input
+    # rows, a bias and a bf16 result, unsigned weights (no offset), 8-bit
+    # weights per group, a layer-sized call on several threads.
+    case("w4a8_g64_m17_bias_bf16", 17, 12, 256, 64, bias=True, res="bf16"),
+    case("w4a8_u4_g128_tensor_input", 3, 8, 384, 128, w="u4", agran="tensor"),
+    case("w8a8_u8_weights_g32", 4, 6, 128, 32, w="u8"),
+    case("w8a8_i8_weights_g64_row_input", 6, 10, 192, 64, w="i8", agran="row"),
+    case("w4a8_g128_layer", 5, 256, 2048, 128),
 ]
 
 
@@ -171,6 +184,8 @@ def main():
             subprocess.run([quant_run, path, "-e", "mm", "-i", xpath, "-o", out] + opts,
                            check=True, capture_output=True)
             got = np.load(os.path.join(out, "mm.0.npy"))
+            if got.dtype.kind == "V" or (want.dtype == np.uint16 and got.dtype.itemsize == 2):
+                got = got.view(np.uint16)
             if got.dtype != want.dtype or got.shape != want.shape:
                 results.append("%s MISMATCH (%s %s, want %s %s)" % (
                     mode, got.dtype, got.shape, want.dtype, want.shape))
@@ -180,11 +195,15 @@ def main():
                 results.append("%s %s" % (mode, "exact" if diff == 0 else
                                           "MISMATCH (%d bytes differ)" % diff))
                 continue
-            w32, g32 = want.astype(np.float64), got.astype(np.float64)
+            as64 = lambda v: ((v.astype(np.uint32) << 16).view(np.float32).astype(np.float64)
+                              if v.dtype == np.uint16 else v.astype(np.float64))
+            w32, g32 = as64(want), as64(got)
             rms = float(np.sqrt(np.mean(w32 * w32))) or 1.0
             tol = 1e-5 * np.sqrt(groups) * rms
             if want.dtype == np.float16:
                 tol += float(np.max(np.abs(w32))) * 2.0 ** -10
+            if want.dtype == np.uint16:  # bf16
+                tol += float(np.max(np.abs(w32))) * 2.0 ** -7
             err = float(np.max(np.abs(g32 - w32)))
             results.append("%s %s" % (mode, ("exact" if err == 0 else "within tolerance")
                                       if err <= tol else
