@@ -339,12 +339,19 @@ void QuantizeParametersPass::emitDequantizedWeight(linalg::LinalgOp op,
                                                    const PlainMatmul &plain, const Written &w) {
   OpBuilder b(op);
   Location loc = op.getLoc();
+  // 4-bit codes (w4a8-dynamic) are stored packed and unpacked here; the
+  // matmul formed later reads the packed bytes again (pack(unpack) folds).
+  bool packed = w.scheme.isSubByte();
   Value codes = load(b, loc, w.base + ".qweight",
-                     RankedTensorType::get({w.n, w.codeCols}, w.scheme.getStorageElementType()));
-  Value scale = load(b, loc, w.base + ".scales", RankedTensorType::get({w.n}, b.getF32Type()));
-  Value weight =
-      DequantizeOp::create(b, loc, RankedTensorType::get({w.n, w.codeCols}, b.getF32Type()),
-                           codes, scale, Value(), w.scheme);
+                     RankedTensorType::get({w.n, w.codeCols},
+                                           packed ? b.getI8Type() : w.scheme.getStorageElementType()));
+  int64_t k = packed ? 2 * w.codeCols : w.codeCols;
+  if (packed)
+    codes = UnpackOp::create(b, loc, RankedTensorType::get({w.n, k}, w.scheme.getStorageElementType()),
+                             codes);
+  Value scale = load(b, loc, w.base + ".scales", RankedTensorType::get(w.scaleShape, b.getF32Type()));
+  Value weight = DequantizeOp::create(b, loc, RankedTensorType::get({w.n, k}, b.getF32Type()),
+                                      codes, scale, Value(), w.scheme);
   auto mm = linalg::MatmulOp::create(b, loc, TypeRange{op->getResult(0).getType()},
                                      ValueRange{plain.lhs->get(), weight},
                                      ValueRange{plain.out->get()}, op->getAttrs());

@@ -31,6 +31,23 @@
 // PTQ: quantx.matmul %{{.*}}, %w.qweight weight(#quantx.scheme<i8, axis = 0> scale %w.scales) input(#quantx.scheme<i8>
 // EXEC: [5.4684{{[0-9]*}}, -1.0393{{[0-9]*}}]
 
+// w4a8-dynamic: int4 codes per group of 4 (here one group per row), packed
+// two per byte in the file, and int8 activations per group of 4 at run
+// time: a group-scaled integer matmul on the stored codes. s0 = 2/7,
+// s1 = 3/7; the file holds codes [2, -3, 7, 1] and [4, -2, 7, -6], so for
+// x = [1, 2, 3, 4] (codes [32, 64, 95, 127], scale 4/127)
+// y0 = (64 - 192 + 665 + 127) * 4/127 * 2/7 = 664 * 8/889 = 5.975253,
+// y1 = (128 - 128 + 665 - 762) * 4/127 * 3/7 = -97 * 12/889 = -1.309336.
+// RUN: quant-opt %s --quantx-ptq="scheme=w4a8-dynamic group-size=4 params=%t/good.safetensors params-out=%t/w4a8.safetensors" -o %t/w4a8.mlir
+// RUN: FileCheck %s --check-prefix=W4A8 < %t/w4a8.mlir
+// RUN: quant-run %t/w4a8.mlir -e linear -i %t/x.npy --print-results 2>&1 | FileCheck %s --check-prefix=W4A8-EXEC
+// RUN: quant-params %t/w4a8.safetensors | FileCheck %s --check-prefix=W4A8-FILE
+// W4A8: quantx.quantize %arg0 as #quantx.scheme<i8, axis = 1, group = 4>
+// W4A8: quantx.matmul %{{.*}}, %w.qweight weight(#quantx.scheme<i4, axis = 1, group = 4> scale %w.scales) input(#quantx.scheme<i8, axis = 1, group = 4> scale %{{.*}}) : (tensor<1x4xi8>, tensor<2x2xi8>, tensor<2x1xf32>, tensor<1x1xf32>) -> tensor<1x2xf32>
+// W4A8-EXEC: [5.9752{{[0-9]*}}, -1.3093{{[0-9]*}}]
+// W4A8-FILE: w.qweight U8 [2, 2] 4
+// W4A8-FILE: w.scales F32 [2, 1] 8
+
 // FILE: w.qweight I8 [2, 4] 8
 // FILE: w.scales F32 [2] 8
 // FILE: metadata w = {"code_dtype":"I8",{{.*}}"scheme":"w8a8","source":"w","storage":"i8"}

@@ -517,8 +517,9 @@ def QuantXQuantizeParameters
     activation scales come from the smoothed ranges.
 
     Schemes that quantize activations too (`w8a8`, `w8a8-dynamic`,
-    `w8a8-dynamic-row`, `fp8`) store their weight codes per output channel
-    (i8 or FP8 E4M3, symmetric) with f32 scales; the `linalg.matmul` then
+    `w8a8-dynamic-row`, `w8a8-dynamic-group`, `fp8`) store their weight
+    codes per output channel (i8 or FP8 E4M3, symmetric) with f32 scales
+    (`w4a8-dynamic`: int4 codes per group along K, packed); the `linalg.matmul` then
     reads a `quantx.dequantize` of them, which the rest of `--quantx-ptq`
     turns into an integer (or FP8) matmul on the stored codes. This needs a
     `linalg.matmul` with the weight in the Linear (N x K) layout.
