@@ -211,3 +211,47 @@ func.func @w8a8(%a: tensor<3x32xi8>, %w: tensor<4x32xi8>, %ws: tensor<4xf32>, %a
   %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8, axis = 0> scale %ws) input(#quantx.scheme<u8> scale %as zero_point %az) : (tensor<3x32xi8>, tensor<4x32xi8>, tensor<4xf32>, tensor<f32>, tensor<i8>) -> tensor<3x4xf32>
   return %0 : tensor<3x4xf32>
 }
+
+// -----
+
+// A group-scaled integer matmul (W4A8, scales per group of 64 along K on
+// both sides): the kernel reads the weight nibbles as unsigned (xor 0x88:
+// q + 8), the inputs split once per call into even/odd halves with each
+// group's offset correction -8 * sum(a), multiplies four bytes per i32 lane
+// per group, scales the group's lanes in f32 (sa * sw) with a fused
+// multiply-add, and adds the bias and rounds to bf16 itself.
+// CHECK-LABEL: func @w4a8_group_scaled
+//       CHECK:   call @[[K:.*]](%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) : (memref<?x256xi8>, memref<8x128xi8>, memref<?x4xf32>, memref<8x4xf32>, memref<8xf32>, memref<?x8xbf16>) -> ()
+//   CHECK-NOT:   linalg.generic
+//       CHECK: func.func private @[[K]](
+//  CHECK-SAME:   input_scales = "group", input_scheme = "#quantx.scheme<i8, axis = 1, group = 64>", k = 256 : i64, kind = "cpu.group_scaled"
+//       CHECK:   vector.shuffle
+//       CHECK:   vector.reduction <add>, %{{.*}} : vector<64xi32> into i32
+//       CHECK:   arith.muli %{{.*}}, %c-8_i32 : i32
+//       CHECK:   scf.parallel
+//       CHECK:     vector.insert %{{.*}}, %{{.*}} [0] : i32 into vector<8xi32>
+//       CHECK:     arith.xori %{{.*}}, %{{.*}} : vector<32xi8>
+//       CHECK:     arith.andi
+//       CHECK:     arith.shrui
+//       CHECK:     arith.extui %{{.*}} : vector<32xi8> to vector<32xi32>
+//       CHECK:     arith.extsi %{{.*}} : vector<32xi8> to vector<32xi32>
+//       CHECK:     arith.sitofp %{{.*}} : vector<8xi32> to vector<8xf32>
+//       CHECK:     vector.fma
+//       CHECK:   vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<8xf32> into f32
+//       CHECK:   arith.truncf %{{.*}} : f32 to bf16
+func.func @w4a8_group_scaled(%a: tensor<?x256xi8>, %w: tensor<8x128xi8>, %ws: tensor<8x4xf32>, %as: tensor<?x4xf32>, %b: tensor<8xf32>) -> tensor<?x8xbf16> {
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i4, axis = 1, group = 64> scale %ws) input(#quantx.scheme<i8, axis = 1, group = 64> scale %as) bias(%b) : (tensor<?x256xi8>, tensor<8x128xi8>, tensor<8x4xf32>, tensor<?x4xf32>, tensor<8xf32>) -> tensor<?x8xbf16>
+  return %0 : tensor<?x8xbf16>
+}
+
+// -----
+
+// Groups of 16 int4 codes are 8 bytes, less than a step: the reference
+// lowering.
+// CHECK-LABEL: func @w4a8_small_groups
+//   CHECK-NOT:   call @__quantx_kernel
+//       CHECK:   quantx.matmul
+func.func @w4a8_small_groups(%a: tensor<2x64xi8>, %w: tensor<8x32xi8>, %ws: tensor<8x4xf32>, %as: tensor<2x4xf32>) -> tensor<2x8xf32> {
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i4, axis = 1, group = 16> scale %ws) input(#quantx.scheme<i8, axis = 1, group = 16> scale %as) : (tensor<2x64xi8>, tensor<8x32xi8>, tensor<8x4xf32>, tensor<2x4xf32>) -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
