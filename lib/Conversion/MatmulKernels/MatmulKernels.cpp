@@ -972,6 +972,23 @@ func::FuncOp buildIntegerDotKernel(RewriterBase &rewriter, ModuleOp module,
 /// nibbles with the even inputs and the high ones with the odd inputs: the
 /// prologue copies each input row once per call with every chunk of 8 VL
 /// codes split into [even | odd] halves, and writes the corrections.
+/// `count` steps of `step` from 0 carrying `inits`: an scf.for, or the
+/// body inlined when there is one step (LLVM's IndVarSimplify spent
+/// seconds per kernel on such one-iteration loops carrying vectors).
+/// `body` returns the values for the next step.
+SmallVector<Value> emitSteps(
+    OpBuilder &b, Location loc, int64_t count, int64_t step, ValueRange inits,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)> body) {
+  if (count == 1)
+    return body(b, loc, indexCst(b, loc, 0), inits);
+  auto loop = scf::ForOp::create(
+      b, loc, indexCst(b, loc, 0), indexCst(b, loc, count * step), indexCst(b, loc, step), inits,
+      [&](OpBuilder &lb, Location ll, Value iv, ValueRange args) {
+        scf::YieldOp::create(lb, ll, body(lb, ll, iv, args));
+      });
+  return SmallVector<Value>(loop.getResults());
+}
+
 struct GroupScaledPrologue {
   Value a;    ///< the input as the tiles read it (split halves if packed)
   Value corr; ///< M x groups i32 corrections, or null when off = 0
@@ -1005,9 +1022,9 @@ GroupScaledPrologue emitGroupScaledPrologue(OpBuilder &b, Location loc, const Ke
       Value g0 = arith::MulIOp::create(gb, gl, g, indexCst(gb, gl, spec.group));
       Value zero = arith::ConstantOp::create(
           gb, gl, wideType, DenseElementsAttr::get(wideType, gb.getI32IntegerAttr(0)));
-      auto sum = scf::ForOp::create(
-          gb, gl, c0, indexCst(gb, gl, spec.group), indexCst(gb, gl, chunk), ValueRange{zero},
-          [&](OpBuilder &kb, Location kl, Value kk, ValueRange acc) {
+      SmallVector<Value> sum = emitSteps(
+          gb, gl, spec.group / chunk, chunk, ValueRange{zero},
+          [&](OpBuilder &kb, Location kl, Value kk, ValueRange acc) -> SmallVector<Value> {
             Value k = arith::AddIOp::create(kb, kl, g0, kk);
             Value v = vector::LoadOp::create(kb, kl, chunkType, lhs, ValueRange{mi, k});
             if (packed) {
@@ -1021,11 +1038,11 @@ GroupScaledPrologue emitGroupScaledPrologue(OpBuilder &b, Location loc, const Ke
             if (off != 0)
               next = arith::AddIOp::create(kb, kl, next,
                                            arith::ExtSIOp::create(kb, kl, wideType, v));
-            scf::YieldOp::create(kb, kl, next);
+            return {next};
           });
       if (off != 0) {
         Value total =
-            vector::ReductionOp::create(gb, gl, vector::CombiningKind::ADD, sum.getResult(0));
+            vector::ReductionOp::create(gb, gl, vector::CombiningKind::ADD, sum[0]);
         Value corr = arith::MulIOp::create(
             gb, gl, total, arith::ConstantOp::create(gb, gl, gb.getI32IntegerAttr(-off)));
         memref::StoreOp::create(gb, gl, corr, p.corr, ValueRange{mi, g});
@@ -1116,9 +1133,9 @@ func::FuncOp buildGroupScaledKernel(RewriterBase &rewriter, ModuleOp module,
           SmallVector<Value> inits;
           for (int64_t r = 0; r < rows; ++r)
             inits.append(init);
-          auto chunkLoop = scf::ForOp::create(
-              gb, gl, c0, indexCst(gb, gl, spec.group), indexCst(gb, gl, chunk), inits,
-              [&](OpBuilder &kb, Location kl, Value kk, ValueRange iAccs) {
+          SmallVector<Value> groupSums = emitSteps(
+              gb, gl, spec.group / chunk, chunk, inits,
+              [&](OpBuilder &kb, Location kl, Value kk, ValueRange iAccs) -> SmallVector<Value> {
                 Value k = arith::AddIOp::create(kb, kl, g0, kk);
                 Value kOdd = arith::AddIOp::create(kb, kl, k, indexCst(kb, kl, 4 * vl));
                 SmallVector<Value> next(iAccs.begin(), iAccs.end());
@@ -1147,7 +1164,7 @@ func::FuncOp buildGroupScaledKernel(RewriterBase &rewriter, ModuleOp module,
                       acc = buildX86ByteDot(kb, kl, acc, hi, aHi[j]);
                   }
                 }
-                scf::YieldOp::create(kb, kl, next);
+                return next;
               });
           SmallVector<Value> y(yAccs.begin(), yAccs.end());
           for (int64_t j = 0; j < mr; ++j) {
@@ -1156,7 +1173,7 @@ func::FuncOp buildGroupScaledKernel(RewriterBase &rewriter, ModuleOp module,
               Value sw = loadGroupScale(gb, gl, rhsScale, spec.scaleLayout, rowIdx[r], g);
               Value s = vector::BroadcastOp::create(gb, gl, accType,
                                                     arith::MulFOp::create(gb, gl, sa, sw));
-              Value sum = arith::SIToFPOp::create(gb, gl, accType, chunkLoop.getResult(r * mr + j));
+              Value sum = arith::SIToFPOp::create(gb, gl, accType, groupSums[r * mr + j]);
               y[r * mr + j] = vector::FMAOp::create(gb, gl, sum, s, y[r * mr + j]);
             }
           }
