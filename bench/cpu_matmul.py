@@ -16,6 +16,11 @@ a Markdown table: median time, GB/s of bytes read (weights, scales,
 activations), fraction of the measured bandwidth, GFLOP/s (2 M N K per
 call), speed-up over the f32 kernel and over the reference lowering.
 
+With python3-torch installed, PyTorch runs the same shapes as peers
+(bench/torch_matmul.py: f32 linear, bf16 linear through oneDNN, dynamic
+int8 Linear), in the same interleaved rounds; their "vs f32 kernel" column
+compares them with quant-opt's f32 kernel.
+
 The measured bandwidth is the best of STREAM read, copy and triad and the
 f32 kernel's own rate on the largest matrix-vector shape (a GEMV that
 streams its weights once is itself a read-bandwidth probe).
@@ -57,6 +62,20 @@ SCHEMES = [
 # Pipeline options of quant-run for a scheme (default: none).
 RUN_OPTIONS = {"w8a8-dynamic-pairs": "kernel-vnni=0"}
 
+# Peers: PyTorch (Debian's python3-torch) on the same shape, timed in a
+# fresh process per measurement by bench/torch_matmul.py (kind there).
+TORCH_SCHEMES = {"torch-f32": "f32", "torch-bf16": "bf16", "torch-int8-dynamic": "int8-dynamic"}
+
+
+def have_torch():
+    return subprocess.run([sys.executable, "-c", "import torch"], capture_output=True).returncode == 0
+
+
+def time_torch(kind, m, n, k, iters, warmup):
+    out = run([sys.executable, os.path.join(ROOT, "bench", "torch_matmul.py"), kind, str(m),
+               str(n), str(k), str(iters), str(warmup), "2"]).stdout
+    return float(re.search(r"median ([0-9.]+) ms", out).group(1)) / 1e3
+
 FULL_SHAPES = [(1, 4096, 4096), (1, 11008, 4096), (1, 4096, 11008),
                (8, 4096, 4096), (16, 4096, 4096), (128, 4096, 4096), (512, 4096, 4096)]
 QUICK_SHAPES = [(1, 256, 512), (4, 128, 256)]
@@ -95,8 +114,12 @@ def write_model(path, m, n, k, block, kn=False):
 
 def weight_bytes(scheme, n, k):
     """Bytes of weights and their scales/zero points read per call."""
-    if scheme in ("f32", "f32-kn"):
+    if scheme in ("f32", "f32-kn", "torch-f32"):
         return 4 * n * k
+    if scheme == "torch-bf16":
+        return 2 * n * k
+    if scheme == "torch-int8-dynamic":
+        return n * k + 4 * n
     if scheme in ("w8a16", "w8a8-dynamic", "w8a8-dynamic-pairs", "fp8"):
         return n * k + 4 * n
     if scheme in ("w4a16-g128", "w4a8-dynamic-g128"):
@@ -144,15 +167,18 @@ def main():
                          "median of the per-round medians (shared machines are noisy)")
     ap.add_argument("--shapes", help="only these shapes, e.g. 1x4096x4096,8x4096x4096")
     ap.add_argument("--schemes", help="only these schemes (f32 is always run: the baseline), "
-                    "e.g. f32-kn,w4a16-g128; all: " + ",".join(n for n, _ in SCHEMES))
+                    "e.g. f32-kn,w4a16-g128; all: " + ",".join(n for n, _ in SCHEMES) +
+                    "; PyTorch peers: " + ",".join(TORCH_SCHEMES) +
+                    " (in the default set when python3-torch is installed, except with --quick)")
     a = ap.parse_args()
-    schemes = SCHEMES
+    peers = [(name, None) for name in TORCH_SCHEMES]
+    schemes = SCHEMES + (peers if not a.quick and have_torch() else [])
     if a.schemes:
         wanted = set(a.schemes.split(",")) | {"f32"}
-        unknown = wanted - {n for n, _ in SCHEMES}
+        unknown = wanted - {n for n, _ in SCHEMES + peers}
         if unknown:
             ap.error("unknown scheme(s): " + ",".join(sorted(unknown)))
-        schemes = [s for s in SCHEMES if s[0] in wanted]
+        schemes = [s for s in SCHEMES + peers if s[0] in wanted]
     shapes = QUICK_SHAPES if a.quick else FULL_SHAPES
     if a.shapes:
         shapes = [tuple(int(d) for d in t.split("x")) for t in a.shapes.split(",")]
@@ -182,6 +208,8 @@ def main():
             write_model(f32kn, m, n, k, block, kn=True)
             models = {}
             for name, opts in schemes:
+                if name in TORCH_SCHEMES:
+                    continue
                 model = f32kn if name == "f32-kn" else f32
                 if opts:
                     model = os.path.join(tmp, name + ".mlir")
@@ -194,6 +222,9 @@ def main():
             refs = {name: [] for name, _ in schemes}
             for _ in range(rounds):
                 for name, _ in schemes:
+                    if name in TORCH_SCHEMES:
+                        times[name].append(time_torch(TORCH_SCHEMES[name], m, n, k, iters, 2))
+                        continue
                     times[name].append(time_model(models[name], x, iters, 2,
                                                   RUN_OPTIONS.get(name)))
                     if flops <= a.reference_max_flops and len(refs[name]) < 1:
