@@ -255,3 +255,24 @@ func.func @w4a8_small_groups(%a: tensor<2x64xi8>, %w: tensor<8x32xi8>, %ws: tens
   %0 = quantx.matmul %a, %w weight(#quantx.scheme<i4, axis = 1, group = 16> scale %ws) input(#quantx.scheme<i8, axis = 1, group = 16> scale %as) : (tensor<2x64xi8>, tensor<8x32xi8>, tensor<8x4xf32>, tensor<2x4xf32>) -> tensor<2x8xf32>
   return %0 : tensor<2x8xf32>
 }
+
+// -----
+
+// An f32 Linear whose weight is stored in bf16 (a mixed linalg.matmul:
+// the weight is extended to f32 exactly): the f32 kernel reads bf16
+// vectors and extends them in registers.
+// CHECK-LABEL: func @linear_bf16_weights
+//       CHECK:   call @[[K:.*]](%{{.*}}, %{{.*}}, %{{.*}}) : (memref<?x64xf32>, memref<32x64xbf16>, memref<?x32xf32>) -> ()
+//       CHECK: func.func private @[[K]](
+//  CHECK-SAME:   kind = "cpu.float"
+//  CHECK-SAME:   weight_type = bf16
+//       CHECK:   arith.extf %{{.*}} : vector<8xbf16> to vector<8xf32>
+func.func @linear_bf16_weights(%x: tensor<?x64xf32>, %w: tensor<32x64xbf16>) -> tensor<?x32xf32> {
+  %c0 = arith.constant 0 : index
+  %m = tensor.dim %x, %c0 : tensor<?x64xf32>
+  %e = tensor.empty(%m) : tensor<?x32xf32>
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<?x32xf32>) -> tensor<?x32xf32>
+  %y = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>] ins(%x, %w : tensor<?x64xf32>, tensor<32x64xbf16>) outs(%f : tensor<?x32xf32>) -> tensor<?x32xf32>
+  return %y : tensor<?x32xf32>
+}

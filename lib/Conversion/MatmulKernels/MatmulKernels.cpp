@@ -93,6 +93,8 @@ struct KernelSpec : QuantizedMatmulShape {
     if (groupScaled())
       tiling.push_back(b.getNamedAttr(
           "input_scales", b.getStringAttr(stringifyScaleLayout(lhsScaleLayout))));
+    if (!scheme && rhsElt && !rhsElt.isF32())
+      tiling.push_back(b.getNamedAttr("weight_type", TypeAttr::get(rhsElt)));
     return getKernelAttr(ctx, kind, scheme, lhsScheme, scaleLayout, n, k, group, tiling);
   }
 
@@ -117,6 +119,9 @@ struct KernelSpec : QuantizedMatmulShape {
     if (kn)
       os << "_w" << wideVectors;
     printKernelTypes(os, {lhsElt, resElt, scaleElt, biasElt});
+    // Float weights that are not f32 (bf16, f16): their type too.
+    if (!scheme && rhsElt && !rhsElt.isF32())
+      printKernelTypes(os, {rhsElt});
     return s;
   }
 };
@@ -1731,11 +1736,16 @@ struct FloatMatmulToKernel : OpInterfaceRewritePattern<linalg::LinalgOp> {
     auto lhsType = cast<RankedTensorType>(lhs->get().getType());
     auto rhsType = cast<RankedTensorType>(rhs->get().getType());
     auto resType = cast<RankedTensorType>(op->getResult(0).getType());
-    if (!lhsType.getElementType().isF32() || !rhsType.getElementType().isF32() ||
-        !resType.getElementType().isF32() || !rhsType.hasStaticShape() ||
+    // f32 inputs and results; f32 weights, or bf16/f16 weights (a mixed
+    // matmul extends them to f32 exactly, as the kernel does on load).
+    Type rhsElt = rhsType.getElementType();
+    if (!lhsType.getElementType().isF32() || !resType.getElementType().isF32() ||
+        !(rhsElt.isF32() || rhsElt.isBF16() || rhsElt.isF16()) || !rhsType.hasStaticShape() ||
         lhsType.isDynamicDim(1))
-      return rewriter.notifyMatchFailure(op, "not static f32");
+      return rewriter.notifyMatchFailure(op, "not static f32 (bf16/f16 weights)");
     Type f32 = rewriter.getF32Type();
+    if (kn && !rhsElt.isF32())
+      return rewriter.notifyMatchFailure(op, "K x N weights that are not f32");
     if (kn) {
       // Columns in lanes: tiles of `rows` vectors of N, halved until they
       // divide N.
@@ -1767,7 +1777,8 @@ struct FloatMatmulToKernel : OpInterfaceRewritePattern<linalg::LinalgOp> {
     }
     KernelSpec spec = baseSpec(options, rhsType.getDimSize(0), rhsType.getDimSize(1));
     spec.panelMinM = 0; // f32 weights need no decoding
-    spec.lhsElt = spec.resElt = spec.rhsElt = f32;
+    spec.lhsElt = spec.resElt = f32;
+    spec.rhsElt = rhsElt;
     // f32 weights need no decoding: whole tiles of rows per input-row tile
     // (measured faster than one row at a time, unlike decoded weights).
     spec.mTileRows = spec.rows;

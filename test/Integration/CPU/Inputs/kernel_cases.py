@@ -243,10 +243,11 @@ def case_shared_input(name, m, n, k):
     return name, text, m, k, "f32"
 
 
-def case_float(name, m, n, k, kn=False):
-    """y = x W^T with W N x K, or y = x W with W K x N (kn)."""
+def case_float(name, m, n, k, kn=False, welt="f32"):
+    """y = x W^T with W N x K, or y = x W with W K x N (kn); `welt` bf16 or
+    f16: a mixed matmul (f32 input and result), the weight extended."""
     shape = (k, n) if kn else (n, k)
-    wtext, wty = dense([rng.gauss(0, 1) for _ in range(n * k)], shape, "f32")
+    wtext, wty = dense([rng.gauss(0, 1) for _ in range(n * k)], shape, welt)
     wmap = "(k, n)" if kn else "(n, k)"
     xty, yty = "tensor<%dx%dxf32>" % (m, k), "tensor<%dx%dxf32>" % (m, n)
     text = """func.func @mm(%%x: %s) -> %s {
@@ -312,6 +313,11 @@ CASES = [
     # K in several packed chunks (256 rows at 16 lanes, 512 at 8).
     case_float("f32_kn_m17_k520_chunks", 17, 256, 520, kn=True),
     case_float("f32_kn_n20_fallback", 3, 20, 16, kn=True),
+    # bf16 and f16 weights with f32 activations (checkpoint weights read
+    # as they are stored).
+    case_float("bf16_weights", 3, 24, 64, welt="bf16"),
+    case_float("bf16_weights_m17", 17, 16, 128, welt="bf16"),
+    case_float("f16_weights", 2, 8, 48, welt="f16"),
 ]
 
 
