@@ -127,10 +127,17 @@ void populateX86TableLookupPatterns(RewritePatternSet &patterns);
 /// bufferization.
 void populateX86PairProductPatterns(RewritePatternSet &patterns);
 
-/// Patterns turning the `vnni` integer kernels' four-byte dot products
-/// (see buildX86ByteDot) into x86 vpdpbusd intrinsics (8 or 16 lanes). For
-/// after bufferization.
-void populateX86ByteDotPatterns(RewritePatternSet &patterns);
+/// Which byte dots (see buildX86ByteDot) become which x86 intrinsics.
+struct X86ByteDotLanes {
+  bool vpdpbusd8 = true, vpdpbusd16 = true; ///< vpdpbusd at 8 / 16 lanes
+  bool nibble8 = false, nibble16 = false;   ///< vpmaddubsw + vpmaddwd
+};
+
+/// Patterns turning the kernels' four-byte dot products (see
+/// buildX86ByteDot) into x86 vpdpbusd intrinsics, or, for those left and
+/// whose unsigned operand is below 128, vpmaddubsw + vpmaddwd, at the lane
+/// counts `lanes` allows. For after bufferization.
+void populateX86ByteDotPatterns(RewritePatternSet &patterns, X86ByteDotLanes lanes = {});
 
 /// `acc + sum_{i<4} zext(u[4l + i]) * sext(s[4l + i])` in each i32 lane l
 /// of `acc` (vector<L x i32>; u, s: vector<4L x i8>), written as plain

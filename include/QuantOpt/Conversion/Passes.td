@@ -635,8 +635,15 @@ def QuantXX86Intrinsics : Pass<"quantx-x86-intrinsics", "::mlir::ModuleOp"> {
     times even lanes plus odd times odd, summed into i32) become `vpmaddwd`
     (8 lanes: AVX2, 16 lanes: AVX-512BW). With `byte-dots`, the `vnni`
     integer kernels' four-byte dot products (`acc + sum of the four phases
-    of zext(u) * sext(s)`, bytes widened to i32) become `vpdpbusd`. The CPU
-    pipeline enables each when `cpu-features` has the instructions.
+    of zext(u) * sext(s)`, bytes widened to i32) become `vpdpbusd`
+    (`byte-dot-lanes`: 0 for 8 and 16 lanes, or only 8 or 16). With
+    `nibble-dots`, such dot products that `byte-dots` leaves and whose
+    unsigned operand is at most 127 (a mask by a constant below 128 or a
+    logical shift right: the W4A8 kernel's nibbles) become `vpmaddubsw`
+    (pairs of byte products in i16, exact for such operands) and `vpmaddwd`
+    against ones (`nibble-dot-lanes`: 0 for both, 8 with AVX2, 16 with
+    AVX-512BW). The CPU pipeline enables each when `cpu-features` has the
+    instructions.
   }];
   let options = [
     Option<"tableLookups", "table-lookups", "bool", "true",
@@ -645,7 +652,14 @@ def QuantXX86Intrinsics : Pass<"quantx-x86-intrinsics", "::mlir::ModuleOp"> {
            "Rewrite 16-bit pair products to vpmaddwd">,
     Option<"byteDots", "byte-dots", "bool", "false",
            "Rewrite four-byte dot products to vpdpbusd (needs AVX512-VNNI for "
-           "16 lanes, AVX-VNNI or AVX512-VNNI with AVX512-VL for 8)">
+           "16 lanes, AVX-VNNI or AVX512-VNNI with AVX512-VL for 8)">,
+    Option<"byteDotLanes", "byte-dot-lanes", "int64_t", "0",
+           "Lanes of the byte dots byte-dots rewrites: 0 (8 and 16), 8 or 16">,
+    Option<"nibbleDots", "nibble-dots", "bool", "false",
+           "Rewrite byte dots with an unsigned operand below 128 that byte-dots "
+           "leaves to vpmaddubsw + vpmaddwd (AVX2 for 8 lanes, AVX-512BW for 16)">,
+    Option<"nibbleDotLanes", "nibble-dot-lanes", "int64_t", "0",
+           "Lanes of the byte dots nibble-dots rewrites: 0 (8 and 16), 8 or 16">
   ];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }

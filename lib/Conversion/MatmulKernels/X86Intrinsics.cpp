@@ -168,7 +168,45 @@ struct PairProductsToX86MaddWd : OpRewritePattern<arith::AddIOp> {
 /// (L = 8 or 16; the non-saturating form, wrapping like addi); also the
 /// bare four-phase sum (acc = 0).
 struct ByteDotToX86Vpdpbusd : OpRewritePattern<arith::AddIOp> {
-  using OpRewritePattern::OpRewritePattern;
+  ByteDotToX86Vpdpbusd(MLIRContext *ctx, X86ByteDotLanes lanes)
+      : OpRewritePattern(ctx), lanes(lanes) {}
+  X86ByteDotLanes lanes;
+
+  /// Whether the bytes of `u` (read unsigned) are all below 128: a mask by
+  /// a constant below 128 or a logical shift right by at least one.
+  static bool isBelow128(Value u) {
+    APInt c;
+    if (auto andOp = u.getDefiningOp<arith::AndIOp>())
+      return (matchPattern(andOp.getRhs(), m_ConstantInt(&c)) ||
+              matchPattern(andOp.getLhs(), m_ConstantInt(&c))) &&
+             c.getZExtValue() < 128;
+    if (auto shr = u.getDefiningOp<arith::ShRUIOp>())
+      return matchPattern(shr.getRhs(), m_ConstantInt(&c)) && c.getZExtValue() >= 1;
+    return false;
+  }
+
+  /// acc + pmaddwd(pmaddubsw(u, s), 1): the pair sums of u * s fit i16
+  /// when u < 128, so the saturating vpmaddubsw is exact.
+  static Value buildNibbleDot(PatternRewriter &rewriter, Location loc, VectorType type, Value acc,
+                              Value u, Value s) {
+    int64_t l = type.getNumElements();
+    auto pairs = VectorType::get({2 * l}, rewriter.getI16Type());
+    Value p = LLVM::CallIntrinsicOp::create(
+                  rewriter, loc, pairs,
+                  rewriter.getStringAttr(l == 8 ? "llvm.x86.avx2.pmadd.ub.sw"
+                                                : "llvm.x86.avx512.pmaddubs.w.512"),
+                  ValueRange{u, s})
+                  .getResult(0);
+    Value ones = arith::ConstantOp::create(rewriter, loc, pairs,
+                                           DenseElementsAttr::get(pairs, rewriter.getI16IntegerAttr(1)));
+    Value q = LLVM::CallIntrinsicOp::create(
+                  rewriter, loc, type,
+                  rewriter.getStringAttr(l == 8 ? "llvm.x86.avx2.pmadd.wd"
+                                                : "llvm.x86.avx512.pmaddw.d.512"),
+                  ValueRange{p, ones})
+                  .getResult(0);
+    return arith::AddIOp::create(rewriter, loc, acc, q);
+  }
 
   /// The product that `v` takes phase `phase` of, if it does.
   static Value matchPhase(Value v, int64_t phase) {
@@ -207,11 +245,13 @@ struct ByteDotToX86Vpdpbusd : OpRewritePattern<arith::AddIOp> {
     }
     // A sum whose accumulator folded away (zero, as in a single-step loop),
     // unless an addition that may take it as its sum uses it.
+    // (The zero is created below, once the rewrite is certain: creating it
+    // and then failing would keep the greedy driver from converging.)
+    bool zeroAcc = false;
     if (!product && (product = matchPhaseSum(op.getResult()))) {
       if (llvm::any_of(op->getUsers(), [](Operation *user) { return isa<arith::AddIOp>(user); }))
         return rewriter.notifyMatchFailure(op, "part of a larger sum");
-      acc = arith::ConstantOp::create(rewriter, op.getLoc(), type,
-                                      DenseElementsAttr::get(type, rewriter.getI32IntegerAttr(0)));
+      zeroAcc = true;
     }
     if (!product)
       return rewriter.notifyMatchFailure(op, "not a sum of four phases of a product");
@@ -227,8 +267,18 @@ struct ByteDotToX86Vpdpbusd : OpRewritePattern<arith::AddIOp> {
     }
     if (!u || !s)
       return rewriter.notifyMatchFailure(op, "not unsigned bytes times signed bytes");
-    StringRef name = type.getNumElements() == 8 ? "llvm.x86.avx512.vpdpbusd.256"
-                                                : "llvm.x86.avx512.vpdpbusd.512";
+    bool narrow = type.getNumElements() == 8;
+    bool vpdpbusd = narrow ? lanes.vpdpbusd8 : lanes.vpdpbusd16;
+    if (!vpdpbusd && (!(narrow ? lanes.nibble8 : lanes.nibble16) || !isBelow128(u)))
+      return rewriter.notifyMatchFailure(op, "no byte dot instruction for these lanes");
+    if (zeroAcc)
+      acc = arith::ConstantOp::create(rewriter, op.getLoc(), type,
+                                      DenseElementsAttr::get(type, rewriter.getI32IntegerAttr(0)));
+    if (!vpdpbusd) {
+      rewriter.replaceOp(op, buildNibbleDot(rewriter, op.getLoc(), type, acc, u, s));
+      return success();
+    }
+    StringRef name = narrow ? "llvm.x86.avx512.vpdpbusd.256" : "llvm.x86.avx512.vpdpbusd.512";
     rewriter.replaceOp(op, LLVM::CallIntrinsicOp::create(rewriter, op.getLoc(), type,
                                                          rewriter.getStringAttr(name),
                                                          ValueRange{acc, u, s})
@@ -247,8 +297,13 @@ struct QuantXX86IntrinsicsPass
       populateX86TableLookupPatterns(patterns);
     if (pairProducts)
       populateX86PairProductPatterns(patterns);
-    if (byteDots)
-      populateX86ByteDotPatterns(patterns);
+    X86ByteDotLanes lanes;
+    lanes.vpdpbusd8 = byteDots && byteDotLanes != 16;
+    lanes.vpdpbusd16 = byteDots && byteDotLanes != 8;
+    lanes.nibble8 = nibbleDots && nibbleDotLanes != 16;
+    lanes.nibble16 = nibbleDots && nibbleDotLanes != 8;
+    if (byteDots || nibbleDots)
+      populateX86ByteDotPatterns(patterns, lanes);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
@@ -263,8 +318,9 @@ void mlir::quantx::populateX86PairProductPatterns(RewritePatternSet &patterns) {
   patterns.add<PairProductsToX86MaddWd>(patterns.getContext());
 }
 
-void mlir::quantx::populateX86ByteDotPatterns(RewritePatternSet &patterns) {
-  patterns.add<ByteDotToX86Vpdpbusd>(patterns.getContext());
+void mlir::quantx::populateX86ByteDotPatterns(RewritePatternSet &patterns,
+                                              X86ByteDotLanes lanes) {
+  patterns.add<ByteDotToX86Vpdpbusd>(patterns.getContext(), lanes);
 }
 
 Value mlir::quantx::buildX86ByteDot(OpBuilder &b, Location loc, Value acc, Value u, Value s) {

@@ -158,8 +158,8 @@ LogicalResult mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
     return failure();
   addPipelineInputPasses(pm);
   // Kernels for what has them, the reference lowering for the rest.
-  QuantXX86IntrinsicsOptions intrinsics{/*tableLookups=*/false, /*pairProducts=*/false,
-                                        /*byteDots=*/false};
+  QuantXX86IntrinsicsOptions intrinsics;
+  intrinsics.tableLookups = intrinsics.pairProducts = false;
   if (options.kernels) {
     QuantXMatmulKernelsOptions kernels = getMatmulKernelsOptions(options);
     std::string error;
@@ -168,7 +168,15 @@ LogicalResult mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
     intrinsics.pairProducts = kernels.vectorWidth == 16 ? features.avx512bw
                               : kernels.vectorWidth == 8 ? features.avx2
                                                          : false;
-    intrinsics.byteDots = kernels.vnni && features.hasByteDot(kernels.vectorWidth);
+    // Byte dots (the vnni integer kernels', the group-scaled kernel's) at
+    // the widths the CPU has vpdpbusd for; the others with nibble operands
+    // through vpmaddubsw where it has that.
+    bool dot8 = features.hasByteDot(8), dot16 = kernels.vectorWidth == 16 && features.hasByteDot(16);
+    intrinsics.byteDots = dot8 || dot16;
+    intrinsics.byteDotLanes = dot8 && dot16 ? 0 : dot16 ? 16 : 8;
+    bool nib8 = features.avx2, nib16 = kernels.vectorWidth == 16 && features.avx512bw;
+    intrinsics.nibbleDots = nib8 || nib16;
+    intrinsics.nibbleDotLanes = nib8 && nib16 ? 0 : nib16 ? 16 : 8;
     pm.addPass(createQuantXMatmulKernels(kernels));
   }
   if (options.emitCInterface)
@@ -177,7 +185,8 @@ LogicalResult mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
   // Copies into subviews (tensor.pad, concatenation) become loops, not calls
   // into MLIR's runner utilities.
   pm.addNestedPass<func::FuncOp>(createQuantXStridedCopiesToLinalg());
-  if (intrinsics.tableLookups || intrinsics.pairProducts || intrinsics.byteDots)
+  if (intrinsics.tableLookups || intrinsics.pairProducts || intrinsics.byteDots ||
+      intrinsics.nibbleDots)
     pm.addPass(createQuantXX86Intrinsics(intrinsics));
 
   // Loops and scalar code; parallel loops on OpenMP threads if asked.

@@ -2,7 +2,7 @@
 """Group-scaled integer quantx.matmul (W4A8 / W8A8 with scales per group of
 G along K) against NumPy.
 
-  group_scaled_cases.py DIR QUANT_RUN
+  group_scaled_cases.py DIR QUANT_RUN [KERNEL_PIPELINE_OPTIONS]
 
 Each case is a model with constant weight codes, scales and zero points and
 the input codes as the argument. NumPy computes the documented semantics on
@@ -170,6 +170,8 @@ CASES = [
 
 def main():
     d, quant_run = sys.argv[1], sys.argv[2]
+    # e.g. cpu-features=avx2: the kernels as an AVX2-only machine runs them.
+    kernel_opts = ["--pipeline-options=" + sys.argv[3]] if len(sys.argv) > 3 else []
     os.makedirs(d, exist_ok=True)
     for name, model, x, want, groups in CASES:
         path = os.path.join(d, name + ".mlir")
@@ -179,7 +181,7 @@ def main():
         np.save(xpath, x)
         results = []
         for mode, opts in (("reference", ["--pipeline-options=kernels=false"]),
-                           ("kernels", [])):
+                           ("kernels", kernel_opts)):
             out = os.path.join(d, name + "." + mode)
             subprocess.run([quant_run, path, "-e", "mm", "-i", xpath, "-o", out] + opts,
                            check=True, capture_output=True)
