@@ -189,22 +189,17 @@ struct ByteDotToX86Vpdpbusd : OpRewritePattern<arith::AddIOp> {
   /// when u < 128, so the saturating vpmaddubsw is exact.
   static Value buildNibbleDot(PatternRewriter &rewriter, Location loc, VectorType type, Value acc,
                               Value u, Value s) {
-    int64_t l = type.getNumElements();
-    auto pairs = VectorType::get({2 * l}, rewriter.getI16Type());
-    Value p = LLVM::CallIntrinsicOp::create(
-                  rewriter, loc, pairs,
-                  rewriter.getStringAttr(l == 8 ? "llvm.x86.avx2.pmadd.ub.sw"
-                                                : "llvm.x86.avx512.pmaddubs.w.512"),
-                  ValueRange{u, s})
-                  .getResult(0);
+    bool narrow = type.getNumElements() == 8;
+    auto call = [&](Type t, StringRef name8, StringRef name16, ValueRange args) -> Value {
+      return LLVM::CallIntrinsicOp::create(rewriter, loc, t,
+                                           rewriter.getStringAttr(narrow ? name8 : name16), args)
+          .getResult(0);
+    };
+    auto pairs = VectorType::get({2 * type.getNumElements()}, rewriter.getI16Type());
+    Value p = call(pairs, "llvm.x86.avx2.pmadd.ub.sw", "llvm.x86.avx512.pmaddubs.w.512", {u, s});
     Value ones = arith::ConstantOp::create(rewriter, loc, pairs,
                                            DenseElementsAttr::get(pairs, rewriter.getI16IntegerAttr(1)));
-    Value q = LLVM::CallIntrinsicOp::create(
-                  rewriter, loc, type,
-                  rewriter.getStringAttr(l == 8 ? "llvm.x86.avx2.pmadd.wd"
-                                                : "llvm.x86.avx512.pmaddw.d.512"),
-                  ValueRange{p, ones})
-                  .getResult(0);
+    Value q = call(type, "llvm.x86.avx2.pmadd.wd", "llvm.x86.avx512.pmaddw.d.512", {p, ones});
     return arith::AddIOp::create(rewriter, loc, acc, q);
   }
 
@@ -290,6 +285,16 @@ struct ByteDotToX86Vpdpbusd : OpRewritePattern<arith::AddIOp> {
 struct QuantXX86IntrinsicsPass
     : quantx::impl::QuantXX86IntrinsicsBase<QuantXX86IntrinsicsPass> {
   using Base::Base;
+
+  LogicalResult initialize(MLIRContext *context) override {
+    for (auto [name, lanes] : {std::pair<StringRef, int64_t>{"byte-dot-lanes", byteDotLanes},
+                               {"nibble-dot-lanes", nibbleDotLanes}})
+      if (lanes != 0 && lanes != 8 && lanes != 16)
+        return emitError(UnknownLoc::get(context))
+               << "quantx-x86-intrinsics: " << name << " must be 0 (8 and 16), 8 or 16, got "
+               << lanes;
+    return success();
+  }
 
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
