@@ -270,6 +270,7 @@ private:
   Value scaleSplat(OpBuilder &nb, Location l, Value n, Value g) const;
   Value decode(OpBuilder &nb, Location l, Value n, Value k, Value zpSplat) const;
   Value decodeFloat8Bits(OpBuilder &nb, Location l, Value codes) const;
+  Value decodeFloat8ViaF16(OpBuilder &nb, Location l, Value codes) const;
   /// What the low nibbles' activations are multiplied by, against the
   /// decoded low nibbles: i4 without zero points decodes them as 2^28 q,
   /// i4 with zero points as 16 q, u4 and NF4 as q.
@@ -377,8 +378,43 @@ Value WeightOnlyKernelBuilder::zeroPointSplat(OpBuilder &nb, Location l, Value n
 Value WeightOnlyKernelBuilder::scaleSplat(OpBuilder &nb, Location l, Value n, Value g) const {
   if (!scale)
     return Value();
-  return vector::BroadcastOp::create(nb, l, accType,
-                                     extendToF32(nb, l, loadParam(nb, l, scale, n, g)));
+  Value s = extendToF32(nb, l, loadParam(nb, l, scale, n, g));
+  // E4M3FN weights decoded through f16 are the value times 2^-8
+  // (decodeFloat8ViaF16): scaling by a power of two changes no product.
+  if (spec.scheme && !spec.fp8Bits && spec.scheme.getStorage() == StorageKind::f8E4M3FN)
+    s = arith::MulFOp::create(nb, l, s, arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(256.0f)));
+  return vector::BroadcastOp::create(nb, l, accType, s);
+}
+
+/// FP8 weights through f16, where every FP8 value is exact, subnormals
+/// included, and converts to a normal f32 (vcvtph2ps): no f32 denormal
+/// reaches the multiply-adds and no subnormal path. E5M2 is the high byte
+/// of an f16 (infinities and NaNs included). E4M3FN's byte, sign-extended
+/// to 16 bits and shifted left by 7 with bit 14 cleared, is an f16 of the
+/// value times 2^-8 (the bias 15 instead of 7), which scaleSplat makes up;
+/// S.1111.111 becomes a NaN of that sign.
+Value WeightOnlyKernelBuilder::decodeFloat8ViaF16(OpBuilder &nb, Location l, Value codes) const {
+  auto i16Type = VectorType::get({vl}, nb.getI16Type());
+  auto splat = [&](int64_t v) -> Value {
+    return arith::ConstantOp::create(
+        nb, l, i16Type, DenseElementsAttr::get(i16Type, nb.getI16IntegerAttr(int16_t(v))));
+  };
+  Value bytes = arith::BitcastOp::create(nb, l, VectorType::get({vl}, nb.getI8Type()), codes);
+  Value sx = arith::ExtSIOp::create(nb, l, i16Type, bytes);
+  Value bits;
+  if (spec.scheme.getStorage() == StorageKind::f8E5M2) {
+    bits = arith::ShLIOp::create(nb, l, sx, splat(8));
+  } else {
+    bits = arith::AndIOp::create(nb, l, arith::ShLIOp::create(nb, l, sx, splat(7)),
+                                 splat(int16_t(0xBFFF)));
+    Value isNan = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
+                                        arith::AndIOp::create(nb, l, bits, splat(0x3F80)),
+                                        splat(0x3F80));
+    bits = arith::SelectOp::create(nb, l, isNan,
+                                   arith::OrIOp::create(nb, l, bits, splat(0x7E00)), bits);
+  }
+  Value half = arith::BitcastOp::create(nb, l, VectorType::get({vl}, nb.getF16Type()), bits);
+  return arith::ExtFOp::create(nb, l, accType, half);
 }
 
 /// E4M3FN s.eeee.mmm: sign-extend the byte, shift the magnitude to f32's
@@ -413,6 +449,8 @@ Value WeightOnlyKernelBuilder::decode(OpBuilder &nb, Location l, Value n, Value 
     return extendToF32(nb, l, codes);
   if (spec.fp8Bits)
     return decodeFloat8Bits(nb, l, codes);
+  if (spec.scheme.isFloat8())
+    return decodeFloat8ViaF16(nb, l, codes);
   return emitDecode(nb, l, spec.scheme, codes, zpSplat);
 }
 

@@ -46,7 +46,7 @@ def dense(values, shape, elt):
 
 
 def case_quantized(name, storage, m, n, k, group=None, axis=None, zp=False, bias=False,
-                   act="f32", dynamic_m=False):
+                   act="f32", dynamic_m=False, nan_every=0):
     packed = storage in ("i4", "u4", "nf4")
     wcols = k // 2 if packed else k
     if storage.startswith("f8"):
@@ -55,6 +55,8 @@ def case_quantized(name, storage, m, n, k, group=None, axis=None, zp=False, bias
         top = 0x7C if storage == "f8E5M2" else 0x7F
         codes = [rng.choice([1, -1]) * rng.randrange(0, top) for _ in range(n * wcols)]
         codes = [c if c >= 0 else 0x80 | (-c) for c in codes]
+        if nan_every:  # NaN codes (E4M3FN S.1111.111, E5M2 S.11111.11)
+            codes = [(c | 0x7F) if i % nan_every == 0 else c for i, c in enumerate(codes)]
         codes = [c - 256 if c >= 128 else c for c in codes]
         wtext, wty = dense(codes, (n, wcols), "i8")
         wtext_f8 = "%w = arith.bitcast %wi : " + wty + " to tensor<%dx%dx%s>" % (n, wcols, storage)
@@ -277,6 +279,9 @@ CASES = [
     case_quantized("i8_g32", "i8", 2, 4, 64, group=32),
     case_quantized("f8e4m3_per_channel", "f8E4M3FN", 1, 4, 32, axis=0),
     case_quantized("f8e5m2_per_tensor", "f8E5M2", 2, 4, 16),
+    # NaN codes among the weights (subnormal codes are in every FP8 case).
+    case_quantized("f8e4m3_nan", "f8E4M3FN", 3, 8, 64, axis=0, nan_every=200),
+    case_quantized("f8e5m2_nan", "f8E5M2", 2, 4, 32, group=16, nan_every=100),
     case_quantized("i4_f16", "i4", 2, 4, 64, group=32, act="f16"),
     # 16 or more input rows: weights decoded once into a panel.
     case_quantized("i4_g32_bias_m17_panel", "i4", 17, 6, 64, group=32, bias=True),
