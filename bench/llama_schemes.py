@@ -37,6 +37,7 @@ SCHEMES = {
     'w4a16 g128 GPTQ': 'scheme=w4a16 group-size=128 algorithm=gptq stats={stats}',
     'w4a16-asym g128': 'scheme=w4a16-asym group-size=128',
     'w4a8 g128 dynamic': 'scheme=w4a8-dynamic group-size=128',
+    'w4a8 g128 dynamic GPTQ': 'scheme=w4a8-dynamic group-size=128 algorithm=gptq stats={stats}',
     'nf4 g64 + dq': 'scheme=w4a16-nf4-dq group-size=64',
 }
 

@@ -385,7 +385,10 @@ QuantizeParametersPass::quantizeWeight(linalg::LinalgOp op, StringRef name, Weig
     else if (auto it = groupMoments.find(key); it != groupMoments.end())
       awqMoment = it->second;
   }
-  if (algorithm == "gptq" && !activations) {
+  // GPTQ for the weight-only schemes and for w4a8-dynamic, whose int4
+  // weights are w4a16's (the error it minimizes is the layer's on float
+  // inputs; the int8 activations add their own).
+  if (algorithm == "gptq" && (!activations || choice.scheme == QuantScheme::W4A8Dynamic)) {
     const ObserverStats *found = findInputStats(*moments, name);
     if (!found || found->secondMoment.size() != size_t(K * K))
       op->emitRemark() << "'" << name << "' quantized with RTN: no second moment of its "

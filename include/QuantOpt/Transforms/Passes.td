@@ -600,8 +600,8 @@ def QuantXPTQ : Pass<"quantx-ptq", "::mlir::ModuleOp"> {
   let options = !listconcat(RecipeOptions, [
     Option<"algorithm", "algorithm", "std::string", "\"rtn\"",
            "rtn (round to nearest), smoothquant (SmoothQuant before RTN; needs "
-           "stats), gptq or awq (weight-only schemes; need stats with second "
-           "moments)">,
+           "stats), gptq or awq (weight-only schemes, and gptq for w4a8-dynamic's "
+           "weights in parameter files; need stats with second moments)">,
     Option<"alpha", "alpha", "double", "0.5",
            "SmoothQuant migration strength">,
     Option<"report", "report", "std::string", "\"\"",
