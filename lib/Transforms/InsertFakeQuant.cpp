@@ -514,6 +514,70 @@ static bool keepsInputWeight(Operation *op, StringRef name, DequantizeOp dq,
   return weightOnly;
 }
 
+/// The parameters of the fake quantization of a weight that has none yet:
+/// computed here for constants (compile time), at run time per channel for
+/// other per-channel weights; `done` (nothing to insert) for group-wise
+/// weights in a parameter file, which --quantx-quantize-parameters
+/// quantizes from the file. Fails with the reason the op stays float.
+static LogicalResult weightFakeQuantParams(OpBuilder &b, Location loc, Value weight,
+                                           SchemeAttr scheme, const WeightOnlyFormat &format,
+                                           bool doubleQuant, int64_t nAxis, int64_t kAxis,
+                                           Value &scale, Value &zeroPoint, bool &done,
+                                           std::string &why) {
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  if (std::optional<std::vector<double>> values = getConstantFloatValues(weight)) {
+    why = "the constant weight has a dynamic shape";
+    if (!weightType.hasStaticShape())
+      return failure();
+    FailureOr<WeightParams> params =
+        constantWeightParams(b, loc, *values, weightType.getShape(), scheme, format.qmax);
+    why = "the weight has NaN or infinite values";
+    if (failed(params))
+      return failure();
+    scale = params->scale;
+    zeroPoint = params->zeroPoint;
+    if (doubleQuant)
+      scale = doubleQuantizeScales(b, loc, scale, kAxis);
+    return success();
+  }
+  if (!format.grouped) {
+    scale = buildAbsMaxScale(b, loc, weight, nAxis, format.qmax);
+    return success();
+  }
+  // (Its input is still observed: GPTQ's second moments.)
+  done = getLoadedParameter(weight) != nullptr;
+  why = "group-wise weights must be constants (this weight is computed at run time)";
+  return success(done);
+}
+
+/// w4a8-dynamic / w8a8-dynamic-group: the run-time activation scale per
+/// row and group of K (`kPos` in the activation) and its scheme; the group
+/// is the weight's (`weightScheme`) when it has one along K (`kAxis` in the
+/// weight), else the recipe's. Fails with the reason the op stays float.
+static LogicalResult groupedActivationScale(OpBuilder &b, Location loc, Value act,
+                                            std::optional<unsigned> kPos,
+                                            SchemeAttr weightScheme, int64_t kAxis,
+                                            int64_t recipeGroup, double actMax,
+                                            SchemeAttr &actScheme, Value &actScale,
+                                            std::string &why) {
+  if (!kPos) {
+    why = "the activation's reduction dimension is not a plain dimension";
+    return failure();
+  }
+  int64_t group = weightScheme.isGrouped() && *weightScheme.getAxis() == kAxis
+                      ? *weightScheme.getGroupSize()
+                      : recipeGroup;
+  int64_t kSize = cast<RankedTensorType>(act.getType()).getDimSize(*kPos);
+  if (ShapedType::isDynamic(kSize) || kSize % group != 0) {
+    why = "per-group activation scales need a static reduction dimension that the group "
+          "size " + std::to_string(group) + " divides";
+    return failure();
+  }
+  actScheme = SchemeAttr::get(b.getContext(), StorageKind::i8, int64_t(*kPos), group, false);
+  actScale = buildGroupAbsMaxScale(b, loc, act, *kPos, group, actMax);
+  return success();
+}
+
 LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
                                          const SchemeChoice &choice,
                                          bool &quantized) {
@@ -558,7 +622,6 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
     return keepFloat("its scheme quantizes nothing");
   bool grouped = format->grouped;
   StorageKind storage = format->storage;
-  double qmax = format->qmax;
   SchemeAttr weightScheme =
       grouped ? SchemeAttr::get(ctx, storage, int64_t(*kAxis), choice.groupSize, false)
               : SchemeAttr::get(ctx, storage, int64_t(*nAxis), std::nullopt, false);
@@ -578,29 +641,11 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
   // their learned parameters.
   bool actDone = lhsOperand->get().getDefiningOp<FakeQuantOp>() != nullptr;
   Value weightScale, weightZeroPoint;
-  if (weightDone) {
-    // Nothing to compute.
-  } else if (std::optional<std::vector<double>> values = getConstantFloatValues(weight)) {
-    if (!weightType.hasStaticShape())
-      return keepFloat("the constant weight has a dynamic shape");
-    FailureOr<WeightParams> params = constantWeightParams(
-        b, loc, *values, weightType.getShape(), weightScheme, qmax);
-    if (failed(params))
-      return keepFloat("the weight has NaN or infinite values");
-    weightScale = params->scale;
-    weightZeroPoint = params->zeroPoint;
-    if (doubleQuant)
-      weightScale = doubleQuantizeScales(b, loc, weightScale, *kAxis);
-  } else if (!grouped) {
-    weightScale = buildAbsMaxScale(b, loc, weight, *nAxis, qmax);
-  } else if (getLoadedParameter(weight)) {
-    // A weight in a parameter file is quantized from the file by
-    // --quantx-quantize-parameters; its input is still observed (GPTQ's
-    // second moments).
-    weightDone = true;
-  } else {
-    return keepFloat("group-wise weights must be constants (this weight is "
-                     "computed at run time)");
+  if (!weightDone) {
+    std::string why;
+    if (failed(weightFakeQuantParams(b, loc, weight, weightScheme, *format, doubleQuant, *nAxis,
+                                     *kAxis, weightScale, weightZeroPoint, weightDone, why)))
+      return keepFloat(why);
   }
 
   bool frontendWeightOnly = false;
@@ -637,25 +682,16 @@ LogicalResult InsertFakeQuantPass::apply(const Candidate &c,
     if (s == QuantScheme::W8A8DynamicRow && (actType.getRank() != 2 || !mAxis))
       return keepFloat("per-row activation scales need a 2-D activation");
     if (groupScaled) {
-      // Scales per row and group of K: the weight's group when it has one
-      // along K, else the recipe's group size.
-      std::optional<unsigned> kPos =
-          lhsMap.getResultPosition(getAffineDimExpr(dims->k[0], ctx));
       SchemeAttr ws = weightScheme;
       if (auto dq = weight.getDefiningOp<DequantizeOp>())
         ws = dq.getScheme();
       else if (auto fq = weight.getDefiningOp<FakeQuantOp>())
         ws = fq.getScheme();
-      int64_t group = ws.isGrouped() && *ws.getAxis() == int64_t(*kAxis) ? *ws.getGroupSize()
-                                                                       : choice.groupSize;
-      if (!kPos)
-        return keepFloat("the activation's reduction dimension is not a plain dimension");
-      int64_t kSize = actType.getDimSize(*kPos);
-      if (ShapedType::isDynamic(kSize) || kSize % group != 0)
-        return keepFloat("per-group activation scales need a static reduction dimension that "
-                         "the group size " + Twine(group) + " divides");
-      actScheme = SchemeAttr::get(ctx, StorageKind::i8, int64_t(*kPos), group, false);
-      actScale = buildGroupAbsMaxScale(b, loc, act, *kPos, group, actMax);
+      std::string why;
+      if (failed(groupedActivationScale(
+              b, loc, act, lhsMap.getResultPosition(getAffineDimExpr(dims->k[0], ctx)), ws,
+              *kAxis, choice.groupSize, actMax, actScheme, actScale, why)))
+        return keepFloat(why);
     } else if (s == QuantScheme::W8A8DynamicRow) {
       actScheme = SchemeAttr::get(ctx, StorageKind::i8, int64_t(*mAxis),
                                   std::nullopt, false);
