@@ -8,6 +8,8 @@ bandwidth against the machine's measured read bandwidth.
 
   bench/quantize_checkpoint.py CHECKPOINT_DIR WORK_DIR
       [--schemes w4a16,w4a16-nf4-dq,w8a16] [--layers N] [--iterations 5]
+      (a scheme may carry more --quantx-ptq options after a colon, e.g.
+       w4a16:tile-weights=false for the untiled 4-bit layout)
       [--generate 7b|small]   (first write the checkpoint with
                                examples/llama/gen_checkpoint.py)
 
@@ -81,10 +83,14 @@ def main():
         from cpu_matmul import stream
         bw = stream(a.work).get("read")
     rows = []
-    for scheme in a.schemes.split(","):
-        out = os.path.join(a.work, scheme + ".safetensors")
-        qmodel = os.path.join(a.work, scheme + ".mlir")
+    for entry in a.schemes.split(","):
+        scheme, _, options = entry.partition(":")
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", entry)
+        out = os.path.join(a.work, name + ".safetensors")
+        qmodel = os.path.join(a.work, name + ".mlir")
         extra = " group-size=64" if "nf4" in scheme else ""
+        if options:
+            extra += " " + options
         secs, rss, _ = timed([os.path.join(BIN, "quant-opt"), model,
                               f"--quantx-ptq=scheme={scheme}{extra} params-out={out}", "-o", qmodel])
         size = os.path.getsize(out)
@@ -96,8 +102,8 @@ def main():
                                       "--iterations", str(a.iterations), "--warmup", "1"])
         ms = float(re.search(r"median ([0-9.]+) ms", err).group(1))
         gbs = (size - copied) / (ms / 1e3) / 1e9
-        rows.append((scheme, secs, rss, size / 1e9, bits, ms, gbs, runrss))
-        print(f"{scheme}: {secs:.0f} s, {rss:.2f} GB, {size / 1e9:.2f} GB, {ms:.0f} ms/token",
+        rows.append((entry, secs, rss, size / 1e9, bits, ms, gbs, runrss))
+        print(f"{entry}: {secs:.0f} s, {rss:.2f} GB, {size / 1e9:.2f} GB, {ms:.0f} ms/token",
               file=sys.stderr)
     print(f"| scheme | quantize wall | peak RSS | output | bits/weight (linear) | decode step | weights read | of read bandwidth |")
     print(f"|---|---|---|---|---|---|---|---|")

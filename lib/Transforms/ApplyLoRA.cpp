@@ -31,7 +31,11 @@ namespace {
 std::optional<std::pair<Value, std::string>> linearLayer(Operation *op, bool &quantizedInput) {
   quantizedInput = false;
   if (auto mm = dyn_cast<MatmulOp>(op)) {
-    ml_program::GlobalOp weight = getLoadedParameter(mm.getRhs());
+    // (4-bit codes stored in the CPU kernels' tiles are read through an unpack.)
+    Value codes = mm.getRhs();
+    if (auto unpack = codes.getDefiningOp<linalg::UnPackOp>())
+      codes = unpack.getSource();
+    ml_program::GlobalOp weight = getLoadedParameter(codes);
     if (!weight)
       return std::nullopt;
     quantizedInput = mm.getLhsScheme().has_value();

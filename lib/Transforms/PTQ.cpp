@@ -56,6 +56,7 @@ struct PTQPass : quantx::impl::QuantXPTQBase<PTQPass> {
     fromFile.params = params;
     fromFile.output = paramsOut;
     fromFile.progress = progress;
+    fromFile.tileWeights = tileWeights;
     if (algorithm != "rtn")
       fromFile.algorithm = algorithm;
     fromFile.alpha = alpha;

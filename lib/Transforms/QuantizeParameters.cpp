@@ -249,6 +249,7 @@ struct QuantizeParametersPass
     SmallVector<int64_t> scaleShape;
     bool doubleQuant, zeros;
     SchemeAttr scaleScheme;
+    bool tiled; ///< codes in the CPU kernels' tiled layout (tileWeightBytes)
   };
   /// Reads, transforms (AWQ/SmoothQuant scales, LoRA) and quantizes the
   /// weight (GPTQ, or round to nearest with AWQ's clipping); nullopt (with
@@ -303,10 +304,23 @@ void QuantizeParametersPass::emitMatmul(linalg::LinalgOp op, const PlainMatmul &
   Location loc = op.getLoc();
   Type i8 = b.getI8Type();
   SchemeAttr scheme = w.scheme;
-  Value codes = load(b, loc, w.base + ".qweight",
-                     RankedTensorType::get({w.n, w.codeCols}, scheme.isSubByte()
-                                                                  ? i8
-                                                                  : scheme.getStorageElementType()));
+  auto codesType = RankedTensorType::get(
+      {w.n, w.codeCols}, scheme.isSubByte() ? i8 : scheme.getStorageElementType());
+  Value codes;
+  if (w.tiled) {
+    // Stored in tiles; the kernels read them as they are, the reference
+    // lowering through the unpack.
+    Value tiles = load(b, loc, w.base + ".qweight",
+                       RankedTensorType::get({w.n / kWeightTileRows, w.codeCols / kWeightTileBytes,
+                                              kWeightTileRows, kWeightTileBytes},
+                                             i8));
+    Value dest = tensor::EmptyOp::create(b, loc, codesType.getShape(), i8);
+    codes = linalg::UnPackOp::create(b, loc, tiles, dest, ArrayRef<int64_t>{0, 1},
+                                     ArrayRef<OpFoldResult>{b.getIndexAttr(kWeightTileRows),
+                                                            b.getIndexAttr(kWeightTileBytes)});
+  } else {
+    codes = load(b, loc, w.base + ".qweight", codesType);
+  }
   auto scaleType = RankedTensorType::get(w.scaleShape, b.getF32Type());
   Value scale;
   if (w.doubleQuant) {
@@ -510,8 +524,23 @@ QuantizeParametersPass::writeWeight(linalg::LinalgOp op, const WeightJob &job,
   SmallVector<int64_t> scaleShape{N};
   if (h->scaleCols)
     scaleShape.push_back(h->scaleCols);
-  if (failed(add(".qweight", codeType, {N, h->codeCols}, h->codes)))
+  // 4-bit weights of weight-only matmuls for the CPU: the kernels' tiled
+  // layout, so that they stream each tile of rows in order.
+  bool tiled = tileWeights && target == "cpu" && packed && !job.activations &&
+               N % kWeightTileRows == 0 && h->codeCols % kWeightTileBytes == 0;
+  if (tiled) {
+    std::vector<char> tiles = tileWeightBytes(
+        ArrayRef<char>(reinterpret_cast<const char *>(h->codes.data()), h->codes.size()), N,
+        h->codeCols);
+    if (failed(add(".qweight", codeType,
+                   {N / kWeightTileRows, h->codeCols / kWeightTileBytes, kWeightTileRows,
+                    kWeightTileBytes},
+                   ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(tiles.data()),
+                                     tiles.size()))))
+      return failure();
+  } else if (failed(add(".qweight", codeType, {N, h->codeCols}, h->codes))) {
     return failure();
+  }
   if (doubleQuant) {
     if (failed(add(".scales.codes", DType::U8, scaleShape, h->scaleCodes)) ||
         failed(add(".scales.scale", DType::F32, {N, h->outerCols}, bytesOf(h->outerScales))))
@@ -525,9 +554,12 @@ QuantizeParametersPass::writeWeight(linalg::LinalgOp op, const WeightJob &job,
   // Metadata another reader can interpret the tensors with.
   llvm::json::Object meta{{"scheme", stringifyQuantScheme(choice.scheme)},
                           {"storage", stringifyStorageKind(format->storage)},
-                          {"layout", packed ? "N x K/2 bytes, two codes per byte, "
-                                              "low nibble first"
-                                            : "N x K"},
+                          {"layout", tiled ? "N/4 x K/32 x 4 x 16 bytes: tiles of 4 rows x 16 "
+                                             "bytes (row 4t+r, bytes 16c..16c+15 at [t][c][r]), "
+                                             "two codes per byte, low nibble first"
+                                     : packed ? "N x K/2 bytes, two codes per byte, "
+                                                "low nibble first"
+                                              : "N x K"},
                           {"code_dtype", params::dtypeName(codeType)},
                           {"source", key},
                           {"scale", doubleQuant ? "u8 codes x f32 per block of " +
@@ -545,8 +577,8 @@ QuantizeParametersPass::writeWeight(linalg::LinalgOp op, const WeightJob &job,
   llvm::raw_string_ostream(metaText) << llvm::json::Value(std::move(meta));
   writer->setMetadata(base, metaText);
 
-  return Written{base.str(), scheme, N, h->codeCols, h->outerCols, scaleShape, doubleQuant,
-                 !h->zeroPoints.empty(), h->scaleScheme};
+  return Written{base.str(), scheme,      N,     h->codeCols, h->outerCols, scaleShape,
+                 doubleQuant, !h->zeroPoints.empty(), h->scaleScheme, tiled};
 }
 
 LogicalResult QuantizeParametersPass::quantizeOp(linalg::LinalgOp op, StringRef name,

@@ -3,12 +3,14 @@
 // RUN: not quant-opt %s --quantx-matmul-kernels="m-rows=0" 2>&1 | FileCheck %s --check-prefix=MROWS
 // RUN: not quant-opt %s --quantx-matmul-kernels="rows=-2" 2>&1 | FileCheck %s --check-prefix=ROWS
 // RUN: not quant-opt %s --quantx-matmul-kernels="panel-min-m=-1" 2>&1 | FileCheck %s --check-prefix=PANEL
+// RUN: not quant-opt %s --quantx-matmul-kernels="prefetch-bytes=-64" 2>&1 | FileCheck %s --check-prefix=PREFETCH
 // RUN: not quant-run %s --pipeline-options="vector-width=banana" 2>&1 | FileCheck %s --check-prefix=JIT
 // WIDTH: error: quantx-matmul-kernels: vector-width must be a power of two from 2 to 64, got 6
 // WIDTH-NOT: func.func
 // MROWS: error: quantx-matmul-kernels: m-rows must be >= 1, got 0
 // ROWS: error: quantx-matmul-kernels: rows must be >= 1 (or 0: automatic), got -2
 // PANEL: error: quantx-matmul-kernels: panel-min-m must be >= 0, got -1
+// PREFETCH: error: quantx-matmul-kernels: prefetch-bytes must be >= 0, got -64
 // JIT: quant-run: error: invalid --quantx-cpu-pipeline options 'vector-width=banana'
 
 // The CPU pipeline checks its options before it runs: one line naming the

@@ -259,3 +259,17 @@ func.func @observe(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = quantx.observe "x" %x : tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// Weights stored in tiles (the CPU kernels' layout of parameter files) that
+// no kernel reads: the unpack becomes a transpose and a reshape.
+// CHECK-LABEL: func @tiled_weight
+//       CHECK:   linalg.transpose ins(%{{.*}} : tensor<2x2x4x16xi8>) outs(%{{.*}} : tensor<2x4x2x16xi8>) permutation = [0, 2, 1, 3]
+//       CHECK:   tensor.collapse_shape %{{.*}} {{\[}}[0, 1], [2, 3]] : tensor<2x4x2x16xi8> into tensor<8x32xi8>
+//   CHECK-NOT:   linalg.unpack
+func.func @tiled_weight(%t: tensor<2x2x4x16xi8>) -> tensor<8x32xi8> {
+  %e = tensor.empty() : tensor<8x32xi8>
+  %w = linalg.unpack %t inner_dims_pos = [0, 1] inner_tiles = [4, 16] into %e : tensor<2x2x4x16xi8> -> tensor<8x32xi8>
+  return %w : tensor<8x32xi8>
+}

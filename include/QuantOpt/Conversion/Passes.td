@@ -148,7 +148,15 @@ def QuantXMatmulKernels : Pass<"quantx-matmul-kernels", "::mlir::ModuleOp"> {
     Option<"vnni", "vnni", "bool", "false",
            "Integer kernels multiply four bytes per 32-bit lane (the shape "
            "of x86 vpdpbusd, AVX512-VNNI / AVX-VNNI) instead of 16-bit "
-           "pairs, where K is a multiple of 4 x vector-width">
+           "pairs, where K is a multiple of 4 x vector-width">,
+    Option<"tileWeights", "tile-weights", "bool", "true",
+           "4-bit weight-only kernels read constant weights re-laid out at "
+           "compile time in tiles of 4 rows x 16 bytes (one sequential "
+           "stream per thread; N a multiple of 4, K of 32, vector-width "
+           "<= 16)">,
+    Option<"prefetchBytes", "prefetch-bytes", "int64_t", "4096",
+           "Tiled 4-bit weights: prefetch the weight stream this many bytes "
+           "ahead (0: no software prefetch)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

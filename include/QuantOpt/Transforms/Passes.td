@@ -559,10 +559,15 @@ def QuantXQuantizeParameters
            "before they are quantized">,
     Option<"damp", "damp", "double", "0.01",
            "GPTQ dampening: this times the mean diagonal is added to the "
-           "Hessian's diagonal">
+           "Hessian's diagonal">,
+    Option<"tileWeights", "tile-weights", "bool", "true",
+           "With target=cpu, store the 4-bit codes of weight-only matmuls "
+           "in the CPU kernels' tiled layout (N/4 x K/32 x 4 x 16 bytes, read "
+           "through linalg.unpack; N a multiple of 4, K of 32)">
   ]);
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
     "::mlir::ml_program::MLProgramDialect",
     "::mlir::quantx::QuantXDialect"
   ];
@@ -619,6 +624,10 @@ def QuantXPTQ : Pass<"quantx-ptq", "::mlir::ModuleOp"> {
            "Write the quantized parameters to this file: runs "
            "--quantx-quantize-parameters first (needed when weights are "
            "parameter globals)">,
+    Option<"tileWeights", "tile-weights", "bool", "true",
+           "Parameter files written for target=cpu hold 4-bit weight-only "
+           "codes in the CPU kernels' tiled layout (see "
+           "--quantx-quantize-parameters)">,
     Option<"progress", "progress", "bool", "false",
            "Print progress to stderr: one line per quantized parameter "
            "weight, and layers done / time left of GPTQ and AWQ">,

@@ -24,6 +24,7 @@
 
 #include "QuantOpt/Conversion/KernelCommon.h"
 #include "QuantOpt/Conversion/Passes.h"
+#include "QuantOpt/Dialect/QuantX/Numerics/HostNumerics.h"
 #include "QuantOpt/Dialect/QuantX/Numerics/QuantXNumerics.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -35,6 +36,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/SymbolTable.h"
@@ -67,6 +69,12 @@ struct KernelSpec : QuantizedMatmulShape {
   int64_t wideVectors = 1;
   // Integer kernels: four byte products per i32 lane (vpdpbusd's shape).
   bool vnni = false;
+  // 4-bit weight-only kernels: the weight in tiles of kWeightTileRows rows x
+  // kWeightTileBytes bytes (see tileWeightBytes: one sequential stream per
+  // thread instead of one per row), prefetched this many
+  // bytes ahead (0: not at all).
+  bool tiledWeight = false;
+  int64_t prefetchBytes = 0;
   // Group-scaled integer kernels: the input's scale layout (PerTensor,
   // PerRow: per input row, Grouped: per input row and group of K).
   ScaleLayout lhsScaleLayout = ScaleLayout::None;
@@ -90,6 +98,11 @@ struct KernelSpec : QuantizedMatmulShape {
         b.getNamedAttr("x86_permute", b.getBoolAttr(x86Permute)),
         b.getNamedAttr("fp8_bits", b.getBoolAttr(fp8Bits)),
         b.getNamedAttr("vnni", b.getBoolAttr(vnni))};
+    if (tiledWeight) {
+      tiling.push_back(b.getNamedAttr(
+          "weight_tiles", b.getDenseI64ArrayAttr({kWeightTileRows, kWeightTileBytes})));
+      tiling.push_back(b.getNamedAttr("prefetch_bytes", b.getI64IntegerAttr(prefetchBytes)));
+    }
     if (groupScaled())
       tiling.push_back(b.getNamedAttr(
           "input_scales", b.getStringAttr(stringifyScaleLayout(lhsScaleLayout))));
@@ -116,6 +129,8 @@ struct KernelSpec : QuantizedMatmulShape {
        << rows << "_m" << mRows << "x" << mTileRows << "_p" << panelMinM
        << (parallel ? "_par" : "")
        << (x86Permute ? "_x86" : "") << (fp8Bits ? "_bits" : "") << (vnni ? "_vnni" : "");
+    if (tiledWeight)
+      os << "_t" << kWeightTileRows << "x" << kWeightTileBytes << "_pf" << prefetchBytes;
     if (kn)
       os << "_w" << wideVectors;
     printKernelTypes(os, {lhsElt, resElt, scaleElt, biasElt});
@@ -281,6 +296,7 @@ private:
   }
   std::pair<Value, Value> decodePacked(OpBuilder &nb, Location l, Value n, Value k,
                                        Value zpSplat) const;
+  Value loadTiledWeight(OpBuilder &nb, Location l, Value n, Value byteIdx) const;
   void splitActivations();
   SmallVector<Value> loadActivations(OpBuilder &kb, Location kl, ArrayRef<Value> mIdx,
                                      Value k) const;
@@ -309,6 +325,10 @@ private:
   Value codeBook;                        ///< NF4 table (x86Permute)
   Value m, c0, c1;
   Value aSplit; ///< 4-bit kernels: activations split into even/odd halves
+  // Tiled weights: the current channel tile's index and rows, and the
+  // weight as one flat buffer (for the prefetches).
+  Value weightTile, flatWeight;
+  SmallVector<Value> tileRows;
 };
 
 /// The row indices m0, m0 + 1, ..., m0 + mr - 1.
@@ -322,8 +342,12 @@ SmallVector<Value> rowIndices(OpBuilder &b, Location loc, Value m0, int64_t mr) 
 void WeightOnlyKernelBuilder::createFunction() {
   MLIRContext *ctx = module.getContext();
   int64_t rowBytes = packed ? spec.k / 2 : spec.k;
+  SmallVector<int64_t> rhsShape{spec.n, rowBytes};
+  if (spec.tiledWeight)
+    rhsShape = {spec.n / kWeightTileRows, rowBytes / kWeightTileBytes, kWeightTileRows,
+                kWeightTileBytes};
   SmallVector<Type> argTypes{MemRefType::get({ShapedType::kDynamic, spec.k}, spec.lhsElt),
-                             MemRefType::get({spec.n, rowBytes}, spec.rhsElt)};
+                             MemRefType::get(rhsShape, spec.rhsElt)};
   SmallVector<int64_t> paramShape = getScaleShape(spec.scaleLayout, spec.n, spec.k, spec.group);
   if (spec.scaleElt)
     argTypes.push_back(MemRefType::get(paramShape, spec.scaleElt));
@@ -466,7 +490,9 @@ std::pair<Value, Value> WeightOnlyKernelBuilder::decodePacked(OpBuilder &nb, Loc
                                                               Value k, Value zpSplat) const {
   auto byteType = VectorType::get({vl}, nb.getI8Type());
   Value byteIdx = arith::DivUIOp::create(nb, l, k, indexCst(nb, l, 2));
-  Value bytes = vector::LoadOp::create(nb, l, byteType, rhs, ValueRange{n, byteIdx});
+  Value bytes = spec.tiledWeight
+                    ? loadTiledWeight(nb, l, n, byteIdx)
+                    : Value(vector::LoadOp::create(nb, l, byteType, rhs, ValueRange{n, byteIdx}));
   auto splat8 = [&](int64_t v) -> Value {
     return arith::ConstantOp::create(nb, l, byteType,
                                      DenseElementsAttr::get(byteType, nb.getI8IntegerAttr(v)));
@@ -540,6 +566,34 @@ std::pair<Value, Value> WeightOnlyKernelBuilder::decodePacked(OpBuilder &nb, Loc
   }
   Value lo = arith::AndIOp::create(nb, l, bytes, splat8(0x0F));
   return {convert(lo, false, 1), convert(hi, false, 16)};
+}
+
+/// Tiled weights: the VL bytes of row `n` (of the current channel tile)
+/// from byte `byteIdx`. The tile's first row also prefetches the line
+/// `prefetchBytes` ahead in the stream (clamped to the buffer).
+Value WeightOnlyKernelBuilder::loadTiledWeight(OpBuilder &nb, Location l, Value n,
+                                               Value byteIdx) const {
+  const auto *it = llvm::find(tileRows, n);
+  assert(it != tileRows.end() && "row outside the current channel tile");
+  int64_t lane = it - tileRows.begin();
+  Value chunkBytes = indexCst(nb, l, kWeightTileBytes);
+  Value chunk = arith::DivUIOp::create(nb, l, byteIdx, chunkBytes);
+  Value offset = arith::RemUIOp::create(nb, l, byteIdx, chunkBytes);
+  if (lane == 0 && spec.prefetchBytes > 0) {
+    // Flat position: ((t * chunks + c) * rows + lane) * bytes + j.
+    int64_t chunks = spec.k / 2 / kWeightTileBytes;
+    Value linear = arith::AddIOp::create(
+        nb, l, arith::MulIOp::create(nb, l, weightTile, indexCst(nb, l, chunks)), chunk);
+    linear = arith::MulIOp::create(nb, l, linear,
+                                   indexCst(nb, l, kWeightTileRows * kWeightTileBytes));
+    Value ahead = arith::MinUIOp::create(
+        nb, l, arith::AddIOp::create(nb, l, linear, indexCst(nb, l, spec.prefetchBytes)),
+        indexCst(nb, l, spec.n * spec.k / 2 - 1));
+    memref::PrefetchOp::create(nb, l, flatWeight, ValueRange{ahead}, /*isWrite=*/false,
+                               /*localityHint=*/3, /*isDataCache=*/true);
+  }
+  return vector::LoadOp::create(nb, l, VectorType::get({vl}, nb.getI8Type()), rhs,
+                                ValueRange{weightTile, chunk, indexCst(nb, l, lane), offset});
 }
 
 /// 4-bit kernels read activations split into even and odd positions per
@@ -802,7 +856,15 @@ func::FuncOp WeightOnlyKernelBuilder::build() {
   m = memref::DimOp::create(b, loc, lhs, 0);
   if (packed)
     splitActivations();
+  if (spec.tiledWeight)
+    flatWeight = memref::CollapseShapeOp::create(b, loc, rhs,
+                                                 SmallVector<ReassociationIndices>{{0, 1, 2, 3}});
   forEachChannelTile(b, loc, spec, spec.rows, [&](OpBuilder &tb, Location l, ArrayRef<Value> rowIdx) {
+    if (spec.tiledWeight) {
+      // A channel tile is one tile of the weight (rows == kWeightTileRows).
+      weightTile = arith::DivUIOp::create(tb, l, rowIdx.front(), indexCst(tb, l, kWeightTileRows));
+      tileRows.assign(rowIdx.begin(), rowIdx.end());
+    }
     if (spec.panelMinM > 0 && spec.scheme)
       return emitByRowCount(
           tb, l, m, spec.panelMinM, [&] { emitPanelTiles(tb, l, rowIdx); },
@@ -1517,6 +1579,69 @@ void replaceWithKernelCall(PatternRewriter &rewriter, Operation *op,
   rewriter.replaceOp(op, callKernel(rewriter, op, spec, operands, resultType));
 }
 
+/// The raw bytes of a dense or dense_resource i8 constant (empty for
+/// splats and resources without data).
+ArrayRef<char> constantBytes(ElementsAttr value) {
+  if (auto dense = dyn_cast<DenseElementsAttr>(value))
+    return dense.isSplat() ? ArrayRef<char>() : dense.getRawData();
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
+    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
+      return blob->getData();
+  return {};
+}
+
+/// The tiles of a weight that is `linalg.unpack` of the tiled layout
+/// (parameter files written with it), or null.
+Value getTiledWeightSource(Value rhs) {
+  auto unpack = rhs.getDefiningOp<linalg::UnPackOp>();
+  if (!unpack || !unpack.hasPureTensorSemantics() || !unpack.getSourceType().hasStaticShape())
+    return {};
+  ArrayRef<int64_t> perm = unpack.getOuterDimsPerm();
+  if (!perm.empty() && perm != ArrayRef<int64_t>{0, 1})
+    return {};
+  if (unpack.getInnerDimsPos() != ArrayRef<int64_t>{0, 1} ||
+      unpack.getStaticInnerTiles() != ArrayRef<int64_t>{kWeightTileRows, kWeightTileBytes})
+    return {};
+  auto dest = cast<RankedTensorType>(unpack.getResult().getType());
+  ArrayRef<int64_t> src = unpack.getSourceType().getShape();
+  // No padding: the tiles cover the weight exactly.
+  if (src[0] * kWeightTileRows != dest.getDimSize(0) ||
+      src[1] * kWeightTileBytes != dest.getDimSize(1))
+    return {};
+  return unpack.getSource();
+}
+
+/// A constant 4-bit weight `rhs` (N x K/2 bytes) in the tiled layout
+/// (kWeightTileRows x kWeightTileBytes tiles, see KernelSpec), a new
+/// dense_resource constant; null when `rhs` is not a constant with data.
+/// `cache` maps constants already tiled to their tiled values.
+Value tileConstantWeight(PatternRewriter &rewriter, Value rhs,
+                         DenseMap<Attribute, ElementsAttr> &cache) {
+  ElementsAttr value;
+  if (!matchPattern(rhs, m_Constant(&value)))
+    return {};
+  auto type = cast<RankedTensorType>(value.getType());
+  int64_t n = type.getDimSize(0), bytes = type.getDimSize(1);
+  ElementsAttr &tiled = cache[value];
+  if (!tiled) {
+    ArrayRef<char> data = constantBytes(value);
+    if (data.size() != size_t(n * bytes))
+      return {};
+    std::vector<char> out = tileWeightBytes(data, n, bytes);
+    auto tiledType = RankedTensorType::get(
+        {n / kWeightTileRows, bytes / kWeightTileBytes, kWeightTileRows, kWeightTileBytes},
+        type.getElementType());
+    std::string name = "quantx_tiled_weight";
+    if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
+      name = (resource.getRawHandle().getKey() + ".tiled").str();
+    tiled = DenseResourceElementsAttr::get(
+        tiledType, name, HeapAsmResourceBlob::allocateAndCopyWithAlign(out, /*align=*/64));
+  }
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPointAfterValue(rhs);
+  return arith::ConstantOp::create(rewriter, rhs.getLoc(), cast<TypedAttr>(tiled));
+}
+
 /// The options' share of a kernel spec for an N x K weight: tiling, vector
 /// width, one group spanning K, no scales; callers refine it.
 KernelSpec baseSpec(const QuantXMatmulKernelsOptions &options, int64_t n, int64_t k) {
@@ -1553,11 +1678,27 @@ struct QuantizedMatmulToKernel : OpRewritePattern<MatmulOp> {
     KernelSpec spec = baseSpec(options, info->n, info->k);
     static_cast<QuantizedMatmulShape &>(spec) = *info;
     spec.x86Permute = options.x86Permute && (spec.vl == 8 || spec.vl == 16);
+    bool tileable = spec.scheme.isSubByte() && spec.n % kWeightTileRows == 0 &&
+                    (spec.k / 2) % kWeightTileBytes == 0 && spec.vl <= kWeightTileBytes;
+    Value tiled;
+    if (tileable)
+      tiled = getTiledWeightSource(info->operands[1]);
+    if (tileable && !tiled && options.tileWeights)
+      tiled = tileConstantWeight(rewriter, info->operands[1], *tiledConstants);
+    if (tiled) {
+      spec.tiledWeight = true;
+      spec.rows = kWeightTileRows;
+      spec.prefetchBytes = options.prefetchBytes;
+      info->operands[1] = tiled;
+    }
     replaceWithKernelCall(rewriter, op, spec, info->operands);
     return success();
   }
 
   QuantXMatmulKernelsOptions options;
+  /// Constant weights already tiled (one copy for all their users).
+  std::shared_ptr<DenseMap<Attribute, ElementsAttr>> tiledConstants =
+      std::make_shared<DenseMap<Attribute, ElementsAttr>>();
 };
 
 /// Integer (W8A8) quantx.matmul with 8-bit codes: the exact i32
@@ -1835,7 +1976,8 @@ struct QuantXMatmulKernelsPass
 
   /// The pass's options as the struct that the patterns take.
   QuantXMatmulKernelsOptions getOptions() const {
-    return {vectorWidth, rows, mRows, panelMinM, x86Permute, parallel, includeFloat, vnni};
+    return {vectorWidth, rows,         mRows, panelMinM,   x86Permute,
+            parallel,    includeFloat, vnni,  tileWeights, prefetchBytes};
   }
 
   LogicalResult initialize(MLIRContext *context) override {
@@ -1887,6 +2029,8 @@ std::string mlir::quantx::verifyMatmulKernelsOptions(const QuantXMatmulKernelsOp
     return "m-rows must be >= 1, got " + std::to_string(options.mRows);
   if (options.panelMinM < 0)
     return "panel-min-m must be >= 0, got " + std::to_string(options.panelMinM);
+  if (options.prefetchBytes < 0)
+    return "prefetch-bytes must be >= 0, got " + std::to_string(options.prefetchBytes);
   return "";
 }
 

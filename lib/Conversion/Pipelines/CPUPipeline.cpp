@@ -130,6 +130,8 @@ mlir::quantx::getMatmulKernelsOptions(const CPUPipelineOptions &options) {
     kernels.mRows = options.kernelMRows;
   if (options.kernelPanelMinM >= 0)
     kernels.panelMinM = options.kernelPanelMinM;
+  kernels.tileWeights = options.kernelTileWeights;
+  kernels.prefetchBytes = options.kernelPrefetchBytes;
   return kernels;
 }
 

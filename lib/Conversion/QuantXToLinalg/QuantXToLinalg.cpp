@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
@@ -858,6 +859,18 @@ Value mlir::quantx::buildMatmulEpilogue(PatternRewriter &rewriter, Location loc,
 
 namespace {
 
+/// `linalg.unpack` (weights stored in tiles, e.g. the 4-bit codes of
+/// parameter files written for the CPU kernels) where no kernel reads the
+/// tiles: a transpose and a reshape, which bufferize.
+struct LowerTileUnpack : OpRewritePattern<linalg::UnPackOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::UnPackOp op, PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics())
+      return rewriter.notifyMatchFailure(op, "not on tensors");
+    return success(succeeded(linalg::lowerUnPack(rewriter, op)));
+  }
+};
+
 struct QuantXLowerToLinalgPass
     : quantx::impl::QuantXLowerToLinalgBase<QuantXLowerToLinalgPass> {
   void runOnOperation() override {
@@ -897,5 +910,5 @@ struct QuantXLowerToLinalgPass
 void mlir::quantx::populateQuantXToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<LowerSchemeOp<QuantizeOp>, LowerSchemeOp<DequantizeOp>,
                LowerSchemeOp<FakeQuantOp>, LowerObserve, LowerPack, LowerUnpack,
-               LowerMatmul>(patterns.getContext());
+               LowerMatmul, LowerTileUnpack>(patterns.getContext());
 }

@@ -112,6 +112,20 @@ float mlir::quantx::hostDequantize(SchemeAttr scheme, uint8_t code, float scale,
   }
 }
 
+std::vector<char> mlir::quantx::tileWeightBytes(ArrayRef<char> rows, int64_t n, int64_t b) {
+  assert(int64_t(rows.size()) == n * b && n % kWeightTileRows == 0 &&
+         b % kWeightTileBytes == 0 && "not a tileable weight");
+  std::vector<char> out(rows.size());
+  int64_t chunks = b / kWeightTileBytes;
+  for (int64_t row = 0; row < n; ++row)
+    for (int64_t c = 0; c < chunks; ++c)
+      std::memcpy(&out[((row / kWeightTileRows * chunks + c) * kWeightTileRows +
+                        row % kWeightTileRows) *
+                       kWeightTileBytes],
+                  &rows[row * b + c * kWeightTileBytes], kWeightTileBytes);
+  return out;
+}
+
 std::vector<uint8_t> mlir::quantx::packNibbles(ArrayRef<uint8_t> codes) {
   std::vector<uint8_t> bytes((codes.size() + 1) / 2, 0);
   for (auto [i, code] : llvm::enumerate(codes))

@@ -273,6 +273,10 @@ CASES = [
     case_quantized("i4_g8_fallback", "i4", 2, 4, 64, group=8),
     case_quantized("i4_per_channel", "i4", 2, 8, 96, axis=0),
     case_quantized("i4_n1", "i4", 3, 1, 32, group=32),
+    # Constant 4-bit weights with N a multiple of 4 and K of 32 are read
+    # in tiles of 4 rows x 16 bytes (several tiles, prefetches past the end).
+    case_quantized("nf4_g64_tiled_m3", "nf4", 3, 8, 128, group=64),
+    case_quantized("u4_g32_zp_tiled", "u4", 1, 16, 512, group=32, zp=True),
     case_quantized("i8_per_channel", "i8", 2, 3, 40, axis=0),
     case_quantized("u8_per_tensor_zp", "u8", 2, 4, 24, zp=True),
     case_quantized("i8_k36_fallback", "i8", 2, 4, 36, axis=0),

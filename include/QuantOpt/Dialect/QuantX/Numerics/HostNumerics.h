@@ -54,6 +54,17 @@ inline uint8_t getNibble(llvm::ArrayRef<uint8_t> bytes, int64_t index) {
 /// first; an odd count leaves the last high nibble zero.
 std::vector<uint8_t> packNibbles(llvm::ArrayRef<uint8_t> codes);
 
+/// The tiled layout of packed 4-bit weights that the CPU kernels read:
+/// tiles of kWeightTileRows rows x kWeightTileBytes bytes, row-major,
+/// `tiled[t][c][r][j] = W[kWeightTileRows t + r][kWeightTileBytes c + j]`
+/// (shape N/4 x B/16 x 4 x 16 for an N x B weight), so that a kernel's tile
+/// of 4 rows reads one 64-byte line per 32 codes, in order.
+inline constexpr int64_t kWeightTileRows = 4, kWeightTileBytes = 16;
+
+/// The N x B bytes `rows` (N a multiple of kWeightTileRows, B of
+/// kWeightTileBytes) in the tiled layout.
+std::vector<char> tileWeightBytes(llvm::ArrayRef<char> rows, int64_t n, int64_t b);
+
 } // namespace mlir::quantx
 
 #endif // QUANTOPT_DIALECT_QUANTX_NUMERICS_HOSTNUMERICS_H
