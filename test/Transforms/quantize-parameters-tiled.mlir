@@ -6,13 +6,18 @@
 // RUN: quant-opt %s --quantx-quantize-parameters="params=%t/w.safetensors output=%t/gpu.safetensors scheme=w4a16 group-size=32 target=gpu" | FileCheck %s --check-prefix=ROWS
 // RUN: %python %S/Inputs/tiled_weights.py check %t/rows.safetensors %t/tiled.safetensors | FileCheck %s --check-prefix=FILE
 // RUN: quant-params %t/tiled.safetensors | FileCheck %s --check-prefix=META
-// The same results from both layouts, through the kernels and through the
+// The same results from both layouts, through the kernels (16 lanes where
+// the CPU has AVX-512, 8 with AVX2, 8 portable lanes) and through the
 // reference lowering (the unpack as a transpose).
 // RUN: quant-run %t/rows.mlir -i %t/x.npy -o %t/out-rows
 // RUN: quant-run %t/tiled.mlir -i %t/x.npy -o %t/out-tiled
 // RUN: quant-run %t/tiled.mlir -i %t/x.npy -o %t/out-ref --pipeline-options=kernels=false
+// RUN: %if cpu-avx2 %{ quant-run %t/tiled.mlir -i %t/x.npy -o %t/out-avx2 --pipeline-options=cpu-features=avx2 %}
+// RUN: quant-run %t/tiled.mlir -i %t/x.npy -o %t/out-portable --pipeline-options=cpu-features=none
 // RUN: %python %S/../Examples/Inputs/compare_npy.py %t/out-rows/linear.0.npy %t/out-tiled/linear.0.npy 0.00001 | FileCheck %s --check-prefix=SAME
 // RUN: %python %S/../Examples/Inputs/compare_npy.py %t/out-rows/linear.0.npy %t/out-ref/linear.0.npy 0.00001 | FileCheck %s --check-prefix=SAME
+// RUN: %if cpu-avx2 %{ %python %S/../Examples/Inputs/compare_npy.py %t/out-rows/linear.0.npy %t/out-avx2/linear.0.npy 0.00001 | FileCheck %s --check-prefix=SAME %}
+// RUN: %python %S/../Examples/Inputs/compare_npy.py %t/out-rows/linear.0.npy %t/out-portable/linear.0.npy 0.00001 | FileCheck %s --check-prefix=SAME
 
 // With target=cpu (the default), the 4-bit codes of a weight-only matmul
 // are stored in the CPU kernels' tiles of 4 rows x 16 bytes and read

@@ -66,6 +66,15 @@ def QuantXMatmulKernels : Pass<"quantx-matmul-kernels", "::mlir::ModuleOp"> {
       decoded to f32 with the same `QuantXNumerics` functions as the
       reference lowering (NF4: the code-book select tree in registers, or
       with `x86-permute` a table lookup that becomes `vpermps`);
+    * 4-bit weights (N a multiple of 4, K of 32, `vector-width` up to 16)
+      are read in tiles of 4 rows x 16 bytes, `[N/4][K/32][4][16]`, so a
+      tile of 4 output channels streams one 64-byte line per 32 codes in
+      order (one sequential stream per thread instead of four), with a
+      software prefetch `prefetch-bytes` ahead: constants are re-laid out
+      at compile time (`tile-weights`, a new `dense_resource`), and a
+      weight that is `linalg.unpack` of that layout (parameter files
+      written by `--quantx-quantize-parameters` for `target=cpu`) is read
+      from the unpack's source;
     * 4-bit kernels split the activations into even and odd positions once
       per call (a scratch buffer), so low and high nibbles meet their
       activations without shuffles; `b & 0xF0` (and `b << 4` for signed
