@@ -310,11 +310,12 @@ void QuantizeParametersPass::emitMatmul(linalg::LinalgOp op, const PlainMatmul &
   if (w.tiled) {
     // Stored in tiles; the kernels read them as they are, the reference
     // lowering through the unpack.
+    Type elt = codesType.getElementType();
     Value tiles = load(b, loc, w.base + ".qweight",
                        RankedTensorType::get({w.n / kWeightTileRows, w.codeCols / kWeightTileBytes,
                                               kWeightTileRows, kWeightTileBytes},
-                                             i8));
-    Value dest = tensor::EmptyOp::create(b, loc, codesType.getShape(), i8);
+                                             elt));
+    Value dest = tensor::EmptyOp::create(b, loc, codesType.getShape(), elt);
     codes = linalg::UnPackOp::create(b, loc, tiles, dest, ArrayRef<int64_t>{0, 1},
                                      ArrayRef<OpFoldResult>{b.getIndexAttr(kWeightTileRows),
                                                             b.getIndexAttr(kWeightTileBytes)});
@@ -524,9 +525,9 @@ QuantizeParametersPass::writeWeight(linalg::LinalgOp op, const WeightJob &job,
   SmallVector<int64_t> scaleShape{N};
   if (h->scaleCols)
     scaleShape.push_back(h->scaleCols);
-  // 4-bit weights of weight-only matmuls for the CPU: the kernels' tiled
-  // layout, so that they stream each tile of rows in order.
-  bool tiled = tileWeights && target == "cpu" && packed && !job.activations &&
+  // Codes (4- or 8-bit) of weight-only matmuls for the CPU: the kernels'
+  // tiled layout, so that they stream each tile of rows in order.
+  bool tiled = tileWeights && target == "cpu" && !job.activations &&
                N % kWeightTileRows == 0 && h->codeCols % kWeightTileBytes == 0;
   if (tiled) {
     std::vector<char> tiles = tileWeightBytes(
@@ -554,9 +555,12 @@ QuantizeParametersPass::writeWeight(linalg::LinalgOp op, const WeightJob &job,
   // Metadata another reader can interpret the tensors with.
   llvm::json::Object meta{{"scheme", stringifyQuantScheme(choice.scheme)},
                           {"storage", stringifyStorageKind(format->storage)},
-                          {"layout", tiled ? "N/4 x K/32 x 4 x 16 bytes: tiles of 4 rows x 16 "
-                                             "bytes (row 4t+r, bytes 16c..16c+15 at [t][c][r]), "
-                                             "two codes per byte, low nibble first"
+                          {"layout", tiled && packed
+                                         ? "N/4 x K/32 x 4 x 16 bytes: tiles of 4 rows x 16 "
+                                           "bytes (row 4t+r, bytes 16c..16c+15 at [t][c][r]), "
+                                           "two codes per byte, low nibble first"
+                                     : tiled  ? "N/4 x K/16 x 4 x 16: tiles of 4 rows x 16 codes "
+                                                "(row 4t+r, codes 16c..16c+15 at [t][c][r])"
                                      : packed ? "N x K/2 bytes, two codes per byte, "
                                                 "low nibble first"
                                               : "N x K"},

@@ -69,3 +69,24 @@ func.func @not_tiled(%a: tensor<?x128xf32>, %w: tensor<8x64xi8>, %s: tensor<8x4x
   %1 = quantx.matmul %b, %w2 weight(#quantx.scheme<i4, axis = 1, group = 32> scale %s2) : (tensor<?x64xf32>, tensor<6x32xi8>, tensor<6x2xf32>) -> tensor<?x6xf32>
   return %0, %1 : tensor<?x8xf32>, tensor<?x6xf32>
 }
+
+// -----
+
+// 8-bit codes (W8A16, FP8 weight-only) are tiled the same way: 16 codes of
+// each of 4 rows per 64-byte line.
+// CHECK-LABEL: func @tiled_int8
+//       CHECK:   arith.constant dense_resource<w8.tiled> : tensor<2x2x4x16xi8>
+//       CHECK: func.func private @{{.*}}_t4x16_pf4096{{.*}}(%{{.*}}: memref<?x32xf32>, %{{.*}}: memref<2x2x4x16xi8>, %{{.*}}: memref<8xf32>, %{{.*}}: memref<?x8xf32>)
+//       CHECK:   vector.load %{{.*}}[%{{.*}}, %{{.*}}, %c0{{.*}}, %{{.*}}] : memref<2x2x4x16xi8>, vector<16xi8>
+func.func @tiled_int8(%a: tensor<?x32xf32>, %s: tensor<8xf32>) -> tensor<?x8xf32> {
+  %w = arith.constant dense_resource<w8> : tensor<8x32xi8>
+  %0 = quantx.matmul %a, %w weight(#quantx.scheme<i8, axis = 0> scale %s) : (tensor<?x32xf32>, tensor<8x32xi8>, tensor<8xf32>) -> tensor<?x8xf32>
+  return %0 : tensor<?x8xf32>
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      w8: "0x040000000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F200102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F200102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F200102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F200102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F200102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F200102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F200102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F20"
+    }
+  }
+#-}

@@ -199,13 +199,13 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init(-1)};
   PassOptions::Option<bool> kernelTileWeights{
       *this, "kernel-tile-weights",
-      llvm::cl::desc("The kernels' tile-weights option: constant 4-bit "
-                     "weights re-laid out in tiles of 4 rows x 16 bytes"),
+      llvm::cl::desc("The kernels' tile-weights option: constant 4- and "
+                     "8-bit weights re-laid out in tiles of 4 rows x 16 bytes"),
       llvm::cl::init(true)};
   PassOptions::Option<int64_t> kernelPrefetchBytes{
       *this, "kernel-prefetch-bytes",
-      llvm::cl::desc("The kernels' prefetch-bytes option: tiled 4-bit "
-                     "weights are prefetched this many bytes ahead (0: none)"),
+      llvm::cl::desc("The kernels' prefetch-bytes option: tiled weights "
+                     "are prefetched this many bytes ahead (0: none)"),
       llvm::cl::init(4096)};
   PassOptions::Option<int64_t> kernelVnni{
       *this, "kernel-vnni",

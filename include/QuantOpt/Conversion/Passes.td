@@ -66,10 +66,10 @@ def QuantXMatmulKernels : Pass<"quantx-matmul-kernels", "::mlir::ModuleOp"> {
       decoded to f32 with the same `QuantXNumerics` functions as the
       reference lowering (NF4: the code-book select tree in registers, or
       with `x86-permute` a table lookup that becomes `vpermps`);
-    * 4-bit weights (N a multiple of 4, K of 32, `vector-width` up to 16)
-      are read in tiles of 4 rows x 16 bytes, `[N/4][K/32][4][16]`, so a
-      tile of 4 output channels streams one 64-byte line per 32 codes in
-      order (one sequential stream per thread instead of four), with a
+    * 4-bit and 8-bit codes (N a multiple of 4, the row's bytes of 16,
+      `vector-width` up to 16) are read in tiles of 4 rows x 16 bytes,
+      `[N/4][bytes/16][4][16]`, so a tile of 4 output channels streams one
+      64-byte line per 32 (4-bit) or 16 (8-bit) codes in order (one sequential stream per thread instead of four), with a
       software prefetch `prefetch-bytes` ahead: constants are re-laid out
       at compile time (`tile-weights`, a new `dense_resource`), and a
       weight that is `linalg.unpack` of that layout (parameter files
@@ -159,12 +159,12 @@ def QuantXMatmulKernels : Pass<"quantx-matmul-kernels", "::mlir::ModuleOp"> {
            "of x86 vpdpbusd, AVX512-VNNI / AVX-VNNI) instead of 16-bit "
            "pairs, where K is a multiple of 4 x vector-width">,
     Option<"tileWeights", "tile-weights", "bool", "true",
-           "4-bit weight-only kernels read constant weights re-laid out at "
-           "compile time in tiles of 4 rows x 16 bytes (one sequential "
-           "stream per thread; N a multiple of 4, K of 32, vector-width "
-           "<= 16)">,
+           "Weight-only kernels read constant 4- and 8-bit codes re-laid "
+           "out at compile time in tiles of 4 rows x 16 bytes (one "
+           "sequential stream per thread; N a multiple of 4, the row's "
+           "bytes of 16, vector-width <= 16)">,
     Option<"prefetchBytes", "prefetch-bytes", "int64_t", "4096",
-           "Tiled 4-bit weights: prefetch the weight stream this many bytes "
+           "Tiled weights: prefetch the weight stream this many bytes "
            "ahead (0: no software prefetch)">
   ];
   let dependentDialects = [

@@ -561,9 +561,10 @@ def QuantXQuantizeParameters
            "GPTQ dampening: this times the mean diagonal is added to the "
            "Hessian's diagonal">,
     Option<"tileWeights", "tile-weights", "bool", "true",
-           "With target=cpu, store the 4-bit codes of weight-only matmuls "
-           "in the CPU kernels' tiled layout (N/4 x K/32 x 4 x 16 bytes, read "
-           "through linalg.unpack; N a multiple of 4, K of 32)">
+           "With target=cpu, store the codes of weight-only matmuls in the "
+           "CPU kernels' tiled layout (tiles of 4 rows x 16 bytes: N/4 x K/32 "
+           "x 4 x 16 for 4-bit codes, N/4 x K/16 x 4 x 16 for 8-bit, read "
+           "through linalg.unpack; N a multiple of 4)">
   ]);
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -625,8 +626,8 @@ def QuantXPTQ : Pass<"quantx-ptq", "::mlir::ModuleOp"> {
            "--quantx-quantize-parameters first (needed when weights are "
            "parameter globals)">,
     Option<"tileWeights", "tile-weights", "bool", "true",
-           "Parameter files written for target=cpu hold 4-bit weight-only "
-           "codes in the CPU kernels' tiled layout (see "
+           "Parameter files written for target=cpu hold weight-only codes "
+           "in the CPU kernels' tiled layout (see "
            "--quantx-quantize-parameters)">,
     Option<"progress", "progress", "bool", "false",
            "Print progress to stderr: one line per quantized parameter "

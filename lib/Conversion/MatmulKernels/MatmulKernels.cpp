@@ -296,7 +296,7 @@ private:
   }
   std::pair<Value, Value> decodePacked(OpBuilder &nb, Location l, Value n, Value k,
                                        Value zpSplat) const;
-  Value loadTiledWeight(OpBuilder &nb, Location l, Value n, Value byteIdx) const;
+  Value loadTiledWeight(OpBuilder &nb, Location l, VectorType type, Value n, Value byteIdx) const;
   void splitActivations();
   SmallVector<Value> loadActivations(OpBuilder &kb, Location kl, ArrayRef<Value> mIdx,
                                      Value k) const;
@@ -468,7 +468,8 @@ Value WeightOnlyKernelBuilder::decodeFloat8Bits(OpBuilder &nb, Location l, Value
 Value WeightOnlyKernelBuilder::decode(OpBuilder &nb, Location l, Value n, Value k,
                                       Value zpSplat) const {
   auto t = VectorType::get({vl}, spec.rhsElt);
-  Value codes = vector::LoadOp::create(nb, l, t, rhs, ValueRange{n, k});
+  Value codes = spec.tiledWeight ? loadTiledWeight(nb, l, t, n, k)
+                                 : Value(vector::LoadOp::create(nb, l, t, rhs, ValueRange{n, k}));
   if (!spec.scheme)
     return extendToF32(nb, l, codes);
   if (spec.fp8Bits)
@@ -491,7 +492,7 @@ std::pair<Value, Value> WeightOnlyKernelBuilder::decodePacked(OpBuilder &nb, Loc
   auto byteType = VectorType::get({vl}, nb.getI8Type());
   Value byteIdx = arith::DivUIOp::create(nb, l, k, indexCst(nb, l, 2));
   Value bytes = spec.tiledWeight
-                    ? loadTiledWeight(nb, l, n, byteIdx)
+                    ? loadTiledWeight(nb, l, byteType, n, byteIdx)
                     : Value(vector::LoadOp::create(nb, l, byteType, rhs, ValueRange{n, byteIdx}));
   auto splat8 = [&](int64_t v) -> Value {
     return arith::ConstantOp::create(nb, l, byteType,
@@ -568,11 +569,11 @@ std::pair<Value, Value> WeightOnlyKernelBuilder::decodePacked(OpBuilder &nb, Loc
   return {convert(lo, false, 1), convert(hi, false, 16)};
 }
 
-/// Tiled weights: the VL bytes of row `n` (of the current channel tile)
-/// from byte `byteIdx`. The tile's first row also prefetches the line
+/// Tiled weights: the VL bytes (`type`) of row `n` (of the current channel
+/// tile) from byte `byteIdx`. The tile's first row also prefetches the line
 /// `prefetchBytes` ahead in the stream (clamped to the buffer).
-Value WeightOnlyKernelBuilder::loadTiledWeight(OpBuilder &nb, Location l, Value n,
-                                               Value byteIdx) const {
+Value WeightOnlyKernelBuilder::loadTiledWeight(OpBuilder &nb, Location l, VectorType type,
+                                               Value n, Value byteIdx) const {
   const auto *it = llvm::find(tileRows, n);
   assert(it != tileRows.end() && "row outside the current channel tile");
   int64_t lane = it - tileRows.begin();
@@ -581,18 +582,19 @@ Value WeightOnlyKernelBuilder::loadTiledWeight(OpBuilder &nb, Location l, Value 
   Value offset = arith::RemUIOp::create(nb, l, byteIdx, chunkBytes);
   if (lane == 0 && spec.prefetchBytes > 0) {
     // Flat position: ((t * chunks + c) * rows + lane) * bytes + j.
-    int64_t chunks = spec.k / 2 / kWeightTileBytes;
+    int64_t rowBytes = packed ? spec.k / 2 : spec.k;
+    int64_t chunks = rowBytes / kWeightTileBytes;
     Value linear = arith::AddIOp::create(
         nb, l, arith::MulIOp::create(nb, l, weightTile, indexCst(nb, l, chunks)), chunk);
     linear = arith::MulIOp::create(nb, l, linear,
                                    indexCst(nb, l, kWeightTileRows * kWeightTileBytes));
     Value ahead = arith::MinUIOp::create(
         nb, l, arith::AddIOp::create(nb, l, linear, indexCst(nb, l, spec.prefetchBytes)),
-        indexCst(nb, l, spec.n * spec.k / 2 - 1));
+        indexCst(nb, l, spec.n * rowBytes - 1));
     memref::PrefetchOp::create(nb, l, flatWeight, ValueRange{ahead}, /*isWrite=*/false,
                                /*localityHint=*/3, /*isDataCache=*/true);
   }
-  return vector::LoadOp::create(nb, l, VectorType::get({vl}, nb.getI8Type()), rhs,
+  return vector::LoadOp::create(nb, l, type, rhs,
                                 ValueRange{weightTile, chunk, indexCst(nb, l, lane), offset});
 }
 
@@ -1678,8 +1680,11 @@ struct QuantizedMatmulToKernel : OpRewritePattern<MatmulOp> {
     KernelSpec spec = baseSpec(options, info->n, info->k);
     static_cast<QuantizedMatmulShape &>(spec) = *info;
     spec.x86Permute = options.x86Permute && (spec.vl == 8 || spec.vl == 16);
-    bool tileable = spec.scheme.isSubByte() && spec.n % kWeightTileRows == 0 &&
-                    (spec.k / 2) % kWeightTileBytes == 0 && spec.vl <= kWeightTileBytes;
+    // 4-bit codes (two per byte) and 8-bit codes (int8, FP8).
+    int64_t rowBytes = spec.scheme.isSubByte() ? spec.k / 2 : spec.k;
+    bool tileable = (spec.scheme.isSubByte() || spec.rhsElt.getIntOrFloatBitWidth() == 8) &&
+                    spec.n % kWeightTileRows == 0 && rowBytes % kWeightTileBytes == 0 &&
+                    spec.vl <= kWeightTileBytes;
     Value tiled;
     if (tileable)
       tiled = getTiledWeightSource(info->operands[1]);

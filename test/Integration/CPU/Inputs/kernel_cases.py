@@ -274,9 +274,12 @@ CASES = [
     case_quantized("i4_per_channel", "i4", 2, 8, 96, axis=0),
     case_quantized("i4_n1", "i4", 3, 1, 32, group=32),
     # Constant 4-bit weights with N a multiple of 4 and K of 32 are read
-    # in tiles of 4 rows x 16 bytes (several tiles, prefetches past the end).
+    # in tiles of 4 rows x 16 bytes (several tiles, prefetches past the end);
+    # so are 8-bit codes with K a multiple of 16 (i8_g32, the FP8 cases).
     case_quantized("nf4_g64_tiled_m3", "nf4", 3, 8, 128, group=64),
     case_quantized("u4_g32_zp_tiled", "u4", 1, 16, 512, group=32, zp=True),
+    # 8-bit codes (int8, FP8) in tiles of 4 rows x 16 codes.
+    case_quantized("u8_zp_tiled", "u8", 1, 12, 96, zp=True),
     case_quantized("i8_per_channel", "i8", 2, 3, 40, axis=0),
     case_quantized("u8_per_tensor_zp", "u8", 2, 4, 24, zp=True),
     case_quantized("i8_k36_fallback", "i8", 2, 4, 36, axis=0),
