@@ -1581,17 +1581,6 @@ void replaceWithKernelCall(PatternRewriter &rewriter, Operation *op,
   rewriter.replaceOp(op, callKernel(rewriter, op, spec, operands, resultType));
 }
 
-/// The raw bytes of a dense or dense_resource i8 constant (empty for
-/// splats and resources without data).
-ArrayRef<char> constantBytes(ElementsAttr value) {
-  if (auto dense = dyn_cast<DenseElementsAttr>(value))
-    return dense.isSplat() ? ArrayRef<char>() : dense.getRawData();
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
-    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
-      return blob->getData();
-  return {};
-}
-
 /// The tiles of a weight that is `linalg.unpack` of the tiled layout
 /// (parameter files written with it), or null.
 Value getTiledWeightSource(Value rhs) {
@@ -1626,7 +1615,7 @@ Value tileConstantWeight(PatternRewriter &rewriter, Value rhs,
   int64_t n = type.getDimSize(0), bytes = type.getDimSize(1);
   ElementsAttr &tiled = cache[value];
   if (!tiled) {
-    ArrayRef<char> data = constantBytes(value);
+    ArrayRef<char> data = getConstantBytes(value);
     if (data.size() != size_t(n * bytes))
       return {};
     std::vector<char> out = tileWeightBytes(data, n, bytes);

@@ -5,6 +5,7 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "QuantOpt/Conversion/Passes.h"
+#include "QuantOpt/Dialect/QuantX/Numerics/HostNumerics.h"
 
 #include "QuantOpt/Params/ParameterGlobals.h"
 #include "QuantOpt/Params/Safetensors.h"
@@ -24,20 +25,6 @@ using namespace mlir;
 using namespace mlir::quantx;
 
 namespace {
-
-/// The bytes of a dense or dense_resource constant in its element type's
-/// little-endian layout; empty when they cannot be had (splats, i1).
-ArrayRef<char> constantBytes(ElementsAttr value) {
-  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
-    if (dense.isSplat() || dense.getElementType().getIntOrFloatBitWidth() % 8 != 0)
-      return {};
-    return dense.getRawData();
-  }
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
-    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
-      return blob->getData();
-  return {};
-}
 
 /// A name for the constant: its resource key, or what its user calls it.
 std::string nameFor(arith::ConstantOp cst, int64_t index) {
@@ -77,7 +64,7 @@ struct ExportParametersPass
       auto type = dyn_cast<RankedTensorType>(cst.getType());
       auto value = dyn_cast<ElementsAttr>(cst.getValue());
       if (type && value && type.hasStaticShape() && type.getNumElements() >= minimumElements &&
-          toParamDType(type.getElementType()) && !constantBytes(value).empty())
+          toParamDType(type.getElementType()) && !getConstantBytes(value).empty())
         constants.push_back(cst);
     });
     if (constants.empty())
@@ -98,7 +85,7 @@ struct ExportParametersPass
         for (int i = 1; keys.contains(key); ++i)
           key = nameFor(cst, 0) + "." + std::to_string(i);
         keys.insert(key);
-        ArrayRef<char> bytes = constantBytes(cast<ElementsAttr>(cst.getValue()));
+        ArrayRef<char> bytes = getConstantBytes(cast<ElementsAttr>(cst.getValue()));
         if (llvm::Error err = (*writer)->add(
                 key, *toParamDType(type.getElementType()), type.getShape(),
                 ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size()))) {

@@ -11,6 +11,9 @@
 
 #include "QuantOpt/Dialect/QuantX/Numerics/HostNumerics.h"
 
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -110,6 +113,18 @@ float mlir::quantx::hostDequantize(SchemeAttr scheme, uint8_t code, float scale,
     return float(q - zeroPoint) * scale;
   }
   }
+}
+
+ArrayRef<char> mlir::quantx::getConstantBytes(ElementsAttr value) {
+  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
+    if (dense.isSplat() || dense.getElementType().getIntOrFloatBitWidth() % 8 != 0)
+      return {};
+    return dense.getRawData();
+  }
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
+    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
+      return blob->getData();
+  return {};
 }
 
 std::vector<char> mlir::quantx::tileWeightBytes(ArrayRef<char> rows, int64_t n, int64_t b) {

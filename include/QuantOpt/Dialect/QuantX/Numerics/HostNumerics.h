@@ -54,6 +54,11 @@ inline uint8_t getNibble(llvm::ArrayRef<uint8_t> bytes, int64_t index) {
 /// first; an odd count leaves the last high nibble zero.
 std::vector<uint8_t> packNibbles(llvm::ArrayRef<uint8_t> codes);
 
+/// The bytes of a dense or dense_resource constant in its element type's
+/// little-endian layout; empty when they cannot be had (splats, i1,
+/// resources without data).
+llvm::ArrayRef<char> getConstantBytes(ElementsAttr value);
+
 /// The tiled layout of packed 4-bit weights that the CPU kernels read:
 /// tiles of kWeightTileRows rows x kWeightTileBytes bytes, row-major,
 /// `tiled[t][c][r][j] = W[kWeightTileRows t + r][kWeightTileBytes c + j]`
