@@ -22,6 +22,7 @@
 // RUN: not quant-opt %s --quantx-cpu-pipeline="parallel-min-iterations=0" 2>&1 | FileCheck %s --check-prefix=PMIN
 // RUN: not quant-opt %s --quantx-cpu-pipeline="parallel-min-macs=-1" 2>&1 | FileCheck %s --check-prefix=PMACS
 // RUN: not quant-opt %s --quantx-cpu-pipeline="parameter-binding=bogus" 2>&1 | FileCheck %s --check-prefix=BIND
+// RUN: not quant-opt %s --quantx-cpu-pipeline="outline-min-ops=-2" 2>&1 | FileCheck %s --check-prefix=OUTLINE
 // RUN: not quant-run %s --pipeline-options="cpu-features=banana" 2>&1 | FileCheck %s --check-prefix=JITFEATURE
 // RUN: quant-opt %s --quantx-cpu-pipeline="cpu-features=avx2,avx512f,avx512bw" | FileCheck %s --check-prefix=LIST
 // FEATURE: error: quantx-cpu-pipeline: unknown CPU feature 'banana' in cpu-features
@@ -32,6 +33,7 @@
 // PMIN: error: quantx-cpu-pipeline: parallel-min-iterations must be >= 1
 // PMACS: error: quantx-cpu-pipeline: parallel-min-macs must be >= 0
 // BIND: Cannot find option named 'bogus'
+// OUTLINE: error: quantx-cpu-pipeline: outline-min-ops must be >= 0, or -1 (none)
 // JITFEATURE: quant-run: error: invalid --quantx-cpu-pipeline options: unknown CPU feature 'banana'
 // LIST: llvm.func @f
 

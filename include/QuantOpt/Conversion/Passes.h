@@ -238,6 +238,14 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
                      "iterations become parallel loops, smaller ones "
                      "sequential (--quantx-linalg-to-loops-by-size)"),
       llvm::cl::init(1 << 16)};
+  PassOptions::Option<int64_t> outlineMinOps{
+      *this, "outline-min-ops",
+      llvm::cl::desc("Functions with at least this many linalg ops on fresh "
+                     "tensors call shared functions for them, which keeps "
+                     "LLVM's compile time linear in the model's size "
+                     "(--quantx-outline-structured-ops; 0: every function, "
+                     "-1: none)"),
+      llvm::cl::init(32)};
   PassOptions::Option<int64_t> parallelMinMacs{
       *this, "parallel-min-macs",
       llvm::cl::desc("With openmp, a kernel call runs on threads only from "
@@ -275,7 +283,7 @@ void addPipelineInputPasses(OpPassManager &pm);
 /// one-shot bufferization (identity layouts at function boundaries) and the
 /// ownership-based deallocation pipeline: the common front of the CPU and
 /// GPU pipelines.
-void addReferenceLoweringAndBufferization(OpPassManager &pm);
+void addReferenceLoweringAndBufferization(OpPassManager &pm, int64_t outlineMinOps = -1);
 
 /// Options of the `quantx-gpu-pipeline`. The kernel options forward to the
 /// option of the same name of --quantx-gpu-matmul-kernels, with the same

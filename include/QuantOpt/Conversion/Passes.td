@@ -549,6 +549,57 @@ def QuantXEmitCInterface : Pass<"quantx-emit-c-interface", "::mlir::ModuleOp"> {
   }];
 }
 
+def QuantXOutlineStructuredOps
+    : Pass<"quantx-outline-structured-ops", "::mlir::ModuleOp"> {
+  let summary = "Outline the linalg ops of large functions into shared "
+                "private functions";
+  let description = [{
+    In every function holding at least `min-ops` candidate ops, each
+    candidate becomes a call to a private function that holds only that
+    op, and ops that are identical up to their operands (same body, types
+    and attributes; typically the same op of every layer of a model) share
+    one function. A candidate is a linalg op on tensors with at least one
+    loop, other than `linalg.fill`, whose outputs are fresh: `tensor.empty`
+    or a `linalg.fill` of one (the empty tensor and the fill move into the
+    function, so the result is a new tensor and nothing is written in
+    place). Its inputs become arguments, except small constants (at most
+    16 elements, or splats), which are copied into the function like the
+    constants its body captures. Inputs that are slices of other tensors
+    (a layer's part of a KV cache) get `bufferization.buffer_layout` with
+    dynamic strides, so that bufferization passes the view instead of a
+    copy.
+
+    A model function otherwise holds a loop nest per op and per layer; for
+    run-time activation quantization (a reduction, a scale and a quantize
+    per linear layer) LLVM's `-O2` then spends time that grows
+    quadratically with the number of loops in one function (its
+    `IndVarSimplify`). Calls keep each function small: the time becomes
+    linear in the number of distinct ops. The functions carry LLVM's
+    `noinline` (`passthrough`), so the JIT does not inline them back.
+    The CPU pipeline runs it before bufferization (`outline-min-ops`).
+
+    ```mlir
+    %e = tensor.empty() : tensor<1x64xi8>
+    %q = linalg.generic {...} ins(%x, %s : tensor<1x64xf32>, tensor<f32>)
+                              outs(%e : tensor<1x64xi8>) {...}
+    // becomes
+    %q = call @__quantx_op_0_generic(%x, %s)
+        : (tensor<1x64xf32>, tensor<f32>) -> tensor<1x64xi8>
+    ```
+  }];
+  let options = [
+    Option<"minOps", "min-ops", "int64_t", "32",
+           "Outline the candidates of functions holding at least this many "
+           "(0: of every function)">
+  ];
+  let dependentDialects = [
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def QuantXInlineScalarResources
     : Pass<"quantx-inline-scalar-resources", "::mlir::ModuleOp"> {
   let summary = "Give rank-0 dense_resource constants an inline dense value";

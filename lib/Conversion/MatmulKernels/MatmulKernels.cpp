@@ -1324,215 +1324,246 @@ func::FuncOp buildGroupScaledKernel(RewriterBase &rewriter, ModuleOp module,
 ///  * from `panelMinM` input rows the block's weights are first copied,
 ///    `rows` vectors at a time, into a contiguous K x (rows * vl) panel
 ///    that all input rows then read (the packing of a GEMM).
-func::FuncOp buildFloatKNKernel(RewriterBase &rewriter, ModuleOp module, const KernelSpec &spec) {
-  MLIRContext *ctx = module.getContext();
-  Location loc = module.getLoc();
-  OpBuilder b(ctx);
-  Type f32 = b.getF32Type();
-  ThreeArgKernel kernel =
-      createThreeArgKernel(rewriter, module, spec, b, f32, {spec.k, spec.n}, f32);
-  func::FuncOp func = kernel.func;
-  Value lhs = kernel.lhs, rhs = kernel.rhs, out = kernel.out;
-  const int64_t vl = spec.vl, narrow = spec.rows, wide = spec.wideVectors;
-  const int64_t lineVectors = std::max<int64_t>(1, 16 / vl); // vectors per 64-byte line
-  auto accType = VectorType::get({vl}, f32);
-  Value c0 = indexCst(b, loc, 0), c1 = indexCst(b, loc, 1);
-  Value kEnd = indexCst(b, loc, spec.k), lastRow = indexCst(b, loc, spec.k - 1);
-  Value m = memref::DimOp::create(b, loc, lhs, 0);
+class FloatKNKernelBuilder {
+public:
+  FloatKNKernelBuilder(RewriterBase &rewriter, ModuleOp module, const KernelSpec &spec)
+      : rewriter(rewriter), module(module), spec(spec), b(module.getContext()), vl(spec.vl),
+        narrow(spec.rows), wide(spec.wideVectors),
+        lineVectors(std::max<int64_t>(1, 16 / spec.vl)) {}
+  func::FuncOp build();
 
-  // The reduction over k in [kBegin, kStop) for input rows [m0, m0 + mr)
-  // and `vectors` vectors of weights read from `src` (row k - srcRow0) at
-  // columns `srcCol` + v vl, written to `out` at `outCol` + v vl. The sums
-  // start from zero, or where `accumulate` holds from `out` (a previous
-  // range of k). With a `prefetch`, each step prefetches the weights
-  // `rowsAhead` rows ahead in `rhs`, at columns `col` + v vl.
+private:
+  /// The reduction over k in [begin, stop) (weights row k - srcRow0 of the
+  /// source when srcRow0 is set); the sums start from zero, or where
+  /// `accumulate` holds from `out` (a previous range of k).
   struct KRange {
     Value begin, stop, srcRow0, accumulate;
   };
+  /// Each step prefetches the weights `rowsAhead` rows ahead in `rhs`, at
+  /// columns `col` + v vl.
   struct Prefetch {
     int64_t rowsAhead = 0;
     Value col;
     int64_t localityHint = 3;
   };
-  auto emitTile = [&](OpBuilder &tb, Location l, Value src, Value srcCol, Value outCol,
-                      Value m0, int64_t mr, int64_t vectors, Prefetch prefetch, KRange range) {
-    SmallVector<Value> mIdx = rowIndices(tb, l, m0, mr);
-    SmallVector<Value> srcCols, outCols;
-    for (int64_t v = 0; v < vectors; ++v) {
-      Value off = indexCst(tb, l, v * vl);
-      srcCols.push_back(v ? Value(arith::AddIOp::create(tb, l, srcCol, off)) : srcCol);
-      outCols.push_back(v ? Value(arith::AddIOp::create(tb, l, outCol, off)) : outCol);
-    }
-    SmallVector<Value> init(vectors * mr, zeroVector(tb, l, accType));
-    if (range.accumulate) {
-      auto partial = scf::IfOp::create(
-          tb, l, range.accumulate,
-          [&](OpBuilder &ib, Location il) {
-            SmallVector<Value> loaded;
-            for (int64_t j = 0; j < mr; ++j)
-              for (int64_t v = 0; v < vectors; ++v)
-                loaded.push_back(
-                    vector::LoadOp::create(ib, il, accType, out, ValueRange{mIdx[j], outCols[v]}));
-            scf::YieldOp::create(ib, il, loaded);
-          },
-          [&](OpBuilder &ib, Location il) { scf::YieldOp::create(ib, il, init); });
-      init.assign(partial.getResults().begin(), partial.getResults().end());
-    }
-    auto loop = scf::ForOp::create(
-        tb, l, range.begin, range.stop, c1, init,
-        [&](OpBuilder &kb, Location kl, Value k, ValueRange accs) {
-          Value srcRow = range.srcRow0 ? Value(arith::SubIOp::create(kb, kl, k, range.srcRow0)) : k;
-          if (prefetch.rowsAhead > 0) {
-            Value ahead = arith::MinUIOp::create(
-                kb, kl, arith::AddIOp::create(kb, kl, k, indexCst(kb, kl, prefetch.rowsAhead)),
-                lastRow);
-            for (int64_t v = 0; v < vectors; v += lineVectors) {
-              Value col = v ? Value(arith::AddIOp::create(kb, kl, prefetch.col,
-                                                          indexCst(kb, kl, v * vl)))
-                            : prefetch.col;
-              memref::PrefetchOp::create(kb, kl, rhs, ValueRange{ahead, col}, /*isWrite=*/false,
-                                         prefetch.localityHint, /*isDataCache=*/true);
-            }
-          }
-          SmallVector<Value> w;
-          for (Value col : srcCols)
-            w.push_back(vector::LoadOp::create(kb, kl, accType, src, ValueRange{srcRow, col}));
-          SmallVector<Value> next(accs.begin(), accs.end());
-          for (int64_t j = 0; j < mr; ++j) {
-            Value a = vector::BroadcastOp::create(
-                kb, kl, accType, memref::LoadOp::create(kb, kl, lhs, ValueRange{mIdx[j], k}));
+  void emitTile(OpBuilder &tb, Location l, Value src, Value srcCol, Value outCol, Value m0,
+                int64_t mr, int64_t vectors, Prefetch prefetch, KRange range) const;
+  void forEachSubBlock(OpBuilder &tb, Location l, Value n0, int64_t vectors,
+                       function_ref<void(OpBuilder &, Location, Value)> body) const;
+  void emitDirect(OpBuilder &tb, Location l, Value n0) const;
+  void emitPacked(OpBuilder &tb, Location l, Value n0) const;
+
+  RewriterBase &rewriter;
+  ModuleOp module;
+  const KernelSpec &spec;
+  OpBuilder b;
+  const int64_t vl, narrow, wide;
+  const int64_t lineVectors; ///< vectors per 64-byte line
+  VectorType accType;
+  Value lhs, rhs, out, m, c0, c1, kEnd, lastRow;
+};
+
+/// Input rows [m0, m0 + mr) times `vectors` vectors of weights read from
+/// `src` at columns `srcCol` + v vl, over `range`, written to `out` at
+/// `outCol` + v vl.
+void FloatKNKernelBuilder::emitTile(OpBuilder &tb, Location l, Value src, Value srcCol,
+                                    Value outCol, Value m0, int64_t mr, int64_t vectors,
+                                    Prefetch prefetch, KRange range) const {
+  SmallVector<Value> mIdx = rowIndices(tb, l, m0, mr);
+  SmallVector<Value> srcCols, outCols;
+  for (int64_t v = 0; v < vectors; ++v) {
+    Value off = indexCst(tb, l, v * vl);
+    srcCols.push_back(v ? Value(arith::AddIOp::create(tb, l, srcCol, off)) : srcCol);
+    outCols.push_back(v ? Value(arith::AddIOp::create(tb, l, outCol, off)) : outCol);
+  }
+  SmallVector<Value> init(vectors * mr, zeroVector(tb, l, accType));
+  if (range.accumulate) {
+    auto partial = scf::IfOp::create(
+        tb, l, range.accumulate,
+        [&](OpBuilder &ib, Location il) {
+          SmallVector<Value> loaded;
+          for (int64_t j = 0; j < mr; ++j)
             for (int64_t v = 0; v < vectors; ++v)
-              next[j * vectors + v] =
-                  vector::FMAOp::create(kb, kl, a, w[v], next[j * vectors + v]);
+              loaded.push_back(
+                  vector::LoadOp::create(ib, il, accType, out, ValueRange{mIdx[j], outCols[v]}));
+          scf::YieldOp::create(ib, il, loaded);
+        },
+        [&](OpBuilder &ib, Location il) { scf::YieldOp::create(ib, il, init); });
+    init.assign(partial.getResults().begin(), partial.getResults().end());
+  }
+  auto loop = scf::ForOp::create(
+      tb, l, range.begin, range.stop, c1, init,
+      [&](OpBuilder &kb, Location kl, Value k, ValueRange accs) {
+        Value srcRow = range.srcRow0 ? Value(arith::SubIOp::create(kb, kl, k, range.srcRow0)) : k;
+        if (prefetch.rowsAhead > 0) {
+          Value ahead = arith::MinUIOp::create(
+              kb, kl, arith::AddIOp::create(kb, kl, k, indexCst(kb, kl, prefetch.rowsAhead)),
+              lastRow);
+          for (int64_t v = 0; v < vectors; v += lineVectors) {
+            Value col = v ? Value(arith::AddIOp::create(kb, kl, prefetch.col,
+                                                        indexCst(kb, kl, v * vl)))
+                          : prefetch.col;
+            memref::PrefetchOp::create(kb, kl, rhs, ValueRange{ahead, col}, /*isWrite=*/false,
+                                       prefetch.localityHint, /*isDataCache=*/true);
           }
-          scf::YieldOp::create(kb, kl, next);
-        });
-    for (int64_t j = 0; j < mr; ++j)
-      for (int64_t v = 0; v < vectors; ++v)
-        vector::StoreOp::create(tb, l, loop.getResult(j * vectors + v), out,
-                                ValueRange{mIdx[j], outCols[v]});
-  };
-  // Calls `body(builder, loc, column)` for the sub-blocks of `vectors`
-  // vectors of the block at n0.
-  auto forEachSubBlock = [&](OpBuilder &tb, Location l, Value n0, int64_t vectors,
-                             function_ref<void(OpBuilder &, Location, Value)> body) {
-    if (vectors == wide)
-      return body(tb, l, n0);
-    scf::ForOp::create(tb, l, c0, indexCst(tb, l, wide * vl), indexCst(tb, l, vectors * vl),
-                       ValueRange{}, [&](OpBuilder &sb, Location sl, Value s, ValueRange) {
-                         body(sb, sl, arith::AddIOp::create(sb, sl, n0, s));
-                         scf::YieldOp::create(sb, sl);
-                       });
-  };
-  // Few input rows: straight from the weights. Tiles of `mRows` input rows
-  // run over each sub-block of `narrow` vectors in turn (so the sub-block
-  // is read from memory once and then from cache); the remaining rows form
-  // one tile of 2 .. mRows - 1 rows the same way, or a single row that
-  // takes the whole block per k.
-  auto emitDirect = [&](OpBuilder &tb, Location l, Value n0) {
-    auto ahead = [&](int64_t vectors, Value col) {
-      return Prefetch{std::max<int64_t>(2, 1024 / (vl * vectors)), col}; // ~4 KiB in flight
-    };
-    KRange all{c0, kEnd, {}, {}};
-    Value mFull = c0;
-    if (spec.mRows > 1) {
-      Value mr = indexCst(tb, l, spec.mRows);
-      mFull = arith::MulIOp::create(tb, l, arith::DivUIOp::create(tb, l, m, mr), mr);
-      forEachSubBlock(tb, l, n0, narrow, [&](OpBuilder &sb, Location sl, Value col) {
-        scf::ForOp::create(sb, sl, c0, mFull, indexCst(sb, sl, spec.mRows), ValueRange{},
-                           [&](OpBuilder &mb, Location ml, Value m0, ValueRange) {
-                             emitTile(mb, ml, rhs, col, col, m0, spec.mRows, narrow,
-                                      ahead(narrow, col), all);
-                             scf::YieldOp::create(mb, ml);
-                           });
+        }
+        SmallVector<Value> w;
+        for (Value col : srcCols)
+          w.push_back(vector::LoadOp::create(kb, kl, accType, src, ValueRange{srcRow, col}));
+        SmallVector<Value> next(accs.begin(), accs.end());
+        for (int64_t j = 0; j < mr; ++j) {
+          Value a = vector::BroadcastOp::create(
+              kb, kl, accType, memref::LoadOp::create(kb, kl, lhs, ValueRange{mIdx[j], k}));
+          for (int64_t v = 0; v < vectors; ++v)
+            next[j * vectors + v] = vector::FMAOp::create(kb, kl, a, w[v], next[j * vectors + v]);
+        }
+        scf::YieldOp::create(kb, kl, next);
       });
-    }
-    Value rest = arith::SubIOp::create(tb, l, m, mFull);
-    SmallVector<int64_t> cases;
-    for (int64_t mr = 1; mr < spec.mRows; ++mr)
-      cases.push_back(mr);
-    if (cases.empty())
-      return;
-    auto restSwitch = scf::IndexSwitchOp::create(tb, l, TypeRange{}, rest, cases, cases.size());
-    OpBuilder::InsertionGuard guard(tb);
-    for (size_t i = 0; i < cases.size(); ++i) {
-      Block &block = restSwitch.getCaseRegions()[i].emplaceBlock();
-      tb.setInsertionPointToStart(&block);
-      int64_t mr = cases[i], vectors = mr > 1 ? narrow : wide;
-      forEachSubBlock(tb, l, n0, vectors, [&](OpBuilder &sb, Location sl, Value col) {
-        emitTile(sb, sl, rhs, col, col, mFull, mr, vectors, ahead(vectors, col), all);
-      });
-      scf::YieldOp::create(tb, l);
-    }
-    tb.setInsertionPointToStart(&restSwitch.getDefaultRegion().emplaceBlock());
+  for (int64_t j = 0; j < mr; ++j)
+    for (int64_t v = 0; v < vectors; ++v)
+      vector::StoreOp::create(tb, l, loop.getResult(j * vectors + v), out,
+                              ValueRange{mIdx[j], outCols[v]});
+}
+
+/// Calls `body(builder, loc, column)` for the sub-blocks of `vectors`
+/// vectors of the block at n0.
+void FloatKNKernelBuilder::forEachSubBlock(
+    OpBuilder &tb, Location l, Value n0, int64_t vectors,
+    function_ref<void(OpBuilder &, Location, Value)> body) const {
+  if (vectors == wide)
+    return body(tb, l, n0);
+  scf::ForOp::create(tb, l, c0, indexCst(tb, l, wide * vl), indexCst(tb, l, vectors * vl),
+                     ValueRange{}, [&](OpBuilder &sb, Location sl, Value s, ValueRange) {
+                       body(sb, sl, arith::AddIOp::create(sb, sl, n0, s));
+                       scf::YieldOp::create(sb, sl);
+                     });
+}
+
+/// Few input rows: straight from the weights. Tiles of `mRows` input rows
+/// run over each sub-block of `narrow` vectors in turn (so the sub-block is
+/// read from memory once and then from cache); the remaining rows form one
+/// tile of 2 .. mRows - 1 rows the same way, or a single row that takes the
+/// whole block per k.
+void FloatKNKernelBuilder::emitDirect(OpBuilder &tb, Location l, Value n0) const {
+  auto ahead = [&](int64_t vectors, Value col) {
+    return Prefetch{std::max<int64_t>(2, 1024 / (vl * vectors)), col}; // ~4 KiB in flight
+  };
+  KRange all{c0, kEnd, {}, {}};
+  Value mFull = c0;
+  if (spec.mRows > 1) {
+    Value mr = indexCst(tb, l, spec.mRows);
+    mFull = arith::MulIOp::create(tb, l, arith::DivUIOp::create(tb, l, m, mr), mr);
+    forEachSubBlock(tb, l, n0, narrow, [&](OpBuilder &sb, Location sl, Value col) {
+      scf::ForOp::create(sb, sl, c0, mFull, indexCst(sb, sl, spec.mRows), ValueRange{},
+                         [&](OpBuilder &mb, Location ml, Value m0, ValueRange) {
+                           emitTile(mb, ml, rhs, col, col, m0, spec.mRows, narrow,
+                                    ahead(narrow, col), all);
+                           scf::YieldOp::create(mb, ml);
+                         });
+    });
+  }
+  Value rest = arith::SubIOp::create(tb, l, m, mFull);
+  SmallVector<int64_t> cases;
+  for (int64_t mr = 1; mr < spec.mRows; ++mr)
+    cases.push_back(mr);
+  if (cases.empty())
+    return;
+  auto restSwitch = scf::IndexSwitchOp::create(tb, l, TypeRange{}, rest, cases, cases.size());
+  OpBuilder::InsertionGuard guard(tb);
+  for (size_t i = 0; i < cases.size(); ++i) {
+    Block &block = restSwitch.getCaseRegions()[i].emplaceBlock();
+    tb.setInsertionPointToStart(&block);
+    int64_t mr = cases[i], vectors = mr > 1 ? narrow : wide;
+    forEachSubBlock(tb, l, n0, vectors, [&](OpBuilder &sb, Location sl, Value col) {
+      emitTile(sb, sl, rhs, col, col, mFull, mr, vectors, ahead(vectors, col), all);
+    });
     scf::YieldOp::create(tb, l);
-  };
-  // Many input rows: the classic GEMM loop nest. K is taken in chunks of
-  // `kc` rows; each chunk of the block is packed (each k's row read whole,
-  // like a single input row, into `wide / narrow` contiguous kc x (narrow
-  // vl) panels) and all input rows
-  // then run over it, continuing the sums that the previous chunks left in
-  // `out` (the same order of additions as one pass over K).
-  auto emitPacked = [&](OpBuilder &tb, Location l, Value n0) {
-    const int64_t panelCols = narrow * vl, numPanels = wide / narrow;
-    // A panel (kc x narrow vl floats) of 32 KiB: it stays in L1 while the
-    // tiles of input rows run over it.
-    const int64_t kc =
-        std::min<int64_t>(spec.k, std::max<int64_t>(16, (8 * 1024) / (narrow * vl)));
-    auto panelsType = MemRefType::get({numPanels, kc, panelCols}, f32);
-    Value panels = memref::AllocOp::create(tb, l, panelsType);
-    int64_t prefetchRows = std::max<int64_t>(2, 1024 / (vl * wide));
-    scf::ForOp::create(
-        tb, l, c0, kEnd, indexCst(tb, l, kc), ValueRange{},
-        [&](OpBuilder &cb, Location cl, Value k0, ValueRange) {
-          Value k1 = arith::MinUIOp::create(cb, cl, arith::AddIOp::create(cb, cl, k0, indexCst(cb, cl, kc)), kEnd);
-          scf::ForOp::create(
-              cb, cl, k0, k1, c1, ValueRange{}, [&](OpBuilder &kb, Location kl, Value k, ValueRange) {
-                Value ahead = arith::MinUIOp::create(
-                    kb, kl, arith::AddIOp::create(kb, kl, k, indexCst(kb, kl, prefetchRows)),
-                    lastRow);
-                Value row = arith::SubIOp::create(kb, kl, k, k0);
-                for (int64_t v = 0; v < wide; ++v) {
-                  Value col = arith::AddIOp::create(kb, kl, n0, indexCst(kb, kl, v * vl));
-                  if (v % lineVectors == 0)
-                    memref::PrefetchOp::create(kb, kl, rhs, ValueRange{ahead, col},
-                                               /*isWrite=*/false, /*localityHint=*/3,
-                                               /*isDataCache=*/true);
-                  Value w = vector::LoadOp::create(kb, kl, accType, rhs, ValueRange{k, col});
-                  vector::StoreOp::create(kb, kl, w, panels,
-                                          ValueRange{indexCst(kb, kl, v / narrow), row,
-                                                     indexCst(kb, kl, (v % narrow) * vl)});
-                }
-                scf::YieldOp::create(kb, kl);
-              });
-          Value accumulate = arith::CmpIOp::create(cb, cl, arith::CmpIPredicate::ne, k0, c0);
-          for (int64_t p = 0; p < numPanels; ++p) {
-            // Panel p as a kc x (narrow vl) memref.
-            auto panelType = cast<MemRefType>(memref::SubViewOp::inferRankReducedResultType(
-                {kc, panelCols}, panelsType, ArrayRef<int64_t>{p, 0, 0},
-                ArrayRef<int64_t>{1, kc, panelCols}, ArrayRef<int64_t>{1, 1, 1}));
-            auto attrs = [&](std::initializer_list<int64_t> v) {
-              SmallVector<OpFoldResult> r;
-              for (int64_t x : v)
-                r.push_back(cb.getIndexAttr(x));
-              return r;
-            };
-            Value panel = memref::SubViewOp::create(cb, cl, panelType, panels, attrs({p, 0, 0}),
-                                                    attrs({1, kc, panelCols}), attrs({1, 1, 1}));
-            Value col = arith::AddIOp::create(cb, cl, n0, indexCst(cb, cl, p * panelCols));
-            // The first tile of input rows (there are at least mRows) also
-            // prefetches the panel's share of the next chunk into L2, so
-            // that memory works while the tiles compute.
-            KRange chunk{k0, k1, k0, accumulate};
-            emitTile(cb, cl, panel, c0, col, c0, spec.mRows, narrow, Prefetch{kc, col, 2}, chunk);
-            forEachRowTile(cb, cl, m, spec.mRows, indexCst(cb, cl, spec.mRows),
-                           [&](OpBuilder &mb, Location ml, Value m0, int64_t mr) {
-                             emitTile(mb, ml, panel, c0, col, m0, mr, narrow, Prefetch{}, chunk);
-                           });
-          }
-          scf::YieldOp::create(cb, cl);
-        });
-  };
+  }
+  tb.setInsertionPointToStart(&restSwitch.getDefaultRegion().emplaceBlock());
+  scf::YieldOp::create(tb, l);
+}
+
+/// Many input rows: the classic GEMM loop nest. K is taken in chunks of
+/// `kc` rows; each chunk of the block is packed (each k's row read whole,
+/// like a single input row, into `wide / narrow` contiguous kc x (narrow
+/// vl) panels) and all input rows then run over it, continuing the sums
+/// that the previous chunks left in `out` (the same order of additions as
+/// one pass over K).
+void FloatKNKernelBuilder::emitPacked(OpBuilder &tb, Location l, Value n0) const {
+  const int64_t panelCols = narrow * vl, numPanels = wide / narrow;
+  // A panel (kc x narrow vl floats) of 32 KiB: it stays in L1 while the
+  // tiles of input rows run over it.
+  const int64_t kc =
+      std::min<int64_t>(spec.k, std::max<int64_t>(16, (8 * 1024) / (narrow * vl)));
+  auto panelsType = MemRefType::get({numPanels, kc, panelCols}, tb.getF32Type());
+  Value panels = memref::AllocOp::create(tb, l, panelsType);
+  int64_t prefetchRows = std::max<int64_t>(2, 1024 / (vl * wide));
+  scf::ForOp::create(
+      tb, l, c0, kEnd, indexCst(tb, l, kc), ValueRange{},
+      [&](OpBuilder &cb, Location cl, Value k0, ValueRange) {
+        Value k1 = arith::MinUIOp::create(cb, cl, arith::AddIOp::create(cb, cl, k0, indexCst(cb, cl, kc)), kEnd);
+        scf::ForOp::create(
+            cb, cl, k0, k1, c1, ValueRange{}, [&](OpBuilder &kb, Location kl, Value k, ValueRange) {
+              Value ahead = arith::MinUIOp::create(
+                  kb, kl, arith::AddIOp::create(kb, kl, k, indexCst(kb, kl, prefetchRows)),
+                  lastRow);
+              Value row = arith::SubIOp::create(kb, kl, k, k0);
+              for (int64_t v = 0; v < wide; ++v) {
+                Value col = arith::AddIOp::create(kb, kl, n0, indexCst(kb, kl, v * vl));
+                if (v % lineVectors == 0)
+                  memref::PrefetchOp::create(kb, kl, rhs, ValueRange{ahead, col},
+                                             /*isWrite=*/false, /*localityHint=*/3,
+                                             /*isDataCache=*/true);
+                Value w = vector::LoadOp::create(kb, kl, accType, rhs, ValueRange{k, col});
+                vector::StoreOp::create(kb, kl, w, panels,
+                                        ValueRange{indexCst(kb, kl, v / narrow), row,
+                                                   indexCst(kb, kl, (v % narrow) * vl)});
+              }
+              scf::YieldOp::create(kb, kl);
+            });
+        Value accumulate = arith::CmpIOp::create(cb, cl, arith::CmpIPredicate::ne, k0, c0);
+        for (int64_t p = 0; p < numPanels; ++p) {
+          // Panel p as a kc x (narrow vl) memref.
+          auto panelType = cast<MemRefType>(memref::SubViewOp::inferRankReducedResultType(
+              {kc, panelCols}, panelsType, ArrayRef<int64_t>{p, 0, 0},
+              ArrayRef<int64_t>{1, kc, panelCols}, ArrayRef<int64_t>{1, 1, 1}));
+          auto attrs = [&](std::initializer_list<int64_t> v) {
+            SmallVector<OpFoldResult> r;
+            for (int64_t x : v)
+              r.push_back(cb.getIndexAttr(x));
+            return r;
+          };
+          Value panel = memref::SubViewOp::create(cb, cl, panelType, panels, attrs({p, 0, 0}),
+                                                  attrs({1, kc, panelCols}), attrs({1, 1, 1}));
+          Value col = arith::AddIOp::create(cb, cl, n0, indexCst(cb, cl, p * panelCols));
+          // The first tile of input rows (there are at least mRows) also
+          // prefetches the panel's share of the next chunk into L2, so
+          // that memory works while the tiles compute.
+          KRange chunk{k0, k1, k0, accumulate};
+          emitTile(cb, cl, panel, c0, col, c0, spec.mRows, narrow, Prefetch{kc, col, 2}, chunk);
+          forEachRowTile(cb, cl, m, spec.mRows, indexCst(cb, cl, spec.mRows),
+                         [&](OpBuilder &mb, Location ml, Value m0, int64_t mr) {
+                           emitTile(mb, ml, panel, c0, col, m0, mr, narrow, Prefetch{}, chunk);
+                         });
+        }
+        scf::YieldOp::create(cb, cl);
+      });
+}
+
+func::FuncOp FloatKNKernelBuilder::build() {
+  Location loc = module.getLoc();
+  Type f32 = b.getF32Type();
+  ThreeArgKernel kernel =
+      createThreeArgKernel(rewriter, module, spec, b, f32, {spec.k, spec.n}, f32);
+  lhs = kernel.lhs;
+  rhs = kernel.rhs;
+  out = kernel.out;
+  accType = VectorType::get({vl}, f32);
+  c0 = indexCst(b, loc, 0);
+  c1 = indexCst(b, loc, 1);
+  kEnd = indexCst(b, loc, spec.k);
+  lastRow = indexCst(b, loc, spec.k - 1);
+  m = memref::DimOp::create(b, loc, lhs, 0);
   const int64_t blockCols = wide * vl;
   forEachTile(b, loc, spec.parallel, spec.n / blockCols, [&](OpBuilder &tb, Location l, Value t) {
     Value n0 = arith::MulIOp::create(tb, l, t, indexCst(tb, l, blockCols));
@@ -1542,7 +1573,11 @@ func::FuncOp buildFloatKNKernel(RewriterBase &rewriter, ModuleOp module, const K
         tb, l, m, spec.panelMinM, [&] { emitPacked(tb, l, n0); }, [&] { emitDirect(tb, l, n0); });
   });
   func::ReturnOp::create(b, loc);
-  return func;
+  return kernel.func;
+}
+
+func::FuncOp buildFloatKNKernel(RewriterBase &rewriter, ModuleOp module, const KernelSpec &spec) {
+  return FloatKNKernelBuilder(rewriter, module, spec).build();
 }
 
 /// Calls the kernel for `spec` on `operands` (lhs, rhs, [scale], [zero

@@ -45,12 +45,15 @@ void mlir::quantx::addPipelineInputPasses(OpPassManager &pm) {
   pm.addPass(createTosaToArithPass());
 }
 
-void mlir::quantx::addReferenceLoweringAndBufferization(OpPassManager &pm) {
+void mlir::quantx::addReferenceLoweringAndBufferization(OpPassManager &pm,
+                                                        int64_t outlineMinOps) {
   pm.addPass(createQuantXLowerParameters());
   pm.addPass(createQuantXLowerToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createConvertElementwiseToLinalgPass());
+  if (outlineMinOps >= 0)
+    pm.addPass(createQuantXOutlineStructuredOps(QuantXOutlineStructuredOpsOptions{outlineMinOps}));
   // Tensors -> buffers with identity layouts at function boundaries.
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
@@ -145,6 +148,8 @@ std::string mlir::quantx::verifyCPUPipelineOptions(const CPUPipelineOptions &opt
     return "vector-width, kernel-rows and kernel-m-rows must be >= 0 (0: automatic)";
   if (options.parallelMinIterations < 1)
     return "parallel-min-iterations must be >= 1";
+  if (options.outlineMinOps < -1)
+    return "outline-min-ops must be >= 0, or -1 (none)";
   if (options.parallelMinMacs < 0)
     return "parallel-min-macs must be >= 0";
   if (options.kernels)
@@ -183,7 +188,7 @@ LogicalResult mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
   }
   if (options.emitCInterface)
     pm.addPass(createQuantXEmitCInterface());
-  addReferenceLoweringAndBufferization(pm);
+  addReferenceLoweringAndBufferization(pm, options.outlineMinOps);
   // Copies into subviews (tensor.pad, concatenation) become loops, not calls
   // into MLIR's runner utilities.
   pm.addNestedPass<func::FuncOp>(createQuantXStridedCopiesToLinalg());

@@ -2,6 +2,8 @@
 // constant), an input zero point and a dynamic M: the weight's row sums are
 // a reduction in the IR (this used to crash the reference lowering).
 // RUN: quant-opt %s --quantx-cpu-pipeline | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
+// Every linalg op outlined into shared functions: the same results.
+// RUN: quant-opt %s --quantx-cpu-pipeline="outline-min-ops=0" | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
 
 func.func @w4a8(%a: tensor<?x4xi8>, %w: tensor<2x2xi8>, %ws: tensor<2xf32>, %as: tensor<f32>, %az: tensor<i8>) -> tensor<?x2xf32> {
   %0 = quantx.matmul %a, %w weight(#quantx.scheme<i4, axis = 0> scale %ws) input(#quantx.scheme<i8> scale %as zero_point %az) : (tensor<?x4xi8>, tensor<2x2xi8>, tensor<2xf32>, tensor<f32>, tensor<i8>) -> tensor<?x2xf32>

@@ -3,6 +3,8 @@
 // outputs exactly. The outputs below were re-derived by hand or with an
 // independent f32 reference of the ONNX formulas, and agree with ONNX's.
 // RUN: quant-opt %s --quantx-cpu-pipeline | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
+// Every linalg op outlined into shared functions: the same results.
+// RUN: quant-opt %s --quantx-cpu-pipeline="outline-min-ops=0" | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
 
 func.func private @printMemrefI32(tensor<*xi32>) attributes { llvm.emit_c_interface }
 func.func private @printMemrefF32(tensor<*xf32>) attributes { llvm.emit_c_interface }

@@ -1,4 +1,6 @@
 // RUN: quant-opt %s --quantx-cpu-pipeline | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
+// Every linalg op outlined into shared functions: the same results.
+// RUN: quant-opt %s --quantx-cpu-pipeline="outline-min-ops=0" | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
 
 // quantize / dequantize / fake_quant on dynamically shaped tensors (and
 // dynamically shaped scales / zero points). Each op lives in its own

@@ -1,6 +1,8 @@
 // A model whose layers run in an scf.for carrying a tensor (the buffer is
 // reallocated per iteration) lowers and runs through the pipeline.
 // RUN: quant-opt %s --quantx-cpu-pipeline | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
+// Every linalg op outlined into shared functions: the same results.
+// RUN: quant-opt %s --quantx-cpu-pipeline="outline-min-ops=0" | mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_utils,%mlir_c_runner_utils | FileCheck %s
 func.func @layers(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   %w = arith.constant dense<[[2.0, 0.0], [0.0, 1.0]]> : tensor<2x2xf32>
   %z = arith.constant 0.0 : f32
