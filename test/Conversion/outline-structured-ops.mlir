@@ -1,6 +1,8 @@
 // RUN: quant-opt %s -split-input-file --quantx-outline-structured-ops="min-ops=0" | FileCheck %s
 // RUN: quant-opt %s -split-input-file --quantx-outline-structured-ops="min-ops=3" | FileCheck %s --check-prefix=FEW
 // RUN: quant-opt %s -split-input-file --quantx-outline-structured-ops | FileCheck %s --check-prefix=DEFAULT
+// The pass has nothing to diagnose: ops it cannot take stay where they are.
+// RUN: quant-opt %s -split-input-file --verify-diagnostics --quantx-outline-structured-ops="min-ops=0" -o /dev/null
 // RUN: quant-opt %s -split-input-file --quantx-outline-structured-ops="min-ops=0" --one-shot-bufferize="bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map allow-return-allocs-from-loops" | FileCheck %s --check-prefix=BUF
 
 // The same quantize of two layers (different inputs, same scalar constants)
