@@ -23,6 +23,7 @@
 // RUN: not quant-opt %s --quantx-cpu-pipeline="parallel-min-macs=-1" 2>&1 | FileCheck %s --check-prefix=PMACS
 // RUN: not quant-opt %s --quantx-cpu-pipeline="parameter-binding=bogus" 2>&1 | FileCheck %s --check-prefix=BIND
 // RUN: not quant-opt %s --quantx-cpu-pipeline="outline-min-ops=-2" 2>&1 | FileCheck %s --check-prefix=OUTLINE
+// RUN: not quant-opt %s --quantx-outline-structured-ops="min-ops=-1" 2>&1 | FileCheck %s --check-prefix=OUTLINEPASS
 // RUN: not quant-run %s --pipeline-options="cpu-features=banana" 2>&1 | FileCheck %s --check-prefix=JITFEATURE
 // RUN: quant-opt %s --quantx-cpu-pipeline="cpu-features=avx2,avx512f,avx512bw" | FileCheck %s --check-prefix=LIST
 // FEATURE: error: quantx-cpu-pipeline: unknown CPU feature 'banana' in cpu-features
@@ -34,6 +35,7 @@
 // PMACS: error: quantx-cpu-pipeline: parallel-min-macs must be >= 0
 // BIND: Cannot find option named 'bogus'
 // OUTLINE: error: quantx-cpu-pipeline: outline-min-ops must be >= 0, or -1 (none)
+// OUTLINEPASS: error: quantx-outline-structured-ops: min-ops must be >= 0, got -1
 // JITFEATURE: quant-run: error: invalid --quantx-cpu-pipeline options: unknown CPU feature 'banana'
 // LIST: llvm.func @f
 

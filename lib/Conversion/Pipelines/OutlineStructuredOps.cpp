@@ -198,6 +198,10 @@ struct OutlineStructuredOpsPass
   using Base::Base;
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    if (minOps < 0) {
+      module.emitError() << "quantx-outline-structured-ops: min-ops must be >= 0, got " << int64_t(minOps);
+      return signalPassFailure();
+    }
     Outliner outliner(module);
     // The functions present now (not those this pass creates).
     SmallVector<func::FuncOp> funcs(module.getOps<func::FuncOp>());
