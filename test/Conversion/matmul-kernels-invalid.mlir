@@ -24,6 +24,7 @@
 // RUN: not quant-opt %s --quantx-cpu-pipeline="parameter-binding=bogus" 2>&1 | FileCheck %s --check-prefix=BIND
 // RUN: not quant-opt %s --quantx-cpu-pipeline="outline-min-ops=-2" 2>&1 | FileCheck %s --check-prefix=OUTLINE
 // RUN: not quant-opt %s --quantx-outline-structured-ops="min-ops=-1" 2>&1 | FileCheck %s --check-prefix=OUTLINEPASS
+// RUN: not quant-opt %s --quantx-cpu-pipeline="reassociate-reductions=2" 2>&1 | FileCheck %s --check-prefix=REASSOC
 // RUN: not quant-run %s --pipeline-options="cpu-features=banana" 2>&1 | FileCheck %s --check-prefix=JITFEATURE
 // RUN: quant-opt %s --quantx-cpu-pipeline="cpu-features=avx2,avx512f,avx512bw" | FileCheck %s --check-prefix=LIST
 // FEATURE: error: quantx-cpu-pipeline: unknown CPU feature 'banana' in cpu-features
@@ -36,6 +37,7 @@
 // BIND: Cannot find option named 'bogus'
 // OUTLINE: error: quantx-cpu-pipeline: outline-min-ops must be >= 0, or -1 (none)
 // OUTLINEPASS: error: quantx-outline-structured-ops: min-ops must be >= 0, got -1
+// REASSOC: error: quantx-cpu-pipeline: reassociate-reductions must be -1 (as kernels), 0 or 1
 // JITFEATURE: quant-run: error: invalid --quantx-cpu-pipeline options: unknown CPU feature 'banana'
 // LIST: llvm.func @f
 

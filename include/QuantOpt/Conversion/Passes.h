@@ -48,6 +48,13 @@ enum class GPUKernelFormat {
 #define GEN_PASS_DECL
 #include "QuantOpt/Conversion/Passes.h.inc"
 
+/// The patterns of --quantx-contiguous-inner-loops: linalg ops on buffers
+/// get the loop order whose innermost loop walks memory contiguously (an
+/// exact reordering) and, if `reassociateReductions`, their float
+/// reductions' combining ops get fastmath<reassoc>.
+void populateContiguousInnerLoopPatterns(RewritePatternSet &patterns,
+                                         bool reassociateReductions);
+
 /// Patterns lowering every quantx op to linalg/arith/math on tensors.
 void populateQuantXToLinalgPatterns(RewritePatternSet &patterns);
 
@@ -246,6 +253,14 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
                      "(--quantx-outline-structured-ops; 0: every function, "
                      "-1: none)"),
       llvm::cl::init(32)};
+  PassOptions::Option<int64_t> reassociateReductions{
+      *this, "reassociate-reductions",
+      llvm::cl::desc("1: f32/f64 reductions outside the kernels (norms, "
+                     "softmax, attention) may reassociate, so that they "
+                     "vectorize; 0: strictly sequential sums; -1 (the "
+                     "default): as `kernels`, so that kernels=false keeps "
+                     "the reference numerics (--quantx-contiguous-inner-loops)"),
+      llvm::cl::init(-1)};
   PassOptions::Option<int64_t> parallelMinMacs{
       *this, "parallel-min-macs",
       llvm::cl::desc("With openmp, a kernel call runs on threads only from "

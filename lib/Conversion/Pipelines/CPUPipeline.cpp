@@ -150,6 +150,8 @@ std::string mlir::quantx::verifyCPUPipelineOptions(const CPUPipelineOptions &opt
     return "parallel-min-iterations must be >= 1";
   if (options.outlineMinOps < -1)
     return "outline-min-ops must be >= 0, or -1 (none)";
+  if (options.reassociateReductions < -1 || options.reassociateReductions > 1)
+    return "reassociate-reductions must be -1 (as kernels), 0 or 1";
   if (options.parallelMinMacs < 0)
     return "parallel-min-macs must be >= 0";
   if (options.kernels)
@@ -196,7 +198,12 @@ LogicalResult mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
       intrinsics.nibbleDots)
     pm.addPass(createQuantXX86Intrinsics(intrinsics));
 
-  // Loops and scalar code; parallel loops on OpenMP threads if asked.
+  // Loops and scalar code; parallel loops on OpenMP threads if asked. The
+  // loops are ordered for LLVM's loop vectorizer first.
+  bool reassociate = options.reassociateReductions < 0 ? bool(options.kernels)
+                                                      : options.reassociateReductions > 0;
+  pm.addNestedPass<func::FuncOp>(
+      createQuantXContiguousInnerLoops(QuantXContiguousInnerLoopsOptions{reassociate}));
   if (options.openmp)
     pm.addNestedPass<func::FuncOp>(createQuantXLinalgToLoopsBySize(
         QuantXLinalgToLoopsBySizeOptions{options.parallelMinIterations}));

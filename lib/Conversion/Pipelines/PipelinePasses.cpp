@@ -23,6 +23,7 @@
 #include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
 namespace mlir::quantx {
@@ -122,6 +123,24 @@ struct LinalgToLoopsBySizePass
         return signalPassFailure();
       }
       rewriter.eraseOp(op);
+      // Parallel loops inside the outermost one (after a reduction loop)
+      // run sequentially: OpenMP would otherwise fork at every iteration
+      // of the loops around them.
+      if (loops->empty())
+        continue;
+      Operation *outermost = loops->front();
+      SmallVector<scf::ParallelOp> inner; // innermost first
+      outermost->walk([&](scf::ParallelOp parallel) {
+        if (parallel != outermost)
+          inner.push_back(parallel);
+      });
+      for (scf::ParallelOp parallel : inner) {
+        rewriter.setInsertionPoint(parallel);
+        if (failed(scf::parallelForToNestedFors(rewriter, parallel))) {
+          parallel->emitError() << "cannot make an inner parallel loop sequential";
+          return signalPassFailure();
+        }
+      }
     }
   }
 };

@@ -5,8 +5,8 @@
 
 writes one model per case (a weight-only quantx.matmul with random codes,
 scales, zero points and bias, or an f32 Linear matmul), runs each with
-quant-run twice -- the default pipeline (kernels) and kernels=false (the
-reference lowering) -- and compares. The kernels may only reassociate f32
+quant-run twice -- the default pipeline (kernels; other reductions kept
+sequential) and kernels=false (the reference lowering) -- and compares. The kernels may only reassociate f32
 sums, so they must agree within a small tolerance:
   |kernel - reference| <= 1e-5 * sqrt(K) * rms(reference)  (+ 1 ulp for f16)
 A decoding or indexing mistake gives errors of the order of rms(reference).
@@ -351,9 +351,14 @@ def main():
             npytool.write_array(x, [rng.uniform(-1, 1) for _ in range(m * k)], (m, k),
                                 "f2" if act == "f16" else "f4")
         outs = {}
-        modes = [("kernels", []), ("reference", ["--pipeline-options=kernels=false"])]
+        # The kernel runs keep the sums outside the kernels sequential
+        # (reassociate-reductions=0), so that a fallback to the reference
+        # lowering shows as an exact match.
+        strict = "reassociate-reductions=0"
+        modes = [("kernels", ["--pipeline-options=" + strict]),
+                 ("reference", ["--pipeline-options=kernels=false"])]
         if act == "i8":  # integer kernels also with four byte products per lane
-            modes.append(("vnni", ["--pipeline-options=kernel-vnni=1"]))
+            modes.append(("vnni", ["--pipeline-options=kernel-vnni=1 " + strict]))
         for mode, opts in modes:
             o = os.path.join(d, name + "." + mode)
             subprocess.run([quant_run, model, "-e", "mm", "-i", x, "-o", o] + opts,
