@@ -166,6 +166,40 @@ def main():
             w(f'  }} -> {ty}')
             return y
 
+        def rope_tables():
+            """cos and sin of the rotary angles, T x hd, shared by every layer
+            and head: angle (t, j) = (start + t) * theta^(-2 (j mod hd/2) / hd)."""
+            ty = f'tensor<{T}x{hd}xf32>'
+            half = hd // 2
+            tables = []
+            for fn in ('cos', 'sin'):
+                e, y = fresh('rte'), fresh('rope' + fn)
+                w(f'  {e} = tensor.empty() : {ty}')
+                w(f'  {y} = linalg.generic {{indexing_maps = [affine_map<(t, j) -> (t, j)>], '
+                  f'iterator_types = ["parallel", "parallel"]}} outs({e} : {ty}) {{')
+                w('  ^bb0(%o: f32):')
+                w('    %t = linalg.index 0 : index')
+                w('    %j = linalg.index 1 : index')
+                w(f'    %halfc = arith.constant {half} : index')
+                w('    %i = arith.remui %j, %halfc : index')
+                w('    %pos = arith.addi %start, %t : index')
+                w('    %posi = arith.index_cast %pos : index to i64')
+                w('    %posf = arith.sitofp %posi : i64 to f32')
+                w('    %ii = arith.index_cast %i : index to i64')
+                w('    %if = arith.sitofp %ii : i64 to f32')
+                w(f'    %twoOverHd = arith.constant {2.0 / hd:e} : f32')
+                w('    %ex = arith.mulf %if, %twoOverHd : f32')
+                w('    %nex = arith.negf %ex : f32')
+                w('    %freq = math.powf %theta, %nex : f32')
+                w('    %ang = arith.mulf %posf, %freq : f32')
+                w(f'    %r = math.{fn} %ang : f32')
+                w('    linalg.yield %r : f32')
+                w(f'  }} -> {ty}')
+                tables.append((y, ty))
+            return tables
+
+        (cos_t, table_t), (sin_t, _) = rope_tables()
+
         def rope(v, heads):
             """Rotary embedding of T x heads*hd at positions start + t."""
             width = heads * hd
@@ -175,28 +209,16 @@ def main():
             w(f'  {e} = tensor.empty() : {ty}')
             # element (t, c): head h = c / hd, j = c mod hd; partner at j +- hd/2
             w(f'  {y} = linalg.generic {{indexing_maps = [affine_map<(t, c) -> (t, c)>, '
-              f'affine_map<(t, c) -> (t, (c floordiv {hd}) * {hd} + (c + {half}) mod {hd})>, affine_map<(t, c) -> (t, c)>], '
-              f'iterator_types = ["parallel", "parallel"]}} ins({v}, {v} : {ty}, {ty}) outs({e} : {ty}) {{')
-            w('  ^bb0(%a: f32, %b: f32, %o: f32):')
-            w('    %t = linalg.index 0 : index')
+              f'affine_map<(t, c) -> (t, (c floordiv {hd}) * {hd} + (c + {half}) mod {hd})>, '
+              f'affine_map<(t, c) -> (t, c mod {hd})>, affine_map<(t, c) -> (t, c mod {hd})>, affine_map<(t, c) -> (t, c)>], '
+              f'iterator_types = ["parallel", "parallel"]}} ins({v}, {v}, {cos_t}, {sin_t} : {ty}, {ty}, {table_t}, {table_t}) '
+              f'outs({e} : {ty}) {{')
+            w('  ^bb0(%a: f32, %b: f32, %cs: f32, %sn: f32, %o: f32):')
             w('    %c = linalg.index 1 : index')
             w(f'    %hdc = arith.constant {hd} : index')
             w(f'    %halfc = arith.constant {half} : index')
             w('    %j = arith.remui %c, %hdc : index')
-            w('    %i = arith.remui %j, %halfc : index')
             w('    %first = arith.cmpi ult, %j, %halfc : index')
-            w('    %pos = arith.addi %start, %t : index')
-            w('    %posi = arith.index_cast %pos : index to i64')
-            w('    %posf = arith.sitofp %posi : i64 to f32')
-            w('    %ii = arith.index_cast %i : index to i64')
-            w('    %if = arith.sitofp %ii : i64 to f32')
-            w(f'    %twoOverHd = arith.constant {2.0 / hd:e} : f32')
-            w('    %ex = arith.mulf %if, %twoOverHd : f32')
-            w('    %nex = arith.negf %ex : f32')
-            w('    %freq = math.powf %theta, %nex : f32')
-            w('    %ang = arith.mulf %posf, %freq : f32')
-            w('    %cs = math.cos %ang : f32')
-            w('    %sn = math.sin %ang : f32')
             w('    %nb = arith.negf %b : f32')
             w('    %rot = arith.select %first, %nb, %b : f32')
             w('    %ra = arith.mulf %a, %cs : f32')

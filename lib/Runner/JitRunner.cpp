@@ -15,7 +15,6 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -23,7 +22,10 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Analysis/TargetLibraryInfo.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
@@ -33,6 +35,48 @@
 
 using namespace mlir;
 using namespace mlir::quantx;
+
+/// The LLVM -O`optLevel` pipeline for `machine` (as MLIR's
+/// makeOptimizingTransformer builds it), with `vectorLibrary`'s functions
+/// known to the loop vectorizer.
+static std::function<llvm::Error(llvm::Module *)>
+makeTransformer(unsigned optLevel, llvm::TargetMachine *machine,
+                llvm::VectorLibrary vectorLibrary) {
+  return [=](llvm::Module *module) -> llvm::Error {
+    llvm::LoopAnalysisManager lam;
+    llvm::FunctionAnalysisManager fam;
+    llvm::CGSCCAnalysisManager cgam;
+    llvm::ModuleAnalysisManager mam;
+    llvm::PipelineTuningOptions tuning;
+    tuning.LoopUnrolling = tuning.LoopInterleaving = true;
+    tuning.LoopVectorization = tuning.SLPVectorization = true;
+    llvm::PassBuilder builder(machine, tuning);
+    // Registered first, so the default registration below keeps it.
+    llvm::TargetLibraryInfoImpl libraryInfo(machine->getTargetTriple(), vectorLibrary);
+    fam.registerPass([&] { return llvm::TargetLibraryAnalysis(libraryInfo); });
+    builder.registerModuleAnalyses(mam);
+    builder.registerCGSCCAnalyses(cgam);
+    builder.registerFunctionAnalyses(fam);
+    builder.registerLoopAnalyses(lam);
+    builder.crossRegisterProxies(lam, fam, cgam, mam);
+    llvm::OptimizationLevel level = optLevel == 0   ? llvm::OptimizationLevel::O0
+                                    : optLevel == 1 ? llvm::OptimizationLevel::O1
+                                    : optLevel == 2 ? llvm::OptimizationLevel::O2
+                                                    : llvm::OptimizationLevel::O3;
+    llvm::ModulePassManager passes = optLevel == 0 ? builder.buildO0DefaultPipeline(level)
+                                                   : builder.buildPerModuleDefaultPipeline(level);
+    passes.run(*module, mam);
+    return llvm::Error::success();
+  };
+}
+
+/// glibc's vector math library, loaded into the process for the JIT's
+/// vectorized calls; false if it cannot be loaded.
+static bool loadVectorMathLibrary() {
+  static const bool loaded =
+      !llvm::sys::DynamicLibrary::LoadLibraryPermanently("libmvec.so.1");
+  return loaded;
+}
 
 static llvm::Error makeError(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
@@ -200,8 +244,11 @@ JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
     return makeError("cannot create the host's target machine: " +
                      llvm::toString(hostMachine.takeError()));
   ExecutionEngineOptions engineOptions;
-  auto transformer = makeOptimizingTransformer(options.optLevel, /*sizeLevel=*/0,
-                                               hostMachine->get());
+  bool vectorMath = options.vectorMath && hostMachine->get()->getTargetTriple().isX86() &&
+                    loadVectorMathLibrary();
+  auto transformer = makeTransformer(options.optLevel, hostMachine->get(),
+                                     vectorMath ? llvm::VectorLibrary::LIBMVEC
+                                                : llvm::VectorLibrary::NoLibrary);
   engineOptions.transformer = transformer;
   std::vector<llvm::StringRef> libs(options.sharedLibs.begin(),
                                     options.sharedLibs.end());

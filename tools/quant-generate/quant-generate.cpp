@@ -61,6 +61,10 @@ static cl::opt<unsigned> evalLimit("eval-tokens",
 static cl::opt<std::string> pipelineOptions("pipeline-options",
                                             cl::desc("Options of --quantx-cpu-pipeline"),
                                             cl::cat(category));
+static cl::opt<bool> vectorMath("vector-math",
+                                cl::desc("Vectorize exp, sin, cos, ... with glibc's vector "
+                                         "math library where it loads (default true)"),
+                                cl::init(true), cl::cat(category));
 static cl::opt<unsigned> progressEvery("progress",
                                        cl::desc("Progress line every N tokens (0: none; "
                                                 "default 16)"),
@@ -205,6 +209,7 @@ int main(int argc, char **argv) {
   JitOptions options;
   options.pipelineOptions = pipelineOptions;
   options.parameterFile = paramsPath;
+  options.vectorMath = vectorMath;
   auto start = std::chrono::steady_clock::now();
   auto compiled = JitModel::compile(std::move(*module), options);
   if (!compiled)

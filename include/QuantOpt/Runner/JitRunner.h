@@ -36,6 +36,11 @@ inline constexpr llvm::StringLiteral kUnsignedResultAttr = "quantx.unsigned";
 struct JitOptions {
   /// LLVM optimization level for the JIT (0-3).
   unsigned optLevel = 2;
+  /// Let LLVM's loop vectorizer call the C library's vector math functions
+  /// (glibc's libmvec: exp, sin, cos, pow, log, ... on 4, 8 or 16 lanes,
+  /// within 4 ulp) for the math of elementwise ops, where the library can
+  /// be loaded; off: one scalar call per element.
+  bool vectorMath = true;
   /// Extra shared libraries to load (e.g. the MLIR runner utilities).
   std::vector<std::string> sharedLibs;
   /// If not empty, the JIT-compiled object file is written here (to read
