@@ -156,7 +156,8 @@ struct ReassociateFloatReductions
       if (!combiner || !type || type.getWidth() < 32 ||
           !llvm::is_contained(combiner->getOperands(), acc))
         continue;
-      arith::FastMathFlags flags = combiner.getFastMathFlagsAttr().getValue();
+      arith::FastMathFlagsAttr attr = combiner.getFastMathFlagsAttr();
+      arith::FastMathFlags flags = attr ? attr.getValue() : arith::FastMathFlags::none;
       if (arith::bitEnumContainsAll(flags, arith::FastMathFlags::reassoc))
         continue;
       rewriter.modifyOpInPlace(combiner, [&] {
