@@ -82,6 +82,29 @@ static llvm::Error makeError(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
 }
 
+/// The IR optimizations for the host's target machine, as the code
+/// generator sees it: without it the loop vectorizer's cost model is the
+/// generic one, which leaves the scalar loops of elementwise ops scalar.
+/// The target machine lives as long as the returned function.
+static llvm::Expected<std::function<llvm::Error(llvm::Module *)>>
+makeHostTransformer(const JitOptions &options) {
+  auto hostBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!hostBuilder)
+    return makeError("cannot describe the host for the JIT: " +
+                     llvm::toString(hostBuilder.takeError()));
+  auto hostMachine = hostBuilder->createTargetMachine();
+  if (!hostMachine)
+    return makeError("cannot create the host's target machine: " +
+                     llvm::toString(hostMachine.takeError()));
+  std::shared_ptr<llvm::TargetMachine> machine = std::move(*hostMachine);
+  bool vectorMath =
+      options.vectorMath && machine->getTargetTriple().isX86() && loadVectorMathLibrary();
+  auto transform = makeTransformer(options.optLevel, machine.get(),
+                                   vectorMath ? llvm::VectorLibrary::LIBMVEC
+                                              : llvm::VectorLibrary::NoLibrary);
+  return [machine, transform](llvm::Module *module) { return transform(module); };
+}
+
 JitModel::~JitModel() = default;
 
 void mlir::quantx::prepareJitContext(MLIRContext &context) {
@@ -232,24 +255,11 @@ JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
   for (const std::string &lib : options.sharedLibs)
     if (!llvm::sys::fs::exists(lib))
       return makeError("cannot load shared library '" + lib + "': no such file");
-  // The IR optimizations see the host's target machine, as the code
-  // generator does: without it the loop vectorizer's cost model is the
-  // generic one, which leaves the scalar loops of elementwise ops scalar.
-  auto hostBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!hostBuilder)
-    return makeError("cannot describe the host for the JIT: " +
-                     llvm::toString(hostBuilder.takeError()));
-  auto hostMachine = hostBuilder->createTargetMachine();
-  if (!hostMachine)
-    return makeError("cannot create the host's target machine: " +
-                     llvm::toString(hostMachine.takeError()));
+  auto transformer = makeHostTransformer(options);
+  if (!transformer)
+    return transformer.takeError();
   ExecutionEngineOptions engineOptions;
-  bool vectorMath = options.vectorMath && hostMachine->get()->getTargetTriple().isX86() &&
-                    loadVectorMathLibrary();
-  auto transformer = makeTransformer(options.optLevel, hostMachine->get(),
-                                     vectorMath ? llvm::VectorLibrary::LIBMVEC
-                                                : llvm::VectorLibrary::NoLibrary);
-  engineOptions.transformer = transformer;
+  engineOptions.transformer = *transformer;
   std::vector<llvm::StringRef> libs(options.sharedLibs.begin(),
                                     options.sharedLibs.end());
   if (pipelineOptions.openmp) {
