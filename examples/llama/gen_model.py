@@ -201,31 +201,36 @@ def main():
         (cos_t, table_t), (sin_t, _) = rope_tables()
 
         def rope(v, heads):
-            """Rotary embedding of T x heads*hd at positions start + t."""
+            """Rotary embedding of T x heads*hd at positions start + t, on a
+            T x heads x 2 x hd/2 view: element (t, h, s, j) pairs with
+            (t, h, 1 - s, j), so every index is affine in the contiguous
+            innermost j and the loop vectorizes."""
             width = heads * hd
-            ty = f'tensor<{T}x{width}xf32>'
-            e, y = fresh('re'), fresh('rope')
             half = hd // 2
-            w(f'  {e} = tensor.empty() : {ty}')
-            # element (t, c): head h = c / hd, j = c mod hd; partner at j +- hd/2
-            w(f'  {y} = linalg.generic {{indexing_maps = [affine_map<(t, c) -> (t, c)>, '
-              f'affine_map<(t, c) -> (t, (c floordiv {hd}) * {hd} + (c + {half}) mod {hd})>, '
-              f'affine_map<(t, c) -> (t, c mod {hd})>, affine_map<(t, c) -> (t, c mod {hd})>, affine_map<(t, c) -> (t, c)>], '
-              f'iterator_types = ["parallel", "parallel"]}} ins({v}, {v}, {cos_t}, {sin_t} : {ty}, {ty}, {table_t}, {table_t}) '
-              f'outs({e} : {ty}) {{')
+            ty = f'tensor<{T}x{width}xf32>'
+            ty4 = f'tensor<{T}x{heads}x2x{half}xf32>'
+            v4, e, y4, y = fresh('rv'), fresh('re'), fresh('rope4'), fresh('rope')
+            w(f'  {v4} = tensor.expand_shape {v} [[0], [1, 2, 3]] output_shape [{T}, {heads}, 2, {half}] : {ty} into {ty4}')
+            w(f'  {e} = tensor.empty() : {ty4}')
+            w(f'  {y4} = linalg.generic {{indexing_maps = [affine_map<(t, h, s, j) -> (t, h, s, j)>, '
+              f'affine_map<(t, h, s, j) -> (t, h, 1 - s, j)>, '
+              f'affine_map<(t, h, s, j) -> (t, s * {half} + j)>, affine_map<(t, h, s, j) -> (t, s * {half} + j)>, '
+              f'affine_map<(t, h, s, j) -> (t, h, s, j)>], '
+              f'iterator_types = ["parallel", "parallel", "parallel", "parallel"]}} '
+              f'ins({v4}, {v4}, {cos_t}, {sin_t} : {ty4}, {ty4}, {table_t}, {table_t}) '
+              f'outs({e} : {ty4}) {{')
             w('  ^bb0(%a: f32, %b: f32, %cs: f32, %sn: f32, %o: f32):')
-            w('    %c = linalg.index 1 : index')
-            w(f'    %hdc = arith.constant {hd} : index')
-            w(f'    %halfc = arith.constant {half} : index')
-            w('    %j = arith.remui %c, %hdc : index')
-            w('    %first = arith.cmpi ult, %j, %halfc : index')
+            w('    %s = linalg.index 2 : index')
+            w('    %s0 = arith.constant 0 : index')
+            w('    %first = arith.cmpi eq, %s, %s0 : index')
             w('    %nb = arith.negf %b : f32')
             w('    %rot = arith.select %first, %nb, %b : f32')
             w('    %ra = arith.mulf %a, %cs : f32')
             w('    %rb = arith.mulf %rot, %sn : f32')
             w('    %r = arith.addf %ra, %rb : f32')
             w('    linalg.yield %r : f32')
-            w(f'  }} -> {ty}')
+            w(f'  }} -> {ty4}')
+            w(f'  {y} = tensor.collapse_shape {y4} [[0], [1, 2, 3]] : {ty4} into {ty}')
             return y
 
         cache = '%cache'

@@ -6,6 +6,8 @@
 
 #include "QuantOpt/Runner/JitRunner.h"
 
+#include "LoopRemarks.h"
+
 #include "llvm/Support/FileSystem.h"
 
 #include "QuantOpt/Conversion/Passes.h"
@@ -24,6 +26,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Analysis/TargetLibraryInfo.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/IR/LLVMContext.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Target/TargetMachine.h"
@@ -32,6 +35,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
 using namespace mlir;
 using namespace mlir::quantx;
@@ -103,6 +107,22 @@ makeHostTransformer(const JitOptions &options) {
                                    vectorMath ? llvm::VectorLibrary::LIBMVEC
                                               : llvm::VectorLibrary::NoLibrary);
   return [machine, transform](llvm::Module *module) { return transform(module); };
+}
+
+/// `transform`, collecting the loop vectorizer's remarks into `verdicts`
+/// (when not null) while it optimizes.
+static std::function<llvm::Error(llvm::Module *)>
+withLoopRemarks(std::function<llvm::Error(llvm::Module *)> transform,
+                std::shared_ptr<std::vector<LoopVerdict>> verdicts) {
+  if (!verdicts)
+    return transform;
+  return [transform, verdicts](llvm::Module *module) {
+    llvm::LLVMContext &context = module->getContext();
+    context.setDiagnosticHandler(makeLoopVectorizerRemarkHandler(*verdicts));
+    llvm::Error err = transform(module);
+    context.setDiagnosticHandler(std::make_unique<llvm::DiagnosticHandler>());
+    return err;
+  };
 }
 
 JitModel::~JitModel() = default;
@@ -236,7 +256,14 @@ JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
   if (std::string error = verifyCPUPipelineOptions(pipelineOptions); !error.empty())
     return makeError("invalid --quantx-cpu-pipeline options: " + error);
   (void)buildQuantXCPUPipeline(pm, pipelineOptions);
-  if (failed(pm.run(*module)))
+  // Line tables: each loop's debug location is its source op's.
+  std::optional<SourceOps> sourceOps;
+  std::shared_ptr<std::vector<LoopVerdict>> verdicts;
+  if (options.vectorizationRemarks) {
+    sourceOps.emplace(*module);
+    verdicts = std::make_shared<std::vector<LoopVerdict>>();
+  }
+  if (failed(pm.run(*module)) || (verdicts && failed(addLineTables(*module))))
     return makeError("lowering with --quantx-cpu-pipeline failed:\n" +
                      diagnostics);
 
@@ -259,7 +286,9 @@ JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
   if (!transformer)
     return transformer.takeError();
   ExecutionEngineOptions engineOptions;
-  engineOptions.transformer = *transformer;
+  // ExecutionEngine keeps a reference: the function lives until the end.
+  std::function<llvm::Error(llvm::Module *)> transform = withLoopRemarks(*transformer, verdicts);
+  engineOptions.transformer = transform;
   std::vector<llvm::StringRef> libs(options.sharedLibs.begin(),
                                     options.sharedLibs.end());
   if (pipelineOptions.openmp) {
@@ -287,6 +316,8 @@ JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
     return map;
   });
   model->engine = std::move(*engine);
+  if (verdicts)
+    model->vectorizationRemarks = describeLoopVerdicts(*verdicts, *sourceOps);
   if (!options.objectDumpPath.empty()) {
     // Code is generated at the first lookup; the object then exists.
     if (!model->functionNames.empty())

@@ -65,6 +65,12 @@ static cl::opt<bool> vectorMath("vector-math",
                                 cl::desc("Vectorize exp, sin, cos, ... with glibc's vector "
                                          "math library where it loads (default true)"),
                                 cl::init(true), cl::cat(category));
+static cl::opt<bool> vectorizationRemarks(
+    "vectorization-remarks",
+    cl::desc("Print, per source op lowered to loops, whether LLVM's loop "
+             "vectorizer vectorized its inner loop or why it stayed scalar, "
+             "then a summary (on stderr)"),
+    cl::init(false), cl::cat(category));
 static cl::opt<unsigned> progressEvery("progress",
                                        cl::desc("Progress line every N tokens (0: none; "
                                                 "default 16)"),
@@ -210,11 +216,14 @@ int main(int argc, char **argv) {
   options.pipelineOptions = pipelineOptions;
   options.parameterFile = paramsPath;
   options.vectorMath = vectorMath;
+  options.vectorizationRemarks = vectorizationRemarks;
   auto start = std::chrono::steady_clock::now();
   auto compiled = JitModel::compile(std::move(*module), options);
   if (!compiled)
     return fail(llvm::toString(compiled.takeError()));
   JitModel &model = **compiled;
+  for (const std::string &remark : model.getVectorizationRemarks())
+    llvm::errs() << remark << "\n";
   double compileSeconds = seconds(start);
 
   auto [prefillIn, prefillOut] = model.getSignature("prefill");

@@ -53,6 +53,12 @@ static cl::opt<bool> vectorMath(
              "glibc's vector math library (libmvec, within 4 ulp) where it "
              "loads (default true; false: one C library call per element)"),
     cl::init(true), cl::cat(category));
+static cl::opt<bool> vectorizationRemarks(
+    "vectorization-remarks",
+    cl::desc("Print, per source op lowered to loops, whether LLVM's loop "
+             "vectorizer vectorized its inner loop or why it stayed scalar, "
+             "then a summary (on stderr)"),
+    cl::init(false), cl::cat(category));
 static cl::opt<bool> printResults("print-results",
                                   cl::desc("Print the results' shapes and values"),
                                   cl::init(false), cl::cat(category));
@@ -123,6 +129,7 @@ int main(int argc, char **argv) {
   JitOptions options;
   options.optLevel = optLevel;
   options.vectorMath = vectorMath;
+  options.vectorizationRemarks = vectorizationRemarks;
   options.pipelineOptions = pipelineOptions;
   options.parameterFile = paramsPath;
   options.convertInputs = convertInputs;
@@ -131,6 +138,8 @@ int main(int argc, char **argv) {
   auto model = JitModel::compile(std::move(*module), options);
   if (!model)
     return fail(llvm::toString(model.takeError()));
+  for (const std::string &remark : (*model)->getVectorizationRemarks())
+    llvm::errs() << remark << "\n";
 
   auto resolved = (*model)->resolveFunction(entry);
   if (!resolved)

@@ -733,6 +733,26 @@ def QuantXKernelParallelIf
   ];
 }
 
+def QuantXExpandArith : Pass<"quantx-expand-arith"> {
+  let summary = "Expand the arith ops LLVM cannot lower, keep min and max "
+                "whole";
+  let description = [{
+    Expands `arith.ceildivsi`, `arith.ceildivui` and `arith.floordivsi` into
+    integer arithmetic, `arith.extf`/`arith.truncf` between f32 and bf16
+    into bit operations (rounding to nearest even), and scaling
+    extensions/truncations, as upstream `arith-expand` does with `include-bf16`,
+    but leaves `arith.maximumf`, `arith.minimumf`, `arith.maxnumf`,
+    `arith.minnumf` and the integer min/max as single ops. The LLVM
+    conversion makes them `llvm.intr.maximum`, `llvm.intr.minnum`,
+    `llvm.intr.smax`, ...: the same numbers (IEEE 754-2019 maximum and
+    minimum propagate NaN, -0 < +0) as upstream's compare-and-select
+    expansion, in a form LLVM's loop vectorizer recognizes as a reduction,
+    so the row maximum of a softmax is vectorized instead of running as a
+    scalar loop. The CPU pipeline runs it before the LLVM conversion.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def QuantXX86Intrinsics : Pass<"quantx-x86-intrinsics", "::mlir::ModuleOp"> {
   let summary = "Turn the CPU kernels' table lookups and pair products into "
                 "x86 intrinsics";

@@ -41,6 +41,10 @@ struct JitOptions {
   /// within 4 ulp) for the math of elementwise ops, where the library can
   /// be loaded; off: one scalar call per element.
   bool vectorMath = true;
+  /// Record what LLVM's loop vectorizer did to the loops of each source op
+  /// (getVectorizationRemarks). Compiles with line tables, so loops carry
+  /// their op's location.
+  bool vectorizationRemarks = false;
   /// Extra shared libraries to load (e.g. the MLIR runner utilities).
   std::vector<std::string> sharedLibs;
   /// If not empty, the JIT-compiled object file is written here (to read
@@ -89,6 +93,11 @@ public:
   /// function (an error names the choice when there are several).
   llvm::Expected<std::string> resolveFunction(llvm::StringRef requested) const;
 
+  /// With JitOptions::vectorizationRemarks: one line per source op whose
+  /// ops became loops ("model.mlir:12:10: remark: 'linalg.generic'
+  /// vectorized: ..." or "scalar loop: <LLVM's reasons>"), then a summary.
+  llvm::ArrayRef<std::string> getVectorizationRemarks() const { return vectorizationRemarks; }
+
   /// The names of the module's public functions.
   llvm::ArrayRef<std::string> getFunctionNames() const { return functionNames; }
 
@@ -124,6 +133,7 @@ private:
   bool convertInputs = false, warnedFloat64 = false;
   llvm::StringMap<Signature> signatures;
   std::vector<std::string> functionNames;
+  std::vector<std::string> vectorizationRemarks;
 };
 
 /// Parses `path` into a module in `context` (which gets every dialect and

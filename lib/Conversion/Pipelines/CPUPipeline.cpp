@@ -224,9 +224,8 @@ LogicalResult mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
-  arith::ArithExpandOpsPassOptions expand;
-  expand.includeBf16 = true;
-  pm.addPass(arith::createArithExpandOpsPass(expand));
+  // Min and max stay whole: LLVM vectorizes their reductions.
+  pm.addPass(createQuantXExpandArith());
 
   // LLVM dialect. Vector ops (including `vector.print`) lower here too.
   pm.addPass(createConvertVectorToLLVMPass());

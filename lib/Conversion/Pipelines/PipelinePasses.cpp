@@ -16,6 +16,7 @@
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -25,12 +26,14 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::quantx {
 #define GEN_PASS_DEF_QUANTXEMITCINTERFACE
 #define GEN_PASS_DEF_QUANTXINLINESCALARRESOURCES
 #define GEN_PASS_DEF_QUANTXLINALGTOLOOPSBYSIZE
 #define GEN_PASS_DEF_QUANTXKERNELPARALLELIF
+#define GEN_PASS_DEF_QUANTXEXPANDARITH
 #define GEN_PASS_DEF_QUANTXSTRIDEDCOPIESTOLINALG
 #include "QuantOpt/Conversion/Passes.h.inc"
 } // namespace mlir::quantx
@@ -144,6 +147,17 @@ struct LinalgToLoopsBySizePass
     }
   }
 };
+struct ExpandArithPass : quantx::impl::QuantXExpandArithBase<ExpandArithPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    arith::populateCeilFloorDivExpandOpsPatterns(patterns);
+    arith::populateExpandBFloat16Patterns(patterns);
+    arith::populateExpandScalingExtTruncPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
 struct KernelParallelIfPass
     : quantx::impl::QuantXKernelParallelIfBase<KernelParallelIfPass> {
   using Base::Base;
