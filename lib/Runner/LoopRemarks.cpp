@@ -16,6 +16,7 @@
 #include "llvm/IR/BasicBlock.h"
 #include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/DiagnosticInfo.h"
+#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -76,6 +77,13 @@ public:
     LoopVerdict verdict = locate(*remark);
     verdict.vectorized = passed;
     verdict.message = passed || reasons.empty() ? message : llvm::join(reasons, "; ");
+    // A loop around a memset or memcpy that replaced the inner loop: the
+    // library's vector code does the work.
+    if (!passed)
+      if (std::string call = memoryIntrinsicIn(remark->getCodeRegion()); !call.empty()) {
+        verdict.vectorized = true;
+        verdict.message = "inner loop replaced by a call to " + call;
+      }
     verdicts.push_back(std::move(verdict));
     reasons.clear();
     return true;
@@ -93,6 +101,15 @@ private:
     }
     verdict.function = sourceFunction(remark.getCodeRegion());
     return verdict;
+  }
+
+  /// The name of a memset/memcpy/memmove intrinsic called in `block`, or "".
+  static std::string memoryIntrinsicIn(const llvm::BasicBlock *block) {
+    if (block)
+      for (const llvm::Instruction &inst : *block)
+        if (auto *call = llvm::dyn_cast<llvm::MemIntrinsic>(&inst))
+          return call->getCalledFunction()->getName().str();
+    return "";
   }
 
   /// The function whose code `block` (a loop header) holds, as its debug

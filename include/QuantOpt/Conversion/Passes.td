@@ -667,6 +667,15 @@ def QuantXLinalgToLoopsBySize
     loop forks and joins the threads: for the hundreds of tiny
     elementwise ops of a decode step that costs more than it saves. The
     CPU pipeline runs it with `openmp=true`.
+
+    Only the outermost band of parallel dimensions becomes an `scf.parallel`
+    loop: parallel dimensions after a reduction dimension run sequentially
+    inside it, and the innermost dimension of an op without reductions
+    becomes a sequential `scf.for` inside a parallel loop over the others.
+    OpenMP collapses the dimensions of a parallel loop into one iteration
+    count and recovers each index by division, which leaves the addresses
+    of the innermost loop non-affine: LLVM's loop vectorizer then keeps it
+    scalar ("cannot identify array bounds").
   }];
   let options = [
     Option<"minIterations", "min-iterations", "int64_t", "65536",

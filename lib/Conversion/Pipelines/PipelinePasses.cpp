@@ -26,6 +26,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::quantx {
@@ -105,6 +106,36 @@ std::optional<int64_t> staticIterations(linalg::LinalgOp op) {
   return iterations;
 }
 
+/// Makes the last dimension of `parallel` (n >= 2 dimensions, no loop
+/// inside) a sequential `scf.for` inside a parallel loop over the first
+/// n - 1. OpenMP collapses the dimensions of a parallel loop into one
+/// iteration count and recovers the indices with divisions: the addresses
+/// are then no longer affine in the innermost loop, which LLVM's loop
+/// vectorizer needs.
+/// Returns false (and changes nothing) for other loops.
+static bool sequentialInnermostDimension(RewriterBase &rewriter, scf::ParallelOp parallel) {
+  unsigned n = parallel.getNumLoops();
+  Block *body = parallel.getBody();
+  bool hasInnerLoop = body->walk([](LoopLikeOpInterface) { return WalkResult::interrupt(); })
+                          .wasInterrupted();
+  if (n < 2 || hasInnerLoop || !parallel.getInitVals().empty())
+    return false;
+  Location loc = parallel.getLoc();
+  rewriter.setInsertionPoint(parallel);
+  auto outer = scf::ParallelOp::create(rewriter, loc, parallel.getLowerBound().drop_back(),
+                                       parallel.getUpperBound().drop_back(),
+                                       parallel.getStep().drop_back());
+  rewriter.setInsertionPointToStart(outer.getBody());
+  auto inner = scf::ForOp::create(rewriter, loc, parallel.getLowerBound().back(),
+                                  parallel.getUpperBound().back(), parallel.getStep().back());
+  SmallVector<Value> indices(outer.getInductionVars());
+  indices.push_back(inner.getInductionVar());
+  rewriter.eraseOp(body->getTerminator());
+  rewriter.inlineBlockBefore(body, inner.getBody()->getTerminator(), indices);
+  rewriter.eraseOp(parallel);
+  return true;
+}
+
 struct LinalgToLoopsBySizePass
     : quantx::impl::QuantXLinalgToLoopsBySizeBase<LinalgToLoopsBySizePass> {
   using Base::Base;
@@ -132,6 +163,10 @@ struct LinalgToLoopsBySizePass
       if (loops->empty())
         continue;
       Operation *outermost = loops->front();
+      // The innermost loop stays affine (and vectorizable) under OpenMP.
+      if (auto parallel = dyn_cast<scf::ParallelOp>(outermost);
+          parallel && sequentialInnermostDimension(rewriter, parallel))
+        continue;
       SmallVector<scf::ParallelOp> inner; // innermost first
       outermost->walk([&](scf::ParallelOp parallel) {
         if (parallel != outermost)
