@@ -1,14 +1,18 @@
 // RUN: quant-opt %s -split-input-file --quantx-lower-to-linalg | FileCheck %s
 
-//   CHECK-DAG: #[[$ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
-//   CHECK-DAG: #[[$GRP:.*]] = affine_map<(d0, d1) -> (d0, d1 floordiv 32)>
+// Groups along the innermost dimension: the loops run over (rows, groups,
+// group size), so the scale and zero point are indexed by the group loop
+// (an affine innermost loop), and the result is collapsed back.
+//   CHECK-DAG: #[[$ID:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+//   CHECK-DAG: #[[$GRP:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
 // CHECK-LABEL: func @quantize_group_asym
 //  CHECK-SAME:   (%[[X:.*]]: tensor<4x64xf32>, %[[S:.*]]: tensor<4x2xf32>, %[[Z:.*]]: tensor<4x2xi4>)
 //   CHECK-DAG:   %[[MIN:.*]] = arith.constant 0.000000e+00 : f32
 //   CHECK-DAG:   %[[MAX:.*]] = arith.constant 1.500000e+01 : f32
-//       CHECK:   %[[E:.*]] = tensor.empty() : tensor<4x64xi4>
-//       CHECK:   linalg.generic {indexing_maps = [#[[$ID]], #[[$GRP]], #[[$GRP]], #[[$ID]]], iterator_types = ["parallel", "parallel"]}
-//  CHECK-SAME:     ins(%[[X]], %[[S]], %[[Z]] : {{.*}}) outs(%[[E]] : tensor<4x64xi4>)
+//       CHECK:   %[[XG:.*]] = tensor.expand_shape %[[X]] {{\[}}[0], [1, 2]] output_shape [4, 2, 32] : tensor<4x64xf32> into tensor<4x2x32xf32>
+//       CHECK:   %[[E:.*]] = tensor.empty() : tensor<4x2x32xi4>
+//       CHECK:   %[[G:.*]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$GRP]], #[[$GRP]], #[[$ID]]], iterator_types = ["parallel", "parallel", "parallel"]}
+//  CHECK-SAME:     ins(%[[XG]], %[[S]], %[[Z]] : {{.*}}) outs(%[[E]] : tensor<4x2x32xi4>)
 //       CHECK:   ^bb0(%[[IN:.*]]: f32, %[[SC:.*]]: f32, %[[ZP:.*]]: i4, %{{.*}}: i4):
 //       CHECK:     %[[ZP32:.*]] = arith.extui %[[ZP]] : i4 to i32
 //       CHECK:     %[[D:.*]] = arith.divf %[[IN]], %[[SC]] : f32
@@ -22,6 +26,8 @@
 //       CHECK:     %[[I:.*]] = arith.fptosi %[[SEL]] : f32 to i32
 //       CHECK:     %[[T:.*]] = arith.trunci %[[I]] : i32 to i4
 //       CHECK:     linalg.yield %[[T]] : i4
+//       CHECK:   %[[R:.*]] = tensor.collapse_shape %[[G]] {{\[}}[0], [1, 2]] : tensor<4x2x32xi4> into tensor<4x64xi4>
+//       CHECK:   return %[[R]]
 func.func @quantize_group_asym(%x: tensor<4x64xf32>, %s: tensor<4x2xf32>, %z: tensor<4x2xi4>) -> tensor<4x64xi4> {
   %0 = quantx.quantize %x as #quantx.scheme<u4, axis = 1, group = 32> scale(%s : tensor<4x2xf32>) zero_point(%z : tensor<4x2xi4>) : tensor<4x64xf32> -> tensor<4x64xi4>
   return %0 : tensor<4x64xi4>
@@ -272,4 +278,38 @@ func.func @tiled_weight(%t: tensor<2x2x4x16xi8>) -> tensor<8x32xi8> {
   %e = tensor.empty() : tensor<8x32xi8>
   %w = linalg.unpack %t inner_dims_pos = [0, 1] inner_tiles = [4, 16] into %e : tensor<2x2x4x16xi8> -> tensor<8x32xi8>
   return %w : tensor<8x32xi8>
+}
+
+// -----
+
+// A dynamic grouped dimension: checked to be a multiple of the group size
+// at run time, then split into K / 16 groups of 16.
+//   CHECK-DAG: #[[$ID:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+//   CHECK-DAG: #[[$GRP:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func @dequantize_group_dynamic
+//  CHECK-SAME:   (%[[Q:.*]]: tensor<3x?xi8>, %[[S:.*]]: tensor<3x?xf32>)
+//       CHECK:   %[[K:.*]] = tensor.dim %[[Q]], %{{.*}} : tensor<3x?xi8>
+//       CHECK:   cf.assert {{.*}} "quantx: group size 16 does not divide dimension 1"
+//       CHECK:   %[[G:.*]] = arith.divui %{{.*}}, %{{.*}} : index
+//       CHECK:   %[[QG:.*]] = tensor.expand_shape %[[Q]] {{\[}}[0], [1, 2]] output_shape [3, %[[G]], 16] : tensor<3x?xi8> into tensor<3x?x16xi8>
+//       CHECK:   linalg.generic {indexing_maps = [#[[$ID]], #[[$GRP]], #[[$ID]]], iterator_types = ["parallel", "parallel", "parallel"]}
+//  CHECK-SAME:     ins(%[[QG]], %[[S]] : tensor<3x?x16xi8>, tensor<3x?xf32>)
+//       CHECK:   tensor.collapse_shape %{{.*}} {{\[}}[0], [1, 2]] : tensor<3x?x16xf32> into tensor<3x?xf32>
+func.func @dequantize_group_dynamic(%q: tensor<3x?xi8>, %s: tensor<3x?xf32>) -> tensor<3x?xf32> {
+  %0 = quantx.dequantize %q as #quantx.scheme<i8, axis = 1, group = 16> scale(%s : tensor<3x?xf32>) : tensor<3x?xi8> -> tensor<3x?xf32>
+  return %0 : tensor<3x?xf32>
+}
+
+// -----
+
+// Groups along an outer dimension: one loop per dimension, the scale
+// indexed by row floordiv G.
+//   CHECK-DAG: #[[$ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+//   CHECK-DAG: #[[$GRP:.*]] = affine_map<(d0, d1) -> (d0 floordiv 4, d1)>
+// CHECK-LABEL: func @quantize_group_outer
+//   CHECK-NOT:   tensor.expand_shape
+//       CHECK:   linalg.generic {indexing_maps = [#[[$ID]], #[[$GRP]], #[[$ID]]], iterator_types = ["parallel", "parallel"]}
+func.func @quantize_group_outer(%x: tensor<8x16xf32>, %s: tensor<2x16xf32>) -> tensor<8x16xi8> {
+  %0 = quantx.quantize %x as #quantx.scheme<i8, axis = 0, group = 4> scale(%s : tensor<2x16xf32>) : tensor<8x16xf32> -> tensor<8x16xi8>
+  return %0 : tensor<8x16xi8>
 }

@@ -20,9 +20,13 @@ def QuantXLowerToLinalg
     the semantics every optimized lowering is tested against.
 
     `quantx.observe` is forwarded (calibration instruments observers before
-    this pass runs). Group-wise scales become `floordiv` indexing maps, so no
-    broadcast copies of scales are materialized. Static and dynamic shapes
-    are both supported.
+    this pass runs). No broadcast copies of scales are materialized: groups
+    along the innermost dimension (activations quantized per group of K,
+    weights dequantized per group) split that dimension into (K / G, G)
+    through `tensor.expand_shape`, so the scale is indexed by the group loop
+    and the innermost loop stays affine (LLVM vectorizes it); groups along
+    an outer dimension, and the matmuls' group-wise sums, index the scale by
+    a `floordiv` map. Static and dynamic shapes are both supported.
 
     Example:
 

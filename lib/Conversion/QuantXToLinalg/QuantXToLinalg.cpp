@@ -65,6 +65,30 @@ Value createEmptyLike(OpBuilder &b, Location loc, Value shapeSource,
   return createEmpty(b, loc, type, tensor::getMixedSizes(b, loc, shapeSource));
 }
 
+/// `v` with its innermost dimension (size K) split into K / `perGroup`
+/// groups of `perGroup` (..., K) -> (..., K / perGroup, perGroup).
+Value expandInnermost(OpBuilder &b, Location loc, Value v, int64_t perGroup) {
+  auto type = cast<RankedTensorType>(v.getType());
+  unsigned rank = type.getRank();
+  int64_t cols = type.getDimSize(rank - 1);
+  int64_t groups = ShapedType::isDynamic(cols) ? ShapedType::kDynamic : cols / perGroup;
+  SmallVector<int64_t> shape(type.getShape().drop_back());
+  shape.append({groups, perGroup});
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, v);
+  sizes.back() = b.getIndexAttr(groups);
+  if (ShapedType::isDynamic(groups))
+    sizes.back() = arith::DivUIOp::create(b, loc, tensor::DimOp::create(b, loc, v, rank - 1),
+                                          arith::ConstantIndexOp::create(b, loc, perGroup))
+                       .getResult();
+  sizes.push_back(b.getIndexAttr(perGroup));
+  SmallVector<ReassociationIndices> reassociation;
+  for (unsigned i = 0; i + 1 < rank; ++i)
+    reassociation.push_back({int64_t(i)});
+  reassociation.push_back({int64_t(rank - 1), int64_t(rank)});
+  return tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get(shape, type.getElementType()),
+                                       v, reassociation, sizes);
+}
+
 /// Static shapes are checked by the verifiers; for a dynamic dimension
 /// `dim` of `tensor` that must be a multiple of `factor`, emit a run-time
 /// check so a bad shape aborts with a message instead of reading out of
@@ -138,20 +162,41 @@ struct LowerSchemeOp : OpRewritePattern<OpTy> {
     QuantParams params{op.getScheme(), op.getScale(), op.getZeroPoint()};
     emitGroupCheck(rewriter, loc, params.scheme, op.getInput());
 
+    // Groups along the innermost dimension: loops over (..., K / G, G), so
+    // the scale is indexed by a loop instead of k floordiv G and the
+    // innermost loop stays affine (LLVM vectorizes it).
+    SchemeAttr scheme = params.scheme;
+    bool split = scheme.isGrouped() && *scheme.getAxis() == int64_t(rank) - 1;
+    Value input = op.getInput();
+    RankedTensorType genericType = resultType;
+    if (split) {
+      input = expandInnermost(rewriter, loc, input, *scheme.getGroupSize());
+      genericType = cast<RankedTensorType>(input.getType()).clone(resultType.getElementType());
+    }
+    unsigned loops = genericType.getRank();
     SmallVector<AffineExpr> dims;
-    for (unsigned i = 0; i < rank; ++i)
+    for (unsigned i = 0; i < loops; ++i)
       dims.push_back(getAffineDimExpr(i, ctx));
-    AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
-    SmallVector<Value> inputs{op.getInput()};
+    AffineMap identity = AffineMap::getMultiDimIdentityMap(loops, ctx);
+    SmallVector<Value> inputs{input};
     SmallVector<AffineMap> maps{identity};
-    appendParams(ctx, params, rank, dims, inputs, maps);
+    if (split) {
+      AffineMap perGroup = AffineMap::get(loops, 0, ArrayRef(dims).drop_back(), ctx);
+      inputs.push_back(params.scale);
+      maps.push_back(perGroup);
+      if (params.zeroPoint) {
+        inputs.push_back(params.zeroPoint);
+        maps.push_back(perGroup);
+      }
+    } else {
+      appendParams(ctx, params, loops, dims, inputs, maps);
+    }
     maps.push_back(identity);
 
-    Value init = createEmptyLike(rewriter, loc, op.getInput(), resultType);
-    SmallVector<utils::IteratorType> iterators(rank,
-                                               utils::IteratorType::parallel);
+    Value init = createEmptyLike(rewriter, loc, input, genericType);
+    SmallVector<utils::IteratorType> iterators(loops, utils::IteratorType::parallel);
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, resultType, inputs, ValueRange{init}, maps, iterators,
+        rewriter, loc, genericType, inputs, ValueRange{init}, maps, iterators,
         [&](OpBuilder &b, Location nestedLoc, ValueRange args) {
           unsigned pos = 1;
           auto [scale, zp] = readParams(b, nestedLoc, params, args, pos);
@@ -159,7 +204,12 @@ struct LowerSchemeOp : OpRewritePattern<OpTy> {
               nestedLoc, buildBody(b, nestedLoc, params.scheme, args[0], scale,
                                    zp, resultType.getElementType()));
         });
-    rewriter.replaceOp(op, generic.getResults());
+    Value result = generic.getResult(0);
+    if (split)
+      result = tensor::CollapseShapeOp::create(
+          rewriter, loc, resultType, result,
+          cast<tensor::ExpandShapeOp>(input.getDefiningOp()).getReassociationIndices());
+    rewriter.replaceOp(op, result);
     return success();
   }
 
@@ -434,21 +484,7 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
 
   /// `v` (rows x K, or rows x K/2 packed bytes) as rows x K/G x (G or G/2).
   static Value expandGroups(OpBuilder &b, Location loc, Value v, int64_t perGroup) {
-    auto type = cast<RankedTensorType>(v.getType());
-    int64_t cols = type.getDimSize(1);
-    int64_t groups = ShapedType::isDynamic(cols) ? ShapedType::kDynamic : cols / perGroup;
-    auto expanded = RankedTensorType::get({type.getDimSize(0), groups, perGroup},
-                                          type.getElementType());
-    OpFoldResult rows = tensor::getMixedSize(b, loc, v, 0);
-    OpFoldResult numGroups = b.getIndexAttr(groups);
-    if (ShapedType::isDynamic(groups))
-      numGroups = arith::DivUIOp::create(b, loc, tensor::DimOp::create(b, loc, v, 1),
-                                         arith::ConstantIndexOp::create(b, loc, perGroup))
-                      .getResult();
-    return tensor::ExpandShapeOp::create(b, loc, expanded, v,
-                                         ArrayRef<ReassociationIndices>{{0}, {1, 2}},
-                                         ArrayRef<OpFoldResult>{rows, numGroups,
-                                                                b.getIndexAttr(perGroup)});
+    return expandInnermost(b, loc, v, perGroup);
   }
 
   /// Map of a scale or zero point of `scheme` over loops whose row and group
