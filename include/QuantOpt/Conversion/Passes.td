@@ -746,6 +746,30 @@ def QuantXKernelParallelIf
   ];
 }
 
+def QuantXHoistInvariantLoads
+    : Pass<"quantx-hoist-invariant-loads", "::mlir::func::FuncOp"> {
+  let summary = "Load values that do not change in an innermost loop once, "
+                "before it";
+  let description = [{
+    In each innermost `scf.for` with a static, non-zero trip count, a
+    `memref.load` whose memref and indices are defined outside the loop
+    moves before the loop when no store or other write in the loop may
+    write the loaded memref (MLIR's local alias analysis: distinct
+    allocations, an allocation and a function argument). The loop must
+    execute at least once, so the load reads what it read before.
+
+    Loops lowered from linalg ops read operands indexed by outer loops
+    only (the token of an embedding lookup, a gather's index) in every
+    iteration of the innermost loop; LLVM cannot hoist them either when it
+    cannot prove the stores do not alias (a function's arguments), and the
+    address that depends on such a load then keeps LLVM's loop vectorizer
+    from bounding the accesses ("cannot identify array bounds"). After
+    the move the address is affine in the loop and the loop vectorizes.
+    The CPU pipeline runs it after lowering linalg to loops.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect"];
+}
+
 def QuantXExpandArith : Pass<"quantx-expand-arith"> {
   let summary = "Expand the arith ops LLVM cannot lower, keep min and max "
                 "whole";

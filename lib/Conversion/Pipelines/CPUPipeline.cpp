@@ -209,6 +209,7 @@ LogicalResult mlir::quantx::buildQuantXCPUPipeline(OpPassManager &pm,
         QuantXLinalgToLoopsBySizeOptions{options.parallelMinIterations}));
   else
     pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createQuantXHoistInvariantLoads());
   if (options.openmp) {
     ConvertSCFToOpenMPPassOptions omp;
     omp.numThreads = options.threads;

@@ -14,6 +14,7 @@
 #include "QuantOpt/Conversion/KernelCommon.h"
 #include "QuantOpt/Conversion/Passes.h"
 
+#include "mlir/Analysis/AliasAnalysis/LocalAliasAnalysis.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
@@ -28,6 +29,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
 namespace mlir::quantx {
 #define GEN_PASS_DEF_QUANTXEMITCINTERFACE
@@ -35,6 +37,7 @@ namespace mlir::quantx {
 #define GEN_PASS_DEF_QUANTXLINALGTOLOOPSBYSIZE
 #define GEN_PASS_DEF_QUANTXKERNELPARALLELIF
 #define GEN_PASS_DEF_QUANTXEXPANDARITH
+#define GEN_PASS_DEF_QUANTXHOISTINVARIANTLOADS
 #define GEN_PASS_DEF_QUANTXSTRIDEDCOPIESTOLINALG
 #include "QuantOpt/Conversion/Passes.h.inc"
 } // namespace mlir::quantx
@@ -182,6 +185,71 @@ struct LinalgToLoopsBySizePass
     }
   }
 };
+/// The memrefs `body`'s ops may write (stores, frees); nullopt when some op
+/// has effects that name no value or is not known to have none.
+static std::optional<SmallVector<Value>> writtenMemrefs(Block &body) {
+  SmallVector<Value> written;
+  WalkResult result = body.walk([&](Operation *op) {
+    if (op->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
+      return WalkResult::advance();
+    auto interface = dyn_cast<MemoryEffectOpInterface>(op);
+    if (!interface)
+      return WalkResult::interrupt();
+    SmallVector<MemoryEffects::EffectInstance> effects;
+    interface.getEffects(effects);
+    for (const MemoryEffects::EffectInstance &effect : effects) {
+      // (A fresh buffer aliases nothing loaded from outside the loop.)
+      if (!isa<MemoryEffects::Write, MemoryEffects::Free>(effect.getEffect()))
+        continue;
+      if (!effect.getValue())
+        return WalkResult::interrupt();
+      written.push_back(effect.getValue());
+    }
+    return WalkResult::advance();
+  });
+  if (result.wasInterrupted())
+    return std::nullopt;
+  return written;
+}
+
+struct HoistInvariantLoadsPass
+    : quantx::impl::QuantXHoistInvariantLoadsBase<HoistInvariantLoadsPass> {
+  void runOnOperation() override {
+    LocalAliasAnalysis aliases;
+    getOperation().walk([&](scf::ForOp loop) {
+      Block &body = *loop.getBody();
+      bool innermost = !body.walk([](LoopLikeOpInterface) { return WalkResult::interrupt(); })
+                            .wasInterrupted();
+      std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound()),
+                             ub = getConstantIntValue(loop.getUpperBound()),
+                             step = getConstantIntValue(loop.getStep());
+      if (!innermost || !lb || !ub || !step || *step <= 0 || *ub <= *lb)
+        return;
+      std::optional<SmallVector<Value>> written = writtenMemrefs(body);
+      if (!written)
+        return;
+      auto invariant = [&](memref::LoadOp load) {
+        return loop.isDefinedOutsideOfLoop(load.getMemRef()) &&
+               llvm::all_of(load.getIndices(),
+                            [&](Value v) { return loop.isDefinedOutsideOfLoop(v); }) &&
+               llvm::none_of(*written, [&](Value w) {
+                 return !aliases.alias(w, load.getMemRef()).isNo();
+               });
+      };
+      // Index computations first, then the loads, then what uses them.
+      moveLoopInvariantCode(loop);
+      bool moved = false;
+      for (memref::LoadOp load : llvm::make_early_inc_range(body.getOps<memref::LoadOp>()))
+        if (invariant(load)) {
+          load->moveBefore(loop);
+          moved = true;
+        }
+      if (moved)
+        moveLoopInvariantCode(loop);
+    });
+  }
+};
+
 struct ExpandArithPass : quantx::impl::QuantXExpandArithBase<ExpandArithPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());

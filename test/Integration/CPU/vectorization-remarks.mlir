@@ -10,7 +10,7 @@
 // RUN: quant-run %s -e f -i %t/x.npy --vectorization-remarks --pipeline-options=reassociate-reductions=0 2>&1 | FileCheck %s --check-prefix=STRICT
 // RUN: quant-run %s -e f -i %t/x.npy 2>&1 | FileCheck %s --check-prefix=QUIET
 // QUIET-NOT: remark
-func.func @f(%x: tensor<4x256xf32>) -> (tensor<4x256xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4x256xf32>, tensor<4x256xf32>) {
+func.func @f(%x: tensor<4x256xf32>) -> (tensor<4x256xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4x256xf32>, tensor<4x256xf32>, tensor<4x256xf32>) {
   %e = tensor.empty() : tensor<4x256xf32>
   // CHECK-DAG: vectorization-remarks.mlir:[[# @LINE + 2]]:9: remark: 'linalg.generic' vectorized: vectorized loop (vectorization width: {{[0-9]+}}
   // STRICT-DAG: vectorization-remarks.mlir:[[# @LINE + 1]]:9: remark: 'linalg.generic' vectorized
@@ -57,7 +57,18 @@ func.func @f(%x: tensor<4x256xf32>) -> (tensor<4x256xf32>, tensor<4xf32>, tensor
     linalg.yield %d : f32
   } -> tensor<4x4x2x32xf32> loc("swap_halves")
   %rot2 = tensor.collapse_shape %rot4 [[0], [1, 2, 3]] : tensor<4x4x2x32xf32> into tensor<4x256xf32>
-  return %sq, %max, %sum, %rot, %rot2 : tensor<4x256xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4x256xf32>, tensor<4x256xf32>
+  // Rows gathered by token (an embedding lookup): the token is loaded once
+  // per row, before the loop over the row, which then vectorizes.
+  %tokens = arith.constant dense<[3, 1, 0, 2]> : tensor<4xi64>
+  // CHECK-DAG: vectorization-remarks.mlir:[[# @LINE + 1]]:10: remark: 'linalg.generic' vectorized: vectorized loop
+  %emb = linalg.generic {indexing_maps = [affine_map<(t, c) -> (t)>, affine_map<(t, c) -> (t, c)>], iterator_types = ["parallel", "parallel"]} ins(%tokens : tensor<4xi64>) outs(%e : tensor<4x256xf32>) {
+  ^bb0(%tk: i64, %o: f32):
+    %row = arith.index_cast %tk : i64 to index
+    %col = linalg.index 1 : index
+    %v = tensor.extract %x[%row, %col] : tensor<4x256xf32>
+    linalg.yield %v : f32
+  } -> tensor<4x256xf32>
+  return %sq, %max, %sum, %rot, %rot2, %emb : tensor<4x256xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4x256xf32>, tensor<4x256xf32>, tensor<4x256xf32>
 }
 // CHECK: remark: loop vectorizer: {{[0-9]+}} of {{[0-9]+}} source ops with loops vectorized{{.*}}, 1 with scalar loops
 // STRICT: remark: loop vectorizer: {{[0-9]+}} of {{[0-9]+}} source ops with loops vectorized{{.*}}, 2 with scalar loops
@@ -74,3 +85,7 @@ func.func @f(%x: tensor<4x256xf32>) -> (tensor<4x256xf32>, tensor<4xf32>, tensor
 // CHECK-NEXT: [0.5, {{[^,]+}}, {{.*}}]
 // CHECK-NEXT: result 4: <f4 (4, 256)
 // CHECK-NEXT: [0.5, 0.5, {{.*}}]
+// Row 0 of the lookup is row 3 of x: 768 / 64 = 12, 769 / 64, ...; its last
+// row is row 2, ending in 767 / 64.
+// CHECK-NEXT: result 5: <f4 (4, 256)
+// CHECK-NEXT: [12, 12.0156, {{.*}}, 11.9688, 11.9844]
