@@ -2,7 +2,8 @@
 // RUN: quant-opt %s -split-input-file --quantx-linalg-to-loops-by-size="min-iterations=1000000" | FileCheck %s --check-prefix=SMALL
 // RUN: quant-opt %s -split-input-file --verify-diagnostics --quantx-linalg-to-loops-by-size -o /dev/null
 
-// A large elementwise op: its outer dimensions become one parallel loop and
+// A large elementwise op: its leading dimensions (a dynamic size counts as
+// 1; with 64 the product reaches 64 chunks) become one parallel loop and
 // the innermost (contiguous) dimension a sequential loop inside it, so the
 // innermost loop's addresses stay affine when OpenMP collapses the
 // parallel dimensions into one iteration count.
@@ -33,11 +34,13 @@ func.func @elementwise(%x: memref<?x64x128xf32>, %y: memref<?x64x128xf32>) {
 
 // -----
 
-// The loads and stores use the parallel loop's indices and the sequential
-// loop's, in order.
+// The parallel loop covers the leading dimensions up to 64 iterations (64
+// here: the first); the others run sequentially inside it. The loads and
+// stores use the loops' indices in order.
 // CHECK-LABEL: func.func @static
-//       CHECK:   scf.parallel (%[[I:.*]], %[[J:.*]]) =
-//  CHECK-NEXT:     scf.for %[[K:.*]] =
+//       CHECK:   scf.parallel (%[[I:.*]]) =
+//  CHECK-NEXT:     scf.for %[[J:.*]] =
+//  CHECK-NEXT:       scf.for %[[K:.*]] =
 //   CHECK-DAG:       %[[LI:.*]] = affine.apply #{{.*}}(%[[I]])
 //   CHECK-DAG:       %[[LJ:.*]] = affine.apply #{{.*}}(%[[J]])
 //   CHECK-DAG:       %[[LK:.*]] = affine.apply #{{.*}}(%[[K]])
@@ -86,6 +89,25 @@ func.func @row_sums(%x: memref<?x64x128xf32>, %y: memref<?x64xf32>) {
   ^bb0(%a: f32, %o: f32):
     %s = arith.addf %o, %a : f32
     linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A rotary embedding's view (16 positions x 32 heads x 2 halves x 64): the
+// positions and heads (512 chunks) run in parallel, the halves and the
+// elements sequentially, so the half index is a loop variable, not the low
+// bit of a collapsed index.
+// CHECK-LABEL: func.func @halves
+//       CHECK:   scf.parallel (%{{.*}}, %{{.*}}) =
+//  CHECK-NEXT:     scf.for
+//  CHECK-NEXT:       scf.for
+func.func @halves(%x: memref<16x32x2x64xf32>, %y: memref<16x32x2x64xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(t, h, s, j) -> (t, h, 1 - s, j)>, affine_map<(t, h, s, j) -> (t, h, s, j)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : memref<16x32x2x64xf32>) outs(%y : memref<16x32x2x64xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %n = arith.negf %a : f32
+    linalg.yield %n : f32
   }
   return
 }

@@ -674,12 +674,14 @@ def QuantXLinalgToLoopsBySize
 
     Only the outermost band of parallel dimensions becomes an `scf.parallel`
     loop: parallel dimensions after a reduction dimension run sequentially
-    inside it, and the innermost dimension of an op without reductions
-    becomes a sequential `scf.for` inside a parallel loop over the others.
-    OpenMP collapses the dimensions of a parallel loop into one iteration
-    count and recovers each index by division, which leaves the addresses
-    of the innermost loop non-affine: LLVM's loop vectorizer then keeps it
-    scalar ("cannot identify array bounds").
+    inside it; an op without reductions runs its leading dimensions in
+    parallel, the fewest whose static sizes give 64 iterations (a dynamic
+    size counts as 1; never the innermost), and the others as sequential
+    `scf.for` loops inside. OpenMP collapses the dimensions of a parallel
+    loop into one iteration count and recovers each index by division,
+    which leaves the addresses of the innermost loop non-affine (and LLVM
+    turns a size-2 index taken from the low bit into bit operations): LLVM's
+    loop vectorizer then keeps it scalar ("cannot identify array bounds").
   }];
   let options = [
     Option<"minIterations", "min-iterations", "int64_t", "65536",

@@ -109,30 +109,48 @@ std::optional<int64_t> staticIterations(linalg::LinalgOp op) {
   return iterations;
 }
 
-/// Makes the last dimension of `parallel` (n >= 2 dimensions, no loop
-/// inside) a sequential `scf.for` inside a parallel loop over the first
-/// n - 1. OpenMP collapses the dimensions of a parallel loop into one
-/// iteration count and recovers the indices with divisions: the addresses
-/// are then no longer affine in the innermost loop, which LLVM's loop
-/// vectorizer needs.
-/// Returns false (and changes nothing) for other loops.
-static bool sequentialInnermostDimension(RewriterBase &rewriter, scf::ParallelOp parallel) {
+/// Parallel chunks from which the dimensions after them run sequentially.
+constexpr int64_t kParallelChunks = 64;
+
+/// Splits `parallel` (n >= 2 dimensions, no loop inside) into a parallel
+/// loop over its leading dimensions (the fewest whose static sizes give at
+/// least kParallelChunks iterations; a dynamic size counts as 1, and the
+/// last dimension never) and nested sequential `scf.for` loops over the
+/// rest. OpenMP collapses the dimensions of a parallel loop into one
+/// iteration count and recovers each index with divisions: the addresses
+/// of the innermost loop would then not be affine (LLVM's loop vectorizer
+/// needs them to be), and LLVM turns a size-2 index recovered from the low
+/// bit into bit operations it cannot analyze either. Returns false (and
+/// changes nothing) for other loops.
+static bool sequentialInnerDimensions(RewriterBase &rewriter, scf::ParallelOp parallel) {
   unsigned n = parallel.getNumLoops();
   Block *body = parallel.getBody();
   bool hasInnerLoop = body->walk([](LoopLikeOpInterface) { return WalkResult::interrupt(); })
                           .wasInterrupted();
   if (n < 2 || hasInnerLoop || !parallel.getInitVals().empty())
     return false;
+  unsigned keep = 0;
+  for (int64_t chunks = 1; keep + 1 < n && chunks < kParallelChunks; ++keep) {
+    std::optional<int64_t> lb = getConstantIntValue(parallel.getLowerBound()[keep]),
+                           ub = getConstantIntValue(parallel.getUpperBound()[keep]),
+                           step = getConstantIntValue(parallel.getStep()[keep]);
+    if (lb && ub && step && *step > 0)
+      chunks *= std::max<int64_t>(1, (*ub - *lb + *step - 1) / *step);
+  }
   Location loc = parallel.getLoc();
   rewriter.setInsertionPoint(parallel);
-  auto outer = scf::ParallelOp::create(rewriter, loc, parallel.getLowerBound().drop_back(),
-                                       parallel.getUpperBound().drop_back(),
-                                       parallel.getStep().drop_back());
-  rewriter.setInsertionPointToStart(outer.getBody());
-  auto inner = scf::ForOp::create(rewriter, loc, parallel.getLowerBound().back(),
-                                  parallel.getUpperBound().back(), parallel.getStep().back());
+  auto outer = scf::ParallelOp::create(rewriter, loc, parallel.getLowerBound().take_front(keep),
+                                       parallel.getUpperBound().take_front(keep),
+                                       parallel.getStep().take_front(keep));
   SmallVector<Value> indices(outer.getInductionVars());
-  indices.push_back(inner.getInductionVar());
+  rewriter.setInsertionPointToStart(outer.getBody());
+  scf::ForOp inner;
+  for (unsigned d = keep; d < n; ++d) {
+    inner = scf::ForOp::create(rewriter, loc, parallel.getLowerBound()[d],
+                               parallel.getUpperBound()[d], parallel.getStep()[d]);
+    indices.push_back(inner.getInductionVar());
+    rewriter.setInsertionPointToStart(inner.getBody());
+  }
   rewriter.eraseOp(body->getTerminator());
   rewriter.inlineBlockBefore(body, inner.getBody()->getTerminator(), indices);
   rewriter.eraseOp(parallel);
@@ -168,7 +186,7 @@ struct LinalgToLoopsBySizePass
       Operation *outermost = loops->front();
       // The innermost loop stays affine (and vectorizable) under OpenMP.
       if (auto parallel = dyn_cast<scf::ParallelOp>(outermost);
-          parallel && sequentialInnermostDimension(rewriter, parallel))
+          parallel && sequentialInnerDimensions(rewriter, parallel))
         continue;
       SmallVector<scf::ParallelOp> inner; // innermost first
       outermost->walk([&](scf::ParallelOp parallel) {
