@@ -125,6 +125,24 @@ withLoopRemarks(std::function<llvm::Error(llvm::Module *)> transform,
   };
 }
 
+JitCodegenCommandLine::JitCodegenCommandLine(llvm::cl::OptionCategory &category)
+    : vectorMath("vector-math",
+                 llvm::cl::desc("Vectorize exp, sin, cos, pow, log, ... of elementwise ops with "
+                                "glibc's vector math library (libmvec, within 4 ulp) where it "
+                                "loads (default true; false: one C library call per element)"),
+                 llvm::cl::init(true), llvm::cl::cat(category)),
+      vectorizationRemarks(
+          "vectorization-remarks",
+          llvm::cl::desc("Print, per source op lowered to loops, whether LLVM's loop "
+                         "vectorizer vectorized its inner loop or why it stayed scalar, "
+                         "then a summary (on stderr)"),
+          llvm::cl::init(false), llvm::cl::cat(category)) {}
+
+void JitCodegenCommandLine::apply(JitOptions &options) const {
+  options.vectorMath = vectorMath;
+  options.vectorizationRemarks = vectorizationRemarks;
+}
+
 JitModel::~JitModel() = default;
 
 void mlir::quantx::prepareJitContext(MLIRContext &context) {

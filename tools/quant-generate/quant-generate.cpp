@@ -61,16 +61,7 @@ static cl::opt<unsigned> evalLimit("eval-tokens",
 static cl::opt<std::string> pipelineOptions("pipeline-options",
                                             cl::desc("Options of --quantx-cpu-pipeline"),
                                             cl::cat(category));
-static cl::opt<bool> vectorMath("vector-math",
-                                cl::desc("Vectorize exp, sin, cos, ... with glibc's vector "
-                                         "math library where it loads (default true)"),
-                                cl::init(true), cl::cat(category));
-static cl::opt<bool> vectorizationRemarks(
-    "vectorization-remarks",
-    cl::desc("Print, per source op lowered to loops, whether LLVM's loop "
-             "vectorizer vectorized its inner loop or why it stayed scalar, "
-             "then a summary (on stderr)"),
-    cl::init(false), cl::cat(category));
+static JitCodegenCommandLine codegenOptions(category);
 static cl::opt<unsigned> progressEvery("progress",
                                        cl::desc("Progress line every N tokens (0: none; "
                                                 "default 16)"),
@@ -215,8 +206,7 @@ int main(int argc, char **argv) {
   JitOptions options;
   options.pipelineOptions = pipelineOptions;
   options.parameterFile = paramsPath;
-  options.vectorMath = vectorMath;
-  options.vectorizationRemarks = vectorizationRemarks;
+  codegenOptions.apply(options);
   auto start = std::chrono::steady_clock::now();
   auto compiled = JitModel::compile(std::move(*module), options);
   if (!compiled)

@@ -47,18 +47,7 @@ static cl::opt<unsigned> warmup("warmup",
                                 cl::init(1), cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level of the JIT (0-3, default 2)"),
                                   cl::init(2), cl::cat(category));
-static cl::opt<bool> vectorMath(
-    "vector-math",
-    cl::desc("Vectorize exp, sin, cos, pow, log, ... of elementwise ops with "
-             "glibc's vector math library (libmvec, within 4 ulp) where it "
-             "loads (default true; false: one C library call per element)"),
-    cl::init(true), cl::cat(category));
-static cl::opt<bool> vectorizationRemarks(
-    "vectorization-remarks",
-    cl::desc("Print, per source op lowered to loops, whether LLVM's loop "
-             "vectorizer vectorized its inner loop or why it stayed scalar, "
-             "then a summary (on stderr)"),
-    cl::init(false), cl::cat(category));
+static JitCodegenCommandLine codegenOptions(category);
 static cl::opt<bool> printResults("print-results",
                                   cl::desc("Print the results' shapes and values"),
                                   cl::init(false), cl::cat(category));
@@ -128,8 +117,7 @@ int main(int argc, char **argv) {
 
   JitOptions options;
   options.optLevel = optLevel;
-  options.vectorMath = vectorMath;
-  options.vectorizationRemarks = vectorizationRemarks;
+  codegenOptions.apply(options);
   options.pipelineOptions = pipelineOptions;
   options.parameterFile = paramsPath;
   options.convertInputs = convertInputs;

@@ -17,6 +17,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/CommandLine.h"
 
 #include <memory>
 
@@ -63,6 +64,18 @@ struct JitOptions {
   /// bf16; rounding to nearest even). Without it, only float64 arrays for
   /// f32 arguments are converted (with a warning).
   bool convertInputs = false;
+};
+
+/// The command-line options of the JIT's code generation that every runner
+/// tool shares (`--vector-math`, `--vectorization-remarks`), in the tool's
+/// option category. A tool declares one at namespace scope, after its
+/// category.
+struct JitCodegenCommandLine {
+  explicit JitCodegenCommandLine(llvm::cl::OptionCategory &category);
+  /// Copies the parsed values into `options`.
+  void apply(JitOptions &options) const;
+
+  llvm::cl::opt<bool> vectorMath, vectorizationRemarks;
 };
 
 /// A model compiled for the host CPU.
