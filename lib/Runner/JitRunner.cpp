@@ -192,22 +192,13 @@ static std::optional<NpyDType> dtypeFor(Type type) {
   return std::nullopt;
 }
 
-llvm::Expected<std::unique_ptr<JitModel>>
-JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
-  static bool targetsReady = [] {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-    return true;
-  }();
-  (void)targetsReady;
-
-  std::unique_ptr<JitModel> model(new JitModel());
-  model->convertInputs = options.convertInputs;
-  for (auto func : module->getOps<func::FuncOp>()) {
+/// Records the signature of each public function whose arguments and
+/// results are tensors of .npy element types (the others cannot be called
+/// with arrays and are skipped).
+void JitModel::collectSignatures(ModuleOp module) {
+  for (auto func : module.getOps<func::FuncOp>()) {
     if (func.isExternal() || func.isPrivate())
       continue;
-    // Only functions whose arguments and results are tensors of .npy
-    // element types can be called with arrays; the others are skipped.
     auto collect = [](TypeRange types, std::vector<RankedTensorType> &out) {
       for (Type t : types) {
         auto tensor = dyn_cast<RankedTensorType>(t);
@@ -226,10 +217,23 @@ JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
     for (unsigned i = 0; i < func.getNumResults(); ++i)
       sig.unsignedResults.push_back(
           bool(func.getResultAttr(i, kUnsignedResultAttr)));
-    model->signatures[func.getSymName()] = std::move(sig);
-    model->functionNames.push_back(func.getSymName().str());
+    signatures[func.getSymName()] = std::move(sig);
+    functionNames.push_back(func.getSymName().str());
   }
+}
 
+llvm::Expected<std::unique_ptr<JitModel>>
+JitModel::compile(OwningOpRef<ModuleOp> module, const JitOptions &options) {
+  static bool targetsReady = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)targetsReady;
+
+  std::unique_ptr<JitModel> model(new JitModel());
+  model->convertInputs = options.convertInputs;
+  model->collectSignatures(*module);
   // Arrays are passed in by the caller and reused across calls: the model
   // must not write into them (bufferization copies where it would), except
   // into arguments it marks writable itself (updated in place).

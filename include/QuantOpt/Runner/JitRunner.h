@@ -126,6 +126,8 @@ public:
 
 private:
   JitModel() = default;
+  /// Fills `signatures` and `functionNames` from `module`'s public functions.
+  void collectSignatures(ModuleOp module);
   /// Calls `function` on the arrays `inputs` point to; see callInPlace.
   llvm::Expected<std::vector<NpyArray>> invoke(llvm::StringRef function,
                                                llvm::ArrayRef<NpyArray *> inputs);
