@@ -146,18 +146,23 @@ static llvm::StringRef nameOnly(Location loc) {
 
 LogicalResult mlir::quantx::addLineTables(ModuleOp module) {
   MLIRContext *context = module.getContext();
+  // Plain file locations only: call-site locations (inlined code) would
+  // need a file location on their callee too, which the subprogram pass
+  // relies on.
   module.walk([&](LLVM::LLVMFuncOp func) {
-    Location fallback = func.getLoc();
-    if (!fallback->findInstanceOf<FileLineColLoc>())
-      fallback = FileLineColLoc::get(context, "<generated>", 0, 0);
+    Location fallback = FileLineColLoc::get(context, "<generated>", 0, 0);
+    if (auto file = func.getLoc()->findInstanceOf<FileLineColLoc>())
+      fallback = file;
+    func->setLoc(fallback);
     func.walk([&](Operation *op) {
       Location loc = op->getLoc();
-      if (loc->findInstanceOf<FileLineColLoc>())
+      if (auto file = loc->findInstanceOf<FileLineColLoc>()) {
+        op->setLoc(file);
         return;
+      }
       llvm::StringRef name = nameOnly(loc);
       op->setLoc(name.empty() ? fallback
-                              : Location(NameLoc::get(StringAttr::get(context, name),
-                                                      FileLineColLoc::get(context, name, 0, 0))));
+                              : Location(FileLineColLoc::get(context, name, 0, 0)));
     });
   });
   PassManager pm(context);

@@ -45,7 +45,8 @@ struct LoopVerdict {
   std::string message;
 };
 
-/// Gives every op in the module's LLVM functions a file location (an op
+/// Gives every op in the module's LLVM functions a plain file location (the
+/// first one its location holds, for fused and call-site locations; an op
 /// located only by a name gets line 0 of a file of that name; one without
 /// any location its function's) and each function a debug info subprogram,
 /// so the LLVM IR has line tables: each loop then carries the location of

@@ -70,6 +70,31 @@ func.func @f(%x: tensor<4x256xf32>) -> (tensor<4x256xf32>, tensor<4xf32>, tensor
   } -> tensor<4x256xf32>
   return %sq, %max, %sum, %rot, %rot2, %emb : tensor<4x256xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4x256xf32>, tensor<4x256xf32>, tensor<4x256xf32>
 }
+
+// Other locations: an op inlined from elsewhere (a call site) is reported at
+// the file location inside it, an op without a location under its function.
+// CHECK-DAG: other.py:7:3: remark: 'linalg.generic' vectorized
+// CHECK-DAG: inlined.py:2:5: remark: 'linalg.generic' vectorized
+// CHECK-DAG: remark: loops of function 'g' without a source op: vectorized
+func.func @g(%x: tensor<4x256xf32>) -> (tensor<4x256xf32>, tensor<4x256xf32>, tensor<4x256xf32>) {
+  %e = tensor.empty() : tensor<4x256xf32>
+  %a = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<4x256xf32>) outs(%e : tensor<4x256xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %s = arith.mulf %v, %v : f32
+    linalg.yield %s : f32
+  } -> tensor<4x256xf32> loc(fused["other.py":7:3, "more.py":1:1])
+  %b = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<4x256xf32>) outs(%e : tensor<4x256xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %s = arith.addf %v, %v : f32
+    linalg.yield %s : f32
+  } -> tensor<4x256xf32> loc(callsite("helper" at "inlined.py":2:5))
+  %c = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<4x256xf32>) outs(%e : tensor<4x256xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %s = arith.subf %v, %v : f32
+    linalg.yield %s : f32
+  } -> tensor<4x256xf32> loc(unknown)
+  return %a, %b, %c : tensor<4x256xf32>, tensor<4x256xf32>, tensor<4x256xf32>
+}
 // CHECK: remark: loop vectorizer: {{[0-9]+}} of {{[0-9]+}} source ops with loops vectorized{{.*}}, 1 with scalar loops
 // STRICT: remark: loop vectorizer: {{[0-9]+}} of {{[0-9]+}} source ops with loops vectorized{{.*}}, 2 with scalar loops
 //
