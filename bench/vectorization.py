@@ -93,8 +93,7 @@ def main():
             for line in out.splitlines():
                 hit = SCALAR.match(line)
                 if hit:
-                    where = os.path.relpath(hit.group(1)) if ':' not in hit.group(1) else \
-                        os.path.basename(hit.group(1))
+                    where = os.path.basename(hit.group(1))
                     scalar.append(f'{where} `{hit.group(2)}`: {hit.group(4)}')
             print(f'| {name} | {scheme} | {summary.group(1)} of {summary.group(2)} | '
                   f'{"; ".join(scalar) or "none"} |', flush=True)
